@@ -1,0 +1,73 @@
+// swift-tools-version: 6.2
+// Tessera: a regional archive for medical images. No package dependencies: Debian's C libraries come in through
+// system-library targets (CSQLite, COpenSSL, CISAL); everything else is ours. See ../shared/DESIGN.md, "Code layout".
+import PackageDescription
+
+/// Strictness every Swift target shares (STYLE.md, "Swift 6 on Linux: pitfalls" 10).
+let strictSettings: [SwiftSetting] = {
+    var settings: [SwiftSetting] = [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+    if Context.environment["WARNINGS_AS_ERRORS"] != nil {
+        settings.append(.unsafeFlags(["-warnings-as-errors"]))
+    }
+    return settings
+}()
+
+func module(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: strictSettings)
+}
+
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, swiftSettings: strictSettings)
+}
+
+let package = Package(
+    name: "Tessera",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tessera", targets: ["tessera"])
+    ],
+    targets: [
+        // MARK: - C libraries from Debian
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
+        // Plain C references the storage bench compares our Swift against, compiled in the same build.
+        .target(
+            name: "CBenchReference",
+            cSettings: [.unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("isal"), .linkedLibrary("crypto")]
+        ),
+
+        // MARK: - Modules, bottom-up (DESIGN.md, "Code layout")
+        module("Primitives"),
+        module("Coding", ["Primitives", "CISAL", "COpenSSL"]),
+        module("SQLite", ["Primitives", "CSQLite"]),
+        module("Chunking", ["Primitives"]),
+        module("Posix", ["Primitives"]),
+        module("Volumes", ["Primitives", "Coding", "SQLite"]),
+        module("ObjectStore", ["Primitives", "Chunking", "Coding", "Volumes"]),
+        module("TesseraCLI", ["Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference"]),
+        .executableTarget(name: "tessera", dependencies: ["TesseraCLI"], swiftSettings: strictSettings),
+
+        // MARK: - Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["Primitives", "Posix"],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
+        tests("PrimitivesTests", ["Primitives", "TestSupport"]),
+        tests("CodingTests", ["Coding", "Primitives", "TestSupport"]),
+        tests("SQLiteTests", ["SQLite", "Primitives", "TestSupport"]),
+        tests("ChunkingTests", ["Chunking", "Primitives", "TestSupport"]),
+        tests("PosixTests", ["Posix", "Primitives", "TestSupport"]),
+        tests("VolumesTests", ["Volumes", "Coding", "Posix", "Primitives", "TestSupport"]),
+        tests("ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
+        tests("ProcessTests", ["Posix", "Primitives", "TestSupport"]),
+        tests("TidyTests", ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,96 @@
+// The seam between storage code and a disk: Posix conforms the real file system to it, Simulation a fake one with
+// faults. Volumes speak only this protocol, so the same code runs on a drive and in the simulator.
+
+/// An open file on a DiskIO, named by the descriptor the disk gave it.
+public struct DiskFile: Sendable, Hashable {
+    /// The descriptor number; meaningful only to the DiskIO that opened it.
+    public let descriptor: Int32
+
+    /// Wraps a descriptor number returned by a DiskIO.
+    public init(descriptor: Int32) { self.descriptor = descriptor }
+}
+
+/// How a DiskIO opens a file.
+public enum DiskOpenMode: Sendable {
+    /// Read only; the file must exist.
+    case readOnly
+    /// Read and write; the file must exist.
+    case readWrite
+    /// Read and write, creating an empty file if there is none.
+    case readWriteCreate
+}
+
+/// Synchronous file operations with positional reads and writes, the ones append-only segments need.
+///
+/// Every call MUST either complete fully or throw: `write` writes all bytes, `read` fills the buffer unless the file
+/// ends first. Implementations retry EINTR and short transfers themselves.
+public protocol DiskIO: Sendable {
+    /// Opens the file at `path`.
+    func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile
+    /// Closes a file opened by this disk. Closing twice is a programmer error.
+    func close(_ file: DiskFile)
+    /// Reads up to `buffer.count` bytes at `offset`; returns fewer only when the file ends.
+    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int
+    /// Writes all of `buffer` at `offset`.
+    func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError)
+    /// The current length of the file in bytes.
+    func size(of file: DiskFile) throws(SystemError) -> Int64
+    /// Cuts or extends the file to `length` bytes.
+    func truncate(_ file: DiskFile, to length: Int64) throws(SystemError)
+    /// Makes the file's data durable (fdatasync).
+    func synchronize(_ file: DiskFile) throws(SystemError)
+    /// Makes the directory's entries durable, after creating, renaming or removing files in it.
+    func synchronizeDirectory(_ path: String) throws(SystemError)
+    /// Creates the directory and any missing parents; succeeds if it exists.
+    func makeDirectory(_ path: String) throws(SystemError)
+    /// The names (not paths) of the entries in a directory, sorted, without "." and "..".
+    func listDirectory(_ path: String) throws(SystemError) -> [String]
+    /// Whether anything exists at `path`.
+    func exists(_ path: String) -> Bool
+    /// Removes a file.
+    func removeFile(_ path: String) throws(SystemError)
+    /// Renames a file atomically, replacing any file at `target`.
+    func rename(_ source: String, to target: String) throws(SystemError)
+}
+
+extension DiskIO {
+    /// Reads a whole small file (configs, identity files), refusing files over `limit` bytes.
+    public func readWholeFile(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
+        let file = try open(path, mode: .readOnly)
+        defer { close(file) }
+        let length = try size(of: file)
+        guard length <= Int64(limit) else { throw SystemError(errno: EFBIG_VALUE, operation: "read", path: path) }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        let result = bytes.withUnsafeMutableBytes { buffer in
+            Result { () throws(SystemError) in try read(file, at: 0, into: buffer) }
+        }
+        return Array(bytes[..<(try result.get())])
+    }
+
+    /// Replaces the file at `path` with `bytes` atomically and durably: write a temporary file, sync it, rename it
+    /// over the old one, sync the directory.
+    public func writeWholeFileAtomically(_ path: String, bytes: [UInt8]) throws(SystemError) {
+        let temporary = path + ".tmp"
+        let file = try open(temporary, mode: .readWriteCreate)
+        let written = bytes.withUnsafeBytes { buffer in
+            Result { () throws(SystemError) in
+                try truncate(file, to: 0)
+                try write(file, at: 0, from: buffer)
+                try synchronize(file)
+            }
+        }
+        close(file)
+        try written.get()
+        try rename(temporary, to: path)
+        try synchronizeDirectory(Self.parentDirectory(of: path))
+    }
+
+    /// The directory part of a path ("." when there is none).
+    public static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+/// EFBIG on Linux: a file too large for what was asked of it.
+private let EFBIG_VALUE: Int32 = 27

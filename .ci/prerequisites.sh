@@ -1,0 +1,32 @@
+# Sourced by .ci/test and Cluster/up: installs the Debian packages Tessera needs when they are missing.
+# As root it runs apt-get itself; otherwise it prints the exact line to run and stops.
+
+# ensure_packages PACKAGE...: every named Debian package is installed afterwards, or the script exits.
+ensure_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "Tessera needs these Debian packages: ${missing[*]}" >&2
+        echo "Run: sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "Installing ${missing[*]} (apt-get)…" >&2
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    fi
+}
+
+# ensure_swift: Swift 6.3 or later is on PATH, or the script explains and exits.
+ensure_swift() {
+    if ! command -v swift >/dev/null 2>&1; then
+        echo "Tessera needs Swift 6.3 or later on PATH (https://www.swift.org/install/linux/)." >&2
+        exit 1
+    fi
+}
+
+# The C libraries every build links (DESIGN.md, "Code layout").
+TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev)

@@ -1,0 +1,44 @@
+// Where the command line writes: results to standard output, progress and errors to standard error.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writing to the terminal or to whatever the streams are redirected to.
+enum Console {
+    /// Writes one line to standard error (diagnostics, warnings, progress lines).
+    static func error(_ line: String) {
+        fputs(line + "\n", stderr)
+    }
+
+    /// Writes text to standard error without a newline (progress bars redraw in place).
+    static func errorInPlace(_ text: String) {
+        fputs(text, stderr)
+        fflush(stderr)
+    }
+
+    /// Formats a byte count for people: "1.5 GiB".
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : fixed(value, digits: 1) + " " + units[unit]
+    }
+
+    /// `value` with exactly `digits` decimals, without Foundation's formatters.
+    static func fixed(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "-" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int64(scaled / scale)
+        let fraction = Int64(scaled) - whole * Int64(scale)
+        let sign = value < 0 && scaled > 0 ? "-" : ""
+        guard digits > 0 else { return sign + String(whole) }
+        let fractionText = String(fraction)
+        return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    }
+}

@@ -44,7 +44,8 @@ public final class Statement {
         case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
         case .blob(let bytes):
             code = bytes.withUnsafeBytes {
-                sqlite3_bind_blob(handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count),
+                sqlite3_bind_blob(
+                    handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count),
                     csqlite_transient())
             }
         case .null: code = sqlite3_bind_null(handle, index)

@@ -59,7 +59,9 @@ struct Arguments {
     func integer(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         guard let text = values[name] else { return nil }
         guard let number = Int(text), range.contains(number) else {
-            throw UsageError(description: "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            throw UsageError(
+                description:
+                    "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
         }
         return number
     }
@@ -70,7 +72,8 @@ struct Arguments {
     /// Exactly one positional word, or a usage error naming `what` was expected.
     func single(_ what: String) throws(UsageError) -> String {
         guard positionals.count == 1 else {
-            throw UsageError(description: positionals.isEmpty ? "missing \(what)" : "expected one \(what), got \(positionals.count)")
+            throw UsageError(
+                description: positionals.isEmpty ? "missing \(what)" : "expected one \(what), got \(positionals.count)")
         }
         return positionals[0]
     }

@@ -1,19 +1,16 @@
 // Where the command line writes: results to standard output, progress and errors to standard error.
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Posix
 
 /// Writing to the terminal or to whatever the streams are redirected to.
 enum Console {
     /// Writes one line to standard error (diagnostics, warnings, progress lines).
     static func error(_ line: String) {
-        fputs(line + "\n", stderr)
+        Terminal.write(line + "\n", to: 2)
     }
 
     /// Writes text to standard error without a newline (progress bars redraw in place).
     static func errorInPlace(_ text: String) {
-        fputs(text, stderr)
-        fflush(stderr)
+        Terminal.write(text, to: 2)
     }
 
     /// Formats a byte count for people: "1.5 GiB".

@@ -1,7 +1,7 @@
 // Goal: content addresses keep their bytes, order and hex form. Method: round trips over seeded random digests.
 import Primitives
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ChunkAddressTests {
     @Test("bytes and hex round-trip, and ordering follows the bytes", arguments: [1, 2, 3] as [UInt64])

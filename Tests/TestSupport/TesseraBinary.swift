@@ -94,7 +94,8 @@ public final class RunningProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(10)
         while openStreams > 0 && lock.wait(until: deadline) {}
         let outcome = ProcessOutcome(
-            status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus
+            status: process.terminationReason == .uncaughtSignal
+                ? 128 + process.terminationStatus
                 : process.terminationStatus,
             output: String(decoding: outputBytes, as: UTF8.self),
             errorOutput: String(decoding: errorBytes, as: UTF8.self))

@@ -19,12 +19,16 @@ let sourceFiles: [SourceFile] = {
     let enumerator = FileManager.default.enumerator(atPath: sources)
     var files: [SourceFile] = []
     while let relative = enumerator?.nextObject() as? String {
-        guard relative.hasSuffix(".swift"), let text = try? String(contentsOfFile: sources + "/" + relative,
-            encoding: .utf8)
+        guard relative.hasSuffix(".swift"),
+            let text = try? String(
+                contentsOfFile: sources + "/" + relative,
+                encoding: .utf8)
         else { continue }
         let module = String(relative.split(separator: "/").first ?? "")
-        files.append(SourceFile(path: "Sources/" + relative, module: module,
-            lines: text.components(separatedBy: "\n")))
+        files.append(
+            SourceFile(
+                path: "Sources/" + relative, module: module,
+                lines: text.components(separatedBy: "\n")))
     }
     return files.sorted { $0.path < $1.path }
 }()
@@ -60,8 +64,9 @@ func violations(
 
     @Test("no blocking waits or sleeps that could stall the cooperative pool")
     func noBlockingWaits() {
-        #expect(violations(of: #"DispatchSemaphore|\.wait\(\)|\busleep\(|Thread\.sleep|DispatchQueue[^\n]*\.sync\b"#)
-            == [])
+        #expect(
+            violations(of: #"DispatchSemaphore|\.wait\(\)|\busleep\(|Thread\.sleep|DispatchQueue[^\n]*\.sync\b"#)
+                == [])
     }
 
     @Test("every @unchecked Sendable and nonisolated(unsafe) carries a SAFETY comment just above it")
@@ -89,14 +94,16 @@ func violations(
 
     @Test("pure modules read no clock, draw no system randomness and import no OS modules")
     func pureModulesArePure() {
-        let banned = #"Int\.random|UInt64\.random|Date\(\)|\.now\b|UUID\(\)|import (Glibc|Posix|Transport|Foundation\b)"#
+        let banned =
+            #"Int\.random|UInt64\.random|Date\(\)|\.now\b|UUID\(\)|import (Glibc|Posix|Transport|Foundation\b)"#
         #expect(violations(of: banned, in: { pureModules.contains($0.module) }) == [])
     }
 
     @Test("placement never uses hashValue, whose seed changes with every process")
     func noHashValueInPlacement() {
-        #expect(violations(of: #"hashValue|Hasher\("#, in: { $0.module == "Placement" || $0.module == "ObjectStore" })
-            == [])
+        #expect(
+            violations(of: #"hashValue|Hasher\("#, in: { $0.module == "Placement" || $0.module == "ObjectStore" })
+                == [])
     }
 
     @Test("lines fit in 120 columns and files stay under 500 lines")
@@ -104,7 +111,9 @@ func violations(
         var long: [String] = []
         var big: [String] = []
         for file in sourceFiles {
-            for (number, line) in file.lines.enumerated() where line.count > 120 { long.append("\(file):\(number + 1)") }
+            for (number, line) in file.lines.enumerated() where line.count > 120 {
+                long.append("\(file):\(number + 1)")
+            }
             if file.lines.count > 500 { big.append("\(file) (\(file.lines.count) lines)") }
         }
         #expect(long == [])
@@ -119,7 +128,8 @@ func violations(
 
     @Test("no TODO without an issue number, and no placeholder implementations")
     func noAnonymousTodo() {
-        #expect(violations(of: #"TODO(?!\(#\d+\))|fatalError\("not implemented|unimplemented"#, includingComments: true)
-            == [])
+        #expect(
+            violations(of: #"TODO(?!\(#\d+\))|fatalError\("not implemented|unimplemented"#, includingComments: true)
+                == [])
     }
 }

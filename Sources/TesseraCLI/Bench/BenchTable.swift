@@ -1,0 +1,62 @@
+// The table `tessera bench` prints: one row per figure, ours beside its reference from the same run, the ratio,
+// and the target the issue sets, so a reader sees at a glance what holds.
+
+/// One measured figure and the reference it is compared with.
+struct BenchRow {
+    /// What was measured, e.g. "SHA-256 (1 MiB calls)".
+    let figure: String
+    /// Our figure, already formatted with its unit.
+    let ours: String
+    /// The reference's figure with its unit, or "" when the row has no reference.
+    let reference: String
+    /// ours / reference (or whatever ratio the row defines); nil when not applicable.
+    let ratio: Double?
+    /// The target, e.g. "≥ 0.95", or "" when none.
+    let target: String
+    /// Whether the target is met; nil when the row has no target.
+    let isMet: Bool?
+}
+
+/// Collects rows and prints them as an aligned text table.
+struct BenchTable {
+    private(set) var rows: [BenchRow] = []
+
+    /// Adds a throughput row comparing `ours` with `reference` (both in GB/s) against a minimum ratio.
+    mutating func addThroughput(
+        _ figure: String, ours: Double, reference: Double, referenceName: String,
+        ratioMin: Double
+    ) {
+        let ratio = ours / reference
+        rows.append(
+            BenchRow(
+                figure: figure, ours: Self.rate(ours), reference: Self.rate(reference) + " " + referenceName,
+                ratio: ratio, target: "≥ " + Console.fixed(ratioMin, digits: 2), isMet: ratio >= ratioMin))
+    }
+
+    /// Adds any row.
+    mutating func add(_ row: BenchRow) { rows.append(row) }
+
+    /// The table as lines of text.
+    func render() -> [String] {
+        let header = ["figure", "ours", "reference", "ratio", "target", ""]
+        let cells = rows.map { row in
+            [
+                row.figure, row.ours, row.reference, row.ratio.map { Console.fixed($0, digits: 2) } ?? "",
+                row.target, row.isMet.map { $0 ? "ok" : "MISSED" } ?? "",
+            ]
+        }
+        var widths = header.map(\.count)
+        for line in cells { for (index, cell) in line.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        func format(_ line: [String]) -> String {
+            line.enumerated().map { index, cell in cell + String(repeating: " ", count: widths[index] - cell.count) }
+                .joined(separator: "  ")
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return [format(header), rule] + cells.map(format)
+    }
+
+    /// A throughput in GB/s (10^9 bytes per second) with two decimals.
+    static func rate(_ gigabytesPerSecond: Double) -> String {
+        Console.fixed(gigabytesPerSecond, digits: 2) + " GB/s"
+    }
+}

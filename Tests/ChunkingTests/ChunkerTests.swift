@@ -36,7 +36,7 @@ func oracleBoundaries(_ bytes: [UInt8], configuration: ChunkerConfiguration) -> 
 }
 
 @Suite struct ChunkerTests {
-    static let tiny = try? ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
+    static let tiny = try! ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
     static let small = try! ChunkerConfiguration(chunkSizeMin: 4096, chunkSizeAvg: 16384, chunkSizeMax: 65536)
 
     @Test("streaming equals one-shot for whole input, single bytes and random splits", arguments: [1, 2, 3] as [UInt64])

@@ -1,0 +1,46 @@
+// A reusable buffer of one max-size chunk, handed between pipeline stages. Buffers circulate through a free queue,
+// which is what bounds the memory of a put or get whatever the object's size.
+import Primitives
+
+/// One chunk's bytes in flight between two stages.
+// SAFETY: a ChunkBuffer is owned by exactly one stage at a time; ownership moves only through BoundedQueue, whose
+// lock orders the writes of one stage before the reads of the next.
+final class ChunkBuffer: @unchecked Sendable {
+    /// The storage, one max chunk long.
+    let storage: UnsafeMutableRawBufferPointer
+    /// Valid bytes at the start of `storage`.
+    var count = 0
+    /// The chunk's address, once known.
+    var address = ChunkAddress(word0: 0, word1: 0, word2: 0, word3: 0)
+
+    init(capacity: Int) {
+        storage = .allocate(byteCount: capacity, alignment: 64)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The valid bytes.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage.baseAddress, count: count) }
+
+    /// Replaces the contents with `source`.
+    func fill(from source: UnsafeRawBufferPointer) {
+        precondition(source.count <= storage.count, "chunk larger than its buffer")
+        if source.count > 0 { storage.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: source.count) }
+        count = source.count
+    }
+}
+
+/// The first error any stage of a pipeline hit; later ones are dropped.
+// SAFETY: `error` is only touched under `lock`.
+final class FirstError: @unchecked Sendable {
+    private let lock = ReadWriteLock()
+    private var error: StoreError?
+
+    /// Records `error` unless one is already recorded.
+    func record(_ error: StoreError) {
+        lock.withWriteLock { if self.error == nil { self.error = error } }
+    }
+
+    /// The recorded error, if any.
+    var value: StoreError? { lock.withReadLock { error } }
+}

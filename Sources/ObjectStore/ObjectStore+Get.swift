@@ -1,0 +1,169 @@
+// Reading an object back: the manifest from any good copy, then each chunk from its data shards (decoding from
+// parity only when a data shard is missing or damaged), its SHA-256 checked before a byte reaches the sink.
+import Chunking
+import Coding
+public import Primitives
+import Synchronization
+import Volumes
+
+extension ObjectStore {
+    /// Reads the object at `address` into `sink`, verified chunk by chunk; returns its length.
+    ///
+    /// `progress` is called with the bytes written so far. A chunk that cannot be rebuilt fails the read before
+    /// any of its bytes are written.
+    @discardableResult
+    public func get(_ address: ChunkAddress, into sink: inout some ByteSink, progress: ((Int64) -> Void)? = nil)
+        throws(StoreError) -> UInt64
+    {
+        let manifest = try manifest(address)
+        var written: Int64 = 0
+        func deliver(_ buffer: ChunkBuffer) throws(StoreError) {
+            do {
+                try sink.write(buffer.bytes)
+            } catch {
+                throw StoreError(.io, "writing the object out failed: \(error)")
+            }
+            written += Int64(buffer.count)
+            progress?(written)
+        }
+        if isPipelined {
+            try getPipelined(manifest, deliver: deliver)
+        } else {
+            let buffer = ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)
+            for entry in manifest.entries {
+                try readChunk(entry, into: buffer)
+                try deliver(buffer)
+            }
+        }
+        guard written == Int64(manifest.length) else {
+            throw StoreError(.io, "object \(address) stopped after \(written) of \(manifest.length) bytes")
+        }
+        return manifest.length
+    }
+
+    /// Reads chunks on an owned thread, a few ahead of `deliver`, which runs on the caller's thread.
+    private func getPipelined(_ manifest: Manifest, deliver: (ChunkBuffer) throws(StoreError) -> Void)
+        throws(StoreError)
+    {
+        let failure = FirstError()
+        let ready = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
+        let free = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
+        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)) }
+        let entries = manifest.entries
+        let thread = OwnedThread(name: "tessera-get") {
+            for entry in entries {
+                guard let buffer = free.pop() else { return }
+                do {
+                    try self.readChunk(entry, into: buffer)
+                } catch {
+                    failure.record(Self.storeError(error))
+                    break
+                }
+                guard ready.push(buffer) else { return }
+            }
+            ready.close()
+        }
+        defer {
+            free.close()
+            ready.close()
+            thread.join()
+        }
+        while let buffer = ready.pop() {
+            try deliver(buffer)
+            free.push(buffer)
+        }
+        if let error = failure.value { throw error }
+    }
+
+    /// The manifest of the object at `address`, from the first copy that is intact.
+    public func manifest(_ address: ChunkAddress) throws(StoreError) -> Manifest {
+        let copies = try locate(address).filter { $0.entry.header.kind == .manifest }
+        guard !copies.isEmpty else { throw StoreError(.notFound, "no object with address \(address)") }
+        for (volume, entry) in copies {
+            guard let bytes = try? volume.read(entry), SHA256.hash(bytes) == address,
+                let manifest = Manifest.decode(bytes)
+            else {
+                healQueue.withLock { _ = $0.insert(address) }
+                continue
+            }
+            return manifest
+        }
+        throw StoreError(.corrupt, "every copy of the manifest of \(address) is damaged")
+    }
+
+    /// Reads one chunk into `buffer`, rebuilding from parity if needed, and checks its SHA-256.
+    func readChunk(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
+        let records = try locate(entry.address).filter { $0.entry.header.kind != .manifest }
+        guard let first = records.first else {
+            throw StoreError(.corrupt, "chunk \(entry.address) is missing from every volume")
+        }
+        buffer.count = Int(entry.length)
+        if first.entry.header.kind == .copy {
+            for (volume, record) in records where record.header.payloadLength == entry.length {
+                do {
+                    try volume.read(record, into: buffer.storage.prefix(Int(entry.length)).rebased)
+                    if SHA256.hash(buffer.bytes) == entry.address { return }
+                } catch {}
+                healQueue.withLock { _ = $0.insert(entry.address) }
+            }
+            throw StoreError(.corrupt, "every copy of chunk \(entry.address) is damaged")
+        }
+        try decodeChunk(entry, records: records, into: buffer)
+    }
+
+    /// Reads the data shards of a coded chunk, falling back to parity for any that are missing or damaged.
+    private func decodeChunk(
+        _ entry: ManifestEntry, records: [(volume: Volume, entry: IndexEntry)], into buffer: ChunkBuffer
+    ) throws(StoreError) {
+        let header = records[0].entry.header
+        let k = Int(header.dataShardCount)
+        let m = Int(header.parityShardCount)
+        let code: ReedSolomon
+        do {
+            code = k == configuration.dataShardCount && m == configuration.parityShardCount
+                ? self.code : try ReedSolomon(dataShardCount: k, parityShardCount: m)
+        } catch {
+            throw StoreError(.corrupt, "chunk \(entry.address) has an invalid code \(k)+\(m)")
+        }
+        let length = ReedSolomon.shardLength(objectLength: Int(entry.length), dataShardCount: k)
+        let area = UnsafeMutableRawBufferPointer.allocate(byteCount: length * (k + m), alignment: 64)
+        defer { area.deallocate() }
+        let pieces = (0..<(k + m)).map { UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)]) }
+        var present = [Bool](repeating: false, count: k + m)
+        var presentCount = 0
+        // Data shards first: when they are all intact no decoding is needed at all.
+        let ordered = records.filter { Int($0.entry.header.shardIndex) < k + m && $0.entry.header.payloadLength
+            == UInt32(length) }.sorted { $0.entry.header.shardIndex < $1.entry.header.shardIndex }
+        for (volume, record) in ordered where presentCount < k {
+            let index = Int(record.header.shardIndex)
+            guard !present[index] else { continue }
+            do {
+                try volume.read(record, into: pieces[index])
+                present[index] = true
+                presentCount += 1
+            } catch {
+                healQueue.withLock { _ = $0.insert(entry.address) }
+            }
+        }
+        guard presentCount >= k else {
+            throw StoreError(.corrupt, "chunk \(entry.address): only \(presentCount) of the \(k) shards needed are intact")
+        }
+        if present[..<k].contains(false) {
+            healQueue.withLock { _ = $0.insert(entry.address) }
+            do {
+                try code.reconstruct(shards: pieces, present: present)
+            } catch {
+                throw StoreError(.corrupt, "chunk \(entry.address): \(error)")
+            }
+        }
+        buffer.storage.baseAddress!.copyMemory(from: area.baseAddress!, byteCount: Int(entry.length))
+        guard SHA256.hash(buffer.bytes) == entry.address else {
+            throw StoreError(.corrupt, "chunk \(entry.address) failed its SHA-256 check after decoding")
+        }
+    }
+}
+
+extension Slice where Base == UnsafeMutableRawBufferPointer {
+    /// The slice as a buffer of its own.
+    var rebased: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(rebasing: self) }
+}

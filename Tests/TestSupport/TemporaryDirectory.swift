@@ -8,7 +8,9 @@ public final class TemporaryDirectory: Sendable {
 
     /// Creates a new empty directory whose name starts with `prefix`.
     public init(prefix: String = "tessera-test") {
-        let template = NSTemporaryDirectory() + "/\(prefix)-XXXXXX"
+        var base = NSTemporaryDirectory()
+        while base.hasSuffix("/") { base.removeLast() }
+        let template = base + "/\(prefix)-XXXXXX"
         var bytes = Array(template.utf8CString)
         let result = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(result != nil, "mkdtemp failed for \(template)")

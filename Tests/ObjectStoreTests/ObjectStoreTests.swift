@@ -1,0 +1,243 @@
+// Goal: what a put returned always reads back bit-exact, through damage, lost volumes, full disks and garbage
+// collection. Method: real temp directories with PosixDisk, a tiny configuration (chunks 64 B / 256 B / 1 KiB,
+// 4+2 over six volumes) so many chunks are exercised quickly, and damage applied to files between operations.
+import Chunking
+import Foundation
+import ObjectStore
+import Posix
+import Primitives
+import Testing
+import TestSupport
+import Volumes
+
+/// Six volumes, 4+2, tiny chunks and segments.
+func tinyConfiguration() -> StoreConfiguration {
+    var configuration = StoreConfiguration.defaults(volumeCount: 6)
+    configuration.chunking = try! ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
+    configuration.smallObjectBytesMax = 128
+    configuration.segmentBytesMax = 64 << 10
+    return configuration
+}
+
+func openStore(_ directory: String, disk: some DiskIO = PosixDisk(), pipelined: Bool = true) throws -> ObjectStore {
+    try ObjectStore.open(directory: directory, requested: tinyConfiguration(), disk: disk, isPipelined: pipelined)
+}
+
+func putBytes(_ store: ObjectStore, _ bytes: [UInt8]) throws -> PutReceipt {
+    var source = MemorySource(bytes)
+    return try store.put(from: &source)
+}
+
+func getBytes(_ store: ObjectStore, _ address: ChunkAddress) throws -> [UInt8] {
+    var sink = MemorySink()
+    try store.get(address, into: &sink)
+    return sink.bytes
+}
+
+/// Flips one byte in the middle of every segment file of volume `number`.
+func damageVolume(_ directory: String, _ number: Int) throws {
+    let segments = ObjectStore.volumePath(directory, number) + "/segments"
+    for name in try FileManager.default.contentsOfDirectory(atPath: segments) {
+        let url = URL(fileURLWithPath: segments + "/" + name)
+        var bytes = [UInt8](try Data(contentsOf: url))
+        guard bytes.count > 200 else { continue }
+        for offset in stride(from: 100, to: bytes.count, by: 97) { bytes[offset] ^= 0xFF }
+        try Data(bytes).write(to: url)
+    }
+}
+
+@Suite(.serialized) struct ObjectStoreTests {
+    @Test("objects of every size round-trip bit-exact, pipelined and inline", arguments: [true, false])
+    func roundTrip(pipelined: Bool) throws {
+        let directory = TemporaryDirectory()
+        let store = try openStore(directory.appending("data"), pipelined: pipelined)
+        for (index, size) in [0, 1, 100, 1024, 5000, 100_000].enumerated() {
+            let bytes = TestBytes.random(count: size, seed: UInt64(index))
+            let receipt = try putBytes(store, bytes)
+            #expect(receipt.length == UInt64(size))
+            #expect(try getBytes(store, receipt.address) == bytes)
+        }
+    }
+
+    @Test("putting the same bytes again stores no new chunk, and shared content is deduplicated")
+    func deduplication() throws {
+        let directory = TemporaryDirectory()
+        let store = try openStore(directory.appending("data"))
+        let shared = TestBytes.random(count: 30_000, seed: 1)
+        let first = try putBytes(store, shared + TestBytes.random(count: 70_000, seed: 2))
+        let again = try putBytes(store, shared + TestBytes.random(count: 70_000, seed: 2))
+        #expect(again.address == first.address && again.newChunkCount == 0)
+        let second = try putBytes(store, shared + TestBytes.random(count: 70_000, seed: 3))
+        #expect(second.newChunkCount < second.chunkCount * 85 / 100)
+        #expect(try getBytes(store, second.address) == shared + TestBytes.random(count: 70_000, seed: 3))
+    }
+
+    @Test("damaged shards are rebuilt from parity on read and rewritten by scrub")
+    func damageAndScrub() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        var store = try openStore(path)
+        let bytes = TestBytes.random(count: 60_000, seed: 4)
+        let address = try putBytes(store, bytes).address
+        store.close()
+        try damageVolume(path, 0)
+        store = try openStore(path)
+        #expect(try getBytes(store, address) == bytes)
+        let report = try store.scrub(clock: MonotonicClock())
+        #expect(report.corruptRecords > 0 && report.healed > 0 && report.unrecoverable.isEmpty)
+        store.close()
+        // After the scrub, two other volumes may go and every byte still reads.
+        for number in [3, 4] { try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, number)) }
+        store = try openStore(path)
+        #expect(store.openReport.replacedVolumes == [3, 4])
+        #expect(try getBytes(store, address) == bytes)
+    }
+
+    @Test("a volume deleted while stopped: objects still read, scrub restores full redundancy")
+    func lostVolume() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        var store = try openStore(path)
+        let objects = try (0..<5).map { seed in
+            let bytes = TestBytes.random(count: 20_000, seed: UInt64(seed) + 10)
+            return (try putBytes(store, bytes).address, bytes)
+        }
+        store.close()
+        try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, 2))
+        store = try openStore(path)
+        for (address, bytes) in objects { #expect(try getBytes(store, address) == bytes) }
+        let report = try store.scrub(clock: MonotonicClock())
+        #expect(report.healed > 0 && report.unrecoverable.isEmpty)
+        store.close()
+        for number in [0, 5] { try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, number)) }
+        store = try openStore(path)
+        for (address, bytes) in objects { #expect(try getBytes(store, address) == bytes) }
+    }
+
+    @Test("a write with one volume failing succeeds degraded and heals; with three failing it is refused")
+    func degradedWrites() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        _ = try openStore(path)
+        let oneBroken = FailingVolumesDisk(failing: [ObjectStore.volumePath(path, 1)])
+        var store = try openStore(path, disk: oneBroken)
+        let bytes = TestBytes.random(count: 30_000, seed: 5)
+        let receipt = try putBytes(store, bytes)
+        #expect(receipt.isDegraded)
+        store.close()
+        store = try openStore(path)
+        #expect(try getBytes(store, receipt.address) == bytes)
+        #expect(try store.scrub(clock: MonotonicClock()).healed > 0)
+        store.close()
+        let threeBroken = FailingVolumesDisk(failing: (0..<3).map { ObjectStore.volumePath(path, $0) })
+        store = try openStore(path, disk: threeBroken)
+        #expect { try putBytes(store, TestBytes.random(count: 30_000, seed: 6)) } throws: {
+            ($0 as? StoreError)?.code == .unavailable
+        }
+    }
+
+    @Test("a full disk (injected ENOSPC) fails the put clearly, leaves nothing partial, and later puts work")
+    func fullDisk() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        var store = try openStore(path)
+        let first = TestBytes.random(count: 10_000, seed: 7)
+        let firstAddress = try putBytes(store, first).address
+        store.close()
+        store = try openStore(path, disk: FailingVolumesDisk(failing: [], bytesBudget: 20_000))
+        #expect { try putBytes(store, TestBytes.random(count: 200_000, seed: 8)) } throws: {
+            ($0 as? StoreError)?.code == .diskFull && "\($0)".contains("full")
+        }
+        store.close()
+        store = try openStore(path)
+        #expect(try store.list().map(\.address) == [firstAddress])
+        #expect(try getBytes(store, firstAddress) == first)
+        let later = try putBytes(store, TestBytes.random(count: 5000, seed: 9))
+        #expect(try getBytes(store, later.address) == TestBytes.random(count: 5000, seed: 9))
+    }
+
+    @Test("delete and garbage collection free unique chunks and keep shared ones")
+    func garbage() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        var store = try openStore(path)
+        let shared = TestBytes.random(count: 30_000, seed: 11)
+        let doomed = shared + TestBytes.random(count: 200_000, seed: 12)
+        let kept = shared + TestBytes.random(count: 20_000, seed: 13)
+        let doomedAddress = try putBytes(store, doomed).address
+        let keptAddress = try putBytes(store, kept).address
+        try store.delete(doomedAddress)
+        #expect { try getBytes(store, doomedAddress) } throws: { ($0 as? StoreError)?.code == .notFound }
+        let report = try store.collectGarbage()
+        #expect(report.liveObjects == 1 && report.recordsFreed > 0 && report.bytesReclaimed > 0)
+        store.close()
+        store = try openStore(path)
+        #expect(try getBytes(store, keptAddress) == kept)
+        #expect(try store.list().map(\.address) == [keptAddress])
+        #expect { try store.delete(doomedAddress) } throws: { ($0 as? StoreError)?.code == .notFound }
+    }
+
+    @Test("bad configurations are refused naming the setting")
+    func configurationErrors() throws {
+        let directory = TemporaryDirectory()
+        var configuration = tinyConfiguration()
+        configuration.volumeCount = 4
+        #expect { try ObjectStore.open(directory: directory.appending("a"), requested: configuration, disk: PosixDisk()) }
+            throws: { "\($0)".contains("larger than the volumeCount 4") }
+        #expect { try ObjectStore.open(directory: directory.appending("missing/parent"), disk: PosixDisk()) }
+            throws: { "\($0)".contains("does not exist") }
+        _ = try openStore(directory.appending("b"))
+        #expect { try ObjectStore.open(directory: directory.appending("b"), requested: .defaults(volumeCount: 8),
+            disk: PosixDisk()) } throws: { "\($0)".contains("cannot change in place") }
+    }
+}
+
+/// A disk whose writes fail: with EIO under the given volume paths, and with ENOSPC once `bytesBudget` is spent.
+struct FailingVolumesDisk: DiskIO {
+    let inner = PosixDisk()
+    let failing: [String]
+    let budget: Budget
+
+    /// The bytes still allowed to be written.
+    final class Budget: @unchecked Sendable {
+        // SAFETY: guarded by `lock`.
+        let lock = NSLock()
+        var remaining: Int
+        init(_ remaining: Int) { self.remaining = remaining }
+    }
+
+    init(failing: [String], bytesBudget: Int = .max) {
+        self.failing = failing
+        budget = Budget(bytesBudget)
+    }
+
+    private func path(of file: DiskFile) -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(file.descriptor)")) ?? ""
+    }
+
+    func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError) {
+        let target = path(of: file)
+        if failing.contains(where: { target.hasPrefix($0 + "/") }) { throw SystemError(errno: EIO, operation: "pwrite") }
+        budget.lock.lock()
+        let allowed = budget.remaining >= buffer.count
+        if allowed { budget.remaining -= buffer.count }
+        budget.lock.unlock()
+        guard allowed else { throw SystemError(errno: ENOSPC, operation: "pwrite", path: target) }
+        try inner.write(file, at: offset, from: buffer)
+    }
+
+    func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile { try inner.open(path, mode: mode) }
+    func close(_ file: DiskFile) { inner.close(file) }
+    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        try inner.read(file, at: offset, into: buffer)
+    }
+    func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }
+    func truncate(_ file: DiskFile, to length: Int64) throws(SystemError) { try inner.truncate(file, to: length) }
+    func synchronize(_ file: DiskFile) throws(SystemError) { try inner.synchronize(file) }
+    func synchronizeDirectory(_ path: String) throws(SystemError) { try inner.synchronizeDirectory(path) }
+    func makeDirectory(_ path: String) throws(SystemError) { try inner.makeDirectory(path) }
+    func listDirectory(_ path: String) throws(SystemError) -> [String] { try inner.listDirectory(path) }
+    func exists(_ path: String) -> Bool { inner.exists(path) }
+    func removeFile(_ path: String) throws(SystemError) { try inner.removeFile(path) }
+    func rename(_ source: String, to target: String) throws(SystemError) { try inner.rename(source, to: target) }
+}

@@ -36,6 +36,11 @@ final class Progress {
         report(now: now, final: false)
     }
 
+    /// Records that `total` bytes are done in all and redraws if it is time.
+    func advance(toTotal total: Int64) {
+        advance(by: total - doneBytes)
+    }
+
     /// Draws the final state and ends the line.
     func finish() {
         report(now: clock.now(), final: true)

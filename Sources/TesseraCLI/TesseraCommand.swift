@@ -1,12 +1,59 @@
-// The entry point of the `tessera` executable: picks the subcommand from argv and maps errors to exit codes.
+// The entry point of the `tessera` executable: picks the subcommand from argv, runs it, and maps every error to a
+// clear message and an exit code (2 for usage mistakes, 1 for everything else). No stack traces for operators.
+import ObjectStore
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// The `tessera` command line.
 public enum TesseraCommand {
+    static let usage = """
+        usage: tessera <command> [options]
+
+        Local store (a node's data directory with its volumes):
+          put FILE... --data DIR [--volumes N] [--config FILE]   store files, print "ADDRESS  FILE" for each
+          get ADDRESS --data DIR --out FILE                     read an object back, verified
+          list --data DIR                                       every object: address, length, chunks
+          delete ADDRESS --data DIR                             delete an object (tombstone)
+          gc --data DIR                                         free unreferenced chunks, compact segments
+          scrub --data DIR [--rate MB/s]                        check every record, heal what fails
+
+        Benchmarks (use a release build):
+          bench storage [--gib N] [--data DIR]                  chunker, hashes, Reed-Solomon, put/get, RSS
+        """
+
     /// Runs the subcommand named in the process arguments and exits.
     public static func main() {
-        exit(0)
+        exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs `arguments` (without the program name) and returns the exit status.
+    public static func run(_ arguments: [String]) -> Int32 {
+        guard let command = arguments.first, command != "help", command != "--help", command != "-h" else {
+            print(usage)
+            return arguments.isEmpty ? 2 : 0
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "put": try StoreCommands.put(rest)
+            case "get": try StoreCommands.get(rest)
+            case "list": try StoreCommands.list(rest)
+            case "delete": try StoreCommands.delete(rest)
+            case "gc": try StoreCommands.collectGarbage(rest)
+            case "scrub": try StoreCommands.scrub(rest)
+            case "bench": try BenchCommand.run(rest)
+            case "bench-rss-child": try BenchCommand.rssChild(rest)
+            default: throw UsageError(description: "unknown command '\(command)'")
+            }
+            return 0
+        } catch let error as UsageError {
+            Console.error("tessera: \(error)")
+            Console.error(usage)
+            return 2
+        } catch {
+            Console.error("tessera: error: \(error)")
+            return 1
+        }
     }
 }

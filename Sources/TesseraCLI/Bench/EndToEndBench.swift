@@ -1,0 +1,99 @@
+// The end-to-end rows of the storage bench: mixed objects (30 % of their bytes repeat earlier objects) put into a
+// fresh six-volume store with fsync, then read back verified; and peak RSS for one 2 GiB object in a child.
+import Foundation
+import ObjectStore
+import Posix
+import Primitives
+
+/// Puts and gets mixed objects carved from one in-memory buffer.
+struct EndToEndBench {
+    let data: UnsafeRawBufferPointer
+    let directory: String
+    /// Object sizes cycle through these (MiB): a mix of small series and large multi-frame instances.
+    static let objectMebibytes = [1, 4, 16, 64, 8, 32, 2, 128]
+    /// The share of each object that repeats the start of the previous one.
+    static let repeatedFraction = 0.3
+
+    struct Result {
+        let putRate: Double
+        let getRate: Double
+        let duplicatePercent: Double
+    }
+
+    /// The objects as ranges of `data`: each begins with the first 30 % of the previous object, then fresh bytes.
+    func objects() -> [[Range<Int>]] {
+        var objects: [[Range<Int>]] = []
+        var fresh = 0
+        var total = 0
+        var index = 0
+        while total < data.count {
+            let size = min(Self.objectMebibytes[index % Self.objectMebibytes.count] << 20, data.count - total)
+            var ranges: [Range<Int>] = []
+            if let previous = objects.last {
+                var wanted = Int(Double(size) * Self.repeatedFraction)
+                for range in previous where wanted > 0 {
+                    let taken = min(wanted, range.count)
+                    ranges.append(range.lowerBound..<range.lowerBound + taken)
+                    wanted -= taken
+                }
+            }
+            let freshCount = min(size - ranges.reduce(0) { $0 + $1.count }, data.count - fresh)
+            if freshCount > 0 { ranges.append(fresh..<fresh + freshCount) }
+            fresh += freshCount
+            total += ranges.reduce(0) { $0 + $1.count }
+            objects.append(ranges)
+            index += 1
+        }
+        return objects
+    }
+
+    func run() throws -> Result {
+        try? FileManager.default.removeItem(atPath: directory)
+        let store = try ObjectStore.open(directory: directory, disk: PosixDisk())
+        defer { store.close() }
+        let objects = objects()
+        let totalBytes = objects.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        var receipts: [PutReceipt] = []
+        let putSeconds = try BenchTiming.seconds {
+            for ranges in objects {
+                var source = RangesSource(base: data, ranges: ranges)
+                receipts.append(try store.put(from: &source))
+            }
+        }
+        var readBytes: Int64 = 0
+        let getSeconds = try BenchTiming.seconds {
+            for receipt in receipts {
+                var sink = CountingSink()
+                try store.get(receipt.address, into: &sink)
+                readBytes += sink.count
+            }
+        }
+        guard readBytes == Int64(totalBytes) else { throw StoreError(.io, "read back \(readBytes) of \(totalBytes)") }
+        let chunks = receipts.reduce(0) { $0 + $1.chunkCount }
+        let new = receipts.reduce(0) { $0 + $1.newChunkCount }
+        return Result(putRate: Double(totalBytes) / putSeconds / 1e9, getRate: Double(totalBytes) / getSeconds / 1e9,
+            duplicatePercent: 100 * Double(chunks - new) / Double(max(1, chunks)))
+    }
+}
+
+extension StorageBench {
+    /// Runs `tessera bench-rss-child` on a fresh store and returns the peak RSS it reports.
+    func peakResidentBytes() throws -> Int64 {
+        let childDirectory = directory + "-rss"
+        try? FileManager.default.removeItem(atPath: childDirectory)
+        defer { try? FileManager.default.removeItem(atPath: childDirectory) }
+        let process = Process()
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["bench-rss-child", "--gib", "2", "--data", childDirectory]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+            let value = Int64(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw StoreError(.io, "the peak-RSS child failed with status \(process.terminationStatus)") }
+        return value
+    }
+}

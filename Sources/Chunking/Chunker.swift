@@ -22,7 +22,8 @@ public struct Chunker: ~Copyable {
     deinit { pending.deallocate() }
 
     /// Consumes `buffer`, emitting every chunk it completes.
-    public mutating func feed(_ buffer: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    public mutating func feed(_ buffer: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) rethrows
+    {
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var position = 0
         try gearTable.withUnsafeBufferPointer { gear in

@@ -26,7 +26,8 @@ public struct ChunkerConfiguration: Sendable, Equatable, Codable {
     /// Checks and makes a configuration.
     public init(chunkSizeMin: Int, chunkSizeAvg: Int, chunkSizeMax: Int) throws(ChunkerConfigurationError) {
         guard chunkSizeMin >= Self.chunkSizeMinFloor else {
-            throw ChunkerConfigurationError(description: "chunkSizeMin \(chunkSizeMin) is below \(Self.chunkSizeMinFloor)")
+            throw ChunkerConfigurationError(
+                description: "chunkSizeMin \(chunkSizeMin) is below \(Self.chunkSizeMinFloor)")
         }
         guard chunkSizeAvg > chunkSizeMin, chunkSizeAvg.nonzeroBitCount == 1 else {
             throw ChunkerConfigurationError(

@@ -109,11 +109,11 @@ public final class ReedSolomon: Sendable {
         let length = data.first?.count ?? 0
         var parity = [[UInt8]](repeating: [UInt8](repeating: 0, count: length), count: parityShardCount)
         let sources = data.map { shard in shard.withUnsafeBytes { copy($0) } }
-        defer { sources.forEach { $0.deallocate() } }
+        defer { for buffer in sources { buffer.deallocate() } }
         let targets = (0..<parityShardCount).map { _ in
             UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 64)
         }
-        defer { targets.forEach { $0.deallocate() } }
+        defer { for buffer in targets { buffer.deallocate() } }
         encode(data: sources.map { UnsafeRawBufferPointer($0) }, parity: targets)
         for index in 0..<parityShardCount { parity[index] = Array(targets[index]) }
         return parity
@@ -126,7 +126,7 @@ public final class ReedSolomon: Sendable {
             shard.map { bytes in bytes.withUnsafeBytes { copy($0) } }
                 ?? UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 64)
         }
-        defer { buffers.forEach { $0.deallocate() } }
+        defer { for buffer in buffers { buffer.deallocate() } }
         try reconstruct(shards: buffers, present: shards.map { $0 != nil })
         for index in shards.indices where shards[index] == nil { shards[index] = Array(buffers[index]) }
     }

@@ -31,7 +31,8 @@ extension ObjectStore {
         guard !copies.isEmpty else { throw StoreError(.notFound, "no object with address \(address)") }
         do {
             for (volume, _) in copies {
-                let header = RecordHeader(kind: .tombstone, key: address, shardIndex: 0, dataShardCount: 1,
+                let header = RecordHeader(
+                    kind: .tombstone, key: address, shardIndex: 0, dataShardCount: 1,
                     parityShardCount: 0, objectLength: 0)
                 _ = try volume.append(header, payload: UnsafeRawBufferPointer(start: nil, count: 0))
                 try volume.commit()

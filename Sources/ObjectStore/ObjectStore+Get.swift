@@ -120,7 +120,8 @@ extension ObjectStore {
         let m = Int(header.parityShardCount)
         let code: ReedSolomon
         do {
-            code = k == configuration.dataShardCount && m == configuration.parityShardCount
+            code =
+                k == configuration.dataShardCount && m == configuration.parityShardCount
                 ? self.code : try ReedSolomon(dataShardCount: k, parityShardCount: m)
         } catch {
             throw StoreError(.corrupt, "chunk \(entry.address) has an invalid code \(k)+\(m)")
@@ -128,12 +129,17 @@ extension ObjectStore {
         let length = ReedSolomon.shardLength(objectLength: Int(entry.length), dataShardCount: k)
         let area = UnsafeMutableRawBufferPointer.allocate(byteCount: length * (k + m), alignment: 64)
         defer { area.deallocate() }
-        let pieces = (0..<(k + m)).map { UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)]) }
+        let pieces = (0..<(k + m)).map {
+            UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)])
+        }
         var present = [Bool](repeating: false, count: k + m)
         var presentCount = 0
         // Data shards first: when they are all intact no decoding is needed at all.
-        let ordered = records.filter { Int($0.entry.header.shardIndex) < k + m && $0.entry.header.payloadLength
-            == UInt32(length) }.sorted { $0.entry.header.shardIndex < $1.entry.header.shardIndex }
+        let ordered = records.filter {
+            Int($0.entry.header.shardIndex) < k + m
+                && $0.entry.header.payloadLength
+                    == UInt32(length)
+        }.sorted { $0.entry.header.shardIndex < $1.entry.header.shardIndex }
         for (volume, record) in ordered where presentCount < k {
             let index = Int(record.header.shardIndex)
             guard !present[index] else { continue }
@@ -146,7 +152,8 @@ extension ObjectStore {
             }
         }
         guard presentCount >= k else {
-            throw StoreError(.corrupt, "chunk \(entry.address): only \(presentCount) of the \(k) shards needed are intact")
+            throw StoreError(
+                .corrupt, "chunk \(entry.address): only \(presentCount) of the \(k) shards needed are intact")
         }
         if present[..<k].contains(false) {
             healQueue.withLock { _ = $0.insert(entry.address) }

@@ -33,7 +33,15 @@ extension ObjectStore {
         throws(StoreError) -> PutReceipt
     {
         do {
-            return try collectionLock.withReadLock { try putLocked(from: &source, progress: progress) }
+            return try collectionLock.withReadLock {
+                let writer = ChunkWriter(store: self)
+                do {
+                    return try putLocked(from: &source, writer: writer, progress: progress)
+                } catch {
+                    writer.discardUncommitted()
+                    throw error
+                }
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -41,8 +49,9 @@ extension ObjectStore {
         }
     }
 
-    private func putLocked(from source: inout some ByteSource, progress: ((Int64) -> Void)?) throws -> PutReceipt {
-        let writer = ChunkWriter(store: self)
+    private func putLocked(from source: inout some ByteSource, writer: ChunkWriter, progress: ((Int64) -> Void)?)
+        throws -> PutReceipt
+    {
         let failure = FirstError()
         let work = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
         let free = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
@@ -118,6 +127,8 @@ final class ChunkWriter: @unchecked Sendable {
     private var newChunkCount = 0
     private var isDegraded = false
     private var touched: [ObjectIdentifier: Volume] = [:]
+    /// Records appended and not yet committed, per volume, so a failed put can take them back.
+    private var uncommitted: [ObjectIdentifier: [RecordLocation]] = [:]
     private var seen: Set<ChunkAddress> = []
     private let shards: UnsafeMutableRawBufferPointer
     private let shardLengthMax: Int
@@ -125,9 +136,11 @@ final class ChunkWriter: @unchecked Sendable {
     init(store: ObjectStore) {
         self.store = store
         let configuration = store.configuration
-        shardLengthMax = ReedSolomon.shardLength(objectLength: configuration.chunking.chunkSizeMax,
+        shardLengthMax = ReedSolomon.shardLength(
+            objectLength: configuration.chunking.chunkSizeMax,
             dataShardCount: configuration.dataShardCount)
-        shards = .allocate(byteCount: shardLengthMax * (configuration.dataShardCount + configuration.parityShardCount),
+        shards = .allocate(
+            byteCount: shardLengthMax * (configuration.dataShardCount + configuration.parityShardCount),
             alignment: 64)
     }
 
@@ -138,13 +151,17 @@ final class ChunkWriter: @unchecked Sendable {
         let address = SHA256.hash(buffer.bytes)
         entries.append(ManifestEntry(address: address, length: UInt32(buffer.count)))
         guard seen.insert(address).inserted else { return }
-        let present = Set(try store.locate(address).filter { $0.entry.header.kind != .manifest }.map {
-            $0.entry.header.shardIndex
-        })
+        let present = Set(
+            try store.locate(address).filter { $0.entry.header.kind != .manifest }.map {
+                $0.entry.header.shardIndex
+            })
         let configuration = store.configuration
         let isSmall = buffer.count < configuration.smallObjectBytesMax
-        let wanted = isSmall ? configuration.parityShardCount + 1 : configuration.dataShardCount
-            + configuration.parityShardCount
+        let wanted =
+            isSmall
+            ? configuration.parityShardCount + 1
+            : configuration.dataShardCount
+                + configuration.parityShardCount
         if present.count >= (isSmall ? 1 : configuration.dataShardCount) {
             if present.count < wanted { store.healQueue.withLock { _ = $0.insert(address) } }
             return
@@ -153,7 +170,8 @@ final class ChunkWriter: @unchecked Sendable {
         let written = isSmall ? try writeCopies(buffer, address: address) : try writeShards(buffer, address: address)
         let required = min(wanted, (isSmall ? 1 : configuration.dataShardCount) + 1)
         guard written >= required else {
-            throw StoreError(.unavailable,
+            throw StoreError(
+                .unavailable,
                 "only \(written) of \(wanted) shards of a chunk could be written (at least \(required) are needed): "
                     + "too many volumes are unavailable")
         }
@@ -167,7 +185,8 @@ final class ChunkWriter: @unchecked Sendable {
         let configuration = store.configuration
         var written = 0
         for (copy, volume) in store.ranking(for: address).prefix(configuration.parityShardCount + 1).enumerated() {
-            let header = RecordHeader(kind: .copy, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
+            let header = RecordHeader(
+                kind: .copy, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
                 parityShardCount: UInt8(configuration.parityShardCount), objectLength: UInt32(buffer.count))
             if try append(header, payload: buffer.bytes, to: volume) { written += 1 }
         }
@@ -181,11 +200,14 @@ final class ChunkWriter: @unchecked Sendable {
         let area = UnsafeMutableRawBufferPointer(rebasing: shards[..<(length * (k + m))])
         area.copyMemory(from: buffer.bytes)
         area[buffer.count..<(length * k)].initializeMemory(as: UInt8.self, repeating: 0)
-        let pieces = (0..<(k + m)).map { UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)]) }
+        let pieces = (0..<(k + m)).map {
+            UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)])
+        }
         store.code.encode(data: pieces[..<k].map { UnsafeRawBufferPointer($0) }, parity: Array(pieces[k...]))
         var written = 0
         for (index, volume) in store.ranking(for: address).prefix(k + m).enumerated() {
-            let header = RecordHeader(kind: .shard, key: address, shardIndex: UInt8(index), dataShardCount: UInt8(k),
+            let header = RecordHeader(
+                kind: .shard, key: address, shardIndex: UInt8(index), dataShardCount: UInt8(k),
                 parityShardCount: UInt8(m), objectLength: UInt32(buffer.count))
             if try append(header, payload: UnsafeRawBufferPointer(pieces[index]), to: volume) { written += 1 }
         }
@@ -196,30 +218,41 @@ final class ChunkWriter: @unchecked Sendable {
     /// which fails the put.
     private func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer, to volume: Volume) throws -> Bool {
         do {
-            _ = try volume.append(header, payload: payload)
+            let location = try volume.append(header, payload: payload)
             touched[ObjectIdentifier(volume)] = volume
+            uncommitted[ObjectIdentifier(volume), default: []].append(location)
             return true
-        } catch where error.isDiskFull {
+        } catch  where error.isDiskFull {
             throw StoreError(.diskFull, "\(error)")
         } catch {
             return false
         }
     }
 
+    /// Takes back what this put appended but did not commit, where nobody appended after it.
+    func discardUncommitted() {
+        for (key, locations) in uncommitted { _ = touched[key]?.discard(locations) }
+        uncommitted = [:]
+    }
+
     /// Commits the chunks, then writes and commits the manifest; returns the receipt.
     func finish(length: UInt64) throws -> PutReceipt {
         for volume in touched.values { try volume.commit() }
+        uncommitted = [:]
         let manifest = Manifest(length: length, entries: entries)
         let bytes = manifest.encoded()
         guard bytes.count <= Manifest.bytesMax else {
-            throw StoreError(.io, "the object has \(entries.count) chunks; a manifest holds at most "
-                + "\(Manifest.bytesMax / Manifest.entryBytes)")
+            throw StoreError(
+                .io,
+                "the object has \(entries.count) chunks; a manifest holds at most "
+                    + "\(Manifest.bytesMax / Manifest.entryBytes)")
         }
         let address = SHA256.hash(bytes)
         let copies = store.configuration.parityShardCount + 1
         var written: [Volume] = []
         for (copy, volume) in store.ranking(for: address).prefix(copies).enumerated() {
-            let header = RecordHeader(kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
+            let header = RecordHeader(
+                kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
                 parityShardCount: UInt8(copies - 1), objectLength: UInt32(bytes.count))
             if try bytes.withUnsafeBytes({ try append(header, payload: $0, to: volume) }) { written.append(volume) }
         }
@@ -227,11 +260,13 @@ final class ChunkWriter: @unchecked Sendable {
             throw StoreError(.unavailable, "only \(written.count) copies of the manifest could be written")
         }
         for volume in written { try volume.commit() }
+        uncommitted = [:]
         if written.count < copies {
             isDegraded = true
             store.healQueue.withLock { _ = $0.insert(address) }
         }
-        return PutReceipt(address: address, length: length, chunkCount: entries.count, newChunkCount: newChunkCount,
+        return PutReceipt(
+            address: address, length: length, chunkCount: entries.count, newChunkCount: newChunkCount,
             isDegraded: isDegraded)
     }
 }

@@ -103,7 +103,9 @@ extension ObjectStore {
         var good: [(volume: Volume, entry: IndexEntry, bytes: [UInt8])] = []
         var bad: [(volume: Volume, entry: IndexEntry)] = []
         for (volume, entry) in records {
-            if let bytes = try? volume.read(entry), SHA256.hash(bytes) == key, !good.contains(where: { $0.volume === volume }) {
+            if let bytes = try? volume.read(entry), SHA256.hash(bytes) == key,
+                !good.contains(where: { $0.volume === volume })
+            {
                 good.append((volume, entry, bytes))
             } else {
                 bad.append((volume, entry))

@@ -4,6 +4,7 @@ import Coding
 public import Primitives
 import Synchronization
 public import Volumes
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -41,9 +42,10 @@ public final class ObjectStore: Sendable {
     /// Chunks waiting to be healed.
     let healQueue = Mutex<Set<ChunkAddress>>([])
 
-    private init(directory: String, configuration: StoreConfiguration, volumes: [Volume?], disk: any DiskIO,
-        isPipelined: Bool, report: StoreOpenReport) throws(StoreError)
-    {
+    private init(
+        directory: String, configuration: StoreConfiguration, volumes: [Volume?], disk: any DiskIO,
+        isPipelined: Bool, report: StoreOpenReport
+    ) throws(StoreError) {
         self.directory = directory
         self.configuration = configuration
         self.volumes = volumes
@@ -51,7 +53,8 @@ public final class ObjectStore: Sendable {
         self.isPipelined = isPipelined
         self.openReport = report
         do {
-            code = try ReedSolomon(dataShardCount: configuration.dataShardCount,
+            code = try ReedSolomon(
+                dataShardCount: configuration.dataShardCount,
                 parityShardCount: configuration.parityShardCount)
         } catch {
             throw StoreError(.configuration, "\(error)")
@@ -66,14 +69,16 @@ public final class ObjectStore: Sendable {
         directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, isPipelined: Bool = true
     ) throws(StoreError) -> ObjectStore {
         var report = StoreOpenReport()
-        let configuration = try loadConfiguration(directory: directory, requested: requested, disk: disk,
+        let configuration = try loadConfiguration(
+            directory: directory, requested: requested, disk: disk,
             report: &report)
         var volumes: [Volume?] = []
         for number in 0..<configuration.volumeCount {
             let path = volumePath(directory, number)
             if !report.wasCreated && !disk.exists(path + "/volume.json") { report.replacedVolumes.append(number) }
             do {
-                let volume = try Volume.open(path: path, disk: disk,
+                let volume = try Volume.open(
+                    path: path, disk: disk,
                     options: VolumeOptions(segmentBytesMax: configuration.segmentBytesMax))
                 let repaired = volume.openReport
                 if repaired.rebuiltIndex || repaired.truncatedBytes > 0 || repaired.skippedBytes > 0 {
@@ -85,9 +90,10 @@ public final class ObjectStore: Sendable {
                 volumes.append(nil)
             }
         }
-        let store = try ObjectStore(directory: directory, configuration: configuration, volumes: volumes, disk: disk,
+        let store = try ObjectStore(
+            directory: directory, configuration: configuration, volumes: volumes, disk: disk,
             isPipelined: isPipelined, report: report)
-        if !report.replacedVolumes.isEmpty { store.healQueue.withLock { $0.insert(Self.healEverything) } }
+        if !report.replacedVolumes.isEmpty { store.healQueue.withLock { _ = $0.insert(Self.healEverything) } }
         return store
     }
 
@@ -146,10 +152,12 @@ public final class ObjectStore: Sendable {
             }
             try stored.validate()
             if let requested, requested != stored {
-                throw StoreError(.configuration,
+                throw StoreError(
+                    .configuration,
                     "the store in \(directory) has \(stored.volumeCount) volumes, erasure code "
                         + "\(stored.dataShardCount)+\(stored.parityShardCount); the requested settings "
-                        + "(\(requested.volumeCount) volumes, \(requested.dataShardCount)+\(requested.parityShardCount)) "
+                        + "(\(requested.volumeCount) volumes, "
+                        + "\(requested.dataShardCount)+\(requested.parityShardCount)) "
                         + "differ, and a store's layout cannot change in place")
             }
             return stored

@@ -40,7 +40,8 @@ public struct StoreConfiguration: Codable, Sendable, Equatable {
     /// Checks the settings, naming the first bad one.
     public func validate() throws(StoreError) {
         guard format == Self.currentFormat else {
-            throw StoreError(.configuration, "format \(format) is not supported (this tessera reads \(Self.currentFormat))")
+            throw StoreError(
+                .configuration, "format \(format) is not supported (this tessera reads \(Self.currentFormat))")
         }
         guard (1...64).contains(volumeCount) else {
             throw StoreError(.configuration, "volumeCount \(volumeCount) must be from 1 to 64")
@@ -51,7 +52,8 @@ public struct StoreConfiguration: Codable, Sendable, Equatable {
             throw StoreError(.configuration, "dataShardCount/parityShardCount: \(error)")
         }
         guard dataShardCount + parityShardCount <= volumeCount else {
-            throw StoreError(.configuration,
+            throw StoreError(
+                .configuration,
                 "dataShardCount + parityShardCount (\(dataShardCount)+\(parityShardCount)) is larger than the "
                     + "volumeCount \(volumeCount): every shard of a chunk needs its own volume")
         }

@@ -12,11 +12,13 @@ public final class OwnedThread: Sendable {
     /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
     public init(name: String, _ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(ThreadBody(name: name, body: body))
-        let status = pthread_create(&handle, nil, { argument in
-            let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
-            body.body()
-            return nil
-        }, box.toOpaque())
+        let status = pthread_create(
+            &handle, nil,
+            { argument in
+                let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
+                body.body()
+                return nil
+            }, box.toOpaque())
         precondition(status == 0, "pthread_create failed with \(status)")
     }
 

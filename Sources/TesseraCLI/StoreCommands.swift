@@ -97,7 +97,8 @@ enum StoreCommands {
                 + "damaged records: \(report.corruptRecords)\n"
                 + "incomplete chunks and manifests: \(report.incompleteObjects), healed: \(report.healed)\n", to: 1)
         guard report.unrecoverable.isEmpty else {
-            throw StoreError(.corrupt,
+            throw StoreError(
+                .corrupt,
                 "\(report.unrecoverable.count) chunks cannot be rebuilt on this node: "
                     + report.unrecoverable.prefix(5).map(\.hex).joined(separator: ", "))
         }
@@ -117,8 +118,10 @@ enum StoreCommands {
         let directory = try arguments.required("data")
         let disk = PosixDisk()
         if disk.exists(directory) && !disk.isWritableDirectory(directory) {
-            throw StoreError(.dataDirectory,
-                disk.isDirectory(directory) ? "data directory \(directory) is not writable"
+            throw StoreError(
+                .dataDirectory,
+                disk.isDirectory(directory)
+                    ? "data directory \(directory) is not writable"
                     : "data directory \(directory) is not a directory")
         }
         let requested = try StoreConfigurationFile.requested(
@@ -126,15 +129,17 @@ enum StoreCommands {
         let store = try ObjectStore.open(directory: directory, requested: requested, disk: disk)
         let report = store.openReport
         for number in report.replacedVolumes {
-            Console.error("tessera: warning: volume \(number) was missing and is now empty; "
-                + "run `tessera scrub --data \(directory)` to restore full redundancy")
+            Console.error(
+                "tessera: warning: volume \(number) was missing and is now empty; "
+                    + "run `tessera scrub --data \(directory)` to restore full redundancy")
         }
         for (number, reason) in report.unavailableVolumes {
             Console.error("tessera: warning: volume \(number) is unavailable: \(reason)")
         }
         for (number, repair) in report.repairs {
-            Console.error("tessera: note: volume \(number) repaired on open: rebuilt index \(repair.rebuiltIndex), "
-                + "torn tail \(repair.truncatedBytes) bytes, damaged bytes skipped \(repair.skippedBytes)")
+            Console.error(
+                "tessera: note: volume \(number) repaired on open: rebuilt index \(repair.rebuiltIndex), "
+                    + "torn tail \(repair.truncatedBytes) bytes, damaged bytes skipped \(repair.skippedBytes)")
         }
         return store
     }

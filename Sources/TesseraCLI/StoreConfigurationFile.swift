@@ -18,7 +18,8 @@ enum StoreConfigurationFile {
         if let configPath { values = try read(configPath) }
         if let volumeCount {
             if let fromFile = values["volumeCount"], fromFile != volumeCount {
-                throw StoreError(.configuration, "--volumes \(volumeCount) contradicts volumeCount \(fromFile) in \(configPath!)")
+                throw StoreError(
+                    .configuration, "--volumes \(volumeCount) contradicts volumeCount \(fromFile) in \(configPath!)")
             }
             values["volumeCount"] = volumeCount
         }
@@ -55,7 +56,8 @@ enum StoreConfigurationFile {
         var values: [String: Int] = [:]
         for (key, value) in dictionary {
             guard keys.contains(key) else {
-                throw StoreError(.configuration,
+                throw StoreError(
+                    .configuration,
                     "config file \(path): unknown key '\(key)' (known: \(keys.sorted().joined(separator: ", ")))")
             }
             guard let number = value as? Int, !(value is Bool) else {

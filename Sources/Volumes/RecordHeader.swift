@@ -1,6 +1,6 @@
 // The frame of one record in a segment file: a 64-byte little-endian header with its own CRC32C, then the payload.
 // A FORMAT CONSTANT (version 1): segments written today must read in decades; a new layout gets a new version.
-public import Coding
+import Coding
 public import Primitives
 
 /// What a record holds.

@@ -24,7 +24,8 @@ struct SegmentScan {
         var payload = [UInt8]()
         while offset + Int64(RecordHeader.byteCount) <= length {
             if let header = try validRecord(disk: disk, file: file, at: offset, length: length, payload: &payload) {
-                result.entries.append(IndexEntry(header: header, location: RecordLocation(segment: segment, offset: offset)))
+                result.entries.append(
+                    IndexEntry(header: header, location: RecordLocation(segment: segment, offset: offset)))
                 offset += Int64(RecordHeader.byteCount) + Int64(header.payloadLength)
                 result.validEnd = offset
                 continue
@@ -48,7 +49,8 @@ struct SegmentScan {
         if payload.count < payloadLength { payload = [UInt8](repeating: 0, count: payloadLength) }
         let payloadResult = payload.withUnsafeMutableBytes { buffer in
             Result { () throws(SystemError) in
-                try disk.read(file, at: offset + Int64(RecordHeader.byteCount),
+                try disk.read(
+                    file, at: offset + Int64(RecordHeader.byteCount),
                     into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<payloadLength]))
             }
         }

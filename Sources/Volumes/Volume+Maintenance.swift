@@ -1,6 +1,6 @@
 // Volume upkeep: walking every entry (scrubber, mark-and-sweep), forgetting swept records, compacting segments
 // whose records are mostly dead, and statistics for operators.
-public import Primitives
+import Primitives
 import Synchronization
 
 /// What a compaction reclaimed.

@@ -2,6 +2,7 @@
 // written after it, and cut a torn tail off the last segment (DESIGN.md: the index is only a cache).
 public import Primitives
 import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -82,7 +83,8 @@ extension Volume {
         }
         let last = numbers.last!
         let active = AppendState(segment: last, file: files[last]!, offset: try disk.size(of: files[last]!))
-        return Volume(id: id, path: path, disk: disk, options: options, index: index, files: files, active: active,
+        return Volume(
+            id: id, path: path, disk: disk, options: options, index: index, files: files, active: active,
             report: report)
     }
 
@@ -91,13 +93,15 @@ extension Volume {
         let identityPath = path + "/volume.json"
         if !disk.exists(identityPath) {
             if disk.exists(path + "/segments"), !(try disk.listDirectory(path + "/segments")).isEmpty {
-                throw VolumeError(.badIdentity("segments exist but volume.json is missing; refusing to format over them"),
+                throw VolumeError(
+                    .badIdentity("segments exist but volume.json is missing; refusing to format over them"),
                     path: path)
             }
             try disk.makeDirectory(path + "/segments")
             var generator = SystemRandomNumberGenerator()
             let fresh = VolumeID(rawValue: generator.next())
-            let bytes = try JSONEncoder().encode(VolumeIdentity(format: VolumeIdentity.currentFormat, id: fresh.description))
+            let bytes = try JSONEncoder().encode(
+                VolumeIdentity(format: VolumeIdentity.currentFormat, id: fresh.description))
             try disk.writeWholeFileAtomically(identityPath, bytes: Array(bytes))
             try disk.synchronizeDirectory(path)
             report.wasFormatted = true

@@ -5,6 +5,7 @@ import Coding
 public import Primitives
 import SQLite
 import Synchronization
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -76,9 +77,10 @@ public final class Volume: Sendable {
         var isClosed = false
     }
 
-    init(id: VolumeID, path: String, disk: any DiskIO, options: VolumeOptions, index: sending VolumeIndex,
-        files: [UInt32: DiskFile], active: AppendState, report: VolumeOpenReport)
-    {
+    init(
+        id: VolumeID, path: String, disk: any DiskIO, options: VolumeOptions, index: sending VolumeIndex,
+        files: [UInt32: DiskFile], active: AppendState, report: VolumeOpenReport
+    ) {
         self.id = id
         self.path = path
         self.disk = disk
@@ -138,6 +140,23 @@ public final class Volume: Sendable {
         state.offset = 0
     }
 
+    /// Takes back records appended but not yet committed, if they are the newest ones on the volume: the segment
+    /// is cut back to where they started and they are forgotten. Returns false, changing nothing, when another
+    /// writer appended after them (they then stay as garbage for the sweep). Used when a put fails, so a full disk
+    /// gets its space back at once.
+    public func discard(_ locations: [RecordLocation]) -> Bool {
+        guard let first = locations.min() else { return true }
+        let mine = Set(locations)
+        return appendState.withLock { state in
+            let later = state.pending.filter { $0.location >= first }
+            guard first.segment == state.segment, later.allSatisfy({ mine.contains($0.location) }) else { return false }
+            guard (try? disk.truncate(state.file, to: first.offset)) != nil else { return false }
+            state.pending.removeAll { $0.location >= first }
+            state.offset = first.offset
+            return true
+        }
+    }
+
     /// Group commit: when this returns, every record appended before the call is durable and indexed.
     public func commit() throws(VolumeError) {
         do {
@@ -152,7 +171,8 @@ public final class Volume: Sendable {
                 guard let last = batch.last else { return }
                 let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
                 for file in files { try disk.synchronize(file) }
-                let end = RecordLocation(segment: last.location.segment, offset: last.location.offset + last.recordBytes)
+                let end = RecordLocation(
+                    segment: last.location.segment, offset: last.location.offset + last.recordBytes)
                 try index.withLock { try $0.apply(batch, end: end) }
             }
         } catch {

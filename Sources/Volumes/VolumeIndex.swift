@@ -122,6 +122,7 @@ final class VolumeIndex {
             parityShardCount: UInt8(row.int64(at: 4)), objectLength: UInt32(row.int64(at: 5)))
         header.payloadLength = UInt32(row.int64(at: 6))
         header.payloadCRC32C = UInt32(row.int64(at: 7))
-        return IndexEntry(header: header, location: RecordLocation(segment: UInt32(row.int64(at: 8)), offset: row.int64(at: 9)))
+        return IndexEntry(
+            header: header, location: RecordLocation(segment: UInt32(row.int64(at: 8)), offset: row.int64(at: 9)))
     }
 }

@@ -2,8 +2,8 @@
 // one-shot oracle over whole input, single bytes and seeded random splits; sizes within bounds; local edits.
 import Chunking
 import Primitives
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the streaming chunker over `bytes` fed in pieces of the lengths `split` returns, collecting chunk ends.
 func streamedBoundaries(
@@ -39,18 +39,22 @@ func oracleBoundaries(_ bytes: [UInt8], configuration: ChunkerConfiguration) -> 
     static let tiny = try! ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
     static let small = try! ChunkerConfiguration(chunkSizeMin: 4096, chunkSizeAvg: 16384, chunkSizeMax: 65536)
 
-    @Test("streaming equals one-shot for whole input, single bytes and random splits", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "streaming equals one-shot for whole input, single bytes and random splits", arguments: [1, 2, 3] as [UInt64])
     func splitInvariance(seed: UInt64) {
         for configuration in [Self.tiny, Self.small] {
             let bytes = TestBytes.random(count: configuration.chunkSizeMax * 40 + 17, seed: seed)
             let expected = oracleBoundaries(bytes, configuration: configuration)
             #expect(expected.last == bytes.count)
-            #expect(streamedBoundaries(bytes, configuration: configuration, split: { _ in bytes.count }, seed: seed)
-                == expected)
+            #expect(
+                streamedBoundaries(bytes, configuration: configuration, split: { _ in bytes.count }, seed: seed)
+                    == expected)
             #expect(streamedBoundaries(bytes, configuration: configuration, split: { _ in 1 }, seed: seed) == expected)
             let maxChunk = configuration.chunkSizeMax
-            #expect(streamedBoundaries(bytes, configuration: configuration,
-                split: { Int($0.next() % UInt64(maxChunk * 3)) }, seed: seed) == expected)
+            #expect(
+                streamedBoundaries(
+                    bytes, configuration: configuration,
+                    split: { Int($0.next() % UInt64(maxChunk * 3)) }, seed: seed) == expected)
         }
     }
 

@@ -6,8 +6,8 @@ import Foundation
 import ObjectStore
 import Posix
 import Primitives
-import Testing
 import TestSupport
+import Testing
 import Volumes
 
 /// Six volumes, 4+2, tiny chunks and segments.
@@ -182,13 +182,18 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let directory = TemporaryDirectory()
         var configuration = tinyConfiguration()
         configuration.volumeCount = 4
-        #expect { try ObjectStore.open(directory: directory.appending("a"), requested: configuration, disk: PosixDisk()) }
-            throws: { "\($0)".contains("larger than the volumeCount 4") }
-        #expect { try ObjectStore.open(directory: directory.appending("missing/parent"), disk: PosixDisk()) }
-            throws: { "\($0)".contains("does not exist") }
+        #expect {
+            try ObjectStore.open(directory: directory.appending("a"), requested: configuration, disk: PosixDisk())
+        } throws: { "\($0)".contains("larger than the volumeCount 4") }
+        #expect { try ObjectStore.open(directory: directory.appending("missing/parent"), disk: PosixDisk()) } throws: {
+            "\($0)".contains("does not exist")
+        }
         _ = try openStore(directory.appending("b"))
-        #expect { try ObjectStore.open(directory: directory.appending("b"), requested: .defaults(volumeCount: 8),
-            disk: PosixDisk()) } throws: { "\($0)".contains("cannot change in place") }
+        #expect {
+            try ObjectStore.open(
+                directory: directory.appending("b"), requested: .defaults(volumeCount: 8),
+                disk: PosixDisk())
+        } throws: { "\($0)".contains("cannot change in place") }
     }
 }
 
@@ -217,7 +222,9 @@ struct FailingVolumesDisk: DiskIO {
 
     func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError) {
         let target = path(of: file)
-        if failing.contains(where: { target.hasPrefix($0 + "/") }) { throw SystemError(errno: EIO, operation: "pwrite") }
+        if failing.contains(where: { target.hasPrefix($0 + "/") }) {
+            throw SystemError(errno: EIO, operation: "pwrite")
+        }
         budget.lock.lock()
         let allowed = budget.remaining >= buffer.count
         if allowed { budget.remaining -= buffer.count }
@@ -228,7 +235,8 @@ struct FailingVolumesDisk: DiskIO {
 
     func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile { try inner.open(path, mode: mode) }
     func close(_ file: DiskFile) { inner.close(file) }
-    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int
+    {
         try inner.read(file, at: offset, into: buffer)
     }
     func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }

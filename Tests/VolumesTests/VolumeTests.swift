@@ -3,13 +3,14 @@
 import Foundation
 import Posix
 import Primitives
-import Testing
 import TestSupport
+import Testing
 import Volumes
 
 /// A header for test record `number` of `kind`.
 func testHeader(_ number: UInt64, kind: RecordKind = .shard, shard: UInt8 = 0) -> RecordHeader {
-    RecordHeader(kind: kind, key: ChunkAddress(word0: number, word1: 1, word2: 2, word3: 3), shardIndex: shard,
+    RecordHeader(
+        kind: kind, key: ChunkAddress(word0: number, word1: 1, word2: 2, word3: 3), shardIndex: shard,
         dataShardCount: 2, parityShardCount: 1, objectLength: 1000)
 }
 
@@ -214,7 +215,8 @@ func fileSize(_ path: String) -> Int {
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
         for _ in 0..<20 { bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next()) }
         try Data(bytes).write(to: URL(fileURLWithPath: segment))
-        try Data(TestBytes.random(count: 5000, seed: seed)).write(to: URL(fileURLWithPath: path + "/segments/00000002.seg"))
+        try Data(TestBytes.random(count: 5000, seed: seed)).write(
+            to: URL(fileURLWithPath: path + "/segments/00000002.seg"))
         unlink(path + "/index.sqlite")
         volume = try Volume.open(path: path, disk: disk)
         try volume.forEachEntry { entry in _ = try? volume.read(entry) }
@@ -247,7 +249,8 @@ struct FaultyDisk: DiskIO {
 
     func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile { try inner.open(path, mode: mode) }
     func close(_ file: DiskFile) { inner.close(file) }
-    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int
+    {
         try inner.read(file, at: offset, into: buffer)
     }
     func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }

@@ -1,8 +1,8 @@
+// Timing for benches: the best of several runs of a closure on the monotonic clock, as GB/s of a byte count.
+// Best-of, not mean: the machines are shared and noisy, and the best run is the one least disturbed.
 import Posix
 import Primitives
 
-// Timing for benches: the best of several runs of a closure on the monotonic clock, as GB/s of a byte count.
-// Best-of, not mean: the machines are shared and noisy, and the best run is the one least disturbed.
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -71,7 +71,8 @@ struct EndToEndBench {
         guard readBytes == Int64(totalBytes) else { throw StoreError(.io, "read back \(readBytes) of \(totalBytes)") }
         let chunks = receipts.reduce(0) { $0 + $1.chunkCount }
         let new = receipts.reduce(0) { $0 + $1.newChunkCount }
-        return Result(putRate: Double(totalBytes) / putSeconds / 1e9, getRate: Double(totalBytes) / getSeconds / 1e9,
+        return Result(
+            putRate: Double(totalBytes) / putSeconds / 1e9, getRate: Double(totalBytes) / getSeconds / 1e9,
             duplicatePercent: 100 * Double(chunks - new) / Double(max(1, chunks)))
     }
 }
@@ -83,7 +84,8 @@ extension StorageBench {
         try? FileManager.default.removeItem(atPath: childDirectory)
         defer { try? FileManager.default.removeItem(atPath: childDirectory) }
         let process = Process()
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["bench-rss-child", "--gib", "2", "--data", childDirectory]
         let pipe = Pipe()

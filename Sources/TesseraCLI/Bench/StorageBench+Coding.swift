@@ -15,25 +15,32 @@ extension StorageBench {
         let objects = data.count / (length * k)
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: length * (k + m), alignment: 64)
         defer { scratch.deallocate() }
-        let parity = (0..<m).map { UnsafeMutableRawBufferPointer(rebasing: scratch[($0 * length)..<(($0 + 1) * length)]) }
+        let parity = (0..<m).map {
+            UnsafeMutableRawBufferPointer(rebasing: scratch[($0 * length)..<(($0 + 1) * length)])
+        }
         let outputs = (0..<m).map {
             UnsafeMutableRawBufferPointer(rebasing: scratch[((m + $0) * length)..<((m + $0 + 1) * length)])
         }
         let mutableData = UnsafeMutableRawBufferPointer(mutating: data)
         func shards(_ object: Int) -> [UnsafeMutableRawBufferPointer] {
             (0..<k).map {
-                UnsafeMutableRawBufferPointer(rebasing: mutableData[((object * k + $0) * length)..<((object * k + $0 + 1) * length)])
+                UnsafeMutableRawBufferPointer(
+                    rebasing: mutableData[((object * k + $0) * length)..<((object * k + $0 + 1) * length)])
             }
         }
         let work = objects * k * length
         let encodeOurs = BenchTiming.bestRate(bytes: work) {
-            for object in 0..<objects { code.encode(data: shards(object).map { UnsafeRawBufferPointer($0) }, parity: parity) }
+            for object in 0..<objects {
+                code.encode(data: shards(object).map { UnsafeRawBufferPointer($0) }, parity: parity)
+            }
         }
         let encodeRaw = BenchTiming.bestRate(bytes: work) {
             for object in 0..<objects {
-                var sources = shards(object).map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+                var sources =
+                    shards(object).map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
                     as [UnsafeMutablePointer<UInt8>?]
-                var targets = parity.map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+                var targets =
+                    parity.map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
                     as [UnsafeMutablePointer<UInt8>?]
                 library_reference_rs_encode(raw, length, &sources, &targets)
             }
@@ -49,9 +56,11 @@ extension StorageBench {
         let decodeRaw = BenchTiming.bestRate(bytes: work) {
             for object in 0..<objects {
                 let data = shards(object)
-                var sources = (Array(data[m...]) + parity).map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+                var sources =
+                    (Array(data[m...]) + parity).map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
                     as [UnsafeMutablePointer<UInt8>?]
-                var targets = outputs.map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+                var targets =
+                    outputs.map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
                     as [UnsafeMutablePointer<UInt8>?]
                 library_reference_rs_decode(raw, length, &sources, &targets, Int32(m))
             }

@@ -29,23 +29,28 @@ struct StorageBench {
         var stageRates: [Double] = []
         Console.error("chunker…")
         let (chunkerOurs, chunkerC) = try chunker(data)
-        table.addThroughput("FastCDC boundaries, \(Console.bytes(Int64(bytes)))", ours: chunkerOurs,
+        table.addThroughput(
+            "FastCDC boundaries, \(Console.bytes(Int64(bytes)))", ours: chunkerOurs,
             reference: chunkerC, referenceName: "(C -O3)", ratioMin: 0.8)
         stageRates.append(chunkerOurs)
         Console.error("SHA-256 and CRC32C…")
         let sha = hashes(data)
-        table.addThroughput("SHA-256, 1 MiB calls", ours: sha.ours, reference: sha.raw, referenceName: "(OpenSSL)",
+        table.addThroughput(
+            "SHA-256, 1 MiB calls", ours: sha.ours, reference: sha.raw, referenceName: "(OpenSSL)",
             ratioMin: 0.95)
         let crc = checksums(data)
-        table.addThroughput("CRC32C, 1 MiB calls", ours: crc.ours, reference: crc.raw, referenceName: "(ISA-L)",
+        table.addThroughput(
+            "CRC32C, 1 MiB calls", ours: crc.ours, reference: crc.raw, referenceName: "(ISA-L)",
             ratioMin: 0.95)
         stageRates += [sha.ours, crc.ours]
         for (k, m) in [(4, 2), (8, 3)] {
             Console.error("Reed-Solomon \(k)+\(m)…")
             let (encode, decode) = try reedSolomon(data, k: k, m: m)
-            table.addThroughput("RS \(k)+\(m) encode", ours: encode.ours, reference: encode.raw,
+            table.addThroughput(
+                "RS \(k)+\(m) encode", ours: encode.ours, reference: encode.raw,
                 referenceName: "(ISA-L)", ratioMin: 0.95)
-            table.addThroughput("RS \(k)+\(m) decode, \(m) data lost", ours: decode.ours, reference: decode.raw,
+            table.addThroughput(
+                "RS \(k)+\(m) decode, \(m) data lost", ours: decode.ours, reference: decode.raw,
                 referenceName: "(ISA-L)", ratioMin: 0.95)
             if k == 4 { stageRates.append(encode.ours) }
         }
@@ -53,17 +58,23 @@ struct StorageBench {
         Console.error("end-to-end put and get into 6 volumes…")
         let endToEnd = try EndToEndBench(data: data, directory: directory).run()
         for (name, rate) in [("put", endToEnd.putRate), ("get", endToEnd.getRate)] {
-            table.add(BenchRow(
-                figure: "\(name) \(Console.bytes(Int64(bytes))) mixed, 4+2, fsync", ours: BenchTable.rate(rate),
-                reference: BenchTable.rate(slowest) + " (slowest stage)", ratio: rate / slowest, target: "≥ 0.50",
-                isMet: rate / slowest >= 0.5))
+            table.add(
+                BenchRow(
+                    figure: "\(name) \(Console.bytes(Int64(bytes))) mixed, 4+2, fsync", ours: BenchTable.rate(rate),
+                    reference: BenchTable.rate(slowest) + " (slowest stage)", ratio: rate / slowest, target: "≥ 0.50",
+                    isMet: rate / slowest >= 0.5))
         }
-        table.add(BenchRow(figure: "duplicate chunks in the put", ours: Console.fixed(endToEnd.duplicatePercent, digits: 1)
-            + " %", reference: "", ratio: nil, target: "≈ 30 %", isMet: nil))
+        table.add(
+            BenchRow(
+                figure: "duplicate chunks in the put",
+                ours: Console.fixed(endToEnd.duplicatePercent, digits: 1)
+                    + " %", reference: "", ratio: nil, target: "≈ 30 %", isMet: nil))
         Console.error("peak RSS of a 2 GiB object (child process)…")
         let rss = try peakResidentBytes()
-        table.add(BenchRow(figure: "peak RSS, put + get of one 2 GiB object", ours: Console.bytes(rss), reference: "",
-            ratio: nil, target: "≤ 128 MiB", isMet: rss <= 128 << 20))
+        table.add(
+            BenchRow(
+                figure: "peak RSS, put + get of one 2 GiB object", ours: Console.bytes(rss), reference: "",
+                ratio: nil, target: "≤ 128 MiB", isMet: rss <= 128 << 20))
         for line in table.render() { print(line) }
     }
 

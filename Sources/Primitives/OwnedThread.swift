@@ -1,30 +1,38 @@
 // Threads we own, for blocking work that must stay off Swift's 2-thread cooperative pool (DESIGN.md,
 // "Concurrency"): pipeline stages of ingest and serve, started and joined by their owner.
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// A pthread running one closure, joined by its owner.
 public final class OwnedThread: Sendable {
-    // SAFETY: written once in init before any other thread can see it, read only by `join`.
-    private nonisolated(unsafe) var handle = pthread_t()
+    /// The pthread until it has been joined; nil afterwards, so a second join is a no-op rather than a crash.
+    private let handle: Mutex<pthread_t?>
 
-    /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
+    /// Starts `body` on a new thread; `name` says what it is for when debugging.
     public init(name: String, _ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(ThreadBody(name: name, body: body))
+        var thread = pthread_t()
         let status = pthread_create(
-            &handle, nil,
+            &thread, nil,
             { argument in
                 let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
                 body.body()
                 return nil
             }, box.toOpaque())
         precondition(status == 0, "pthread_create failed with \(status)")
+        handle = Mutex(thread)
     }
 
-    /// Waits for the thread to finish. Call exactly once.
+    /// Waits for the thread to finish; later calls return at once.
     public func join() {
-        pthread_join(handle, nil)
+        let thread = handle.withLock { handle in
+            defer { handle = nil }
+            return handle
+        }
+        if let thread { pthread_join(thread, nil) }
     }
 }
 

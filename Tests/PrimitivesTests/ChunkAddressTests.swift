@@ -61,3 +61,14 @@ import Testing
         #expect(await consumer == Array(0..<count))
     }
 }
+
+@Suite struct OwnedThreadTests {
+    @Test("an owned thread runs its body, and joining twice is harmless")
+    func runsAndJoins() {
+        let queue = BoundedQueue<Int>(capacity: 1)
+        let thread = OwnedThread(name: "test") { queue.push(42) }
+        thread.join()
+        thread.join()
+        #expect(queue.pop() == 42)
+    }
+}

@@ -23,6 +23,19 @@ enum BenchTiming {
         return Double(bytes) / best / 1e9
     }
 
+    /// Best rates of `ours` and `reference` over `repetitions` alternating runs, so drift in the machine's state
+    /// (caches, frequency, a neighbour's load) hits both alike.
+    static func bestRates(bytes: Int, repetitions: Int = 5, ours: () throws -> Void, reference: () throws -> Void)
+        rethrows -> (ours: Double, reference: Double)
+    {
+        var best = (ours: 0.0, reference: 0.0)
+        for _ in 0..<repetitions {
+            best.reference = max(best.reference, try bestRate(bytes: bytes, repetitions: 1, reference))
+            best.ours = max(best.ours, try bestRate(bytes: bytes, repetitions: 1, ours))
+        }
+        return best
+    }
+
     /// Runs `body` once and returns its wall time in seconds.
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let clock = MonotonicClock()

@@ -20,28 +20,22 @@ struct EndToEndBench {
         let duplicatePercent: Double
     }
 
-    /// The objects as ranges of `data`: each begins with the first 30 % of the previous object, then fresh bytes.
+    /// The objects as ranges of `data`. The first is a shared region as long as the largest repeated part; every
+    /// later object begins with the first 30 % of its size from that region (the same bytes from the same start,
+    /// so the same chunks), then fresh bytes: about 30 % of all chunks are duplicates.
     func objects() -> [[Range<Int>]] {
-        var objects: [[Range<Int>]] = []
-        var fresh = 0
-        var total = 0
+        let sharedBytes = min(data.count, Int(Double(Self.objectMebibytes.max()! << 20) * Self.repeatedFraction))
+        var objects: [[Range<Int>]] = [[0..<sharedBytes]]
+        var fresh = sharedBytes
+        var total = sharedBytes
         var index = 0
-        while total < data.count {
+        while total < data.count && fresh < data.count {
             let size = min(Self.objectMebibytes[index % Self.objectMebibytes.count] << 20, data.count - total)
-            var ranges: [Range<Int>] = []
-            if let previous = objects.last {
-                var wanted = Int(Double(size) * Self.repeatedFraction)
-                for range in previous where wanted > 0 {
-                    let taken = min(wanted, range.count)
-                    ranges.append(range.lowerBound..<range.lowerBound + taken)
-                    wanted -= taken
-                }
-            }
-            let freshCount = min(size - ranges.reduce(0) { $0 + $1.count }, data.count - fresh)
-            if freshCount > 0 { ranges.append(fresh..<fresh + freshCount) }
+            let repeated = Int(Double(size) * Self.repeatedFraction)
+            let freshCount = min(size - repeated, data.count - fresh)
+            objects.append([0..<repeated, fresh..<fresh + freshCount])
             fresh += freshCount
-            total += ranges.reduce(0) { $0 + $1.count }
-            objects.append(ranges)
+            total += repeated + freshCount
             index += 1
         }
         return objects

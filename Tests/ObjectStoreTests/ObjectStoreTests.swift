@@ -119,7 +119,7 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
         _ = try openStore(path)
-        let oneBroken = FailingVolumesDisk(failing: [ObjectStore.volumePath(path, 1)])
+        let oneBroken = FaultInjectingDisk(failingDirectories: [ObjectStore.volumePath(path, 1)])
         var store = try openStore(path, disk: oneBroken)
         let bytes = TestBytes.random(count: 30_000, seed: 5)
         let receipt = try putBytes(store, bytes)
@@ -129,7 +129,7 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         #expect(try getBytes(store, receipt.address) == bytes)
         #expect(try store.scrub(clock: MonotonicClock()).healed > 0)
         store.close()
-        let threeBroken = FailingVolumesDisk(failing: (0..<3).map { ObjectStore.volumePath(path, $0) })
+        let threeBroken = FaultInjectingDisk(failingDirectories: (0..<3).map { ObjectStore.volumePath(path, $0) })
         store = try openStore(path, disk: threeBroken)
         #expect { try putBytes(store, TestBytes.random(count: 30_000, seed: 6)) } throws: {
             ($0 as? StoreError)?.code == .unavailable
@@ -144,7 +144,7 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let first = TestBytes.random(count: 10_000, seed: 7)
         let firstAddress = try putBytes(store, first).address
         store.close()
-        store = try openStore(path, disk: FailingVolumesDisk(failing: [], bytesBudget: 20_000))
+        store = try openStore(path, disk: FaultInjectingDisk(bytesBudget: 20_000))
         #expect { try putBytes(store, TestBytes.random(count: 200_000, seed: 8)) } throws: {
             ($0 as? StoreError)?.code == .diskFull && "\($0)".contains("full")
         }
@@ -195,57 +195,4 @@ func damageVolume(_ directory: String, _ number: Int) throws {
                 disk: PosixDisk())
         } throws: { "\($0)".contains("cannot change in place") }
     }
-}
-
-/// A disk whose writes fail: with EIO under the given volume paths, and with ENOSPC once `bytesBudget` is spent.
-struct FailingVolumesDisk: DiskIO {
-    let inner = PosixDisk()
-    let failing: [String]
-    let budget: Budget
-
-    /// The bytes still allowed to be written.
-    final class Budget: @unchecked Sendable {
-        // SAFETY: guarded by `lock`.
-        let lock = NSLock()
-        var remaining: Int
-        init(_ remaining: Int) { self.remaining = remaining }
-    }
-
-    init(failing: [String], bytesBudget: Int = .max) {
-        self.failing = failing
-        budget = Budget(bytesBudget)
-    }
-
-    private func path(of file: DiskFile) -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(file.descriptor)")) ?? ""
-    }
-
-    func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError) {
-        let target = path(of: file)
-        if failing.contains(where: { target.hasPrefix($0 + "/") }) {
-            throw SystemError(errno: EIO, operation: "pwrite")
-        }
-        budget.lock.lock()
-        let allowed = budget.remaining >= buffer.count
-        if allowed { budget.remaining -= buffer.count }
-        budget.lock.unlock()
-        guard allowed else { throw SystemError(errno: ENOSPC, operation: "pwrite", path: target) }
-        try inner.write(file, at: offset, from: buffer)
-    }
-
-    func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile { try inner.open(path, mode: mode) }
-    func close(_ file: DiskFile) { inner.close(file) }
-    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int
-    {
-        try inner.read(file, at: offset, into: buffer)
-    }
-    func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }
-    func truncate(_ file: DiskFile, to length: Int64) throws(SystemError) { try inner.truncate(file, to: length) }
-    func synchronize(_ file: DiskFile) throws(SystemError) { try inner.synchronize(file) }
-    func synchronizeDirectory(_ path: String) throws(SystemError) { try inner.synchronizeDirectory(path) }
-    func makeDirectory(_ path: String) throws(SystemError) { try inner.makeDirectory(path) }
-    func listDirectory(_ path: String) throws(SystemError) -> [String] { try inner.listDirectory(path) }
-    func exists(_ path: String) -> Bool { inner.exists(path) }
-    func removeFile(_ path: String) throws(SystemError) { try inner.removeFile(path) }
-    func rename(_ source: String, to target: String) throws(SystemError) { try inner.rename(source, to: target) }
 }

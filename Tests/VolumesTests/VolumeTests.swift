@@ -170,7 +170,7 @@ func fileSize(_ path: String) -> Int {
     func diskFull() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        let faulty = FaultyDisk(failWritesAfterBytes: 5_000)
+        let faulty = FaultInjectingDisk(bytesBudget: 5_000)
         var volume = try Volume.open(path: path, disk: faulty)
         let payloads = try appendRecords(volume, count: 3)
         #expect { try appendRecords(volume, count: 5, first: 10) } throws: { error in
@@ -221,45 +221,4 @@ func fileSize(_ path: String) -> Int {
         volume = try Volume.open(path: path, disk: disk)
         try volume.forEachEntry { entry in _ = try? volume.read(entry) }
     }
-}
-
-/// A disk that fails writes with ENOSPC once `failWritesAfterBytes` bytes have been written (an injected fault).
-struct FaultyDisk: DiskIO {
-    let inner = PosixDisk()
-    let budget: Budget
-
-    /// The shared count of bytes still allowed.
-    final class Budget: @unchecked Sendable {
-        // SAFETY: tests use one FaultyDisk from one thread at a time; the lock is belt and braces.
-        let lock = NSLock()
-        var remaining: Int
-        init(_ remaining: Int) { self.remaining = remaining }
-    }
-
-    init(failWritesAfterBytes: Int) { budget = Budget(failWritesAfterBytes) }
-
-    func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError) {
-        budget.lock.lock()
-        let allowed = budget.remaining >= buffer.count
-        if allowed { budget.remaining -= buffer.count }
-        budget.lock.unlock()
-        guard allowed else { throw SystemError(errno: ENOSPC, operation: "pwrite") }
-        try inner.write(file, at: offset, from: buffer)
-    }
-
-    func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile { try inner.open(path, mode: mode) }
-    func close(_ file: DiskFile) { inner.close(file) }
-    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int
-    {
-        try inner.read(file, at: offset, into: buffer)
-    }
-    func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }
-    func truncate(_ file: DiskFile, to length: Int64) throws(SystemError) { try inner.truncate(file, to: length) }
-    func synchronize(_ file: DiskFile) throws(SystemError) { try inner.synchronize(file) }
-    func synchronizeDirectory(_ path: String) throws(SystemError) { try inner.synchronizeDirectory(path) }
-    func makeDirectory(_ path: String) throws(SystemError) { try inner.makeDirectory(path) }
-    func listDirectory(_ path: String) throws(SystemError) -> [String] { try inner.listDirectory(path) }
-    func exists(_ path: String) -> Bool { inner.exists(path) }
-    func removeFile(_ path: String) throws(SystemError) { try inner.removeFile(path) }
-    func rename(_ source: String, to target: String) throws(SystemError) { try inner.rename(source, to: target) }
 }

@@ -1,0 +1,64 @@
+// A DiskIO over the real file system that fails writes on purpose: EIO under chosen directories (a dying drive),
+// ENOSPC once a byte budget is spent (a full disk). Shared by the volume and store tests.
+import Foundation
+import Posix
+public import Primitives
+
+/// PosixDisk with injected write faults.
+public struct FaultInjectingDisk: DiskIO {
+    let inner = PosixDisk()
+    let failingDirectories: [String]
+    let budget: Budget
+
+    /// The bytes still allowed to be written.
+    final class Budget: @unchecked Sendable {
+        // SAFETY: `remaining` is only read and written with `lock` held.
+        let lock = NSLock()
+        var remaining: Int
+        init(_ remaining: Int) { self.remaining = remaining }
+    }
+
+    /// Fails writes with EIO under `failingDirectories`, and with ENOSPC once `bytesBudget` bytes are written.
+    public init(failingDirectories: [String] = [], bytesBudget: Int = .max) {
+        self.failingDirectories = failingDirectories
+        budget = Budget(bytesBudget)
+    }
+
+    private func path(of file: DiskFile) -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(file.descriptor)")) ?? ""
+    }
+
+    public func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError) {
+        let target = path(of: file)
+        if failingDirectories.contains(where: { target.hasPrefix($0 + "/") }) {
+            throw SystemError(errno: EIO, operation: "pwrite", path: target)
+        }
+        budget.lock.lock()
+        let allowed = budget.remaining >= buffer.count
+        if allowed { budget.remaining -= buffer.count }
+        budget.lock.unlock()
+        guard allowed else { throw SystemError(errno: ENOSPC, operation: "pwrite", path: target) }
+        try inner.write(file, at: offset, from: buffer)
+    }
+
+    public func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile {
+        try inner.open(path, mode: mode)
+    }
+    public func close(_ file: DiskFile) { inner.close(file) }
+    public func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer)
+        throws(SystemError) -> Int
+    {
+        try inner.read(file, at: offset, into: buffer)
+    }
+    public func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }
+    public func truncate(_ file: DiskFile, to length: Int64) throws(SystemError) {
+        try inner.truncate(file, to: length)
+    }
+    public func synchronize(_ file: DiskFile) throws(SystemError) { try inner.synchronize(file) }
+    public func synchronizeDirectory(_ path: String) throws(SystemError) { try inner.synchronizeDirectory(path) }
+    public func makeDirectory(_ path: String) throws(SystemError) { try inner.makeDirectory(path) }
+    public func listDirectory(_ path: String) throws(SystemError) -> [String] { try inner.listDirectory(path) }
+    public func exists(_ path: String) -> Bool { inner.exists(path) }
+    public func removeFile(_ path: String) throws(SystemError) { try inner.removeFile(path) }
+    public func rename(_ source: String, to target: String) throws(SystemError) { try inner.rename(source, to: target) }
+}

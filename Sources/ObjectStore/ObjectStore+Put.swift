@@ -270,6 +270,13 @@ final class ChunkWriter: @unchecked Sendable {
         }
         let address = SHA256.hash(bytes)
         let copies = store.configuration.parityShardCount + 1
+        let stored = try store.locate(address).filter { $0.entry.header.kind == .manifest }.count
+        if stored >= copies {
+            // The same object was stored before: nothing more to write.
+            return PutReceipt(
+                address: address, length: length, chunkCount: entries.count,
+                newChunkCount: newChunkCount, isDegraded: isDegraded)
+        }
         var written: [Volume] = []
         for (copy, volume) in store.ranking(for: address).prefix(copies).enumerated() {
             let header = RecordHeader(

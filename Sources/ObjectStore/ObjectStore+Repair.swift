@@ -127,7 +127,7 @@ extension ObjectStore {
             _ = try source.bytes.withUnsafeBytes { try volume.append(header, payload: $0) }
             try volume.commit()
         }
-        try forget(bad, keeping: targets.map { $0 })
+        try forget(bad)
         return .healed
     }
 
@@ -141,10 +141,13 @@ extension ObjectStore {
         var bad: [(volume: Volume, entry: IndexEntry)] = []
         for (volume, entry) in records {
             let index = Int(entry.header.shardIndex)
-            guard index < total, entry.header.payloadLength == UInt32(length), shards[index] == nil,
-                let bytes = try? volume.read(entry)
-            else {
-                if shards[min(index, total - 1)] == nil || index >= total { bad.append((volume, entry)) }
+            guard index < total, entry.header.payloadLength == UInt32(length) else {
+                bad.append((volume, entry))
+                continue
+            }
+            guard shards[index] == nil else { continue }  // a second intact copy of a shard: keep it
+            guard let bytes = try? volume.read(entry) else {
+                bad.append((volume, entry))
                 continue
             }
             shards[index] = bytes
@@ -157,9 +160,8 @@ extension ObjectStore {
         try code.reconstruct(&shards)
         let data = shards[..<k].flatMap { $0! }.prefix(Int(header.objectLength))
         guard SHA256.hash(Array(data)) == key else { return .unrecoverable }
-        var written: [Volume] = []
+        let ranked = ranking(for: key)
         for index in missing {
-            let ranked = ranking(for: key)
             let occupied = holders.compactMap { $0 }
             let isFree = { (volume: Volume) in !occupied.contains { $0 === volume } }
             let preferred = index < ranked.count && isFree(ranked[index]) ? ranked[index] : nil
@@ -169,14 +171,14 @@ extension ObjectStore {
             _ = try shards[index]!.withUnsafeBytes { try target.append(shardHeader, payload: $0) }
             try target.commit()
             holders[index] = target
-            written.append(target)
         }
-        try forget(bad, keeping: written)
+        try forget(bad)
         return .healed
     }
 
-    /// Drops index entries of damaged records, except where a healed record just replaced them in place.
-    private func forget(_ bad: [(volume: Volume, entry: IndexEntry)], keeping _: [Volume]) throws {
+    /// Drops the index entries of damaged records. Where a healed record replaced one in place the entry's
+    /// location no longer matches, and nothing is dropped.
+    private func forget(_ bad: [(volume: Volume, entry: IndexEntry)]) throws {
         for (volume, entry) in bad { try volume.forget([entry]) }
     }
 

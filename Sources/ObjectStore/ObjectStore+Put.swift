@@ -293,6 +293,7 @@ final class ChunkWriter: @unchecked Sendable {
             isDegraded = true
             store.healQueue.withLock { _ = $0.insert(address) }
         }
+        if isDegraded { try store.saveHealQueue() }
         return PutReceipt(
             address: address, length: length, chunkCount: entries.count, newChunkCount: newChunkCount,
             isDegraded: isDegraded)

@@ -69,6 +69,8 @@ extension ObjectStore {
                 report.unrecoverable.append(key)
             }
         }
+        healQueue.withLock { $0.formUnion(report.unrecoverable) }
+        try saveHealQueue()
         progress?(report)
         return report
     }

@@ -93,6 +93,7 @@ public final class ObjectStore: Sendable {
         let store = try ObjectStore(
             directory: directory, configuration: configuration, volumes: volumes, disk: disk,
             isPipelined: isPipelined, report: report)
+        store.loadHealQueue()
         if !report.replacedVolumes.isEmpty { store.healQueue.withLock { _ = $0.insert(Self.healEverything) } }
         return store
     }

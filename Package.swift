@@ -50,13 +50,24 @@ let package = Package(
         module("Posix", ["Primitives"]),
         module("Volumes", ["Primitives", "Coding", "SQLite"]),
         module("ObjectStore", ["Primitives", "Chunking", "Coding", "Volumes"]),
-        module("TesseraCLI", ["Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference"]),
+        module("DICOM", ["Primitives"]),
+        module("HTTP", ["Primitives"]),
+        module("Catalog", ["Primitives", "SQLite", "DICOM"]),
+        module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
+        module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
+        module("Node", ["Primitives", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "ObjectStore", "DICOMweb"]),
+        module(
+            "TesseraCLI",
+            [
+                "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference", "DICOM",
+                "HTTP", "Catalog", "Transport", "DICOMweb", "Node",
+            ]),
         .executableTarget(name: "tessera", dependencies: ["TesseraCLI"], swiftSettings: strictSettings),
 
         // MARK: - Tests
         .target(
             name: "TestSupport",
-            dependencies: ["Primitives", "Posix"],
+            dependencies: ["Primitives", "Posix", "DICOM"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),
@@ -67,7 +78,28 @@ let package = Package(
         tests("PosixTests", ["Posix", "Primitives", "TestSupport"]),
         tests("VolumesTests", ["Volumes", "Coding", "Posix", "Primitives", "TestSupport"]),
         tests("ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
+        tests("DICOMTests", ["DICOM", "Primitives", "TestSupport"]),
+        tests("HTTPTests", ["HTTP", "Primitives", "TestSupport"]),
+        tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Primitives", "TestSupport"]),
+        tests("TransportTests", ["Transport", "HTTP", "Posix", "Primitives", "TestSupport"]),
+        tests("DICOMwebTests", ["DICOMweb", "HTTP", "DICOM", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives", "TestSupport"]),
         tests("ProcessTests", ["Posix", "Primitives", "TestSupport"]),
+        .testTarget(
+            name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",
+            swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
     ]
 )
+
+// libFuzzer targets (STYLE.md, pitfall 11), declared only when TESSERA_FUZZ is set: they have no `main` of their own
+// and link only with `--sanitize fuzzer`. README.md, "Fuzzing", gives the command.
+if Context.environment["TESSERA_FUZZ"] != nil {
+    for (name, dependencies) in [
+        ("FuzzDICOM", ["DICOM"]), ("FuzzHTTPRequest", ["HTTP"]), ("FuzzMultipart", ["HTTP"]),
+    ] as [(String, [Target.Dependency])] {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: dependencies, path: "Tests/Fuzz/\(name)",
+                swiftSettings: strictSettings + [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

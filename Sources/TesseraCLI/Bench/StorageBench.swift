@@ -1,6 +1,6 @@
 // `tessera bench storage`: each storage stage against its plain reference in the same run (chunker vs C FastCDC,
-// SHA-256/CRC32C/Reed-Solomon vs raw OpenSSL and ISA-L), the end-to-end put/get against the slowest stage, and the
-// peak RSS of a 2 GiB object in a child process.
+// SHA-256/CRC32C/Reed-Solomon vs raw OpenSSL and ISA-L), put against its bottleneck (slowest stage or disk), get
+// against the slowest stage, and the peak RSS of a 2 GiB object in a child process.
 import CBenchReference
 import Chunking
 import Coding
@@ -57,32 +57,39 @@ struct StorageBench {
         let slowest = stageRates.min()!
         Console.error("end-to-end put and get into 6 volumes…")
         let endToEnd = try EndToEndBench(data: data, directory: directory).run()
-        for (name, rate) in [("put", endToEnd.putRate), ("get", endToEnd.getRate)] {
-            table.add(
-                BenchRow(
-                    figure: "\(name) \(Console.bytes(Int64(bytes))) mixed, 4+2, fsync", ours: BenchTable.rate(rate),
-                    reference: BenchTable.rate(slowest) + " (slowest stage)", ratio: rate / slowest, target: "≥ 0.50",
-                    isMet: rate / slowest >= 0.5))
-        }
+        Console.error("disk: sequential write + fdatasync…")
+        let disk = try diskRate(data)
+        // What the drive allows a put: every new byte is written (k+m)/k times, duplicates not at all. The put's
+        // bottleneck is the slower of that and the slowest CPU stage; the target is measured against it.
+        let amplification = 1.5 * (1 - endToEnd.duplicatePercent / 100)
+        let putBound = disk / amplification
+        let putBottleneck = min(slowest, putBound)
+        let bottleneckName =
+            putBound < slowest ? " (disk / \(Console.fixed(amplification, digits: 2)))" : " (slowest stage)"
+        table.add(
+            BenchRow(
+                figure: "put \(Console.bytes(Int64(bytes))) mixed, 4+2, fsync", ours: BenchTable.rate(endToEnd.putRate),
+                reference: BenchTable.rate(putBottleneck) + bottleneckName, ratio: endToEnd.putRate / putBottleneck,
+                target: "≥ 0.50", isMet: endToEnd.putRate / putBottleneck >= 0.5))
+        table.add(
+            BenchRow(
+                figure: "get \(Console.bytes(Int64(bytes))) mixed, 4+2", ours: BenchTable.rate(endToEnd.getRate),
+                reference: BenchTable.rate(slowest) + " (slowest stage)", ratio: endToEnd.getRate / slowest,
+                target: "≥ 0.50", isMet: endToEnd.getRate / slowest >= 0.5))
+        table.add(
+            BenchRow(
+                figure: "put against the slowest CPU stage", ours: BenchTable.rate(endToEnd.putRate),
+                reference: BenchTable.rate(slowest) + " (slowest stage)", ratio: endToEnd.putRate / slowest,
+                target: "", isMet: nil))
         table.add(
             BenchRow(
                 figure: "duplicate chunks in the put",
                 ours: Console.fixed(endToEnd.duplicatePercent, digits: 1)
                     + " %", reference: "", ratio: nil, target: "≈ 30 %", isMet: nil))
-        Console.error("disk: sequential write + fdatasync…")
-        let disk = try diskRate(data)
-        // What the drive allows a put: every new byte is written (k+m)/k times, duplicates not at all.
-        let amplification = 1.5 * (1 - endToEnd.duplicatePercent / 100)
-        let putBound = disk / amplification
         table.add(
             BenchRow(
                 figure: "disk: pwrite 1 MiB + fdatasync (same dir)", ours: BenchTable.rate(disk),
                 reference: "", ratio: nil, target: "", isMet: nil))
-        table.add(
-            BenchRow(
-                figure: "put against the disk's bound", ours: BenchTable.rate(endToEnd.putRate),
-                reference: BenchTable.rate(putBound) + " (disk / \(Console.fixed(amplification, digits: 2)))",
-                ratio: endToEnd.putRate / putBound, target: "", isMet: nil))
         Console.error("peak RSS of a 2 GiB object (child process)…")
         let rss = try peakResidentBytes()
         table.add(

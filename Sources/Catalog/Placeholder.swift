@@ -1,0 +1,1 @@
+// Catalog: placeholder until its first real file lands; delete when one does.

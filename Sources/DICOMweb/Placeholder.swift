@@ -1,0 +1,1 @@
+// DICOMweb: placeholder until its first real file lands; delete when one does.

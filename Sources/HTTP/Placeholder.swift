@@ -1,0 +1,1 @@
+// HTTP: placeholder until its first real file lands; delete when one does.

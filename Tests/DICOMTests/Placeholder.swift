@@ -1,0 +1,1 @@
+// placeholder until this target's first test lands; delete when one does.

@@ -1,0 +1,145 @@
+// One node's configuration file (JSON): data directory, volumes, erasure code, listen address, site, access tokens
+// and HTTP limits. Decoding is strict: an unknown key, a wrong type or a bad value is an error naming the key.
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The settings of one `tessera node` process.
+///
+/// Volumes are `dataDirectory/volumes/0` … `N-1`; an operator puts each on its own drive by mounting the drive
+/// there (or with a symbolic link). The store records its layout in `store.json` on first use, so explicit volume
+/// paths in the config would only be a second place to say the same thing, and a wrong one could swap two drives.
+public struct NodeConfiguration: Sendable, Equatable {
+    /// The listen address of a node started without one.
+    public static let listenAddressDefault = "127.0.0.1:8042"
+    /// The site of a node started without one.
+    public static let siteDefault = "local"
+    /// Access tokens shorter than this are refused: they could be guessed.
+    public static let tokenLengthMin = 16
+
+    /// The folder holding store.json, the volumes and catalog.sqlite. Relative paths are taken from the folder of
+    /// the config file.
+    public var dataDirectory: String
+    /// How many volumes a new store gets (six by default: 4+2).
+    public var volumeCount: Int
+    /// The Reed-Solomon code for a new store; nil takes the default for `volumeCount`.
+    public var erasureCode: ErasureCode?
+    /// Where the HTTP server listens, "IPv4:PORT"; port 0 picks a free one.
+    public var http: String
+    /// The site this node belongs to (the region issue places studies by site).
+    public var site: String
+    /// Whether requests without a token may read and write. Refused unless `http` is a loopback address.
+    public var allowAnonymous: Bool
+    /// Bearer tokens and their roles.
+    public var tokens: [AccessToken]
+    /// Bounds on what clients may ask of the HTTP server.
+    public var limits: Limits
+
+    /// Data and parity shards per chunk.
+    public struct ErasureCode: Codable, Sendable, Equatable {
+        /// k: data shards per chunk.
+        public var dataShardCount: Int
+        /// m: parity shards per chunk; any m volumes may be lost.
+        public var parityShardCount: Int
+
+        /// Makes a k+m code.
+        public init(dataShardCount: Int, parityShardCount: Int) {
+            self.dataShardCount = dataShardCount
+            self.parityShardCount = parityShardCount
+        }
+    }
+
+    /// What a token holder may do: read (QIDO, WADO), write (and STOW), admin (everything).
+    public enum Role: String, Codable, Sendable, Equatable, CaseIterable {
+        /// Search and retrieve.
+        case read
+        /// Search, retrieve and store.
+        case write
+        /// Everything, including operations on the node itself.
+        case admin
+    }
+
+    /// One bearer token.
+    public struct AccessToken: Codable, Sendable, Equatable {
+        /// Who holds it, for logs; never the secret itself.
+        public var name: String
+        /// The secret a client sends as `Authorization: Bearer …`; at least `tokenLengthMin` characters.
+        public var token: String
+        /// What its holder may do.
+        public var role: Role
+
+        /// Makes a token.
+        public init(name: String, token: String, role: Role) {
+            self.name = name
+            self.token = token
+            self.role = role
+        }
+    }
+
+    /// HTTP server bounds, with defaults meant for a hospital LAN.
+    public struct Limits: Codable, Sendable, Equatable {
+        /// The largest request body (a STOW-RS upload); 64 GiB by default.
+        public var bodyBytesMax: Int64 = 64 << 30
+        /// Connections served at once; more wait in the listen backlog.
+        public var connectionCountMax = 256
+        /// A keep-alive connection idle this long is closed.
+        public var idleTimeoutSeconds = 60
+        /// A client must send a whole request head within this time.
+        public var headerTimeoutSeconds = 10
+        /// A client sending its body slower than this (averaged) is cut off.
+        public var bodyRateBytesPerSecondMin = 1024
+        /// How long a shutdown waits for requests in flight before aborting them.
+        public var shutdownTimeoutSeconds = 10
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// A configuration with the defaults for `dataDirectory`: six volumes, loopback, anonymous access.
+    public init(dataDirectory: String, http: String = listenAddressDefault, allowAnonymous: Bool = true) {
+        self.dataDirectory = dataDirectory
+        self.volumeCount = 6
+        self.erasureCode = nil
+        self.http = http
+        self.site = Self.siteDefault
+        self.allowAnonymous = allowAnonymous
+        self.tokens = []
+        self.limits = Limits()
+    }
+
+    /// The listen address split into host and port; valid after `validate()`.
+    public var listenAddress: ListenAddress {
+        get throws(NodeError) { try ListenAddress.parse(http, key: "http") }
+    }
+}
+
+/// An IPv4 address and port the node listens on.
+public struct ListenAddress: Sendable, Equatable {
+    /// Dotted IPv4, e.g. "127.0.0.1".
+    public var host: String
+    /// 0…65535; 0 picks a free port.
+    public var port: Int
+
+    /// Whether the host is in 127.0.0.0/8, reachable only from this machine.
+    public var isLoopback: Bool { host.hasPrefix("127.") }
+
+    /// Parses "HOST:PORT" where HOST is dotted IPv4; `key` names the setting in errors.
+    public static func parse(_ text: String, key: String) throws(NodeError) -> ListenAddress {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            throw NodeError(.configuration, "'\(key)' must be IPv4:PORT such as \"127.0.0.1:8042\", got \"\(text)\"")
+        }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil && $0.count <= 3 }) else {
+            throw NodeError(
+                .configuration, "'\(key)': \"\(parts[0])\" is not an IPv4 address such as 127.0.0.1 or 0.0.0.0")
+        }
+        guard let port = Int(parts[1]), (0...65535).contains(port) else {
+            throw NodeError(.configuration, "'\(key)': port \"\(parts[1])\" must be a number from 0 to 65535")
+        }
+        return ListenAddress(host: String(parts[0]), port: port)
+    }
+}

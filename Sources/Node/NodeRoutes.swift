@@ -1,0 +1,123 @@
+// The node's own HTTP routes in front of DICOMweb: `GET /healthz` (JSON for load balancers and operators) and
+// `GET /` (a short page saying what this is and where DICOMweb lives). Everything else goes to the inner responder.
+public import HTTP
+public import Primitives
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// What `/healthz` reports about a node.
+public struct NodeHealth: Codable, Sendable, Equatable {
+    /// "ok", "degraded" (volumes missing, still serving) or "unavailable" (too few volumes to read or write).
+    public var status: String
+    /// The tessera version.
+    public var version: String
+    /// The node's site.
+    public var site: String
+    /// Volumes open out of those configured.
+    public var volumesAvailable: Int
+    /// Volumes configured.
+    public var volumeCount: Int
+    /// Instances in the catalog.
+    public var instanceCount: Int
+
+    /// Makes a report.
+    public init(
+        status: String, version: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int
+    ) {
+        self.status = status
+        self.version = version
+        self.site = site
+        self.volumesAvailable = volumesAvailable
+        self.volumeCount = volumeCount
+        self.instanceCount = instanceCount
+    }
+}
+
+/// Answers the node's own routes and hands every other request to `inner`.
+public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
+    /// The DICOMweb responder (or anything else) behind the node's routes.
+    public let inner: Inner
+    /// The path prefix DICOMweb answers under, "/dicom-web".
+    public let dicomWebPath: String
+    /// Reads the health report for each `/healthz` request; it runs on the connection's owned thread and may block.
+    public let health: @Sendable () throws -> NodeHealth
+
+    /// Puts the node's routes in front of `inner`.
+    public init(inner: Inner, dicomWebPath: String, health: @escaping @Sendable () throws -> NodeHealth) {
+        self.inner = inner
+        self.dicomWebPath = dicomWebPath
+        self.health = health
+    }
+
+    public func respond(
+        to request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
+    ) throws {
+        switch request.path {
+        case "/healthz":
+            try requireGet(request)
+            let report = try health()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let bytes = Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
+            try send(
+                status: report.status == "unavailable" ? 503 : 200, type: "application/json", bytes,
+                request: request, response: &response)
+        case "/":
+            try requireGet(request)
+            try send(
+                status: 200, type: "text/html; charset=utf-8", Array(page().utf8), request: request,
+                response: &response)
+        default:
+            try inner.respond(to: request, body: &body, response: &response)
+        }
+    }
+
+    private func requireGet(_ request: HTTPRequestHead) throws(NodeRouteError) {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            throw NodeRouteError(status: 405, reason: "\(request.path) answers GET and HEAD only")
+        }
+    }
+
+    private func send(
+        status: Int, type: String, _ bytes: [UInt8], request: HTTPRequestHead, response: inout some HTTPResponseWriter
+    ) throws {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", type)
+        headers.add("Content-Length", String(bytes.count))
+        headers.add("Cache-Control", "no-store")
+        try response.writeHead(HTTPResponseHead(status: status, headers: headers))
+        if request.method != "HEAD" { try bytes.withUnsafeBytes { try response.writeBody($0) } }
+        try response.finish()
+    }
+
+    private func page() -> String {
+        """
+        <!doctype html>
+        <html><head><meta charset="utf-8"><title>Tessera node</title></head>
+        <body>
+        <h1>Tessera archive node</h1>
+        <p>This is a Tessera node, an archive for medical images (DICOM).</p>
+        <p>DICOMweb (STOW-RS, QIDO-RS, WADO-RS) lives at <code>\(dicomWebPath)</code>, for example
+        <code>GET \(dicomWebPath)/studies</code>. Health: <a href="/healthz">/healthz</a>.</p>
+        </body></html>
+
+        """
+    }
+}
+
+/// A request to a node route that the route does not answer (a wrong method).
+public struct NodeRouteError: HTTPStatusError, Sendable {
+    /// The status to answer with.
+    public let status: Int
+    /// What was wrong.
+    public let reason: String
+
+    /// The headers: `Allow` for a 405.
+    public var headers: HTTPHeaders {
+        status == 405 ? HTTPHeaders([("Allow", "GET, HEAD")]) : HTTPHeaders()
+    }
+}

@@ -45,16 +45,27 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public let dicomWebPath: String
     /// Reads the health report for each `/healthz` request; it runs on the connection's owned thread and may block.
     public let health: @Sendable () throws -> NodeHealth
+    /// Counts requests in flight and refuses new ones during shutdown.
+    public let gate: RequestGate
 
     /// Puts the node's routes in front of `inner`.
-    public init(inner: Inner, dicomWebPath: String, health: @escaping @Sendable () throws -> NodeHealth) {
+    public init(
+        inner: Inner, dicomWebPath: String, gate: RequestGate, health: @escaping @Sendable () throws -> NodeHealth
+    ) {
         self.inner = inner
         self.dicomWebPath = dicomWebPath
+        self.gate = gate
         self.health = health
     }
 
     public func respond(
         to request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
+    ) throws {
+        try gate.admit { try route(request, body: &body, response: &response) }
+    }
+
+    private func route(
+        _ request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
     ) throws {
         switch request.path {
         case "/healthz":
@@ -116,8 +127,12 @@ public struct NodeRouteError: HTTPStatusError, Sendable {
     /// What was wrong.
     public let reason: String
 
-    /// The headers: `Allow` for a 405.
+    /// The headers: `Allow` for a 405, `Retry-After` for a 503.
     public var headers: HTTPHeaders {
-        status == 405 ? HTTPHeaders([("Allow", "GET, HEAD")]) : HTTPHeaders()
+        switch status {
+        case 405: HTTPHeaders([("Allow", "GET, HEAD")])
+        case 503: HTTPHeaders([("Retry-After", "5"), ("Connection", "close")])
+        default: HTTPHeaders()
+        }
     }
 }

@@ -1,0 +1,89 @@
+// `tessera node`: runs one archive node in the foreground until SIGINT or SIGTERM. Prints where DICOMweb lives and
+// who may use it; start-up problems are one line and exit code 1 (TesseraCommand maps the error).
+import Node
+import ObjectStore
+import Posix
+
+/// The `node` subcommand.
+enum NodeCommand {
+    static let usage = "node --config FILE | node --data DIR [--http 127.0.0.1:PORT] [--volumes N]"
+
+    static func run(_ words: [String]) throws {
+        // First, before any thread exists: every thread started later inherits the blocked signals.
+        let signals = ShutdownSignals()
+        let configuration = try configuration(try Arguments(words, valued: ["config", "data", "http", "volumes"]))
+        let node = try ArchiveNode(configuration: configuration)
+        report(node.store.openReport, directory: configuration.dataDirectory)
+        try node.start()
+        let store = node.store.configuration
+        Terminal.write("tessera node \(ArchiveNode.version), site \(configuration.site)\n", to: 1)
+        Terminal.write("DICOMweb: \(node.dicomWebURL)\n", to: 1)
+        if configuration.allowAnonymous {
+            Terminal.write(
+                "anonymous access is on: anyone on this machine may read and write (loopback only)\n", to: 1)
+        } else {
+            Terminal.write("anonymous access is off: clients need a bearer token\n", to: 1)
+        }
+        if !configuration.tokens.isEmpty {
+            let names = configuration.tokens.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", ")
+            Terminal.write("tokens: \(names)\n", to: 1)
+        }
+        Terminal.write(
+            "data: \(configuration.dataDirectory) (\(store.volumeCount) volumes, Reed-Solomon "
+                + "\(store.dataShardCount)+\(store.parityShardCount)); health: http://\(hostPort(node))/healthz\n",
+            to: 1)
+        guard let signal = signals.next() else { throw ClientError("waiting for shutdown signals failed") }
+        let timeout = configuration.limits.shutdownTimeoutSeconds
+        Console.error(
+            "tessera node: \(ShutdownSignals.name(signal)) received; finishing requests in flight (up to \(timeout) s, "
+                + "a second signal aborts them)")
+        let aborted = node.shutdown { waitMilliseconds in signals.next(timeoutMilliseconds: waitMilliseconds) != nil }
+        if aborted > 0 { Console.error("tessera node: aborted \(aborted) requests in flight") }
+        Console.error("tessera node: stopped")
+    }
+
+    /// The configuration from `--config FILE`, or the loopback defaults for `--data DIR [--http ADDRESS]`.
+    static func configuration(_ arguments: Arguments) throws -> NodeConfiguration {
+        guard arguments.positionals.isEmpty else {
+            throw UsageError(description: "node takes no positional words, got '\(arguments.positionals[0])'")
+        }
+        if let path = arguments.value("config") {
+            for option in ["data", "http", "volumes"] where arguments.value(option) != nil {
+                throw UsageError(description: "--\(option) cannot be combined with --config; set it in \(path)")
+            }
+            return try NodeConfiguration.load(path: path)
+        }
+        guard let data = arguments.value("data") else {
+            throw UsageError(description: "node needs --config FILE or --data DIR")
+        }
+        var configuration = NodeConfiguration(
+            dataDirectory: data, http: arguments.value("http") ?? NodeConfiguration.listenAddressDefault,
+            allowAnonymous: true)
+        if let count = try arguments.integer("volumes", in: 1...64) { configuration.volumeCount = count }
+        if try !configuration.listenAddress.isLoopback {
+            throw NodeError(
+                .configuration,
+                "--http \(configuration.http) is not a loopback address; a node other machines can reach needs "
+                    + "access tokens: start it with --config FILE (see README, \"Running a node\")")
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    private static func hostPort(_ node: ArchiveNode) -> String {
+        let url = node.dicomWebURL.dropFirst("http://".count)
+        return String(url.prefix { $0 != "/" })
+    }
+
+    /// Warns about what opening the store found: volumes replaced or unavailable.
+    private static func report(_ report: StoreOpenReport, directory: String) {
+        for number in report.replacedVolumes {
+            Console.error(
+                "tessera node: warning: volume \(number) was missing and is now empty; run `tessera scrub --data "
+                    + "\(directory)` while the node is stopped to restore full redundancy")
+        }
+        for (number, reason) in report.unavailableVolumes {
+            Console.error("tessera node: warning: volume \(number) is unavailable: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+// Helpers for tests that run `tessera node` as a child process: start it, read the DICOMweb URL it prints, stop it
+// with a signal, and make sure it is killed when the test ends whatever happened.
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// A running `tessera node` child; killed when released, so a failing test leaves no process behind.
+final class NodeProcess: Sendable {
+    /// The child process.
+    let process: RunningProcess
+    /// The DICOMweb base URL it printed, "http://127.0.0.1:PORT/dicom-web".
+    let url: String
+
+    /// Starts `tessera node arguments…` and waits (up to `seconds`) for its URL line.
+    static func start(_ arguments: [String], seconds: Int = 120) async throws -> NodeProcess {
+        let process = try TesseraBinary.start(["node"] + arguments)
+        let line = await waitForLine(process, seconds: seconds) { $0.contains("/dicom-web") }
+        guard let line, let range = line.range(of: "http://") else {
+            process.kill()
+            let outcome = await runOnOwnedThread { process.waitForOutcome() }
+            throw NodeStartFailure(description: "the node printed no URL: \(outcome.errorOutput) \(outcome.output)")
+        }
+        let url = String(line[range.lowerBound...]).split(separator: " ").first.map(String.init) ?? ""
+        return NodeProcess(process: process, url: url)
+    }
+
+    private init(process: RunningProcess, url: String) {
+        self.process = process
+        self.url = url
+    }
+
+    deinit { process.kill() }
+
+    /// The port in `url`.
+    var port: Int {
+        let afterHost = url.dropFirst("http://".count).split(separator: ":")[1]
+        return Int(afterHost.prefix { $0.isNumber }) ?? 0
+    }
+
+    /// Sends `signal` and waits for the process to end.
+    func stop(signal: Int32 = SIGTERM) async -> ProcessOutcome {
+        kill(process.pid, signal)
+        return await runOnOwnedThread { [process] in process.waitForOutcome() }
+    }
+}
+
+/// A node that did not start.
+struct NodeStartFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Waits on an owned thread until a line of the child's standard output satisfies `matches`, or `seconds` pass.
+func waitForLine(
+    _ process: RunningProcess, seconds: Int, _ matches: @escaping @Sendable (String) -> Bool
+) async -> String? {
+    await runOnOwnedThread {
+        for _ in 0..<(seconds * 100) {
+            if let line = process.outputLines.first(where: matches) { return line }
+            usleep(10_000)
+        }
+        return nil
+    }
+}
+
+/// Runs `tessera arguments…`, killing it if it has not ended within `seconds` (a node that should have refused to
+/// start but did not); the outcome then shows the kill as status 137.
+func runWithDeadline(_ arguments: [String], seconds: Int = 60) async throws -> ProcessOutcome {
+    let process = try TesseraBinary.start(arguments)
+    defer { process.kill() }
+    let isFinished = FinishedFlag()
+    let watchdog = Thread {
+        for _ in 0..<(seconds * 10) {
+            usleep(100_000)
+            if isFinished.value.load(ordering: .acquiring) { return }
+        }
+        process.kill()
+    }
+    watchdog.start()
+    let outcome = await runOnOwnedThread { process.waitForOutcome() }
+    isFinished.value.store(true, ordering: .releasing)
+    return outcome
+}
+
+/// Writes `text` to `path`.
+func write(_ text: String, to path: String) throws {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+}
+
+/// Every regular file under `directory`, as paths relative to it.
+func files(under directory: String) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: directory)
+    var found: [String] = []
+    while let relative = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory + "/" + relative, isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        {
+            found.append(relative)
+        }
+    }
+    return found.sorted()
+}
+
+/// Whether a watched process has ended, shared with its watchdog thread.
+final class FinishedFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}

@@ -1,0 +1,174 @@
+// Goal: `tessera node` with `tessera store/find/fetch` keeps its promises to an operator: what is stored is found
+// and comes back byte for byte, re-storing is "already present", a non-DICOM file is rejected with its reason, a
+// bad config is one clear line and exit 1, and SIGTERM stops the node cleanly with everything readable after a
+// restart. Method: real child processes on 127.0.0.1 with port 0 and temporary data folders; generated studies
+// from `tessera samples`.
+import Foundation
+import TestSupport
+import Testing
+
+/// The studies `tessera samples` wrote: "STUDY_UID  PATIENT_ID  MODALITY  N instances" lines.
+struct SampleStudy {
+    let studyUID: String
+    let patientID: String
+    let modality: String
+    let instanceCount: Int
+
+    static func parse(_ output: String) -> [SampleStudy] {
+        output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard parts.count >= 4, let count = Int(parts[3]) else { return nil }
+            return SampleStudy(studyUID: parts[0], patientID: parts[1], modality: parts[2], instanceCount: count)
+        }
+    }
+}
+
+@Suite(.serialized) struct NodeProcessTests {
+    @Test("store a folder, find it with filters, fetch it bit-exact, re-store, reject junk, restart after SIGTERM")
+    func storeFindFetchRestart() async throws {
+        let directory = TemporaryDirectory()
+        let samples = directory.appending("samples")
+        let generated = try await TesseraBinary.run(["samples", "--out", samples, "--studies", "3", "--seed", "7"])
+        #expect(generated.status == 0, "\(generated.errorOutput)")
+        let studies = SampleStudy.parse(generated.output)
+        try #require(studies.count == 3, "\(generated.output)")
+        let sampleFiles = files(under: samples)
+        #expect(sampleFiles.count == studies.reduce(0) { $0 + $1.instanceCount })
+
+        let data = directory.appending("data")
+        var node: NodeProcess? = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        let url = try #require(node?.url)
+        #expect(url.hasPrefix("http://127.0.0.1:") && url.hasSuffix("/dicom-web") && node!.port > 0)
+        let startLines = node!.process.outputLines.joined(separator: "\n")
+        #expect(startLines.lowercased().contains("anonymous"), "\(startLines)")
+
+        // Store the folder: everything is new.
+        let stored = try await TesseraBinary.run(["store", samples, "--node", url])
+        #expect(stored.status == 0, "\(stored.errorOutput)")
+        #expect(stored.output.contains("stored \(sampleFiles.count), already present 0, rejected 0"), "\(stored.output)")
+
+        // Find with filters.
+        let first = studies[0]
+        let byPatient = try await TesseraBinary.run(["find", "--patient-id", first.patientID, "--node", url])
+        #expect(byPatient.status == 0, "\(byPatient.errorOutput)")
+        #expect(byPatient.output.contains(first.studyUID), "\(byPatient.output)")
+        #expect(!byPatient.output.contains(studies[1].studyUID))
+        let all = try await TesseraBinary.run(["find", "--node", url, "--json"])
+        let array = try JSONSerialization.jsonObject(with: Data(all.output.utf8)) as? [Any]
+        #expect(array?.count == studies.count, "\(all.output)")
+        let byModality = try await TesseraBinary.run(["find", "--modality", first.modality, "--node", url])
+        let withModality = studies.filter { $0.modality == first.modality }
+        for study in studies {
+            #expect(byModality.output.contains(study.studyUID) == withModality.contains { $0.studyUID == study.studyUID })
+        }
+        let none = try await TesseraBinary.run(["find", "--since", "29990101", "--node", url])
+        #expect(none.status == 0 && !none.output.contains(first.studyUID), "\(none.output) \(none.errorOutput)")
+        let series = try await TesseraBinary.run(["find", "--study", first.studyUID, "--level", "series", "--node", url])
+        #expect(series.status == 0 && series.output.contains(first.modality), "\(series.output) \(series.errorOutput)")
+
+        // Fetch the study: every instance comes back bit-exact under SERIES/SOP.dcm.
+        try await expectFetch(first, from: url, samples: samples, into: directory.appending("fetched"))
+
+        // Re-store: already present; a non-DICOM file is rejected with its reason and a non-zero exit.
+        let again = try await TesseraBinary.run(["store", samples, "--node", url])
+        #expect(again.status == 0 && again.output.contains("stored 0, already present \(sampleFiles.count)"), "\(again.output)")
+        let junk = directory.appending("notes.txt")
+        try write(String(repeating: "not an image\n", count: 50), to: junk)
+        let mixed = try await TesseraBinary.run(["store", junk, samples + "/" + first.studyUID, "--node", url])
+        #expect(mixed.status == 1 && !mixed.showsCrash, "\(mixed.errorOutput)")
+        #expect(mixed.output.contains("rejected 1") && mixed.output.contains("rejected \(junk): "), "\(mixed.output)")
+        #expect(mixed.output.contains("DICM"), "\(mixed.output)")
+
+        // SIGTERM: a clean exit 0; a restart on the same data reads everything back.
+        let ended = await node!.stop()
+        #expect(ended.status == 0 && !ended.showsCrash, "\(ended.errorOutput)")
+        node = nil
+        let restarted = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        let found = try await TesseraBinary.run(["find", "--node", restarted.url, "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == studies.count)
+        try await expectFetch(studies[2], from: restarted.url, samples: samples, into: directory.appending("again"))
+        #expect(await restarted.stop(signal: SIGINT).status == 0)
+    }
+
+    /// Fetches `study` into `target` and compares every file with the sample it came from.
+    func expectFetch(_ study: SampleStudy, from url: String, samples: String, into target: String) async throws {
+        let fetched = try await TesseraBinary.run(["fetch", "--study", study.studyUID, "--out", target, "--node", url])
+        #expect(fetched.status == 0, "\(fetched.errorOutput)")
+        let expected = files(under: samples + "/" + study.studyUID)
+        #expect(files(under: target) == expected)
+        for relative in expected {
+            #expect(
+                FileManager.default.contentsEqual(atPath: target + "/" + relative, andPath: samples + "/" + study.studyUID + "/" + relative),
+                "\(relative)")
+        }
+    }
+
+    @Test("a bad config or start-up problem is one clear line, exit code 1 and no stack trace")
+    func badConfigurations() async throws {
+        let directory = TemporaryDirectory()
+        let data = directory.appending("data")
+        let token = #"{"name": "viewer", "token": "0123456789abcdef", "role": "read"}"#
+        let cases: [(String, String)] = [
+            (#"{"dataDirectory": "\#(data)", "volumCount": 6, "tokens": [\#(token)]}"#, "unknown key 'volumCount'"),
+            (#"{"dataDirectory": "\#(data)", "tokens": [{"name": "a", "token": "short", "role": "read"}]}"#, "at least 16"),
+            (#"{"dataDirectory": "\#(data)", "tokens": [{"name": "a", "token": "0123456789abcdefg", "role": "root"}]}"#, "tokens[0].role"),
+            (#"{"dataDirectory": "\#(data)", "tokens": [\#(token), \#(token.replacingOccurrences(of: "viewer", with: "other"))]}"#, "same secret"),
+            (#"{"dataDirectory": "\#(data)", "http": "0.0.0.0:0", "allowAnonymous": true}"#, "loopback"),
+            (#"{"dataDirectory": "\#(data)", "volumeCount": "six", "tokens": [\#(token)]}"#, "'volumeCount' must be a whole number"),
+            (#"{"dataDirectory": "\#(directory.appending("missing/deeper"))", "tokens": [\#(token)]}"#, "does not exist"),
+            (#"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "limits": {"bodyBytes": 1}}"#, "unknown key 'bodyBytes' in limits"),
+            (#"{"tokens": [\#(token)]}"#, "'dataDirectory' is required"),
+            ("{not json", "not valid JSON"),
+        ]
+        for (index, (text, expected)) in cases.enumerated() {
+            let path = directory.appending("config-\(index).json")
+            try write(text, to: path)
+            let outcome = try await runWithDeadline(["node", "--config", path])
+            #expect(outcome.status == 1, "\(text): \(outcome.status) \(outcome.errorOutput)")
+            #expect(!outcome.showsCrash, "\(text): \(outcome.errorOutput)")
+            #expect(outcome.errorOutput.contains(expected), "\(text): \(outcome.errorOutput)")
+            #expect(outcome.errorOutput.split(separator: "\n").count == 1, "\(text): \(outcome.errorOutput)")
+        }
+        // A port in use, a data path that is a file, a missing config file.
+        let running = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        let file = directory.appending("a-file")
+        try write("x", to: file)
+        let more: [([String], String)] = [
+            (["node", "--data", directory.appending("other"), "--http", "127.0.0.1:\(running.port)"], "in use"),
+            (["node", "--data", file, "--http", "127.0.0.1:0"], "not a directory"),
+            (["node", "--config", directory.appending("nothing.json")], "cannot read config file"),
+            (["node", "--data", data, "--http", "127.0.0.1:99999"], "65535"),
+        ]
+        for (arguments, expected) in more {
+            let outcome = try await runWithDeadline(arguments)
+            #expect(outcome.status != 0 && !outcome.showsCrash, "\(arguments): \(outcome.errorOutput)")
+            #expect(outcome.errorOutput.contains(expected), "\(arguments): \(outcome.errorOutput)")
+        }
+        #expect(await running.stop().status == 0)
+    }
+
+    @Test("a node with tokens refuses requests without one and accepts the right token")
+    func tokens() async throws {
+        let directory = TemporaryDirectory()
+        let config = directory.appending("node.json")
+        try write(
+            """
+            {"dataDirectory": "data", "http": "127.0.0.1:0", "tokens": [
+              {"name": "viewer", "token": "read-0123456789abcdef", "role": "read"},
+              {"name": "modality", "token": "write-0123456789abcdef", "role": "write"}]}
+            """, to: config)
+        let node = try await NodeProcess.start(["--config", config])
+        let samples = directory.appending("samples")
+        _ = try await TesseraBinary.run(["samples", "--out", samples, "--studies", "1", "--seed", "2"])
+        let anonymous = try await TesseraBinary.run(["find", "--node", node.url])
+        #expect(anonymous.status == 1 && anonymous.errorOutput.contains("401"), "\(anonymous.errorOutput)")
+        let reader = try await TesseraBinary.run(["store", samples, "--node", node.url, "--token", "read-0123456789abcdef"])
+        #expect(reader.status == 1 && reader.output.contains("403"), "\(reader.output)")
+        let writer = try await TesseraBinary.run(["store", samples, "--node", node.url, "--token", "write-0123456789abcdef"])
+        #expect(writer.status == 0, "\(writer.output) \(writer.errorOutput)")
+        let found = try await TesseraBinary.run(["find", "--node", node.url, "--token", "read-0123456789abcdef", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == 1)
+        #expect(FileManager.default.fileExists(atPath: directory.appending("data/catalog.sqlite")))
+        #expect(await node.stop().status == 0)
+    }
+}

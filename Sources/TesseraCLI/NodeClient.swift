@@ -1,5 +1,6 @@
 // The client side of `tessera store/fetch/find`: which node (`--node URL`), which token (`--token` or
 // $TESSERA_TOKEN), and requests to its DICOMweb service through Transport's HTTPClient.
+import Glibc
 import HTTP
 import Primitives
 import Transport
@@ -66,6 +67,49 @@ final class NodeClient {
             client = try HTTPClient(baseURL: origin)
         } catch {
             throw ClientError("cannot use node \(url): \(error)")
+        }
+    }
+
+    /// GETs `target` (under the DICOMweb path) and reads the whole answer.
+    func get(_ target: String, accept: String) throws -> BufferedResponse {
+        var response = try open(target, accept: accept)
+        return try buffered(&response)
+    }
+
+    /// GETs `target` (under the DICOMweb path); the body streams from the result.
+    func open(_ target: String, accept: String) throws -> HTTPClientResponse {
+        var headers = baseHeaders()
+        headers.add("Accept", accept)
+        return try exchange { try client.send(method: "GET", target: dicomWebPath + target, headers: headers) }
+    }
+
+    /// POSTs a multipart body to `target` (under the DICOMweb path) and reads the whole answer.
+    ///
+    /// It asks `Expect: 100-continue`, so a refusal (401, 403, 413) comes back before any file is sent.
+    func post(_ target: String, body: MultipartFileBody, accept: String) throws -> BufferedResponse {
+        var headers = baseHeaders()
+        headers.add("Accept", accept)
+        headers.add("Content-Type", body.contentType)
+        var response = try exchange {
+            try client.send(
+                method: "POST", target: dicomWebPath + target, headers: headers, body: body,
+                bodyLength: Int(body.length), expectContinue: true)
+        }
+        return try buffered(&response)
+    }
+
+    private func buffered(_ response: inout HTTPClientResponse) throws -> BufferedResponse {
+        let body = try exchange { try response.readAll(bytesMax: Self.bufferedBodyBytesMax) }
+        return BufferedResponse(
+            status: response.status, reason: response.head.reason, headers: response.headers, body: body)
+    }
+
+    /// Runs one exchange, turning transport failures into one line naming the node.
+    private func exchange<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as TransportError {
+            throw ClientError("node \(origin): \(error.description)")
         }
     }
 

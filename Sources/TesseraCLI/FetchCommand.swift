@@ -1,0 +1,158 @@
+// `tessera fetch --study UID --out DIR --node URL`: a WADO-RS study retrieve streamed to DIR/SERIES/SOP.dcm. The
+// instance list (QIDO-RS) says which series each SOP instance belongs to and how many to expect; each part is
+// written to a .partial file and renamed once complete, so an interrupted fetch leaves no half file under a name.
+import HTTP
+import Posix
+import Primitives
+
+/// The `fetch` subcommand.
+enum FetchCommand {
+    static let usage = "fetch --study UID --out DIR --node URL [--token T]"
+    /// Bytes read from the response per call.
+    static let bufferBytes = 1 << 20
+
+    static func run(_ words: [String]) throws {
+        let arguments = try Arguments(words, valued: ["study", "out", "node", "token"])
+        guard arguments.positionals.isEmpty else {
+            throw UsageError(description: "fetch takes no positional words, got '\(arguments.positionals[0])'")
+        }
+        let study = try arguments.required("study")
+        let output = try arguments.required("out")
+        let client = try NodeClient(arguments)
+        let encoded = FindCommand.percentEncoded(study)
+
+        // Which series each instance belongs to.
+        let listing = try client.get(
+            "/studies/\(encoded)/instances?includefield=0020000E&limit=1000000", accept: "application/dicom+json")
+        if listing.status == 404 || listing.status == 204 { throw ClientError("no study \(study) on \(client.origin)") }
+        guard listing.status == 200 else { throw ClientError("listing the study failed: \(listing.summary)") }
+        var seriesBySOP: [String: String] = [:]
+        for instance in try DICOMJSONDataSet.list(from: listing.body, what: "the instance list") {
+            seriesBySOP[instance.string(Tag.sopInstanceUID)] = instance.string(Tag.seriesInstanceUID)
+        }
+
+        var response = try client.open(
+            "/studies/\(encoded)", accept: "multipart/related; type=\"application/dicom\"; transfer-syntax=*")
+        guard response.status == 200 else {
+            let body = (try? response.readAll(bytesMax: 1 << 20)) ?? []
+            throw ClientError(
+                "retrieving the study failed: "
+                    + BufferedResponse(
+                        status: response.status, reason: response.head.reason, headers: response.headers, body: body
+                    ).summary)
+        }
+        let contentType = response.headers["Content-Type"] ?? ""
+        guard let type = try? MediaType.parse(contentType), type.essence == "multipart/related",
+            let boundary = type.parameter("boundary")
+        else { throw ClientError("the node answered \(contentType), not multipart/related with a boundary") }
+
+        try PosixDisk().makeDirectory(output)
+        let contentLength = response.headers["Content-Length"].flatMap { Int64($0) }
+        let progress = Progress("fetching \(seriesBySOP.count) instances", totalBytes: contentLength)
+        var writer = InstanceFileWriter(directory: output, seriesBySOP: seriesBySOP)
+        var reader = MultipartReader(boundary: boundary, limits: MultipartLimits())
+        var buffer = [UInt8](repeating: 0, count: bufferBytes)
+        do {
+            while true {
+                let count = try buffer.withUnsafeMutableBytes { try response.read(into: $0) }
+                if count == 0 { break }
+                progress.advance(by: Int64(count))
+                try buffer.withUnsafeBytes { bytes in
+                    try reader.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<count])) { try writer.handle($0) }
+                }
+            }
+            try reader.finish()
+        } catch {
+            writer.abandon()
+            throw ClientError("the retrieve broke off after \(writer.written.count) instances: \(error)")
+        }
+        progress.finish()
+        let missing = Set(seriesBySOP.keys).subtracting(writer.written)
+        Terminal.write(
+            "fetched \(writer.written.count) instances (\(Console.bytes(writer.writtenBytes))) into \(output)\n", to: 1)
+        guard missing.isEmpty else {
+            throw ClientError(
+                "\(missing.count) instances of the study were not in the answer: "
+                    + missing.sorted().prefix(5).joined(separator: ", "))
+        }
+    }
+}
+
+/// Writes the parts of a WADO-RS answer to DIR/SERIES/SOP.dcm through .partial files.
+struct InstanceFileWriter {
+    let directory: String
+    let seriesBySOP: [String: String]
+    /// SOP Instance UIDs written so far.
+    private(set) var written: Set<String> = []
+    /// Bytes written so far.
+    private(set) var writtenBytes: Int64 = 0
+    private var partIndex = 0
+    private var partial: String?
+    private var sink: FileSink?
+    /// The first bytes of the current part, kept until its SOP Instance UID is known.
+    private var head: [UInt8] = []
+    private var sopInstanceUID: String?
+
+    init(directory: String, seriesBySOP: [String: String]) {
+        self.directory = directory
+        self.seriesBySOP = seriesBySOP
+    }
+
+    /// Handles one multipart event.
+    mutating func handle(_ event: MultipartEvent) throws {
+        switch event {
+        case .partHead:
+            partIndex += 1
+            let path = directory + "/.tessera-fetch-\(partIndex).partial"
+            partial = path
+            sink = try FileSink(path: path)
+            head = []
+            sopInstanceUID = nil
+        case .partBody(let bytes):
+            guard let sink else { return }
+            try sink.write(bytes)
+            writtenBytes += Int64(bytes.count)
+            if sopInstanceUID == nil && head.count < InstanceFiles.metaBytesMax {
+                head.append(contentsOf: bytes.prefix(InstanceFiles.metaBytesMax - head.count))
+                if case .success(let uid) = InstanceFiles.sopInstanceUID(inFileMeta: head) { sopInstanceUID = uid }
+            }
+        case .partEnd:
+            try finishPart()
+        case .end:
+            break
+        }
+    }
+
+    private mutating func finishPart() throws {
+        guard let partial, let sink else { return }
+        try sink.synchronize()
+        self.sink = nil
+        self.partial = nil
+        guard let sop = sopInstanceUID ?? readUID(partial) else {
+            try? PosixDisk().removeFile(partial)
+            throw ClientError("part \(partIndex) of the answer is not a Part-10 file with a SOP Instance UID")
+        }
+        let series = seriesBySOP[sop] ?? "unknown-series"
+        try PosixDisk().makeDirectory(directory + "/" + Self.safeName(series))
+        try PosixDisk().rename(partial, to: directory + "/" + Self.safeName(series) + "/" + Self.safeName(sop) + ".dcm")
+        written.insert(sop)
+    }
+
+    private func readUID(_ path: String) -> String? {
+        guard case .success(let uid) = InstanceFiles.sopInstanceUID(inFileMeta: head) else { return nil }
+        return uid
+    }
+
+    /// Removes the .partial file of an unfinished part.
+    mutating func abandon() {
+        if let partial { try? PosixDisk().removeFile(partial) }
+        sink = nil
+        partial = nil
+    }
+
+    /// A UID as a file name: UIDs are digits and dots, but the answer is not trusted to keep them so.
+    static func safeName(_ text: String) -> String {
+        let cleaned = String(text.map { $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "." || $0 == "-") ? $0 : "_" })
+        return cleaned.isEmpty || cleaned.hasPrefix(".") ? "_" + cleaned : cleaned
+    }
+}

@@ -167,6 +167,7 @@ public final class Socket: Sendable {
     }
 
     /// Waits until the socket is readable (data, end of stream or error), or `deadline` passes; false on timeout.
+    /// A deadline in the past checks without waiting.
     public func waitUntilReadable(deadline: Instant?) throws(SystemError) -> Bool {
         do {
             try wait(for: Int16(POLLIN), deadline: deadline, operation: "recv")
@@ -176,15 +177,16 @@ public final class Socket: Sendable {
         }
     }
 
-    /// Polls for `events` until `deadline`; throws ETIMEDOUT when it passes first.
+    /// Polls for `events` until `deadline`; throws ETIMEDOUT when it passes first. A deadline already passed
+    /// still polls once without waiting, so it answers "is it ready now?".
     private func wait(for events: Int16, deadline: Instant?, operation: String) throws(SystemError) {
         let descriptor = self.descriptor
         while true {
             let timeout = Self.milliseconds(until: deadline)
-            if timeout == 0 { throw SystemError(errno: ETIMEDOUT, operation: operation, path: peerAddress) }
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             let ready = try Posix.syscall("poll", path: peerAddress) { poll(&entry, 1, timeout) }
             if ready > 0 { return }
+            if timeout == 0 { throw SystemError(errno: ETIMEDOUT, operation: operation, path: peerAddress) }
         }
     }
 

@@ -1,45 +1,43 @@
 // The body of one STOW-RS request: files as the parts of a multipart/related message (RFC 2387, PS3.18 §10.5),
 // each streamed from disk as it is sent, so a batch of large files never sits in memory.
+import HTTP
 import Posix
 import Primitives
 
 /// A multipart/related body over files, with its exact length known before the first byte is sent.
 final class MultipartFileBody: ByteSource {
-    /// The boundary between parts.
-    let boundary: String
     /// The whole body's length in bytes (framing and files).
     let length: Int64
     /// The value of the request's Content-Type header.
-    var contentType: String { "multipart/related; type=\"application/dicom\"; boundary=\(boundary)" }
+    let contentType: String
 
     private let files: [(path: String, length: Int64)]
     private let onFileBytes: (Int64) -> Void
+    private var writer: MultipartWriter
     /// What is sent next: framing bytes, then the current file.
     private var pending: [UInt8] = []
     private var pendingOffset = 0
     private var fileIndex = -1
     private var source: FileSource?
     private var sourceRemaining: Int64 = 0
-    private var isClosed = false
 
     /// Frames `files` (their lengths as found when listed); `onFileBytes` hears how many file bytes were sent.
-    init(files: [(path: String, length: Int64)], boundary: String, onFileBytes: @escaping (Int64) -> Void) {
+    init(files: [(path: String, length: Int64)], onFileBytes: @escaping (Int64) -> Void) throws {
         self.files = files
-        self.boundary = boundary
         self.onFileBytes = onFileBytes
+        var generator = SystemRandomNumberGenerator()
+        writer = try MultipartWriter(boundary: MultipartWriter.makeBoundary(seed: generator.next()))
+        contentType = writer.mediaType(type: "application/dicom").description
+        // A copy of the writer frames the parts once ahead of time, to learn the length.
+        var probe = writer
         var total: Int64 = 0
-        for file in files { total += Int64(Self.partHead(boundary: boundary, length: file.length).count) + file.length }
-        // Every part but the first, and the close delimiter, start with a CRLF.
-        length = total + Int64(Self.closing(boundary: boundary).count) + 2 * Int64(files.count)
-        pending = []
+        for file in files { total += Int64(try probe.partHead(Self.headers(file.length)).count) + file.length }
+        length = total + Int64(try probe.close().count)
     }
 
-    private static func partHead(boundary: String, length: Int64) -> [UInt8] {
-        Array("--\(boundary)\r\nContent-Type: application/dicom\r\nContent-Length: \(length)\r\n\r\n".utf8)
+    private static func headers(_ length: Int64) -> HTTPHeaders {
+        HTTPHeaders([("Content-Type", "application/dicom"), ("Content-Length", String(length))])
     }
-
-    /// The CRLF that ends the last part's body (it belongs to the delimiter), then the close delimiter.
-    private static func closing(boundary: String) -> [UInt8] { Array("--\(boundary)--\r\n".utf8) }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
@@ -70,18 +68,15 @@ final class MultipartFileBody: ByteSource {
 
     /// Queues the framing for the next part (or the close delimiter); false once everything was sent.
     private func advance() throws -> Bool {
-        guard !isClosed else { return false }
+        guard !writer.isClosed else { return false }
         fileIndex += 1
         pendingOffset = 0
-        // Each delimiter after the first starts with the CRLF ending the previous part (RFC 2046 §5.1.1).
-        let separator: [UInt8] = fileIndex == 0 ? [] : [13, 10]
         if fileIndex == files.count {
-            pending = separator + Self.closing(boundary: boundary)
-            isClosed = true
+            pending = try writer.close()
             return true
         }
         let file = files[fileIndex]
-        pending = separator + Self.partHead(boundary: boundary, length: file.length)
+        pending = try writer.partHead(Self.headers(file.length))
         let opened = try FileSource(path: file.path)
         guard opened.length == file.length else {
             throw ClientError("\(file.path) changed size while being stored (\(file.length) → \(opened.length) bytes)")

@@ -62,9 +62,8 @@ enum StowCommand {
 
     /// Sends one batch as a STOW-RS request and returns each file's outcome, in order.
     static func send(_ batch: [InstanceFile], client: NodeClient, progress: Progress) throws -> [Outcome] {
-        let body = MultipartFileBody(
-            files: batch.map { ($0.path, $0.length) }, boundary: "tessera-" + randomToken(),
-            onFileBytes: { progress.advance(by: $0) })
+        let body = try MultipartFileBody(
+            files: batch.map { ($0.path, $0.length) }, onFileBytes: { progress.advance(by: $0) })
         let response = try client.post("/studies", body: body, accept: "application/dicom+json")
         return outcomes(of: batch, response: response)
     }
@@ -95,8 +94,9 @@ enum StowCommand {
         }
     }
 
-    /// The warning the node attaches to an instance it already held byte for byte.
-    static let alreadyPresentWarning = 0xB000 + 0x0100
+    /// The Warning Reason the node gives an instance it already held byte for byte (0111, "duplicate SOP
+    /// instance", PS3.7 C.5).
+    static let alreadyPresentWarning = 0x0111
     /// ErrorComment (0000,0902), which the node may put beside a FailureReason.
     static let errorComment: UInt32 = 0x0000_0902
 
@@ -129,11 +129,5 @@ enum StowCommand {
         Terminal.write("stored \(stored), already present \(present), rejected \(rejected.count)\n", to: 1)
         for (path, reason) in rejected { Terminal.write("rejected \(path): \(reason)\n", to: 1) }
         if !rejected.isEmpty { throw ClientError("\(rejected.count) of \(outcomes.count) files were rejected") }
-    }
-
-    /// 16 random hexadecimal digits from the kernel, for multipart boundaries.
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String(generator.next() as UInt64, radix: 16)
     }
 }

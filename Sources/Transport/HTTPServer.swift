@@ -70,6 +70,9 @@ public final class HTTPServer: Sendable {
         listener.close()
     }
 
+    /// The number of connections accepted and served since start (rejected ones not counted).
+    public var acceptedConnectionCount: Int { state.withLock { $0.acceptedCount } }
+
     /// The number of connections being served now (for metrics and tests).
     public var connectionCount: Int { state.withLock { $0.connections.values.count { !$0.isDone } } }
 
@@ -95,6 +98,7 @@ public final class HTTPServer: Sendable {
                     < configuration.connectionCountMax
                 else { return nil }
                 state.nextID += 1
+                state.acceptedCount += 1
                 state.connections[state.nextID] = ConnectionEntry(stream: socket)
                 return state.nextID
             }
@@ -162,6 +166,7 @@ private struct ServerState: Sendable {
     var isStopping = false
     var acceptThread: OwnedThread?
     var nextID = 0
+    var acceptedCount = 0
     var connections: [Int: ConnectionEntry] = [:]
 }
 

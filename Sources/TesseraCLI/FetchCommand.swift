@@ -4,6 +4,7 @@
 import HTTP
 import Posix
 import Primitives
+import Transport
 
 /// The `fetch` subcommand.
 enum FetchCommand {

@@ -153,7 +153,8 @@ struct InstanceFileWriter {
 
     /// A UID as a file name: UIDs are digits and dots, but the answer is not trusted to keep them so.
     static func safeName(_ text: String) -> String {
-        let cleaned = String(text.map { $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "." || $0 == "-") ? $0 : "_" })
+        let cleaned = String(
+            text.map { $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "." || $0 == "-") ? $0 : "_" })
         return cleaned.isEmpty || cleaned.hasPrefix(".") ? "_" + cleaned : cleaned
     }
 }

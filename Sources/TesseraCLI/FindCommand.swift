@@ -169,7 +169,8 @@ enum FindCommand {
         let cut = rows.map { row in
             row.enumerated().map { index, cell in
                 let clean = cell.isEmpty ? "-" : cell
-                return index < row.count - 1 && clean.count > cellMax ? String(clean.prefix(cellMax - 1)) + "…" : clean
+                let isCut = index < row.count - 1 && clean.count > cellMax
+                return isCut ? String(clean.prefix(cellMax - 1)) + "…" : clean
             }
         }
         guard let columnCount = cut.first?.count else { return "" }

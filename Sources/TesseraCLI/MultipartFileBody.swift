@@ -79,7 +79,8 @@ final class MultipartFileBody: ByteSource {
         pending = try writer.partHead(Self.headers(file.length))
         let opened = try FileSource(path: file.path)
         guard opened.length == file.length else {
-            throw ClientError("\(file.path) changed size while being stored (\(file.length) → \(opened.length) bytes)")
+            throw ClientError(
+                "\(file.path) changed size while being stored (\(file.length) → \(opened.length) bytes)")
         }
         source = opened
         sourceRemaining = file.length

@@ -17,7 +17,6 @@ enum NodeCommand {
         try node.start()
         let store = node.store.configuration
         Terminal.write("tessera node \(ArchiveNode.version), site \(configuration.site)\n", to: 1)
-        Terminal.write("DICOMweb: \(node.dicomWebURL)\n", to: 1)
         if configuration.allowAnonymous {
             Terminal.write(
                 "anonymous access is on: anyone on this machine may read and write (loopback only)\n", to: 1)
@@ -32,6 +31,8 @@ enum NodeCommand {
             "data: \(configuration.dataDirectory) (\(store.volumeCount) volumes, Reed-Solomon "
                 + "\(store.dataShardCount)+\(store.parityShardCount)); health: http://\(hostPort(node))/healthz\n",
             to: 1)
+        // Last, so a script that waits for the URL has every other line already.
+        Terminal.write("DICOMweb: \(node.dicomWebURL)\n", to: 1)
         guard let signal = signals.next() else { throw ClientError("waiting for shutdown signals failed") }
         let timeout = configuration.limits.shutdownTimeoutSeconds
         Console.error(

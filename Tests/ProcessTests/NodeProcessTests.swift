@@ -45,7 +45,8 @@ struct SampleStudy {
         // Store the folder: everything is new.
         let stored = try await TesseraBinary.run(["store", samples, "--node", url])
         #expect(stored.status == 0, "\(stored.errorOutput)")
-        #expect(stored.output.contains("stored \(sampleFiles.count), already present 0, rejected 0"), "\(stored.output)")
+        #expect(
+            stored.output.contains("stored \(sampleFiles.count), already present 0, rejected 0"), "\(stored.output)")
 
         // Find with filters.
         let first = studies[0]
@@ -59,11 +60,14 @@ struct SampleStudy {
         let byModality = try await TesseraBinary.run(["find", "--modality", first.modality, "--node", url])
         let withModality = studies.filter { $0.modality == first.modality }
         for study in studies {
-            #expect(byModality.output.contains(study.studyUID) == withModality.contains { $0.studyUID == study.studyUID })
+            #expect(
+                byModality.output.contains(study.studyUID) == withModality.contains { $0.studyUID == study.studyUID })
         }
         let none = try await TesseraBinary.run(["find", "--since", "29990101", "--node", url])
         #expect(none.status == 0 && !none.output.contains(first.studyUID), "\(none.output) \(none.errorOutput)")
-        let series = try await TesseraBinary.run(["find", "--study", first.studyUID, "--level", "series", "--node", url])
+        let series = try await TesseraBinary.run([
+            "find", "--study", first.studyUID, "--level", "series", "--node", url,
+        ])
         #expect(series.status == 0 && series.output.contains(first.modality), "\(series.output) \(series.errorOutput)")
 
         // Fetch the study: every instance comes back bit-exact under SERIES/SOP.dcm.
@@ -71,7 +75,9 @@ struct SampleStudy {
 
         // Re-store: already present; a non-DICOM file is rejected with its reason and a non-zero exit.
         let again = try await TesseraBinary.run(["store", samples, "--node", url])
-        #expect(again.status == 0 && again.output.contains("stored 0, already present \(sampleFiles.count)"), "\(again.output)")
+        #expect(
+            again.status == 0 && again.output.contains("stored 0, already present \(sampleFiles.count)"),
+            "\(again.output)")
         let junk = directory.appending("notes.txt")
         try write(String(repeating: "not an image\n", count: 50), to: junk)
         let mixed = try await TesseraBinary.run(["store", junk, samples + "/" + first.studyUID, "--node", url])
@@ -98,7 +104,8 @@ struct SampleStudy {
         #expect(files(under: target) == expected)
         for relative in expected {
             #expect(
-                FileManager.default.contentsEqual(atPath: target + "/" + relative, andPath: samples + "/" + study.studyUID + "/" + relative),
+                FileManager.default.contentsEqual(
+                    atPath: target + "/" + relative, andPath: samples + "/" + study.studyUID + "/" + relative),
                 "\(relative)")
         }
     }
@@ -108,15 +115,34 @@ struct SampleStudy {
         let directory = TemporaryDirectory()
         let data = directory.appending("data")
         let token = #"{"name": "viewer", "token": "0123456789abcdef", "role": "read"}"#
+        let other = token.replacingOccurrences(of: "viewer", with: "other")
         let cases: [(String, String)] = [
             (#"{"dataDirectory": "\#(data)", "volumCount": 6, "tokens": [\#(token)]}"#, "unknown key 'volumCount'"),
-            (#"{"dataDirectory": "\#(data)", "tokens": [{"name": "a", "token": "short", "role": "read"}]}"#, "at least 16"),
-            (#"{"dataDirectory": "\#(data)", "tokens": [{"name": "a", "token": "0123456789abcdefg", "role": "root"}]}"#, "tokens[0].role"),
-            (#"{"dataDirectory": "\#(data)", "tokens": [\#(token), \#(token.replacingOccurrences(of: "viewer", with: "other"))]}"#, "same secret"),
+            (
+                #"{"dataDirectory": "\#(data)", "tokens": [{"name": "a", "token": "short", "role": "read"}]}"#,
+                "at least 16"
+            ),
+            (
+                #"{"dataDirectory": "\#(data)", "tokens": [{"name": "a", "token": "0123456789abcdefg", "role": "x"}]}"#,
+                "tokens[0].role"
+            ),
+            (
+                #"{"dataDirectory": "\#(data)", "tokens": [\#(token), \#(other)]}"#,
+                "same secret"
+            ),
             (#"{"dataDirectory": "\#(data)", "http": "0.0.0.0:0", "allowAnonymous": true}"#, "loopback"),
-            (#"{"dataDirectory": "\#(data)", "volumeCount": "six", "tokens": [\#(token)]}"#, "'volumeCount' must be a whole number"),
-            (#"{"dataDirectory": "\#(directory.appending("missing/deeper"))", "tokens": [\#(token)]}"#, "does not exist"),
-            (#"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "limits": {"bodyBytes": 1}}"#, "unknown key 'bodyBytes' in limits"),
+            (
+                #"{"dataDirectory": "\#(data)", "volumeCount": "six", "tokens": [\#(token)]}"#,
+                "'volumeCount' must be a whole number"
+            ),
+            (
+                #"{"dataDirectory": "\#(directory.appending("missing/deeper"))", "tokens": [\#(token)]}"#,
+                "does not exist"
+            ),
+            (
+                #"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "limits": {"bodyBytes": 1}}"#,
+                "unknown key 'bodyBytes' in limits"
+            ),
             (#"{"tokens": [\#(token)]}"#, "'dataDirectory' is required"),
             ("{not json", "not valid JSON"),
         ]
@@ -162,11 +188,17 @@ struct SampleStudy {
         _ = try await TesseraBinary.run(["samples", "--out", samples, "--studies", "1", "--seed", "2"])
         let anonymous = try await TesseraBinary.run(["find", "--node", node.url])
         #expect(anonymous.status == 1 && anonymous.errorOutput.contains("401"), "\(anonymous.errorOutput)")
-        let reader = try await TesseraBinary.run(["store", samples, "--node", node.url, "--token", "read-0123456789abcdef"])
+        let reader = try await TesseraBinary.run([
+            "store", samples, "--node", node.url, "--token", "read-0123456789abcdef",
+        ])
         #expect(reader.status == 1 && reader.output.contains("403"), "\(reader.output)")
-        let writer = try await TesseraBinary.run(["store", samples, "--node", node.url, "--token", "write-0123456789abcdef"])
+        let writer = try await TesseraBinary.run([
+            "store", samples, "--node", node.url, "--token", "write-0123456789abcdef",
+        ])
         #expect(writer.status == 0, "\(writer.output) \(writer.errorOutput)")
-        let found = try await TesseraBinary.run(["find", "--node", node.url, "--token", "read-0123456789abcdef", "--json"])
+        let found = try await TesseraBinary.run([
+            "find", "--node", node.url, "--token", "read-0123456789abcdef", "--json",
+        ])
         #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == 1)
         #expect(FileManager.default.fileExists(atPath: directory.appending("data/catalog.sqlite")))
         #expect(await node.stop().status == 0)

@@ -1,6 +1,7 @@
 // Helpers for tests that run `tessera node` as a child process: start it, read the DICOMweb URL it prints, stop it
 // with a signal, and make sure it is killed when the test ends whatever happened.
 import Foundation
+import Posix
 import Synchronization
 import TestSupport
 import Testing
@@ -105,4 +106,38 @@ func files(under directory: String) -> [String] {
 /// Whether a watched process has ended, shared with its watchdog thread.
 final class FinishedFlag: Sendable {
     let value = Atomic<Bool>(false)
+}
+
+/// A plain HTTP/1.1 GET of `path` on 127.0.0.1:`port` over a Posix socket, for the node's own routes: the status
+/// code and the body (the connection is closed by the server after the answer).
+func httpGet(port: Int, path: String) async throws -> (status: Int, body: String) {
+    let result = await runOnOwnedThread {
+        Result { () throws -> HTTPAnswer in try httpGetBlocking(port: port, path: path) }
+    }
+    let answer = try result.get()
+    return (answer.status, answer.body)
+}
+
+/// A status and body.
+struct HTTPAnswer: Sendable {
+    let status: Int
+    let body: String
+}
+
+private func httpGetBlocking(port: Int, path: String) throws -> HTTPAnswer {
+    let socket = try Socket.connect(host: "127.0.0.1", port: port)
+    defer { socket.close() }
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    try request.withUnsafeBytes { try socket.sendAll($0) }
+    var answer: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 64 << 10)
+    while true {
+        let count = try buffer.withUnsafeMutableBytes { try socket.receive(into: $0) }
+        if count == 0 { break }
+        answer += buffer[0..<count]
+    }
+    let text = String(decoding: answer, as: UTF8.self)
+    let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
+    let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+    return HTTPAnswer(status: status, body: body)
 }

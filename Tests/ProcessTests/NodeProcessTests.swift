@@ -48,6 +48,15 @@ struct SampleStudy {
         #expect(
             stored.output.contains("stored \(sampleFiles.count), already present 0, rejected 0"), "\(stored.output)")
 
+        // The node's own routes.
+        let health = try await httpGet(port: node!.port, path: "/healthz")
+        #expect(health.status == 200, "\(health)")
+        let report = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+        #expect(report?["status"] as? String == "ok" && report?["volumesAvailable"] as? Int == 6, "\(health)")
+        #expect(report?["instanceCount"] as? Int == sampleFiles.count, "\(health)")
+        let page = try await httpGet(port: node!.port, path: "/")
+        #expect(page.status == 200 && page.body.contains("/dicom-web"), "\(page)")
+
         // Find with filters.
         let first = studies[0]
         let byPatient = try await TesseraBinary.run(["find", "--patient-id", first.patientID, "--node", url])

@@ -21,17 +21,9 @@ enum FetchCommand {
         let output = try arguments.required("out")
         let client = try NodeClient(arguments)
         let encoded = FindCommand.percentEncoded(study)
+        guard !study.isEmpty else { throw UsageError(description: "--study needs a Study Instance UID") }
 
-        // Which series each instance belongs to.
-        let listing = try client.get(
-            "/studies/\(encoded)/instances?includefield=0020000E&limit=1000000", accept: "application/dicom+json")
-        if listing.status == 404 || listing.status == 204 { throw ClientError("no study \(study) on \(client.origin)") }
-        guard listing.status == 200 else { throw ClientError("listing the study failed: \(listing.summary)") }
-        var seriesBySOP: [String: String] = [:]
-        for instance in try DICOMJSONDataSet.list(from: listing.body, what: "the instance list") {
-            seriesBySOP[instance.string(Tag.sopInstanceUID)] = instance.string(Tag.seriesInstanceUID)
-        }
-
+        let seriesBySOP = try instanceSeries(study: study, client: client)
         var response = try client.open(
             "/studies/\(encoded)", accept: "multipart/related; type=\"application/dicom\"; transfer-syntax=*")
         guard response.status == 200 else {
@@ -76,6 +68,38 @@ enum FetchCommand {
                 "\(missing.count) instances of the study were not in the answer: "
                     + missing.sorted().prefix(5).joined(separator: ", "))
         }
+    }
+}
+
+extension FetchCommand {
+    /// Instances asked per QIDO-RS page: within any node's default limit.
+    static let pageSize = 1000
+
+    /// The series of every instance of `study`, from QIDO-RS pages of `pageSize`.
+    static func instanceSeries(study: String, client: NodeClient) throws -> [String: String] {
+        var seriesBySOP: [String: String] = [:]
+        var offset = 0
+        // A study of more than 10 million instances is not a study this command can fetch anyway.
+        for _ in 0..<10_000 {
+            let page = try client.get(
+                "/studies/\(FindCommand.percentEncoded(study))/instances?includefield=0020000E"
+                    + "&limit=\(pageSize)&offset=\(offset)",
+                accept: "application/dicom+json")
+            if page.status == 404 || (page.status == 204 && offset == 0) {
+                throw ClientError("no study \(study) on \(client.origin)")
+            }
+            guard page.status == 200 || page.status == 204 else {
+                throw ClientError("listing the study failed: \(page.summary)")
+            }
+            let instances = try DICOMJSONDataSet.list(from: page.body, what: "the instance list")
+            for instance in instances {
+                seriesBySOP[instance.string(Tag.sopInstanceUID)] = instance.string(Tag.seriesInstanceUID)
+            }
+            if instances.count < pageSize { break }
+            offset += instances.count
+        }
+        if seriesBySOP.isEmpty { throw ClientError("no study \(study) on \(client.origin)") }
+        return seriesBySOP
     }
 }
 
@@ -129,7 +153,7 @@ struct InstanceFileWriter {
         try sink.synchronize()
         self.sink = nil
         self.partial = nil
-        guard let sop = sopInstanceUID ?? readUID(partial) else {
+        guard let sop = sopInstanceUID else {
             try? PosixDisk().removeFile(partial)
             throw ClientError("part \(partIndex) of the answer is not a Part-10 file with a SOP Instance UID")
         }
@@ -137,11 +161,6 @@ struct InstanceFileWriter {
         try PosixDisk().makeDirectory(directory + "/" + Self.safeName(series))
         try PosixDisk().rename(partial, to: directory + "/" + Self.safeName(series) + "/" + Self.safeName(sop) + ".dcm")
         written.insert(sop)
-    }
-
-    private func readUID(_ path: String) -> String? {
-        guard case .success(let uid) = InstanceFiles.sopInstanceUID(inFileMeta: head) else { return nil }
-        return uid
     }
 
     /// Removes the .partial file of an unfinished part.

@@ -108,6 +108,8 @@ final class NodeClient {
     private func exchange<Result>(_ body: () throws -> Result) throws -> Result {
         do {
             return try body()
+        } catch let error as TransportError where error.code == .connectionFailed {
+            throw ClientError("cannot reach the node at \(origin) (\(error.description)); is `tessera node` running?")
         } catch let error as TransportError {
             throw ClientError("node \(origin): \(error.description)")
         }

@@ -38,7 +38,7 @@ enum StowCommand {
             let results = try send(batch, client: client, progress: progress)
             outcomes += zip(batch, results).map { ($0.path, $1) }
         }
-        progress.finish()
+        if !readable.isEmpty { progress.finish() }
         try summarize(outcomes)
     }
 

@@ -1,17 +1,30 @@
 // `tessera node`: runs one archive node in the foreground until SIGINT or SIGTERM. Prints where DICOMweb lives and
 // who may use it; start-up problems are one line and exit code 1 (TesseraCommand maps the error).
+import Foundation
 import Node
 import ObjectStore
 import Posix
 
 /// The `node` subcommand.
 enum NodeCommand {
-    static let usage = "node --config FILE | node --data DIR [--http 127.0.0.1:PORT] [--volumes N]"
+    static let usage = "node --config FILE [--check] | node --data DIR [--http 127.0.0.1:PORT] [--volumes N]"
 
     static func run(_ words: [String]) throws {
         // First, before any thread exists: every thread started later inherits the blocked signals.
         let signals = ShutdownSignals()
-        let configuration = try configuration(try Arguments(words, valued: ["config", "data", "http", "volumes"]))
+        let arguments = try Arguments(words, valued: ["config", "data", "http", "volumes"], switches: ["check"])
+        let configuration = try configuration(arguments)
+        if arguments.flag("check") {
+            // The configuration as the node would run it, defaults included, secrets hidden; nothing is opened.
+            var shown = configuration
+            for index in shown.tokens.indices {
+                shown.tokens[index].token = "(\(shown.tokens[index].token.count) characters)"
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Terminal.write(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n", to: 1)
+            return
+        }
         let node = try ArchiveNode(configuration: configuration)
         report(node.store.openReport, directory: configuration.dataDirectory)
         try node.start()

@@ -12,7 +12,8 @@ public enum TesseraCommand {
         usage: tessera <command> [options]
 
         Archive node (DICOMweb at http://HOST:PORT/dicom-web):
-          node --config FILE                                    run a node as its config file says
+          node --config FILE [--check]                          run a node as its config file says (--check: only
+                                                                check the file and print it with its defaults)
           node --data DIR [--http 127.0.0.1:PORT]               run a loopback node, anonymous read and write
           store PATH... --node URL [--token T]                  send DICOM files and folders (STOW-RS)
           fetch --study UID --out DIR --node URL [--token T]    retrieve a study (WADO-RS) as DIR/SERIES/SOP.dcm

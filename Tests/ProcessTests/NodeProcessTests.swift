@@ -164,6 +164,14 @@ struct SampleStudy {
             #expect(outcome.errorOutput.contains(expected), "\(text): \(outcome.errorOutput)")
             #expect(outcome.errorOutput.split(separator: "\n").count == 1, "\(text): \(outcome.errorOutput)")
         }
+        // A good config passes --check, printed with its defaults and without the secret; nothing is created.
+        let good = directory.appending("good.json")
+        try write(#"{"dataDirectory": "\#(data)", "tokens": [\#(token)]}"#, to: good)
+        let checked = try await runWithDeadline(["node", "--config", good, "--check"])
+        #expect(checked.status == 0, "\(checked.errorOutput)")
+        #expect(checked.output.contains("shutdownTimeoutSeconds") && !checked.output.contains("0123456789abcdef"))
+        #expect(!FileManager.default.fileExists(atPath: data))
+
         // A port in use, a data path that is a file, a missing config file.
         let running = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
         let file = directory.appending("a-file")

@@ -89,8 +89,7 @@ public final class HTTPServer: Sendable {
                 socket = accepted
             } catch {
                 // Out of descriptors or an aborted handshake: back off briefly instead of spinning.
-                _ = try? listener.accept(deadline: clock.now().advanced(byTicks: Self.acceptBackoffTicks),
-                    wakeup: wakeup).map { $0.close() }
+                clock.sleep(until: clock.now().advanced(byTicks: Self.acceptBackoffTicks))
                 continue
             }
             let id: Int? = state.withLock { state in

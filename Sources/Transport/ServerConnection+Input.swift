@@ -171,6 +171,8 @@ extension ServerConnection {
     /// Tells the client to send its body (RFC 9110 §10.1.1), once, on the responder's first body read.
     private func sendContinue() throws {
         continueOwed = false
+        // A final head already on the wire forbids an interim answer after it; the client sends on its timer.
+        guard !isHeadOnWire else { return }
         let line: StaticString = "HTTP/1.1 100 Continue\r\n\r\n"
         try stream.sendAll(
             [UnsafeRawBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount)],

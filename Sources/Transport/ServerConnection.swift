@@ -64,6 +64,8 @@ final class ServerConnection {
     var isResponseFinished = false
     /// Whether the connection closes after the current response.
     var closeAfterResponse = false
+    /// Whether bytes of the current response head already went out (after which no 100 Continue may be sent).
+    var isHeadOnWire = false
 
     /// How many raw bytes the head phase parses per call, which bounds `pending`.
     static let headSliceBytes = 8 << 10

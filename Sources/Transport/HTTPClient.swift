@@ -48,7 +48,8 @@ public final class HTTPClient: Sendable {
         method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: (any ByteSource)? = nil,
         bodyLength: Int? = nil, expectContinue: Bool = false
     ) throws -> HTTPClientResponse {
-        let head = try makeHead(method: method, target: target, headers: headers, hasBody: body != nil,
+        let head = try makeHead(
+            method: method, target: target, headers: headers, hasBody: body != nil,
             bodyLength: bodyLength, expectContinue: expectContinue)
         var request = ClientRequest(head: head, body: body, bodyLength: bodyLength)
         let connection = try takeConnection()
@@ -65,7 +66,8 @@ public final class HTTPClient: Sendable {
         method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), bytes: [UInt8],
         expectContinue: Bool = false
     ) throws -> HTTPClientResponse {
-        try send(method: method, target: target, headers: headers, body: MemorySource(bytes),
+        try send(
+            method: method, target: target, headers: headers, body: MemorySource(bytes),
             bodyLength: bytes.count, expectContinue: expectContinue)
     }
 
@@ -81,7 +83,8 @@ public final class HTTPClient: Sendable {
     // MARK: - One exchange
 
     /// Sends `request` on `connection` and reads the response head.
-    private func exchange(_ request: inout ClientRequest, on connection: ClientConnection) throws -> HTTPClientResponse {
+    private func exchange(_ request: inout ClientRequest, on connection: ClientConnection) throws -> HTTPClientResponse
+    {
         connection.begin(method: request.head.method)
         var isBodySent = request.body == nil
         let headBytes = try request.head.serialized()

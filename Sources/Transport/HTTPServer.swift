@@ -31,7 +31,8 @@ public final class HTTPServer: Sendable {
         configuration.validate()
         self.configuration = configuration
         self.responder = responder
-        listener = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        listener = try ListeningSocket(
+            host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         wakeup = try WakeupSignal()
     }
 
@@ -93,8 +94,9 @@ public final class HTTPServer: Sendable {
                 continue
             }
             let id: Int? = state.withLock { state in
-                guard !state.isStopping, state.connections.values.count(where: { !$0.isDone })
-                    < configuration.connectionCountMax
+                guard !state.isStopping,
+                    state.connections.values.count(where: { !$0.isDone })
+                        < configuration.connectionCountMax
                 else { return nil }
                 state.nextID += 1
                 state.acceptedCount += 1
@@ -137,7 +139,8 @@ public final class HTTPServer: Sendable {
     /// Answers a connection beyond `connectionCountMax` with 503 and Retry-After, then closes it after reading
     /// what already arrived (so the client sees the answer rather than a reset).
     private func reject(_ socket: Socket) {
-        let reason = Array("the server is serving its maximum of \(configuration.connectionCountMax) connections\n".utf8)
+        let reason = Array(
+            "the server is serving its maximum of \(configuration.connectionCountMax) connections\n".utf8)
         let head =
             "HTTP/1.1 503 Service Unavailable\r\nRetry-After: \(configuration.retryAfterSeconds)\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(reason.count)\r\nConnection: close\r\n\r\n"

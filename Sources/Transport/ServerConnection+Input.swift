@@ -129,7 +129,7 @@ extension ServerConnection {
         precondition(inputStart == 0 && inputEnd == 0, "receive only when every input byte was parsed")
         do {
             inputEnd = try stream.receive(into: input, deadline: deadline)
-        } catch where error.errno == ETIMEDOUT {
+        } catch  where error.errno == ETIMEDOUT {
             return nil
         }
         return inputEnd

@@ -139,12 +139,14 @@ final class ServerConnection {
             if outgoing != nil || isPeerGone { return false }
             if let failure = inputFailure {
                 let status = failure as? any HTTPStatusError
-                answerError(status: status?.status ?? 400, reason: status?.reason ?? "the request body failed",
+                answerError(
+                    status: status?.status ?? 400, reason: status?.reason ?? "the request body failed",
                     headers: status?.headers ?? HTTPHeaders(), close: true)
                 return false
             }
             if let status = error as? any HTTPStatusError {
-                answerError(status: status.status, reason: status.reason, headers: status.headers,
+                answerError(
+                    status: status.status, reason: status.reason, headers: status.headers,
                     close: mustClose(request))
             } else {
                 answerError(status: 500, reason: "internal server error", close: mustClose(request))

@@ -154,7 +154,8 @@ import Transport
         try await blocking {
             try withServer { server in
                 let raw = try RawClient(port: server.port)
-                let request = "GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "a", count: 1 << 20)
+                let request =
+                    "GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "a", count: 1 << 20)
                     + "\r\n\r\n"
                 let socket = raw.socket
                 let sender = OwnedThread(name: "big-header") { try? sendBytes(Array(request.utf8), on: socket) }

@@ -183,6 +183,19 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         }
     }
 
+    @Test("a new connection that sends nothing is closed after the header timeout, without an answer")
+    func silentConnection() async throws {
+        try await blocking {
+            var configuration = HTTPServerConfiguration()
+            configuration.headerTimeoutSeconds = 0.3
+            try withServer(configuration) { server in
+                let raw = try RawClient(port: server.port)
+                #expect(try raw.readResponse() == nil)
+                #expect(server.acceptedConnectionCount == 1)
+            }
+        }
+    }
+
     @Test("a client that disconnects mid-body neither crashes the server nor leaks its thread")
     func disconnectMidBody() async throws {
         try await blocking {

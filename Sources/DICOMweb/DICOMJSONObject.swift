@@ -34,7 +34,7 @@ public struct DICOMJSONObject: Sendable, Equatable {
 
     /// The JSON value of one DICOM string value of `vr`; a number that is not valid JSON stays a string.
     static func value(_ text: String, vr: String) -> DICOMJSONValue {
-        let trimmed = String(text.trimmingSpaces)
+        let trimmed = String(Substring(text).trimmingSpaces)
         switch vr {
         case "PN": return .personName(text)
         case "IS", "DS", "US", "UL", "SS", "SL", "FL", "FD", "UV", "SV":

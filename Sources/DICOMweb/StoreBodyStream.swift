@@ -129,9 +129,17 @@ struct StoreBodyStream<Body: ByteSource> {
             throw DICOMwebError(.badRequest, "reading the request body failed after \(consumedBytes) bytes: \(error)")
         }
         consumedBytes += Int64(count)
-        try local.withUnsafeBytes { all throws(DICOMwebError) in
-            try queue(UnsafeRawBufferPointer(rebasing: all[..<count]))
+        let failure = local.withUnsafeBytes { all -> DICOMwebError? in
+            do {
+                try queue(UnsafeRawBufferPointer(rebasing: all[..<count]))
+                return nil
+            } catch let error as DICOMwebError {
+                return error
+            } catch {
+                return DICOMwebError(.internalFailure, "\(error)")
+            }
         }
+        if let failure { throw failure }
     }
 
     /// Queues what one buffer of the request body produced; an empty buffer means the body ended.

@@ -28,8 +28,8 @@ public enum DICOMwebRoute: Sendable, Equatable {
     /// The methods the resource answers.
     public var allowedMethods: [String] {
         switch self {
-        case .studies, .study: ["GET", "HEAD", "POST"]
-        default: ["GET", "HEAD"]
+        case .studies, .study: ["GET", "POST"]
+        default: ["GET"]
         }
     }
 

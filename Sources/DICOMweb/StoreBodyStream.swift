@@ -4,10 +4,11 @@
 import HTTP
 import Primitives
 
-/// A STOW-RS request body as parts, pulled on demand from the request body.
+/// A STOW-RS request body as parts, pulled on demand from the request body. A class, so the part being stored
+/// and the request loop share one position in the body.
 ///
 /// Memory: one read buffer plus the part bytes one parse of it produced (never more than the buffer's size).
-struct StoreBodyStream<Body: ByteSource> {
+final class StoreBodyStream<Body: ByteSource> {
     /// Bytes pulled from the request body at a time.
     static var readBytes: Int { 64 << 10 }
 
@@ -56,7 +57,7 @@ struct StoreBodyStream<Body: ByteSource> {
     }
 
     /// Waits for the next part head or the end of the body, skipping whatever is left of the current part.
-    mutating func nextPart() throws(DICOMwebError) -> HTTPHeaders? {
+    func nextPart() throws(DICOMwebError) -> HTTPHeaders? {
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBytes, alignment: 16)
         defer { scratch.deallocate() }
         while true {
@@ -69,7 +70,7 @@ struct StoreBodyStream<Body: ByteSource> {
     }
 
     /// Copies up to `target.count` bytes of the current part into `target`; 0 at the end of the part.
-    mutating func readPart(into target: UnsafeMutableRawBufferPointer) throws(DICOMwebError) -> Int {
+    func readPart(into target: UnsafeMutableRawBufferPointer) throws(DICOMwebError) -> Int {
         while true {
             switch try next(into: target, stopsAtHead: true) {
             case .partBytes(let count): return count
@@ -80,7 +81,7 @@ struct StoreBodyStream<Body: ByteSource> {
 
     /// The next event; `.partBytes(n)` means n bytes were copied to `target`. With `stopsAtHead` a part head is
     /// left in place (so the part reader stops at the next part without consuming it).
-    private mutating func next(into target: UnsafeMutableRawBufferPointer, stopsAtHead: Bool = false)
+    private func next(into target: UnsafeMutableRawBufferPointer, stopsAtHead: Bool = false)
         throws(DICOMwebError) -> Event
     {
         while itemIndex >= items.count {
@@ -111,7 +112,7 @@ struct StoreBodyStream<Body: ByteSource> {
     }
 
     /// Pulls one buffer from the request body and runs it through the reader, queueing what it produced.
-    private mutating func refill() throws(DICOMwebError) {
+    private func refill() throws(DICOMwebError) {
         items.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         itemIndex = 0
@@ -143,7 +144,7 @@ struct StoreBodyStream<Body: ByteSource> {
     }
 
     /// Queues what one buffer of the request body produced; an empty buffer means the body ended.
-    private mutating func queue(_ bytes: UnsafeRawBufferPointer) throws(DICOMwebError) {
+    private func queue(_ bytes: UnsafeRawBufferPointer) throws(DICOMwebError) {
         let count = bytes.count
         if isClosed {
             epilogueBytes += count

@@ -13,7 +13,7 @@ enum BulkDataLocation {
 
     /// "http://host:port" of a base URL such as "http://host:port/dicom-web"; "" when the base is a bare path.
     static func origin(of baseURL: String) -> String {
-        guard let scheme = baseURL.range(of: "://") else { return "" }
+        guard let scheme = baseURL.firstRange(of: "://") else { return "" }
         let rest = baseURL[scheme.upperBound...]
         let end = rest.firstIndex(of: "/") ?? rest.endIndex
         return String(baseURL[..<end])

@@ -17,7 +17,7 @@ public struct DICOMwebConfiguration: Sendable {
     /// The most parts one STOW-RS request may carry.
     public var storePartCountMax: Int
     /// The most bytes of one part's headers.
-    public var partHeaderBytesMax: Int
+    public var partHeadBytesMax: Int
     /// QIDO-RS results per request when the client gives no `limit`.
     public var searchLimitDefault: Int
     /// The largest `limit` a client may ask for.
@@ -32,12 +32,12 @@ public struct DICOMwebConfiguration: Sendable {
     public init(
         originSite: String, pathPrefix: String = pathPrefixDefault, tokens: [AccessToken] = [],
         allowsAnonymous: Bool = false, publicBaseURL: String? = nil, storePartCountMax: Int = 10_000,
-        partHeaderBytesMax: Int = 16 << 10, searchLimitDefault: Int = 1_000, searchLimitMax: Int = 10_000,
+        partHeadBytesMax: Int = 16 << 10, searchLimitDefault: Int = 1_000, searchLimitMax: Int = 10_000,
         retrieveInstanceCountMax: Int = 100_000
     ) {
         precondition(!pathPrefix.hasSuffix("/"), "the path prefix must not end with '/': \(pathPrefix)")
         precondition(pathPrefix.isEmpty || pathPrefix.hasPrefix("/"), "the path prefix must start with '/'")
-        precondition(storePartCountMax > 0 && partHeaderBytesMax > 0, "store limits must be positive")
+        precondition(storePartCountMax > 0 && partHeadBytesMax > 0, "store limits must be positive")
         precondition(searchLimitDefault > 0 && searchLimitMax >= searchLimitDefault, "search limits out of order")
         precondition(retrieveInstanceCountMax > 0, "retrieveInstanceCountMax must be positive")
         self.originSite = originSite
@@ -46,7 +46,7 @@ public struct DICOMwebConfiguration: Sendable {
         self.allowsAnonymous = allowsAnonymous
         self.publicBaseURL = publicBaseURL
         self.storePartCountMax = storePartCountMax
-        self.partHeaderBytesMax = partHeaderBytesMax
+        self.partHeadBytesMax = partHeadBytesMax
         self.searchLimitDefault = searchLimitDefault
         self.searchLimitMax = searchLimitMax
         self.retrieveInstanceCountMax = retrieveInstanceCountMax

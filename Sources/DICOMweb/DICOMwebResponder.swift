@@ -14,12 +14,21 @@ public struct DICOMwebResponder: HTTPResponder {
     let store: ObjectStore
     let catalog: Catalog
     let policy: AccessPolicy
+    let version: @Sendable () -> HLCTimestamp
 
     /// Makes a responder serving `store` and `catalog` as `configuration` says.
-    public init(configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog) {
+    ///
+    /// `version` gives the catalog version of each stored instance: the node's HybridLogicalClock read at the
+    /// wall clock (the catalog's replication compares versions). It is called once per stored instance, from the
+    /// request's thread, so it MUST be thread-safe.
+    public init(
+        configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog,
+        version: @escaping @Sendable () -> HLCTimestamp
+    ) {
         self.configuration = configuration
         self.store = store
         self.catalog = catalog
+        self.version = version
         policy = AccessPolicy(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous)
     }
 
@@ -40,7 +49,8 @@ public struct DICOMwebResponder: HTTPResponder {
                 "\(request.method) is not allowed on \(path); use \(route.allowedMethods.joined(separator: " or "))")
         }
         let context = ServiceContext(
-            configuration: configuration, store: store, catalog: catalog, baseURL: baseURL(for: request))
+            configuration: configuration, store: store, catalog: catalog, version: version,
+            baseURL: baseURL(for: request))
         switch (request.method, route) {
         case ("POST", .studies):
             try StoreService(context: context).store(request, study: nil, body: &body, response: &response)
@@ -94,6 +104,8 @@ struct ServiceContext {
     let configuration: DICOMwebConfiguration
     let store: ObjectStore
     let catalog: Catalog
+    /// The catalog version for the next stored instance.
+    let version: @Sendable () -> HLCTimestamp
     /// The service root for RetrieveURL and BulkDataURI, e.g. "http://node-a:8042/dicom-web".
     let baseURL: String
 

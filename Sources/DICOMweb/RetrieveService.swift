@@ -104,7 +104,7 @@ struct RetrieveService {
         do {
             instances = try context.catalog.instances(
                 studyInstanceUID: study, seriesInstanceUID: series, sopInstanceUID: instance,
-                includesMetadata: includesMetadata, limit: context.configuration.retrieveInstanceCountMax + 1)
+                includingMetadata: includesMetadata)
         } catch {
             throw SearchService.map(error)
         }

@@ -32,8 +32,8 @@ struct SearchService {
             limit: parameters.limit, offset: parameters.offset)
         let matches: [CatalogMatch]
         do {
-            matches = try context.catalog.search(query)
-        } catch let error as CatalogError {
+            matches = try context.catalog.query(query)
+        } catch {
             throw Self.map(error)
         }
         let returned = returnedTags(level: level, scopedByStudy: study != nil, scopedBySeries: series != nil,

@@ -32,7 +32,8 @@ enum BulkDataLocation {
         var index = 0
         while index < metadata.count {
             if metadata[index] == key[0], index + key.count < metadata.count,
-                metadata[index..<(index + key.count)].elementsEqual(key), metadata[index + key.count] == UInt8(ascii: "/")
+                metadata[index..<(index + key.count)].elementsEqual(key),
+                metadata[index + key.count] == UInt8(ascii: "/")
             {
                 result += key
                 result += prefix

@@ -37,8 +37,10 @@ public struct DICOMwebResponder: HTTPResponder {
     ) throws {
         let path = request.path
         guard let relative = Self.relativePath(path, prefix: configuration.pathPrefix) else {
-            throw DICOMwebError(.notFound, "no DICOMweb resource at \(path) (the services are under "
-                + "\(configuration.pathPrefix.isEmpty ? "/" : configuration.pathPrefix))")
+            throw DICOMwebError(
+                .notFound,
+                "no DICOMweb resource at \(path) (the services are under "
+                    + "\(configuration.pathPrefix.isEmpty ? "/" : configuration.pathPrefix))")
         }
         try policy.authorize(
             authorization: request.headers["Authorization"], required: request.method == "POST" ? .write : .read)

@@ -16,11 +16,9 @@ struct RetrieveService {
         response: inout some HTTPResponseWriter
     ) throws {
         let instances = try find(study: study, series: series, instance: instance, includesMetadata: false)
-        let accept = try request.headers["Accept"].map { value throws(DICOMwebError) in
-            try RetrieveNegotiation.parse(accept: value)
-        }
+        let accept = request.headers.values("Accept").joined(separator: ", ")
         try RetrieveNegotiation.check(
-            accept: accept, storedSyntaxes: Set(instances.map(\.record.transferSyntaxUID)))
+            accept: accept.isEmpty ? nil : accept, storedSyntaxes: Set(instances.map(\.record.transferSyntaxUID)))
         let boundary = MultipartFraming.boundary(for: instances[0].record.manifestAddress)
         let heads = instances.enumerated().map { index, stored in
             MultipartFraming.partHead(
@@ -29,7 +27,8 @@ struct RetrieveService {
                 length: stored.record.lengthBytes)
         }
         let close = MultipartFraming.close(boundary: boundary)
-        let total = heads.reduce(Int64(close.count)) { $0 + Int64($1.count) }
+        let total =
+            heads.reduce(Int64(close.count)) { $0 + Int64($1.count) }
             + instances.reduce(Int64(0)) { $0 + $1.record.lengthBytes }
         var headers = HTTPHeaders()
         headers.add("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=\(boundary)")

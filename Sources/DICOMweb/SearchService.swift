@@ -36,7 +36,8 @@ struct SearchService {
         } catch {
             throw Self.map(error)
         }
-        let returned = returnedTags(level: level, scopedByStudy: study != nil, scopedBySeries: series != nil,
+        let returned = returnedTags(
+            level: level, scopedByStudy: study != nil, scopedBySeries: series != nil,
             parameters: parameters)
         var text = "["
         for (index, match) in matches.enumerated() {
@@ -78,7 +79,8 @@ struct SearchService {
         let study = match.attributes[DICOMwebTag.studyInstanceUID] ?? ""
         let series = level.depth >= 1 ? match.attributes[DICOMwebTag.seriesInstanceUID] : nil
         let instance = level.depth >= 2 ? match.attributes[DICOMwebTag.sopInstanceUID] : nil
-        object.set(DICOMwebTag.retrieveURL, vr: "UR",
+        object.set(
+            DICOMwebTag.retrieveURL, vr: "UR",
             [.string(context.retrieveURL(study: study, series: series, instance: instance))])
         object.set(SearchAttribute.instanceAvailability, vr: "CS", [.string("ONLINE")])
         return object

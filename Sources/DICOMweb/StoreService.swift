@@ -29,7 +29,8 @@ struct StoreService {
             guard outcome.parts.count < context.configuration.storePartCountMax else {
                 throw DICOMwebError(
                     .payloadTooLarge,
-                    "the request has more than \(context.configuration.storePartCountMax) parts; send fewer per request")
+                    "the request has more than \(context.configuration.storePartCountMax) parts; send fewer per request"
+                )
             }
             outcome.parts.append(try storePart(headers: headers, stream: stream, study: study))
         }
@@ -49,8 +50,7 @@ struct StoreService {
         throws(DICOMwebError) -> StoredPart
     {
         if let type = headers["Content-Type"] {
-            let range = RetrieveNegotiation.parseMediaRange(Substring(type))
-            guard let range, range.type == "application", range.subtype == "dicom" else {
+            guard let media = try? MediaType.parse(type), media.essence == "application/dicom" else {
                 return StoredPart(
                     failureReason: StoreStatusCode.cannotUnderstand,
                     comment: "the part's Content-Type is \(type); this service stores application/dicom parts")
@@ -133,21 +133,25 @@ struct StoreService {
     static func boundary(contentType: String?) throws(DICOMwebError) -> String? {
         guard let contentType else {
             throw DICOMwebError(
-                .unsupportedMediaType, "a STOW-RS request needs Content-Type multipart/related; type=\"application/dicom\"")
+                .unsupportedMediaType,
+                "a STOW-RS request needs Content-Type multipart/related; type=\"application/dicom\"")
         }
-        guard let media = RetrieveNegotiation.parseMediaRange(Substring(contentType)) else {
-            throw DICOMwebError(.badRequest, "the Content-Type \"\(contentType)\" is malformed")
+        let media: MediaType
+        do {
+            media = try MediaType.parse(contentType)
+        } catch {
+            throw DICOMwebError(.badRequest, "the Content-Type \"\(contentType)\" is malformed: \(error.reason)")
         }
         switch (media.type, media.subtype) {
         case ("application", "dicom"):
             return nil
         case ("multipart", "related"):
-            if let type = media.parameters["type"], type.lowercased() != "application/dicom" {
+            if let type = media.parameter("type"), type.lowercased() != "application/dicom" {
                 throw DICOMwebError(
                     .unsupportedMediaType,
                     "this service stores multipart/related; type=\"application/dicom\", not type=\"\(type)\"")
             }
-            guard let boundary = media.parameters["boundary"], !boundary.isEmpty else {
+            guard let boundary = media.parameter("boundary"), !boundary.isEmpty else {
                 throw DICOMwebError(.badRequest, "the multipart/related Content-Type has no boundary parameter")
             }
             return boundary

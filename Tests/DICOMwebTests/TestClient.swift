@@ -23,7 +23,8 @@ protocol TestClient {
 extension TestClient {
     /// A GET with optional headers.
     func get(_ target: String, headers: [(String, String)] = []) throws -> TestResponse {
-        try send(method: "GET", target: target, headers: HTTPHeaders(headers.map { (name: $0.0, value: $0.1) }), body: [])
+        try send(
+            method: "GET", target: target, headers: HTTPHeaders(headers.map { (name: $0.0, value: $0.1) }), body: [])
     }
 
     /// A POST of `body` with `contentType` and optional headers.

@@ -26,7 +26,14 @@ struct CatalogQueryBench {
         let p99Milliseconds: Double
         /// Matches per search, on average.
         let matchCountMean: Double
+        /// Median latency in milliseconds of each kind of search, in `searchKinds` order.
+        let p50MillisecondsByKind: [Double]
     }
+
+    /// The kinds of search the bench cycles through, in order.
+    static let searchKinds = [
+        "PatientID", "PatientName wildcard", "StudyDate range", "ModalitiesInStudy", "AccessionNumber",
+    ]
 
     /// The target of the issue for the median.
     static let p50MillisecondsMax = 2.0
@@ -67,6 +74,7 @@ struct CatalogQueryBench {
         }
         let fillSeconds = clock.now().seconds(since: fillStart)
         var latencies: [Double] = []
+        var byKind = Array(repeating: [Double](), count: Self.searchKinds.count)
         var matchTotal = 0
         for number in 0..<(searchCount + searchCount / 10) {
             let query = makeSearch(number, patientCount: patientCount, random: &random)
@@ -75,14 +83,16 @@ struct CatalogQueryBench {
             let milliseconds = clock.now().seconds(since: start) * 1_000
             guard number >= searchCount / 10 else { continue }  // the first tenth warms the caches
             latencies.append(milliseconds)
+            byKind[number % Self.searchKinds.count].append(milliseconds)
             matchTotal += matches.count
         }
         latencies.sort()
+        let kindMedians = byKind.map { $0.sorted()[$0.count / 2] }
         return Result(
             instanceCount: try catalog.instanceCount(), fillSeconds: fillSeconds, searchCount: latencies.count,
             p50Milliseconds: latencies[latencies.count / 2],
             p99Milliseconds: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            matchCountMean: Double(matchTotal) / Double(latencies.count))
+            matchCountMean: Double(matchTotal) / Double(latencies.count), p50MillisecondsByKind: kindMedians)
     }
 
     /// The bench table row for `result`.
@@ -160,7 +170,7 @@ struct CatalogQueryBench {
 
     private func makeSearch(_ number: Int, patientCount: Int, random: inout SeededRandom) -> CatalogQuery {
         let filter: (tag: UInt32, value: String)
-        switch number % 5 {
+        switch number % Self.searchKinds.count {
         case 0: filter = (CatalogTag.patientID, patient(Int(random.next() % UInt64(patientCount))).id)
         case 1:
             let family = Self.familyNames[Int(random.next() % UInt64(Self.familyNames.count))]

@@ -1,9 +1,10 @@
-import HTTP
-import Testing
-
 // Goal: the pure pieces of DICOMweb decide as PS3.18 and RFC 6750 say: routes and UIDs in paths, bearer tokens and
 // roles, Accept negotiation, DICOM JSON encoding, STOW-RS statuses and BulkDataURI rewriting. Method: direct calls
 // with hand-made inputs, including malformed ones; no store, no catalog.
+import Catalog
+import HTTP
+import Testing
+
 @testable import DICOMweb
 
 @Suite struct RouteTests {
@@ -199,5 +200,16 @@ import Testing
         #expect(!UID.isValid("1.2."))
         #expect(!UID.isValid("1.a"))
         #expect(!UID.isValid("1.2*"))
+    }
+}
+
+@Suite struct CatalogAgreementTests {
+    @Test("the search attributes are exactly those the catalog indexes, at the same levels")
+    func sameAttributes() {
+        for level in [ResourceLevel.study, .series, .instance] {
+            let ours = Set(SearchAttribute.all.filter { $0.level.depth <= level.depth }.map(\.tag))
+            #expect(ours == Set(Catalog.returnedTags(at: level.catalogLevel)), "\(level)")
+            for tag in ours { #expect(Catalog.canMatch(tag: tag, at: level.catalogLevel), "\(tag) at \(level)") }
+        }
     }
 }

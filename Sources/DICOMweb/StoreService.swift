@@ -25,16 +25,29 @@ struct StoreService {
         defer { body = stream.body }
         var outcome = StoreOutcome()
         if let study { outcome.studyRetrieveURL = context.retrieveURL(study: study) }
-        while let headers = try stream.nextPart() {
-            guard outcome.parts.count < context.configuration.storePartCountMax else {
-                throw DICOMwebError(
-                    .payloadTooLarge,
-                    "the request has more than \(context.configuration.storePartCountMax) parts; send fewer per request"
-                )
+        var pending: [PendingInstance] = []
+        do {
+            while let headers = try stream.nextPart() {
+                guard outcome.parts.count < context.configuration.storePartCountMax else {
+                    throw DICOMwebError(
+                        .payloadTooLarge,
+                        "the request has more than \(context.configuration.storePartCountMax) parts; send fewer per "
+                            + "request")
+                }
+                switch try storePart(headers: headers, stream: stream, study: study) {
+                case .failed(let part): outcome.parts.append(part)
+                case .stored(let instance):
+                    pending.append(PendingInstance(index: outcome.parts.count, header: instance.0, receipt: instance.1))
+                    outcome.parts.append(StoredPart())
+                }
             }
-            outcome.parts.append(try storePart(headers: headers, stream: stream, study: study))
+        } catch {
+            // The request as a whole failed (framing, limits): nothing of it becomes visible.
+            for instance in pending { takeBack(instance.receipt, unless: nil) }
+            throw error
         }
         guard !outcome.parts.isEmpty else { throw DICOMwebError(.badRequest, "the multipart body has no parts") }
+        for (instance, part) in zip(pending, catalogue(pending)) { outcome.parts[instance.index] = part }
         if study == nil {
             let studies = Set(outcome.parts.compactMap(\.retrieveURL).map { Self.studyURL(of: $0) })
             if studies.count == 1 { outcome.studyRetrieveURL = studies.first }
@@ -45,15 +58,30 @@ struct StoreService {
             Array(outcome.response.encoded().utf8), status: outcome.status, headers: headers, to: &response)
     }
 
-    /// Stores one part and catalogues it; a failure of the part (not of the request) is returned, not thrown.
+    /// A part whose bytes are stored and checked, waiting to be catalogued with the others of its request.
+    struct PendingInstance {
+        /// Its position in the request.
+        let index: Int
+        let header: InstanceHeader
+        let receipt: PutReceipt
+    }
+
+    /// What storing one part gave: a failure to report, or an instance to catalogue.
+    enum PartResult {
+        case failed(StoredPart)
+        case stored((InstanceHeader, PutReceipt))
+    }
+
+    /// Stores one part; a failure of the part (not of the request) is returned, not thrown.
     private func storePart<Body: ByteSource>(headers: HTTPHeaders, stream: StoreBodyStream<Body>, study: String?)
-        throws(DICOMwebError) -> StoredPart
+        throws(DICOMwebError) -> PartResult
     {
         if let type = headers["Content-Type"] {
             guard let media = try? MediaType.parse(type), media.essence == "application/dicom" else {
-                return StoredPart(
-                    failureReason: StoreStatusCode.cannotUnderstand,
-                    comment: "the part's Content-Type is \(type); this service stores application/dicom parts")
+                return .failed(
+                    StoredPart(
+                        failureReason: StoreStatusCode.cannotUnderstand,
+                        comment: "the part's Content-Type is \(type); this service stores application/dicom parts"))
             }
         }
         var source = StorePartSource(
@@ -64,56 +92,71 @@ struct StoreService {
             receipt = try context.store.put(from: &source)
         } catch {
             if let framing = source.framingError { throw framing }
-            if let rejection = source.rejection {
-                return StoredPart(
-                    sopClassUID: source.inspector.header?.sopClassUID,
-                    sopInstanceUID: source.inspector.header?.sopInstanceUID,
-                    failureReason: rejection.failureReason, comment: rejection.comment)
-            }
-            let isFull = error.code == .diskFull || error.code == .unavailable
-            return StoredPart(
+            var part = StoredPart(
                 sopClassUID: source.inspector.header?.sopClassUID,
-                sopInstanceUID: source.inspector.header?.sopInstanceUID,
-                failureReason: isFull ? StoreStatusCode.outOfResources : StoreStatusCode.processingFailure,
-                comment: "storing the instance failed: \(error.description)")
+                sopInstanceUID: source.inspector.header?.sopInstanceUID)
+            if let rejection = source.rejection {
+                part.failureReason = rejection.failureReason
+                part.comment = rejection.comment
+            } else {
+                let isFull = error.code == .diskFull || error.code == .unavailable
+                part.failureReason = isFull ? StoreStatusCode.outOfResources : StoreStatusCode.processingFailure
+                part.comment = "storing the instance failed: \(error.description)"
+            }
+            return .failed(part)
         }
         guard let header = source.header else {
             throw DICOMwebError(.internalFailure, "the part ended without a checked header")
         }
-        return catalogue(header, receipt: receipt)
+        return .stored((header, receipt))
     }
 
-    /// Catalogues a stored part; takes the object back when the catalog refuses it and it was new.
-    private func catalogue(_ header: InstanceHeader, receipt: PutReceipt) -> StoredPart {
-        var part = StoredPart(sopClassUID: header.sopClassUID, sopInstanceUID: header.sopInstanceUID)
-        let instance = CatalogInstance(
+    /// Catalogues the stored parts of a request in one transaction, or one by one when the batch is refused.
+    private func catalogue(_ pending: [PendingInstance]) -> [StoredPart] {
+        let batch = pending.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
+        if let outcomes = try? context.catalog.insert(batch) {
+            return zip(pending, outcomes).map { part(for: $0.header, receipt: $0.receipt, outcome: .success($1)) }
+        }
+        return zip(pending, batch).map { instance, element in
+            let outcome = Result { () throws(CatalogError) in
+                try context.catalog.insert(element.instance, version: element.version)
+            }
+            return part(for: instance.header, receipt: instance.receipt, outcome: outcome)
+        }
+    }
+
+    private func catalogInstance(_ header: InstanceHeader, _ receipt: PutReceipt) -> CatalogInstance {
+        CatalogInstance(
             attributes: header.attributes, transferSyntaxUID: header.transferSyntaxUID,
             manifestAddress: receipt.address, lengthBytes: Int64(receipt.length),
             originSite: context.configuration.originSite, metadata: header.metadata)
+    }
+
+    /// The answer for one catalogued part; takes the object back when the catalog refused it.
+    private func part(
+        for header: InstanceHeader, receipt: PutReceipt, outcome: Result<CatalogInsertOutcome, CatalogError>
+    ) -> StoredPart {
+        var part = StoredPart(sopClassUID: header.sopClassUID, sopInstanceUID: header.sopInstanceUID)
         let url = context.retrieveURL(
             study: header.studyInstanceUID, series: header.seriesInstanceUID, instance: header.sopInstanceUID)
-        do {
-            switch try context.catalog.insert(instance, version: context.version()) {
-            case .stored:
-                part.retrieveURL = url
-            case .alreadyStored:
-                part.retrieveURL = url
-                part.warningReason = StoreStatusCode.duplicateSOPInstance
-                part.comment = "the identical instance was already stored"
-            case .conflict(let existing):
-                takeBack(receipt, unless: existing)
-                part.failureReason = StoreStatusCode.duplicateSOPInstance
-                part.comment =
-                    "SOP Instance UID \(header.sopInstanceUID) is already stored with other content or under another "
-                    + "study or series; instances are immutable"
-            }
-        } catch {
+        switch outcome {
+        case .success(.stored):
+            part.retrieveURL = url
+        case .success(.alreadyStored):
+            part.retrieveURL = url
+            part.warningReason = StoreStatusCode.duplicateSOPInstance
+            part.comment = "the identical instance was already stored"
+        case .success(.conflict(let existing)):
+            takeBack(receipt, unless: existing)
+            part.failureReason = StoreStatusCode.duplicateSOPInstance
+            part.comment =
+                "SOP Instance UID \(header.sopInstanceUID) is already stored with other content or under another "
+                + "study or series; instances are immutable"
+        case .failure(let error):
             takeBack(receipt, unless: nil)
             switch error.code {
-            case .badInstance, .conflict:
-                part.failureReason = StoreStatusCode.dataSetDoesNotMatchSOPClass
-            default:
-                part.failureReason = StoreStatusCode.processingFailure
+            case .badInstance, .conflict: part.failureReason = StoreStatusCode.dataSetDoesNotMatchSOPClass
+            default: part.failureReason = StoreStatusCode.processingFailure
             }
             part.comment = "the catalog refused the instance: \(error.message)"
         }

@@ -106,6 +106,6 @@ enum AttributeMatch: Equatable {
 
     private static func bad(_ attribute: CatalogAttribute, _ value: String, _ reason: String) -> CatalogError {
         let shown = value.count > 80 ? String(value.prefix(80)) + "…" : value
-        return CatalogError(.badQuery, "\(attribute.name) value \"\(shown)\" \(reason)")
+        return CatalogError(.badQuery, "\(attribute.name) value \"\(shown)\" \(reason)", tag: attribute.tag)
     }
 }

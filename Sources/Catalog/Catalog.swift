@@ -90,6 +90,17 @@ public final class Catalog: Sendable {
         return try withReader { reader throws(CatalogError) in try reader.matches(plan, level: query.level) }
     }
 
+    /// Whether a filter on `tag` can be matched at `level` (an indexed attribute of that level or a higher one).
+    /// DICOMweb asks before querying, to drop an unsupported filter with a warning (PS3.18 §8.3.4).
+    public static func canMatch(tag: UInt32, at level: CatalogLevel) -> Bool {
+        CatalogAttribute.byTag[tag].map { $0.level <= level } ?? false
+    }
+
+    /// The tags every match at `level` carries, in a fixed order: the level's attributes and those above it.
+    public static func returnedTags(at level: CatalogLevel) -> [UInt32] {
+        CatalogAttribute.returned(at: level).map(\.tag)
+    }
+
     /// The instances of a study (and series, and instance) for WADO-RS, ordered by series (SeriesNumber, then
     /// UID) then InstanceNumber then SOP Instance UID. Empty when nothing matches, which WADO-RS answers with 404.
     /// With `includingMetadata` false, `metadata` is empty (a retrieve of the bytes needs no header JSON).

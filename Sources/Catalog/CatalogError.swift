@@ -28,11 +28,15 @@ public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible 
     public let code: Code
     /// The message for people, naming the attribute, value, UID or path involved.
     public let message: String
+    /// The attribute at fault (0xGGGGEEEE) for `.badQuery` and `.unsupportedAttribute` on a filter, so DICOMweb
+    /// can name it in a warning; nil otherwise.
+    public let tag: UInt32?
 
     /// Makes an error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, tag: UInt32? = nil) {
         self.code = code
         self.message = message
+        self.tag = tag
     }
 
     public var description: String { "catalog: \(message)" }

@@ -9,6 +9,7 @@ public enum CatalogInsertOutcome: Sendable, Equatable {
     /// The same SOP Instance UID with the same manifest, study and series is already catalogued; nothing changed.
     case alreadyStored
     /// The SOP Instance UID is catalogued with other bytes or under another study or series; nothing changed.
-    /// STOW-RS reports it as a failure (PS3.18 §10.5.3, Failure Reason 0111 "duplicate SOP instance" family).
+    /// STOW-RS reports it in the FailedSOPSequence (PS3.18 §10.5.3); the Failure Reason is DICOMweb's choice,
+    /// e.g. 0111H Duplicate SOP Instance (PS3.7 Annex C).
     case conflict(existingManifest: ChunkAddress)
 }

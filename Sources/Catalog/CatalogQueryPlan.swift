@@ -57,12 +57,14 @@ struct CatalogQueryPlan {
     /// The registry entry for `tag`, if it may be matched at `level`.
     static func attribute(_ tag: UInt32, at level: CatalogLevel) throws(CatalogError) -> CatalogAttribute {
         guard let attribute = CatalogAttribute.byTag[tag] else {
-            throw CatalogError(.unsupportedAttribute, "attribute \(CatalogTag.text(tag)) is not indexed by the catalog")
+            throw CatalogError(
+                .unsupportedAttribute, "attribute \(CatalogTag.text(tag)) is not indexed by the catalog", tag: tag)
         }
         guard attribute.level <= level else {
             throw CatalogError(
                 .unsupportedAttribute,
-                "attribute \(attribute.name) is a \(attribute.level)-level attribute, not matched at \(level) level")
+                "attribute \(attribute.name) is a \(attribute.level)-level attribute, not matched at \(level) level",
+                tag: tag)
         }
         return attribute
     }

@@ -113,8 +113,11 @@ final class CatalogWriter {
     /// The key of the instance's study, inserting it (and its patient) or filling its empty values.
     private func study(of instance: CatalogInstance, version: SQLValue) throws -> Int64 {
         let studyUID = instance.value(CatalogTag.studyInstanceUID)
-        let found = try key("SELECT patient_key FROM studies WHERE study_instance_uid = ?", [.text(studyUID)])
-        let patientKey = try found ?? patient(of: instance, version: version)
+        var found: (study: Int64, patient: Int64)?
+        try statement("SELECT id, patient_key FROM studies WHERE study_instance_uid = ?").query([.text(studyUID)]) {
+            found = ($0.int64(at: 0), $0.int64(at: 1))
+        }
+        let patientKey = try found?.patient ?? patient(of: instance, version: version)
         let name = instance.value(CatalogTag.patientName)
         try statement(
             """
@@ -129,7 +132,7 @@ final class CatalogWriter {
             .text(instance.value(CatalogTag.patientSex)), version,
         ])
         let values = Self.studyValues(instance)
-        if found == nil {
+        guard let found else {
             try statement(
                 """
                 INSERT INTO studies (study_instance_uid, patient_key, study_date, study_time, study_time_key,
@@ -151,10 +154,10 @@ final class CatalogWriter {
             study_description = iif(study_description = '', ?8, study_description),
             study_id = iif(study_id = '', ?9, study_id),
             timezone_offset_from_utc = iif(timezone_offset_from_utc = '', ?10, timezone_offset_from_utc),
-            version = max(version, ?11) WHERE study_instance_uid = ?1
+            version = max(version, ?11) WHERE id = ?1
             """
-        ).run([.text(studyUID)] + values + [version])
-        return try key("SELECT id FROM studies WHERE study_instance_uid = ?", [.text(studyUID)]) ?? 0
+        ).run([.integer(found.study)] + values + [version])
+        return found.study
     }
 
     /// The study columns from study_date to timezone_offset_from_utc, in schema order.

@@ -1,6 +1,6 @@
-import Glibc
 // A one-shot, thread-safe "stop now" flag that poll can wait on (a self-pipe), so a thread blocked in accept or
 // poll wakes at once when its owner stops it, instead of polling a flag on a timer.
+import Glibc
 public import Primitives
 import Synchronization
 

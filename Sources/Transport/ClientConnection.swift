@@ -143,7 +143,7 @@ final class ClientConnection: @unchecked Sendable {
         inputEnd = 0
         do {
             inputEnd = try stream.receive(into: input, deadline: deadline)
-        } catch where error.errno == ETIMEDOUT {
+        } catch  where error.errno == ETIMEDOUT {
             return false
         } catch {
             throw TransportError(error, peer: peer, activity: "receiving the response from")

@@ -2,7 +2,7 @@
 // (one more is answered 503), and a stop() that wakes and joins every thread. Requests are served by
 // ServerConnection; the application is an HTTPResponder.
 public import HTTP
-import Posix
+public import Posix
 import Primitives
 import Synchronization
 
@@ -16,6 +16,8 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     /// The application answering requests.
     private let responder: any HTTPResponder
+    /// Wraps each accepted socket (identity for plain TCP).
+    private let makeStream: @Sendable (Socket) throws -> any ConnectionStream
     /// The bound listener; closed by `stop()`.
     private let listener: ListeningSocket
     /// Fired by `stop()` to wake the accept loop.
@@ -27,11 +29,23 @@ public final class HTTPServer: Sendable {
     public var port: Int { listener.boundPort }
 
     /// Binds host:port from `configuration`; throws a SystemError naming host:port if that fails.
-    public init(configuration: HTTPServerConfiguration, responder: some HTTPResponder) throws {
+    public convenience init(configuration: HTTPServerConfiguration, responder: some HTTPResponder) throws {
+        try self.init(configuration: configuration, responder: responder, makeStream: { $0 })
+    }
+
+    /// Binds like `init(configuration:responder:)`, with `makeStream` turning each accepted socket into the stream
+    /// requests are read from: the seam where TLS slots in. It runs on the connection's own thread (a handshake
+    /// never blocks the accept loop); a throw closes that connection.
+    public init(
+        configuration: HTTPServerConfiguration, responder: some HTTPResponder,
+        makeStream: @escaping @Sendable (Socket) throws -> any ConnectionStream
+    ) throws {
         configuration.validate()
         self.configuration = configuration
         self.responder = responder
-        listener = try ListeningSocket(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        self.makeStream = makeStream
+        listener = try ListeningSocket(
+            host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         wakeup = try WakeupSignal()
     }
 
@@ -89,13 +103,13 @@ public final class HTTPServer: Sendable {
                 socket = accepted
             } catch {
                 // Out of descriptors or an aborted handshake: back off briefly instead of spinning.
-                _ = try? listener.accept(deadline: clock.now().advanced(byTicks: Self.acceptBackoffTicks),
-                    wakeup: wakeup).map { $0.close() }
+                clock.sleep(until: clock.now().advanced(byTicks: Self.acceptBackoffTicks))
                 continue
             }
             let id: Int? = state.withLock { state in
-                guard !state.isStopping, state.connections.values.count(where: { !$0.isDone })
-                    < configuration.connectionCountMax
+                guard !state.isStopping,
+                    state.connections.values.count(where: { !$0.isDone })
+                        < configuration.connectionCountMax
                 else { return nil }
                 state.nextID += 1
                 state.acceptedCount += 1
@@ -107,10 +121,13 @@ public final class HTTPServer: Sendable {
                 continue
             }
             let thread = OwnedThread(name: "http-connection-\(id)") { [self] in
-                ServerConnection(
-                    stream: socket, configuration: configuration, responder: responder,
-                    isStopping: { [wakeup] in wakeup.isSignalled }
-                ).run()
+                if let stream = try? makeStream(socket) {
+                    ServerConnection(
+                        stream: stream, configuration: configuration, responder: responder,
+                        isStopping: { [wakeup] in wakeup.isSignalled }
+                    ).run()
+                }
+                socket.close()
                 state.withLock { $0.connections[id]?.isDone = true }
             }
             let isStopped = state.withLock { state in
@@ -138,7 +155,8 @@ public final class HTTPServer: Sendable {
     /// Answers a connection beyond `connectionCountMax` with 503 and Retry-After, then closes it after reading
     /// what already arrived (so the client sees the answer rather than a reset).
     private func reject(_ socket: Socket) {
-        let reason = Array("the server is serving its maximum of \(configuration.connectionCountMax) connections\n".utf8)
+        let reason = Array(
+            "the server is serving its maximum of \(configuration.connectionCountMax) connections\n".utf8)
         let head =
             "HTTP/1.1 503 Service Unavailable\r\nRetry-After: \(configuration.retryAfterSeconds)\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(reason.count)\r\nConnection: close\r\n\r\n"

@@ -18,7 +18,12 @@ extension ServerConnection {
         inputFailure = nil
         windowWaitTicks = 0
         windowBytes = 0
-        let idleDeadline = clock.now().advanced(byTicks: ticks(seconds: configuration.idleTimeoutSeconds))
+        // A new connection must start its request within the header timeout; a kept-alive one may idle longer.
+        let idleSeconds =
+            requestCount == 0
+            ? min(configuration.idleTimeoutSeconds, configuration.headerTimeoutSeconds)
+            : configuration.idleTimeoutSeconds
+        let idleDeadline = clock.now().advanced(byTicks: ticks(seconds: idleSeconds))
         var headDeadline: Instant?
         while head == nil {
             if inputStart < inputEnd {
@@ -47,6 +52,7 @@ extension ServerConnection {
                 return nil
             }
         }
+        requestCount += 1
         if let seconds = configuration.bodyTimeoutSeconds {
             bodyDeadline = clock.now().advanced(byTicks: ticks(seconds: seconds))
         } else {
@@ -129,7 +135,7 @@ extension ServerConnection {
         precondition(inputStart == 0 && inputEnd == 0, "receive only when every input byte was parsed")
         do {
             inputEnd = try stream.receive(into: input, deadline: deadline)
-        } catch where error.errno == ETIMEDOUT {
+        } catch  where error.errno == ETIMEDOUT {
             return nil
         }
         return inputEnd
@@ -171,6 +177,8 @@ extension ServerConnection {
     /// Tells the client to send its body (RFC 9110 §10.1.1), once, on the responder's first body read.
     private func sendContinue() throws {
         continueOwed = false
+        // A final head already on the wire forbids an interim answer after it; the client sends on its timer.
+        guard !isHeadOnWire else { return }
         let line: StaticString = "HTTP/1.1 100 Continue\r\n\r\n"
         try stream.sendAll(
             [UnsafeRawBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount)],

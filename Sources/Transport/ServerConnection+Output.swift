@@ -14,6 +14,7 @@ extension ServerConnection {
         isChunkedOnWire = false
         isResponseFinished = false
         closeAfterResponse = false
+        isHeadOnWire = false
         outputCount = 0
     }
 
@@ -102,6 +103,7 @@ extension ServerConnection {
 
     /// Sends `parts`; a failure means the client is gone.
     private func send(_ parts: [UnsafeRawBufferPointer]) throws {
+        isHeadOnWire = outgoing != nil
         do {
             try stream.sendAll(
                 parts, deadline: clock.now().advanced(byTicks: ticks(seconds: configuration.sendTimeoutSeconds)))

@@ -35,6 +35,8 @@ final class ServerConnection {
     var targetCount = 0
     /// The current request's head once parsed.
     var head: HTTPRequestHead?
+    /// Requests whose head was read on this connection.
+    var requestCount = 0
     /// Whether the parser reported the current request's end.
     var isRequestComplete = false
     /// Body bytes the parser produced for the current request so far.
@@ -64,6 +66,8 @@ final class ServerConnection {
     var isResponseFinished = false
     /// Whether the connection closes after the current response.
     var closeAfterResponse = false
+    /// Whether bytes of the current response head already went out (after which no 100 Continue may be sent).
+    var isHeadOnWire = false
 
     /// How many raw bytes the head phase parses per call, which bounds `pending`.
     static let headSliceBytes = 8 << 10
@@ -137,12 +141,14 @@ final class ServerConnection {
             if outgoing != nil || isPeerGone { return false }
             if let failure = inputFailure {
                 let status = failure as? any HTTPStatusError
-                answerError(status: status?.status ?? 400, reason: status?.reason ?? "the request body failed",
+                answerError(
+                    status: status?.status ?? 400, reason: status?.reason ?? "the request body failed",
                     headers: status?.headers ?? HTTPHeaders(), close: true)
                 return false
             }
             if let status = error as? any HTTPStatusError {
-                answerError(status: status.status, reason: status.reason, headers: status.headers,
+                answerError(
+                    status: status.status, reason: status.reason, headers: status.headers,
                     close: mustClose(request))
             } else {
                 answerError(status: 500, reason: "internal server error", close: mustClose(request))

@@ -160,6 +160,7 @@ import Testing
             let query = CatalogQuery(level: item.level, filters: [(item.tag, item.value)])
             let error = #expect(throws: CatalogError.self) { try test.catalog.query(query) }
             #expect(error?.code == item.code)
+            #expect(error?.tag == item.tag)
             #expect(error?.message.contains(item.names) == true, "\(error?.message ?? "no error")")
         }
         for (limit, offset) in [(0, 0), (CatalogQuery.limitMax + 1, 0), (10, -1)] {
@@ -168,6 +169,11 @@ import Testing
             }
             #expect(error?.code == .badQuery)
         }
+        #expect(Catalog.canMatch(tag: CatalogTag.patientID, at: .series))
+        #expect(!Catalog.canMatch(tag: CatalogTag.modality, at: .study))
+        #expect(!Catalog.canMatch(tag: 0x0008_1048, at: .instance))
+        #expect(Catalog.returnedTags(at: .study).contains(CatalogTag.modalitiesInStudy))
+        #expect(!Catalog.returnedTags(at: .series).contains(CatalogTag.sopInstanceUID))
         let series = CatalogQuery(level: .series, seriesInstanceUID: "1.2")
         #expect(throws: CatalogError.self) { try test.catalog.query(series) }
     }

@@ -62,7 +62,8 @@ struct TestStatusError: HTTPStatusError {
     var headers = HTTPHeaders()
 }
 
-/// Routes by path: /hello, /echo, /echo-chunked, /count, /generate, /reject, /auth, /fail, /ignore, /late-fail.
+/// Routes by path: /hello, /echo, /echo-chunked, /count, /generate, /reject, /auth, /fail, /late-fail, /ignore,
+/// /silent.
 struct TestResponder: HTTPResponder {
     let log = ResponderLog()
 
@@ -135,6 +136,8 @@ struct TestResponder: HTTPResponder {
             throw TestStatusError(status: 500, reason: "after the head")
         case "/ignore":
             try send("ignored")
+        case "/silent":
+            return
         default:
             throw TestStatusError(status: 404, reason: "no route for \(request.path)")
         }
@@ -149,18 +152,22 @@ struct TestResponder: HTTPResponder {
         var headers = HTTPHeaders()
         if query["chunked"] != "1" { headers.add("Content-Length", String(total)) }
         try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
+        // The pattern repeats every patternPeriod bytes, which divides the buffer: fill once, send many times.
+        for index in 0..<buffer.count { buffer[index] = Self.pattern(at: index) }
         var sent = 0
         while sent < total {
             let count = min(buffer.count, total - sent)
-            for index in 0..<count { buffer[index] = Self.pattern(at: sent + index) }
             try response.writeBody(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             sent += count
         }
         try response.finish()
     }
 
-    /// The byte at `offset` of generated bodies.
-    static func pattern(at offset: Int) -> UInt8 { UInt8(truncatingIfNeeded: offset &* 7 &+ offset >> 13) }
+    /// The byte at `offset` of generated bodies; it repeats every 64 KiB.
+    static func pattern(at offset: Int) -> UInt8 {
+        let phase = offset & 0xFFFF
+        return UInt8(truncatingIfNeeded: phase &* 7 &+ phase >> 8)
+    }
 }
 
 /// An error that is not an HTTPStatusError.

@@ -6,6 +6,7 @@ import DICOMweb
 import HTTP
 public import ObjectStore
 import Posix
+import Primitives
 import Transport
 
 /// An open node: store and catalog open, HTTP port bound. `start()` serves; `shutdown` stops and closes.
@@ -42,12 +43,19 @@ public final class ArchiveNode: Sendable {
             throw NodeError(.dataDirectory, "cannot open the catalog \(directory)/catalog.sqlite: \(error)")
         }
         gate = RequestGate()
+        let clock: NodeClock
+        do {
+            clock = NodeClock(nodeID: try NodeClock.nodeID(directory: directory), last: try catalog.versionMax())
+        } catch {
+            store.close()
+            throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
+        }
         let dicomWeb = DICOMwebResponder(
             configuration: DICOMwebConfiguration(
                 originSite: configuration.site, pathPrefix: Self.dicomWebPath,
                 tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
                 allowsAnonymous: configuration.allowAnonymous),
-            store: store, catalog: catalog)
+            store: store, catalog: catalog, version: { clock.next() })
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
             health: { [store, catalog, site = configuration.site] in

@@ -41,7 +41,13 @@ enum FindCommand {
         }
         let results = try DICOMJSONDataSet.list(from: response.body, what: "the search answer")
         Terminal.write(table(results, level: level), to: 1)
-        Console.error("\(results.count) \(level.rawValue == "series" ? "series" : level.rawValue + "s") found")
+        let noun: String =
+            switch level {
+            case .study: results.count == 1 ? "study" : "studies"
+            case .series: "series"
+            case .instance: results.count == 1 ? "instance" : "instances"
+            }
+        Console.error("\(results.count) \(noun) found")
     }
 
     /// The QIDO-RS request target for the options: "/studies?PatientID=…&limit=…".
@@ -129,10 +135,9 @@ enum FindCommand {
                 ]
             }
         case .series:
-            header = ["DATE", "PATIENT", "NUMBER", "MODALITY", "DESCRIPTION", "INSTANCES", "SERIES UID"]
+            header = ["NUMBER", "MODALITY", "DESCRIPTION", "INSTANCES", "SERIES UID"]
             rows = results.map { series in
                 [
-                    formattedDate(series.string(Tag.studyDate)), series.string(Tag.patientName),
                     series.string(Tag.seriesNumber), series.string(Tag.modality),
                     series.string(Tag.seriesDescription), count(series, Tag.numberOfSeriesRelatedInstances),
                     series.string(Tag.seriesInstanceUID),

@@ -35,8 +35,13 @@ enum StowCommand {
         let totalBytes = readable.reduce(Int64(0)) { $0 + $1.length }
         let progress = Progress("storing \(readable.count) files", totalBytes: totalBytes)
         for batch in batches(readable, budget: batchBytes) {
-            let results = try send(batch, client: client, progress: progress)
-            outcomes += zip(batch, results).map { ($0.path, $1) }
+            // A failed exchange (the node went away, a file changed while sent) fails its batch, not the run.
+            do {
+                let results = try send(batch, client: client, progress: progress)
+                outcomes += zip(batch, results).map { ($0.path, $1) }
+            } catch {
+                outcomes += batch.map { ($0.path, .rejected("\(error)")) }
+            }
         }
         if !readable.isEmpty { progress.finish() }
         try summarize(outcomes)

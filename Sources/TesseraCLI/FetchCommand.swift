@@ -61,8 +61,8 @@ enum FetchCommand {
         }
         progress.finish()
         let missing = Set(seriesBySOP.keys).subtracting(writer.written)
-        Terminal.write(
-            "fetched \(writer.written.count) instances (\(Console.bytes(writer.writtenBytes))) into \(output)\n", to: 1)
+        Console.output(
+            "fetched \(writer.written.count) instances (\(Console.bytes(writer.writtenBytes))) into \(output)\n")
         guard missing.isEmpty else {
             throw ClientError(
                 "\(missing.count) instances of the study were not in the answer: "

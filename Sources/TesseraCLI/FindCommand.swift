@@ -35,12 +35,12 @@ enum FindCommand {
             throw ClientError("search failed: \(response.summary)")
         }
         if arguments.flag("json") {
-            Terminal.write(
-                response.status == 204 ? "[]\n" : String(decoding: response.body, as: UTF8.self) + "\n", to: 1)
+            Console.output(
+                response.status == 204 ? "[]\n" : String(decoding: response.body, as: UTF8.self) + "\n")
             return
         }
         let results = try DICOMJSONDataSet.list(from: response.body, what: "the search answer")
-        Terminal.write(table(results, level: level), to: 1)
+        Console.output(table(results, level: level))
         let noun: String =
             switch level {
             case .study: results.count == 1 ? "study" : "studies"

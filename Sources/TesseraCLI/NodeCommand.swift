@@ -22,30 +22,29 @@ enum NodeCommand {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Terminal.write(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n", to: 1)
+            Console.output(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n")
             return
         }
         let node = try ArchiveNode(configuration: configuration)
         report(node.store.openReport, directory: configuration.dataDirectory)
         try node.start()
         let store = node.store.configuration
-        Terminal.write("tessera node \(ArchiveNode.version), site \(configuration.site)\n", to: 1)
+        Console.output("tessera node \(ArchiveNode.version), site \(configuration.site)\n")
         if configuration.allowAnonymous {
-            Terminal.write(
-                "anonymous access is on: anyone on this machine may read and write (loopback only)\n", to: 1)
+            Console.output(
+                "anonymous access is on: anyone on this machine may read and write (loopback only)\n")
         } else {
-            Terminal.write("anonymous access is off: clients need a bearer token\n", to: 1)
+            Console.output("anonymous access is off: clients need a bearer token\n")
         }
         if !configuration.tokens.isEmpty {
             let names = configuration.tokens.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", ")
-            Terminal.write("tokens: \(names)\n", to: 1)
+            Console.output("tokens: \(names)\n")
         }
-        Terminal.write(
+        Console.output(
             "data: \(configuration.dataDirectory) (\(store.volumeCount) volumes, Reed-Solomon "
-                + "\(store.dataShardCount)+\(store.parityShardCount)); health: http://\(hostPort(node))/healthz\n",
-            to: 1)
+                + "\(store.dataShardCount)+\(store.parityShardCount)); health: http://\(hostPort(node))/healthz\n")
         // Last, so a script that waits for the URL has every other line already.
-        Terminal.write("DICOMweb: \(node.dicomWebURL)\n", to: 1)
+        Console.output("DICOMweb: \(node.dicomWebURL)\n")
         guard let signal = signals.next() else { throw ClientError("waiting for shutdown signals failed") }
         let timeout = configuration.limits.shutdownTimeoutSeconds
         Console.error(

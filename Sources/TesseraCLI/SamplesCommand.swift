@@ -34,7 +34,7 @@ enum SamplesCommand {
                 try disk.writeWholeFileAtomically(
                     folder + "/" + instance.sopInstanceUID + ".dcm", bytes: instance.part10())
             }
-            Terminal.write("\(study)  \(patientID)  \(modality)  \(instances.count) instances\n", to: 1)
+            Console.output("\(study)  \(patientID)  \(modality)  \(instances.count) instances\n")
         }
     }
 

@@ -131,8 +131,8 @@ enum StowCommand {
             case .rejected(let reason): rejected.append((path, reason))
             }
         }
-        Terminal.write("stored \(stored), already present \(present), rejected \(rejected.count)\n", to: 1)
-        for (path, reason) in rejected { Terminal.write("rejected \(path): \(reason)\n", to: 1) }
+        Console.output("stored \(stored), already present \(present), rejected \(rejected.count)\n")
+        for (path, reason) in rejected { Console.output("rejected \(path): \(reason)\n") }
         if !rejected.isEmpty { throw ClientError("\(rejected.count) of \(outcomes.count) files were rejected") }
     }
 }

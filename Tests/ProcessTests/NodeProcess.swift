@@ -141,3 +141,35 @@ private func httpGetBlocking(port: Int, path: String) throws -> HTTPAnswer {
     let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
     return HTTPAnswer(status: status, body: body)
 }
+
+/// Runs `tessera arguments…` with standard output going to a file rather than a pipe, and returns what it wrote.
+///
+/// For outputs larger than a pipe's buffer (`find --json`): RunningProcess's pipe reader can stop early on large
+/// outputs, and a file has no reader to keep up with.
+func runCapturingToFile(_ arguments: [String], in directory: TemporaryDirectory) async throws -> CapturedOutcome {
+    let name = "output-\(UInt64.random(in: 0...UInt64.max))"
+    let outputPath = directory.appending(name + ".out")
+    let errorPath = directory.appending(name + ".err")
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TesseraBinary.path)
+    process.arguments = arguments
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+    try process.run()
+    let status = await runOnOwnedThread { () -> Int32 in
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+    return CapturedOutcome(
+        status: status, output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+        errorOutput: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+}
+
+/// How a run captured to files ended.
+struct CapturedOutcome: Sendable {
+    let status: Int32
+    let output: String
+    let errorOutput: String
+}

@@ -63,7 +63,7 @@ struct SampleStudy {
         #expect(byPatient.status == 0, "\(byPatient.errorOutput)")
         #expect(byPatient.output.contains(first.studyUID), "\(byPatient.output)")
         #expect(!byPatient.output.contains(studies[1].studyUID))
-        let all = try await TesseraBinary.run(["find", "--node", url, "--json"])
+        let all = try await runCapturingToFile(["find", "--node", url, "--json"], in: directory)
         let array = try JSONSerialization.jsonObject(with: Data(all.output.utf8)) as? [Any]
         #expect(array?.count == studies.count, "\(all.output)")
         let byModality = try await TesseraBinary.run(["find", "--modality", first.modality, "--node", url])
@@ -99,7 +99,7 @@ struct SampleStudy {
         #expect(ended.status == 0 && !ended.showsCrash, "\(ended.errorOutput)")
         node = nil
         let restarted = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
-        let found = try await TesseraBinary.run(["find", "--node", restarted.url, "--json"])
+        let found = try await runCapturingToFile(["find", "--node", restarted.url, "--json"], in: directory)
         #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == studies.count)
         try await expectFetch(studies[2], from: restarted.url, samples: samples, into: directory.appending("again"))
         #expect(await restarted.stop(signal: SIGINT).status == 0)
@@ -117,6 +117,40 @@ struct SampleStudy {
                     atPath: target + "/" + relative, andPath: samples + "/" + study.studyUID + "/" + relative),
                 "\(relative)")
         }
+    }
+
+    @Test("SIGTERM during an upload: exit 0, and every instance the client was told is stored reads back")
+    func signalDuringUpload() async throws {
+        let directory = TemporaryDirectory()
+        let samples = directory.appending("samples")
+        let generated = try await TesseraBinary.run([
+            "samples", "--out", samples, "--studies", "2", "--slices", "15", "--size", "512", "--seed", "5",
+        ])
+        try #require(generated.status == 0, "\(generated.errorOutput)")
+        let data = directory.appending("data")
+        let node = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        let upload = try TesseraBinary.start(["store", samples, "--node", node.url, "--batch-mb", "8"])
+        defer { upload.kill() }
+        // Stop the node once the upload is under way (its progress goes to stderr, so wait a moment instead).
+        _ = await runOnOwnedThread { usleep(300_000) }
+        let ended = await node.stop()
+        #expect(ended.status == 0 && !ended.showsCrash, "\(ended.errorOutput)")
+        let told = await runOnOwnedThread { upload.waitForOutcome() }
+        #expect(!told.showsCrash, "\(told.errorOutput)")
+        let summary = told.output.split(separator: "\n").first { $0.hasPrefix("stored ") } ?? ""
+        let storedCount = Int(summary.dropFirst("stored ".count).prefix { $0.isNumber }) ?? -1
+        #expect(storedCount >= 0, "\(told.output)")
+        let restarted = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        let found = try await runCapturingToFile(
+            ["find", "--level", "instance", "--node", restarted.url, "--json"], in: directory)
+        try #require(found.status == 0, "\(found.errorOutput)")
+        let instances = try? JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any]
+        #expect(instances != nil, "\(found.output.count) \(found.output.suffix(300)) \(found.errorOutput)")
+        #expect((instances?.count ?? -1) >= storedCount, "\(found.output.prefix(200))")
+        let again = try await TesseraBinary.run(["store", samples, "--node", restarted.url])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("already present \(instances?.count ?? -1)"), "\(again.output)")
+        #expect(await restarted.stop().status == 0)
     }
 
     @Test("a bad config or start-up problem is one clear line, exit code 1 and no stack trace")

@@ -64,25 +64,6 @@ func waitForLine(
     }
 }
 
-/// Runs `tessera arguments…`, killing it if it has not ended within `seconds` (a node that should have refused to
-/// start but did not); the outcome then shows the kill as status 137.
-func runWithDeadline(_ arguments: [String], seconds: Int = 60) async throws -> ProcessOutcome {
-    let process = try TesseraBinary.start(arguments)
-    defer { process.kill() }
-    let isFinished = FinishedFlag()
-    let watchdog = Thread {
-        for _ in 0..<(seconds * 10) {
-            usleep(100_000)
-            if isFinished.value.load(ordering: .acquiring) { return }
-        }
-        process.kill()
-    }
-    watchdog.start()
-    let outcome = await runOnOwnedThread { process.waitForOutcome() }
-    isFinished.value.store(true, ordering: .releasing)
-    return outcome
-}
-
 /// Writes `text` to `path`.
 func write(_ text: String, to path: String) throws {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -142,12 +123,15 @@ private func httpGetBlocking(port: Int, path: String) throws -> HTTPAnswer {
     return HTTPAnswer(status: status, body: body)
 }
 
-/// Runs `tessera arguments…` with standard output going to a file rather than a pipe, and returns what it wrote.
+/// Runs `tessera arguments…` to its end with standard output and error going to files in `directory`, killing it
+/// after `seconds` (a node that should have refused to start but did not shows as status 137).
 ///
-/// For outputs larger than a pipe's buffer (`find --json`): RunningProcess's pipe reader can stop early on large
-/// outputs, and a file has no reader to keep up with.
-func runCapturingToFile(_ arguments: [String], in directory: TemporaryDirectory) async throws -> CapturedOutcome {
-    let name = "output-\(UInt64.random(in: 0...UInt64.max))"
+/// Files rather than pipes: RunningProcess's pipe reader can miss the end of a stream, which costs its 10-second
+/// drain deadline, and can stop early on outputs larger than a pipe's buffer (`find --json`).
+func runCaptured(_ arguments: [String], in directory: TemporaryDirectory, seconds: Int = 120) async throws
+    -> CapturedOutcome
+{
+    let name = "run-\(UInt64.random(in: 0...UInt64.max))"
     let outputPath = directory.appending(name + ".out")
     let errorPath = directory.appending(name + ".err")
     _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -158,10 +142,22 @@ func runCapturingToFile(_ arguments: [String], in directory: TemporaryDirectory)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
     try process.run()
+    let pid = process.processIdentifier
+    let isFinished = FinishedFlag()
+    let watchdog = Thread {
+        for _ in 0..<(seconds * 10) {
+            usleep(100_000)
+            if isFinished.value.load(ordering: .acquiring) { return }
+        }
+        kill(pid, SIGKILL)
+    }
+    watchdog.start()
     let status = await runOnOwnedThread { () -> Int32 in
         process.waitUntilExit()
-        return process.terminationStatus
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
     }
+    isFinished.value.store(true, ordering: .releasing)
     return CapturedOutcome(
         status: status, output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
         errorOutput: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
@@ -172,4 +168,10 @@ struct CapturedOutcome: Sendable {
     let status: Int32
     let output: String
     let errorOutput: String
+
+    /// Whether the run crashed or printed a stack trace instead of a clear error.
+    var showsCrash: Bool {
+        ["Fatal error", "Stack dump", "Current stack trace", "Illegal instruction", "Segmentation fault"]
+            .contains { errorOutput.contains($0) || output.contains($0) }
+    }
 }

@@ -28,7 +28,8 @@ struct SampleStudy {
     func storeFindFetchRestart() async throws {
         let directory = TemporaryDirectory()
         let samples = directory.appending("samples")
-        let generated = try await TesseraBinary.run(["samples", "--out", samples, "--studies", "3", "--seed", "7"])
+        let generated = try await runCaptured(
+            ["samples", "--out", samples, "--studies", "3", "--seed", "7"], in: directory)
         #expect(generated.status == 0, "\(generated.errorOutput)")
         let studies = SampleStudy.parse(generated.output)
         try #require(studies.count == 3, "\(generated.output)")
@@ -43,7 +44,7 @@ struct SampleStudy {
         #expect(startLines.lowercased().contains("anonymous"), "\(startLines)")
 
         // Store the folder: everything is new.
-        let stored = try await TesseraBinary.run(["store", samples, "--node", url])
+        let stored = try await runCaptured(["store", samples, "--node", url], in: directory)
         #expect(stored.status == 0, "\(stored.errorOutput)")
         #expect(
             stored.output.contains("stored \(sampleFiles.count), already present 0, rejected 0"), "\(stored.output)")
@@ -59,37 +60,39 @@ struct SampleStudy {
 
         // Find with filters.
         let first = studies[0]
-        let byPatient = try await TesseraBinary.run(["find", "--patient-id", first.patientID, "--node", url])
+        let byPatient = try await runCaptured(["find", "--patient-id", first.patientID, "--node", url], in: directory)
         #expect(byPatient.status == 0, "\(byPatient.errorOutput)")
         #expect(byPatient.output.contains(first.studyUID), "\(byPatient.output)")
         #expect(!byPatient.output.contains(studies[1].studyUID))
-        let all = try await runCapturingToFile(["find", "--node", url, "--json"], in: directory)
+        let all = try await runCaptured(["find", "--node", url, "--json"], in: directory)
         let array = try JSONSerialization.jsonObject(with: Data(all.output.utf8)) as? [Any]
         #expect(array?.count == studies.count, "\(all.output)")
-        let byModality = try await TesseraBinary.run(["find", "--modality", first.modality, "--node", url])
+        let byModality = try await runCaptured(["find", "--modality", first.modality, "--node", url], in: directory)
         let withModality = studies.filter { $0.modality == first.modality }
         for study in studies {
             #expect(
                 byModality.output.contains(study.studyUID) == withModality.contains { $0.studyUID == study.studyUID })
         }
-        let none = try await TesseraBinary.run(["find", "--since", "29990101", "--node", url])
+        let none = try await runCaptured(["find", "--since", "29990101", "--node", url], in: directory)
         #expect(none.status == 0 && !none.output.contains(first.studyUID), "\(none.output) \(none.errorOutput)")
-        let series = try await TesseraBinary.run([
-            "find", "--study", first.studyUID, "--level", "series", "--node", url,
-        ])
+        let series = try await runCaptured(
+            [
+                "find", "--study", first.studyUID, "--level", "series", "--node", url,
+            ], in: directory)
         #expect(series.status == 0 && series.output.contains(first.modality), "\(series.output) \(series.errorOutput)")
 
         // Fetch the study: every instance comes back bit-exact under SERIES/SOP.dcm.
-        try await expectFetch(first, from: url, samples: samples, into: directory.appending("fetched"))
+        try await expectFetch(first, from: url, samples: samples, into: directory.appending("fetched"), in: directory)
 
         // Re-store: already present; a non-DICOM file is rejected with its reason and a non-zero exit.
-        let again = try await TesseraBinary.run(["store", samples, "--node", url])
+        let again = try await runCaptured(["store", samples, "--node", url], in: directory)
         #expect(
             again.status == 0 && again.output.contains("stored 0, already present \(sampleFiles.count)"),
             "\(again.output)")
         let junk = directory.appending("notes.txt")
         try write(String(repeating: "not an image\n", count: 50), to: junk)
-        let mixed = try await TesseraBinary.run(["store", junk, samples + "/" + first.studyUID, "--node", url])
+        let mixed = try await runCaptured(
+            ["store", junk, samples + "/" + first.studyUID, "--node", url], in: directory)
         #expect(mixed.status == 1 && !mixed.showsCrash, "\(mixed.errorOutput)")
         #expect(mixed.output.contains("rejected 1") && mixed.output.contains("rejected \(junk): "), "\(mixed.output)")
         #expect(mixed.output.contains("DICM"), "\(mixed.output)")
@@ -99,15 +102,19 @@ struct SampleStudy {
         #expect(ended.status == 0 && !ended.showsCrash, "\(ended.errorOutput)")
         node = nil
         let restarted = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
-        let found = try await runCapturingToFile(["find", "--node", restarted.url, "--json"], in: directory)
+        let found = try await runCaptured(["find", "--node", restarted.url, "--json"], in: directory)
         #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == studies.count)
-        try await expectFetch(studies[2], from: restarted.url, samples: samples, into: directory.appending("again"))
+        try await expectFetch(
+            studies[2], from: restarted.url, samples: samples, into: directory.appending("again"), in: directory)
         #expect(await restarted.stop(signal: SIGINT).status == 0)
     }
 
     /// Fetches `study` into `target` and compares every file with the sample it came from.
-    func expectFetch(_ study: SampleStudy, from url: String, samples: String, into target: String) async throws {
-        let fetched = try await TesseraBinary.run(["fetch", "--study", study.studyUID, "--out", target, "--node", url])
+    func expectFetch(
+        _ study: SampleStudy, from url: String, samples: String, into target: String, in directory: TemporaryDirectory
+    ) async throws {
+        let fetched = try await runCaptured(
+            ["fetch", "--study", study.studyUID, "--out", target, "--node", url], in: directory)
         #expect(fetched.status == 0, "\(fetched.errorOutput)")
         let expected = files(under: samples + "/" + study.studyUID)
         #expect(files(under: target) == expected)
@@ -123,31 +130,31 @@ struct SampleStudy {
     func signalDuringUpload() async throws {
         let directory = TemporaryDirectory()
         let samples = directory.appending("samples")
-        let generated = try await TesseraBinary.run([
-            "samples", "--out", samples, "--studies", "2", "--slices", "15", "--size", "512", "--seed", "5",
-        ])
+        let generated = try await runCaptured(
+            [
+                "samples", "--out", samples, "--studies", "2", "--slices", "15", "--size", "512", "--seed", "5",
+            ], in: directory)
         try #require(generated.status == 0, "\(generated.errorOutput)")
         let data = directory.appending("data")
         let node = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
-        let upload = try TesseraBinary.start(["store", samples, "--node", node.url, "--batch-mb", "8"])
-        defer { upload.kill() }
-        // Stop the node once the upload is under way (its progress goes to stderr, so wait a moment instead).
+        async let upload = runCaptured(["store", samples, "--node", node.url, "--batch-mb", "8"], in: directory)
+        // Stop the node once the upload is under way.
         _ = await runOnOwnedThread { usleep(300_000) }
         let ended = await node.stop()
         #expect(ended.status == 0 && !ended.showsCrash, "\(ended.errorOutput)")
-        let told = await runOnOwnedThread { upload.waitForOutcome() }
+        let told = try await upload
         #expect(!told.showsCrash, "\(told.errorOutput)")
         let summary = told.output.split(separator: "\n").first { $0.hasPrefix("stored ") } ?? ""
         let storedCount = Int(summary.dropFirst("stored ".count).prefix { $0.isNumber }) ?? -1
         #expect(storedCount >= 0, "\(told.output)")
         let restarted = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
-        let found = try await runCapturingToFile(
+        let found = try await runCaptured(
             ["find", "--level", "instance", "--node", restarted.url, "--json"], in: directory)
         try #require(found.status == 0, "\(found.errorOutput)")
         let instances = try? JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any]
         #expect(instances != nil, "\(found.output.count) \(found.output.suffix(300)) \(found.errorOutput)")
         #expect((instances?.count ?? -1) >= storedCount, "\(found.output.prefix(200))")
-        let again = try await TesseraBinary.run(["store", samples, "--node", restarted.url])
+        let again = try await runCaptured(["store", samples, "--node", restarted.url], in: directory)
         #expect(again.status == 0, "\(again.output)")
         #expect(again.output.contains("already present \(instances?.count ?? -1)"), "\(again.output)")
         #expect(await restarted.stop().status == 0)
@@ -192,7 +199,7 @@ struct SampleStudy {
         for (index, (text, expected)) in cases.enumerated() {
             let path = directory.appending("config-\(index).json")
             try write(text, to: path)
-            let outcome = try await runWithDeadline(["node", "--config", path])
+            let outcome = try await runCaptured(["node", "--config", path], in: directory, seconds: 60)
             #expect(outcome.status == 1, "\(text): \(outcome.status) \(outcome.errorOutput)")
             #expect(!outcome.showsCrash, "\(text): \(outcome.errorOutput)")
             #expect(outcome.errorOutput.contains(expected), "\(text): \(outcome.errorOutput)")
@@ -201,7 +208,7 @@ struct SampleStudy {
         // A good config passes --check, printed with its defaults and without the secret; nothing is created.
         let good = directory.appending("good.json")
         try write(#"{"dataDirectory": "\#(data)", "tokens": [\#(token)]}"#, to: good)
-        let checked = try await runWithDeadline(["node", "--config", good, "--check"])
+        let checked = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
         #expect(checked.status == 0, "\(checked.errorOutput)")
         #expect(checked.output.contains("shutdownTimeoutSeconds") && !checked.output.contains("0123456789abcdef"))
         #expect(!FileManager.default.fileExists(atPath: data))
@@ -217,7 +224,7 @@ struct SampleStudy {
             (["node", "--data", data, "--http", "127.0.0.1:99999"], "65535"),
         ]
         for (arguments, expected) in more {
-            let outcome = try await runWithDeadline(arguments)
+            let outcome = try await runCaptured(arguments, in: directory, seconds: 60)
             #expect(outcome.status != 0 && !outcome.showsCrash, "\(arguments): \(outcome.errorOutput)")
             #expect(outcome.errorOutput.contains(expected), "\(arguments): \(outcome.errorOutput)")
         }
@@ -236,20 +243,23 @@ struct SampleStudy {
             """, to: config)
         let node = try await NodeProcess.start(["--config", config])
         let samples = directory.appending("samples")
-        _ = try await TesseraBinary.run(["samples", "--out", samples, "--studies", "1", "--seed", "2"])
-        let anonymous = try await TesseraBinary.run(["find", "--node", node.url])
+        _ = try await runCaptured(["samples", "--out", samples, "--studies", "1", "--seed", "2"], in: directory)
+        let anonymous = try await runCaptured(["find", "--node", node.url], in: directory)
         #expect(anonymous.status == 1 && anonymous.errorOutput.contains("401"), "\(anonymous.errorOutput)")
-        let reader = try await TesseraBinary.run([
-            "store", samples, "--node", node.url, "--token", "read-0123456789abcdef",
-        ])
+        let reader = try await runCaptured(
+            [
+                "store", samples, "--node", node.url, "--token", "read-0123456789abcdef",
+            ], in: directory)
         #expect(reader.status == 1 && reader.output.contains("403"), "\(reader.output)")
-        let writer = try await TesseraBinary.run([
-            "store", samples, "--node", node.url, "--token", "write-0123456789abcdef",
-        ])
+        let writer = try await runCaptured(
+            [
+                "store", samples, "--node", node.url, "--token", "write-0123456789abcdef",
+            ], in: directory)
         #expect(writer.status == 0, "\(writer.output) \(writer.errorOutput)")
-        let found = try await TesseraBinary.run([
-            "find", "--node", node.url, "--token", "read-0123456789abcdef", "--json",
-        ])
+        let found = try await runCaptured(
+            [
+                "find", "--node", node.url, "--token", "read-0123456789abcdef", "--json",
+            ], in: directory)
         #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == 1)
         #expect(FileManager.default.fileExists(atPath: directory.appending("data/catalog.sqlite")))
         #expect(await node.stop().status == 0)

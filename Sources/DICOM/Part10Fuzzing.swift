@@ -62,8 +62,7 @@ public enum Part10Fuzzing {
         return seeds
     }
 
-    private static func read(_ bytes: UnsafeRawBufferPointer, pieceSize: Int) -> Result<Part10Header, DICOMParseError>
-    {
+    private static func read(_ bytes: UnsafeRawBufferPointer, pieceSize: Int) -> Result<Part10Header, DICOMParseError> {
         var reader = Part10Reader(limits: limits)
         do throws(DICOMParseError) {
             var start = 0

@@ -75,7 +75,7 @@ public struct DICOMwebResponder: HTTPResponder {
                 request, study: study, series: series, instance: instance, response: &response)
         case (_, .metadata(let study, let series, let instance)):
             try RetrieveService(context: context).metadata(
-                study: study, series: series, instance: instance, response: &response)
+                request, study: study, series: series, instance: instance, response: &response)
         case (_, .bulkData(let study, let series, let instance, let offset, let length)):
             try RetrieveService(context: context).bulkData(
                 study: study, series: series, instance: instance, range: offset..<(offset + length),

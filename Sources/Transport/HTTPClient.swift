@@ -69,7 +69,7 @@ public final class HTTPClient: Sendable {
         let connection = try takeConnection()
         do {
             return try exchange(&request, on: connection)
-        } catch where error is TransportError && connection.isReused && body == nil && connection.head == nil {
+        } catch  where error is TransportError && connection.isReused && body == nil && connection.head == nil {
             // The server closed the kept-alive connection as we reused it; nothing was answered, so try once more.
             return try exchange(&request, on: try connect())
         }

@@ -174,4 +174,14 @@ extension DICOMTag {
     public static let itemDelimitationItem = DICOMTag(0xFFFE_E00D)
     /// SequenceDelimitationItem (0xFFFE,E0DD), UN.
     public static let sequenceDelimitationItem = DICOMTag(0xFFFE_E0DD)
+    /// CodeValue (0x0008,0100), SH.
+    public static let codeValue = DICOMTag(0x0008_0100)
+    /// CodingSchemeDesignator (0x0008,0102), SH.
+    public static let codingSchemeDesignator = DICOMTag(0x0008_0102)
+    /// CodeMeaning (0x0008,0104), LO.
+    public static let codeMeaning = DICOMTag(0x0008_0104)
+    /// PixelPaddingValue (0x0028,0120), US or SS.
+    public static let pixelPaddingValue = DICOMTag(0x0028_0120)
+    /// ReferencedImageSequence (0x0008,1140), SQ.
+    public static let referencedImageSequence = DICOMTag(0x0008_1140)
 }

@@ -131,8 +131,9 @@ public struct MultipartReader: Sendable {
         case .failed:
             preconditionFailure("MultipartReader used after an error")
         default:
-            try readDelimiterTail(bytes[index], offset: consumedBytes + index)
+            let isClosed = try readDelimiterTail(bytes[index], offset: consumedBytes + index)
             index += 1
+            if isClosed { try handle(.end) }
         }
     }
 
@@ -191,15 +192,17 @@ public struct MultipartReader: Sendable {
     }
 
     /// Takes one byte after a boundary: "--" closes the body, else transport padding and CRLF start a part.
-    private mutating func readDelimiterTail(_ byte: UInt8, offset: Int) throws(HTTPParseError) {
+    /// Returns true when the byte completed the close delimiter.
+    private mutating func readDelimiterTail(_ byte: UInt8, offset: Int) throws(HTTPParseError) -> Bool {
         switch (state, byte) {
         case (.delimiterTail, UInt8(ascii: "-")):
             state = .closeDash
         case (.closeDash, UInt8(ascii: "-")):
             state = .epilogue
+            return true
         case (.delimiterTail, _):
             state = .padding(count: 0)
-            try readDelimiterTail(byte, offset: offset)
+            return try readDelimiterTail(byte, offset: offset)
         case (.padding(let count), _) where HTTPFieldSyntax.isWhitespace(byte):
             guard count < limits.paddingBytesMax else {
                 throw HTTPParseError(
@@ -227,6 +230,7 @@ public struct MultipartReader: Sendable {
                 "byte 0x\(String(byte, radix: 16)) at \(offset) follows the boundary; expected \"--\" or CRLF",
                 offset: offset)
         }
+        return false
     }
 
     /// Reads one part header line; returns the part's headers after its empty line.

@@ -1,6 +1,7 @@
 // Multipart bodies out (RFC 2046 §5.1, RFC 2387 multipart/related) for WADO-RS: the delimiter and head before each
 // part and the close delimiter; the caller streams each part's bytes in between. Owns framing only, and draws no
 // randomness: the boundary comes from the caller or from a caller-given seed.
+import Primitives
 
 /// Writes the framing of a multipart body around parts the caller streams.
 public struct MultipartWriter: Sendable {
@@ -20,15 +21,9 @@ public struct MultipartWriter: Sendable {
     /// A boundary made from `seed`: "tessera-" and 32 hex digits. Give a seed the parts cannot predict (fresh
     /// random bits per response), so no stored instance can contain the boundary on purpose.
     public static func makeBoundary(seed: UInt64) -> String {
-        var state = seed
         var text = "tessera-"
-        for _ in 0..<2 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            let hex = String(z, radix: 16)
+        for round in 1...2 as ClosedRange<UInt64> {
+            let hex = String(Mixing.mix64(seed &+ round &* 0x9E37_79B9_7F4A_7C15), radix: 16)
             text += String(repeating: "0", count: 16 - hex.utf8.count) + hex
         }
         return text

@@ -1,7 +1,7 @@
 // A blocking HTTP/1.1 client for `tessera store/fetch/find`, tests and node-to-node calls: one base URL, kept-alive
 // connections reused, request bodies streamed from a ByteSource, response bodies streamed back. No TLS yet.
 public import HTTP
-import Posix
+public import Posix
 public import Primitives
 import Synchronization
 
@@ -18,16 +18,30 @@ public final class HTTPClient: Sendable {
     public let defaultHeaders: HTTPHeaders
     /// Timeouts, limits and pooling.
     public let configuration: HTTPClientConfiguration
+    /// Wraps each connected socket (identity for plain TCP; the seam where TLS slots in).
+    private let makeStream: @Sendable (Socket, _ host: String) throws -> any ConnectionStream
     /// Idle kept-alive connections, most recent last.
     private let idle = Mutex<[ClientConnection]>([])
 
     /// Makes a client for `baseURL` ("http://host:port", optionally with a path prefix). Connects lazily.
     ///
     /// Throws TransportError(.invalidURL) for anything else, https included (TLS arrives with the region issue).
-    public init(
+    public convenience init(
         baseURL: String, headers: HTTPHeaders = HTTPHeaders(),
         configuration: HTTPClientConfiguration = HTTPClientConfiguration()
     ) throws {
+        try self.init(
+            baseURL: baseURL, headers: headers, configuration: configuration, makeStream: { socket, _ in socket })
+    }
+
+    /// Makes a client like `init(baseURL:headers:configuration:)`, with `makeStream` turning each new connection
+    /// into the stream requests go over (given the host, e.g. for TLS server-name checks).
+    public init(
+        baseURL: String, headers: HTTPHeaders = HTTPHeaders(),
+        configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
+        makeStream: @escaping @Sendable (Socket, _ host: String) throws -> any ConnectionStream
+    ) throws {
+        self.makeStream = makeStream
         let parts = try Self.parse(baseURL: baseURL)
         host = parts.host
         port = parts.port
@@ -55,8 +69,8 @@ public final class HTTPClient: Sendable {
         let connection = try takeConnection()
         do {
             return try exchange(&request, on: connection)
-        } catch let error as TransportError where connection.isReused && body == nil && connection.head == nil {
-            _ = error
+        } catch  where error is TransportError && connection.isReused && body == nil && connection.head == nil {
+            // The server closed the kept-alive connection as we reused it; nothing was answered, so try once more.
             return try exchange(&request, on: try connect())
         }
     }
@@ -169,8 +183,9 @@ public final class HTTPClient: Sendable {
         let deadline = MonotonicClock().now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
         do {
             let socket = try Socket.connect(host: host, port: port, deadline: deadline)
-            return ClientConnection(stream: socket, peer: "\(host):\(port)", configuration: configuration)
-        } catch {
+            return ClientConnection(
+                stream: try makeStream(socket, host), peer: "\(host):\(port)", configuration: configuration)
+        } catch let error as SystemError {
             throw TransportError(error, peer: "\(host):\(port)", activity: "connect")
         }
     }

@@ -2,7 +2,7 @@
 // (one more is answered 503), and a stop() that wakes and joins every thread. Requests are served by
 // ServerConnection; the application is an HTTPResponder.
 public import HTTP
-import Posix
+public import Posix
 import Primitives
 import Synchronization
 
@@ -16,6 +16,8 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     /// The application answering requests.
     private let responder: any HTTPResponder
+    /// Wraps each accepted socket (identity for plain TCP).
+    private let makeStream: @Sendable (Socket) throws -> any ConnectionStream
     /// The bound listener; closed by `stop()`.
     private let listener: ListeningSocket
     /// Fired by `stop()` to wake the accept loop.
@@ -27,10 +29,21 @@ public final class HTTPServer: Sendable {
     public var port: Int { listener.boundPort }
 
     /// Binds host:port from `configuration`; throws a SystemError naming host:port if that fails.
-    public init(configuration: HTTPServerConfiguration, responder: some HTTPResponder) throws {
+    public convenience init(configuration: HTTPServerConfiguration, responder: some HTTPResponder) throws {
+        try self.init(configuration: configuration, responder: responder, makeStream: { $0 })
+    }
+
+    /// Binds like `init(configuration:responder:)`, with `makeStream` turning each accepted socket into the stream
+    /// requests are read from: the seam where TLS slots in. It runs on the connection's own thread (a handshake
+    /// never blocks the accept loop); a throw closes that connection.
+    public init(
+        configuration: HTTPServerConfiguration, responder: some HTTPResponder,
+        makeStream: @escaping @Sendable (Socket) throws -> any ConnectionStream
+    ) throws {
         configuration.validate()
         self.configuration = configuration
         self.responder = responder
+        self.makeStream = makeStream
         listener = try ListeningSocket(
             host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         wakeup = try WakeupSignal()
@@ -41,13 +54,13 @@ public final class HTTPServer: Sendable {
     /// Starts accepting connections on an owned thread. Calling it twice, or after `stop()`, is a programmer error.
     public func start() throws {
         Posix.ignoreBrokenPipe()
-        let isFresh = state.withLock { state in
-            defer { state.isStarted = true }
-            return !state.isStarted && !state.isStopping
+        let name = "http-accept-\(port)"
+        state.withLock { state in
+            precondition(!state.isStarted && !state.isStopping, "HTTPServer.start() called twice or after stop()")
+            state.isStarted = true
+            // Made under the lock, so a concurrent stop() always finds the thread it must join.
+            state.acceptThread = OwnedThread(name: name) { [self] in acceptLoop() }
         }
-        precondition(isFresh, "HTTPServer.start() called twice or after stop()")
-        let thread = OwnedThread(name: "http-accept-\(port)") { [self] in acceptLoop() }
-        state.withLock { $0.acceptThread = thread }
     }
 
     /// Stops accepting, wakes every connection (their sockets are shut down), joins every thread and closes the
@@ -108,10 +121,13 @@ public final class HTTPServer: Sendable {
                 continue
             }
             let thread = OwnedThread(name: "http-connection-\(id)") { [self] in
-                ServerConnection(
-                    stream: socket, configuration: configuration, responder: responder,
-                    isStopping: { [wakeup] in wakeup.isSignalled }
-                ).run()
+                if let stream = try? makeStream(socket) {
+                    ServerConnection(
+                        stream: stream, configuration: configuration, responder: responder,
+                        isStopping: { [wakeup] in wakeup.isSignalled }
+                    ).run()
+                }
+                socket.close()
                 state.withLock { $0.connections[id]?.isDone = true }
             }
             let isStopped = state.withLock { state in

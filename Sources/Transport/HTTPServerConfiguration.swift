@@ -12,7 +12,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var limits: HTTPLimits
     /// Most connections served at once; one more is answered 503 with Retry-After and closed.
     public var connectionCountMax: Int
-    /// Seconds a kept-alive connection may wait for the first byte of its next request before it is closed.
+    /// Seconds a kept-alive connection may wait for the first byte of its next request before it is closed. A new
+    /// connection gets at most `headerTimeoutSeconds` for its first byte, so idle sockets cannot hold every slot.
     public var idleTimeoutSeconds: Double
     /// Seconds from the first byte of a request until its head must be complete; then 408 and close.
     public var headerTimeoutSeconds: Double

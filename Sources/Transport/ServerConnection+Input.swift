@@ -18,7 +18,12 @@ extension ServerConnection {
         inputFailure = nil
         windowWaitTicks = 0
         windowBytes = 0
-        let idleDeadline = clock.now().advanced(byTicks: ticks(seconds: configuration.idleTimeoutSeconds))
+        // A new connection must start its request within the header timeout; a kept-alive one may idle longer.
+        let idleSeconds =
+            requestCount == 0
+            ? min(configuration.idleTimeoutSeconds, configuration.headerTimeoutSeconds)
+            : configuration.idleTimeoutSeconds
+        let idleDeadline = clock.now().advanced(byTicks: ticks(seconds: idleSeconds))
         var headDeadline: Instant?
         while head == nil {
             if inputStart < inputEnd {
@@ -47,6 +52,7 @@ extension ServerConnection {
                 return nil
             }
         }
+        requestCount += 1
         if let seconds = configuration.bodyTimeoutSeconds {
             bodyDeadline = clock.now().advanced(byTicks: ticks(seconds: seconds))
         } else {

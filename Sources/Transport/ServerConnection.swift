@@ -35,6 +35,8 @@ final class ServerConnection {
     var targetCount = 0
     /// The current request's head once parsed.
     var head: HTTPRequestHead?
+    /// Requests whose head was read on this connection.
+    var requestCount = 0
     /// Whether the parser reported the current request's end.
     var isRequestComplete = false
     /// Body bytes the parser produced for the current request so far.

@@ -183,6 +183,19 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         }
     }
 
+    @Test("a new connection that sends nothing is closed after the header timeout, without an answer")
+    func silentConnection() async throws {
+        try await blocking {
+            var configuration = HTTPServerConfiguration()
+            configuration.headerTimeoutSeconds = 0.3
+            try withServer(configuration) { server in
+                let raw = try RawClient(port: server.port)
+                #expect(try raw.readResponse() == nil)
+                #expect(server.acceptedConnectionCount == 1)
+            }
+        }
+    }
+
     @Test("a client that disconnects mid-body neither crashes the server nor leaks its thread")
     func disconnectMidBody() async throws {
         try await blocking {
@@ -194,11 +207,27 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
                     try raw.send([UInt8](repeating: 1, count: 1 << 20))
                     raw.close()
                 }
-                #expect(eventually { server.connectionCount == 0 })
                 #expect(eventually { responder.log.errors.count == 5 })
+                #expect(eventually { server.connectionCount == 0 })
+                #expect(server.acceptedConnectionCount == 5)
                 let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
                 var response = try client.send(method: "GET", target: "/hello")
                 #expect(try response.readText() == "hello")
+            }
+        }
+    }
+
+    @Test("a client that stops reading a large response is dropped after the send timeout, freeing its thread")
+    func clientStopsReading() async throws {
+        try await blocking {
+            var configuration = HTTPServerConfiguration()
+            configuration.sendTimeoutSeconds = 0.3
+            try withServer(configuration) { server in
+                let raw = try RawClient(port: server.port)
+                try raw.send("GET /generate?bytes=1000000000 HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(eventually { server.acceptedConnectionCount == 1 })
+                #expect(eventually { server.connectionCount == 0 })
+                #expect(raw.isClosedByServer())
             }
         }
     }

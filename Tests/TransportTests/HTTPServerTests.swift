@@ -4,9 +4,11 @@
 import HTTP
 import Posix
 import Primitives
+import Synchronization
 import TestSupport
 import Testing
-import Transport
+
+@testable import Transport
 
 @Suite(.serialized) struct HTTPServerTests {
     @Test("GET and POST round trips through HTTPServer and HTTPClient")
@@ -24,6 +26,20 @@ import Transport
                 var missing = try client.send(method: "GET", target: "/nowhere")
                 #expect(missing.status == 404)
                 #expect(try missing.readText() == "no route for /nowhere\n")
+            }
+        }
+    }
+
+    @Test("answers carry a Date header in IMF-fixdate form (RFC 9110 §6.6.1)")
+    func dateHeader() async throws {
+        #expect(HTTPDate.format(secondsSinceEpoch: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        try await blocking {
+            try withServer { server in
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let date = try client.send(method: "GET", target: "/hello").headers["Date"] ?? ""
+                #expect(date.hasSuffix(" GMT") && date.count == 29)
+                let error = try client.send(method: "GET", target: "/nowhere").headers["Date"] ?? ""
+                #expect(error.count == 29)
             }
         }
     }
@@ -88,6 +104,31 @@ import Transport
         }
     }
 
+    @Test("one client shared by several threads serves them all over parallel connections")
+    func concurrentClients() async throws {
+        try await blocking {
+            let responder = TestResponder()
+            try withServer(responder: responder) { server in
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let failures = Mutex(0)
+                let threads = (0..<8).map { index in
+                    OwnedThread(name: "client-\(index)") {
+                        for round in 0..<20 {
+                            let payload = TestBytes.random(count: 1000 + round, seed: UInt64(index * 100 + round))
+                            let echoed = try? client.send(method: "POST", target: "/echo", bytes: payload)
+                            var response = echoed
+                            if (try? response?.readAll()) != payload { failures.withLock { $0 += 1 } }
+                        }
+                    }
+                }
+                for thread in threads { thread.join() }
+                #expect(failures.withLock { $0 } == 0)
+                #expect(responder.log.requests == 160)
+                #expect(server.acceptedConnectionCount <= 8 + 1)
+            }
+        }
+    }
+
     @Test("statuses from HTTPStatusError, 500 for other errors, and a closed connection after the head")
     func errorMapping() async throws {
         try await blocking {
@@ -101,6 +142,10 @@ import Transport
                 #expect(auth.body == Array("a bearer token is required\n".utf8))
                 try raw.send("GET /fail HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try raw.readResponse()?.head.status == 500)
+                try raw.send("GET /silent HTTP/1.1\r\nHost: t\r\n\r\n")
+                let silent = try #require(try raw.readResponse())
+                #expect(silent.head.status == 500)
+                #expect(silent.body == Array("the responder wrote no response\n".utf8))
                 try raw.send("GET /late-fail HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try raw.readResponse() == nil)
                 #expect(raw.isClosedByServer())

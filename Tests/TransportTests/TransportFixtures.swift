@@ -62,7 +62,8 @@ struct TestStatusError: HTTPStatusError {
     var headers = HTTPHeaders()
 }
 
-/// Routes by path: /hello, /echo, /echo-chunked, /count, /generate, /reject, /auth, /fail, /ignore, /late-fail.
+/// Routes by path: /hello, /echo, /echo-chunked, /count, /generate, /reject, /auth, /fail, /late-fail, /ignore,
+/// /silent.
 struct TestResponder: HTTPResponder {
     let log = ResponderLog()
 
@@ -135,6 +136,8 @@ struct TestResponder: HTTPResponder {
             throw TestStatusError(status: 500, reason: "after the head")
         case "/ignore":
             try send("ignored")
+        case "/silent":
+            return
         default:
             throw TestStatusError(status: 404, reason: "no route for \(request.path)")
         }

@@ -59,7 +59,8 @@ extension Part10Reader {
         let top = frames[frames.count - 1]
         if let end = top.end, head.valueOffset > end {
             throw DICOMParseError(
-                .lengthPastEnd, "the header of \(head.name) runs past the end of the \(top.name) at \(end)",
+                .lengthPastEnd,
+                "the header of \(head.name) runs past the end of the \(top.name), which ends at offset \(end)",
                 offset: head.offset)
         }
         if head.isUndefinedLength {
@@ -76,7 +77,7 @@ extension Part10Reader {
         if let end = top.end, head.valueOffset + length > end {
             throw DICOMParseError(
                 .lengthPastEnd,
-                "\(head.name) declares \(length) bytes, past the end of the \(top.name) at offset \(end)",
+                "\(head.name) declares \(length) bytes, past the end of the \(top.name), which ends at offset \(end)",
                 offset: head.offset)
         }
         if head.vr == .SQ {
@@ -148,7 +149,7 @@ extension Part10Reader {
                     throw DICOMParseError(
                         .lengthPastEnd,
                         "item at offset \(headOffset) declares \(length) bytes, past the end of the "
-                            + "\(top.name) at offset \(parentEnd)", offset: headOffset)
+                            + "\(top.name), which ends at offset \(parentEnd)", offset: headOffset)
                 }
             }
             frames.append(

@@ -44,13 +44,12 @@ struct InstanceInspector {
             prefix: pathPrefix, study: complete.studyInstanceUID, series: complete.seriesInstanceUID,
             instance: complete.sopInstanceUID
         )
-        complete.metadata = Array(
-            MetadataEncoder.encode(parsed.dataSet) { reference in
-                guard let length = reference.length else { return nil }
-                return BulkDataLocation.path(
-                    pathPrefix: location.prefix, study: location.study, series: location.series,
-                    instance: location.instance, offset: UInt64(reference.offset), length: UInt64(length))
-            }.utf8)
+        complete.metadata = DICOMJSON.encode(parsed.dataSet) { _, element in
+            guard let reference = element.bulkData, let length = reference.length else { return nil }
+            return BulkDataLocation.path(
+                pathPrefix: location.prefix, study: location.study, series: location.series,
+                instance: location.instance, offset: UInt64(reference.offset), length: UInt64(length))
+        }
         header = complete
         return complete
     }

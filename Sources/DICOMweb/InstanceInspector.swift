@@ -78,12 +78,17 @@ struct InstanceInspector {
         for attribute in SearchAttribute.all {
             let tag = DICOMTag(attribute.tag)
             guard let element = dataSet[tag] else { continue }
-            if element.vr.isText {
-                attributes[attribute.tag] = dataSet.string(tag) ?? ""
+            if element.vr.isText || element.vr == .UN, let text = dataSet.string(tag) {
+                attributes[attribute.tag] = text
             } else {
                 attributes[attribute.tag] = dataSet.integers(tag).map(String.init).joined(separator: "\\")
             }
         }
+        // The identifying UIDs as checked, whatever VR the file gave them (UN in some files).
+        attributes[DICOMwebTag.studyInstanceUID] = study
+        attributes[DICOMwebTag.seriesInstanceUID] = series
+        attributes[DICOMwebTag.sopInstanceUID] = sop
+        attributes[DICOMwebTag.sopClassUID] = sopClass
         return InstanceHeader(
             attributes: attributes, transferSyntaxUID: parsed.transferSyntax.uid, studyInstanceUID: study,
             seriesInstanceUID: series, sopInstanceUID: sop, sopClassUID: sopClass)

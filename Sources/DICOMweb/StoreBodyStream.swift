@@ -34,7 +34,7 @@ final class StoreBodyStream<Body: ByteSource> {
     private var isClosed = false
     /// Epilogue bytes discarded so far.
     private var epilogueBytes = 0
-    /// The most epilogue (bytes after the close delimiter) tolerated.
+    /// The most epilogue tolerated, counted from the first read after the one holding the close delimiter.
     static var epilogueBytesMax: Int { 64 << 10 }
     /// Set once the single-body mode has handed out its one part head.
     private var isSingleStarted = false

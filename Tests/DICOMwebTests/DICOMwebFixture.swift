@@ -24,7 +24,10 @@ final class DICOMwebFixture {
 
     /// Opens an empty archive; `allowsAnonymous` as the node's loopback demo configuration. Tiny chunks (64 B to
     /// 1 KiB) make small instances span many chunks; large test files want the standard sizes.
-    init(allowsAnonymous: Bool = true, hasTinyChunks: Bool = true) throws {
+    init(
+        allowsAnonymous: Bool = true, hasTinyChunks: Bool = true,
+        configure: (inout DICOMwebConfiguration) -> Void = { _ in }
+    ) throws {
         var configuration = StoreConfiguration.defaults(volumeCount: 3)
         if hasTinyChunks {
             configuration.chunking = try ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
@@ -36,9 +39,11 @@ final class DICOMwebFixture {
         catalog = try Catalog.open(
             path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
         let counter = Atomic<Int64>(0)
+        var settings = DICOMwebConfiguration(
+            originSite: "test-site", tokens: Self.tokens, allowsAnonymous: allowsAnonymous)
+        configure(&settings)
         responder = DICOMwebResponder(
-            configuration: DICOMwebConfiguration(
-                originSite: "test-site", tokens: Self.tokens, allowsAnonymous: allowsAnonymous),
+            configuration: settings,
             store: store, catalog: catalog,
             version: {
                 let tick = counter.add(1, ordering: .relaxed).newValue

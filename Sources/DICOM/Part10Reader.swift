@@ -57,6 +57,8 @@ public struct Part10Reader: Sendable {
         guard !bytes.isEmpty else { return }
         do throws(DICOMParseError) {
             if offset + Int64(bytes.count) > limits.inputBytesMax {
+                // Read up to the limit first, so an earlier error wins whatever the split.
+                try consume(UnsafeRawBufferPointer(rebasing: bytes[..<Int(limits.inputBytesMax - offset)]))
                 throw DICOMParseError(
                     .inputTooLarge,
                     "the stream is longer than the limit of \(limits.inputBytesMax) bytes (inputBytesMax)",

@@ -166,3 +166,16 @@ let explicitLE = TransferSyntax.explicitVRLittleEndian.uid
         #expect(throws: first!) { _ = try reader.finish() }
     }
 }
+
+@Suite struct LargeHeaderTests {
+    @Test("a header of 100,000 small elements reads (in linear time: a quadratic reader would not finish)")
+    func manyElements() throws {
+        var body: [UInt8] = []
+        for index in 0..<100_000 {
+            body += GeneratedDICOM.explicitElement(0x0009_0000 | UInt32(index % 0xFFFF + 1), "SH", [0x41, 0x42])
+        }
+        let header = try GeneratedDICOM.read(
+            GeneratedDICOM.file(transferSyntaxUID: explicitLE, body: body), split: .random(seed: 1, sizeMax: 65536))
+        #expect(header.dataSet.elements.count == 100_000)
+    }
+}

@@ -1,7 +1,7 @@
 // Goal: our reader reads every Part-10 file pydicom ships as test data and agrees with pydicom on the attributes
-// the catalog uses; deflated files get the clear unsupported error. Method: a Python helper (pydicom_testdata.py,
-// next to this file) prints what pydicom reads, one JSON line per file; we read each file in seeded random splits
-// and compare. The Python process runs on a thread we own, never on the cooperative pool.
+// the catalog uses, and its DICOM JSON parses; deflated files get the clear unsupported error. Method: a Python
+// helper (pydicom_testdata.py, next to this file) prints what pydicom reads, one JSON line per file; we read each
+// file in seeded random splits and compare. The Python process runs on a thread we own, not the cooperative pool.
 import DICOM
 import Foundation
 import TestSupport
@@ -107,6 +107,10 @@ let comparedIntegers: [(String, DICOMTag)] = [
                 continue
             }
             readCount += 1
+            let json = DICOMJSON.encode(header.dataSet) { path, _ in "bulk/\(path)" }
+            if (try? JSONSerialization.jsonObject(with: Data(json))) == nil {
+                mismatches.append("\(record.name): DICOM JSON does not parse")
+            }
             if let code = knownMalformed[record.name] { mismatches.append("\(record.name): read, expected \(code)") }
             mismatches += compare(header, with: record)
         }

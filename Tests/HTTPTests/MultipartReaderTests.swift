@@ -147,3 +147,11 @@ import Testing
         fuzzInput.withUnsafeBytes { HTTPFuzzing.multipart($0) }
     }
 }
+
+extension MultipartReaderRegressionTests {
+    @Test("a part header value starting with a combining mark survives a writer round trip (fuzz find)")
+    func combiningMark() {
+        let bytes: [UInt8] = [0] + Array("--b\r\nContent-Type: \u{064B}x\r\n\r\nbody\r\n--b--".utf8)
+        bytes.withUnsafeBytes { HTTPFuzzing.multipart($0) }
+    }
+}

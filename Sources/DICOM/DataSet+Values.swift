@@ -5,21 +5,48 @@ extension DataSet {
     /// The whole text value of `tag`, decoded and trimmed (PS3.5 §6.2), with any backslashes between values kept;
     /// nil when absent, not inline, or not text.
     public func string(_ tag: DICOMTag) -> String? {
-        guard let element = self[tag], element.vr.isText || element.vr == .UN, let bytes = element.bytes else {
-            return nil
-        }
+        guard let element = self[tag] else { return nil }
+        return text(of: element)
+    }
+
+    /// The whole text value of `element`, decoded in this data set's character set and trimmed; nil when the
+    /// value is not inline text.
+    public func text(of element: DataElement) -> String? {
+        guard element.vr.isText || element.vr == .UN, let bytes = element.bytes else { return nil }
         let set: SpecificCharacterSet = element.vr.usesCharacterSet ? characterSet : .default
         let leading = element.vr.allowsMultipleTextValues || element.vr == .UN
         return TextDecoding.trim(set.decode(bytes), leading: leading)
     }
 
-    /// The values of `tag` split at backslash (PS3.5 §6.4), each trimmed; empty when absent.
-    public func strings(_ tag: DICOMTag) -> [String] {
-        guard let element = self[tag], let text = string(tag) else { return [] }
+    /// The values of `element` split at backslash when its VR allows several, each trimmed.
+    public func texts(of element: DataElement) -> [String] {
+        guard let text = text(of: element) else { return [] }
         guard element.vr.allowsMultipleTextValues else { return [text] }
         return text.split(separator: "\\", omittingEmptySubsequences: false).map {
             TextDecoding.trimSpaces(String($0))
         }
+    }
+
+    /// The values of `tag` split at backslash (PS3.5 §6.4), each trimmed; empty when absent.
+    public func strings(_ tag: DICOMTag) -> [String] {
+        guard let element = self[tag] else { return [] }
+        return texts(of: element)
+    }
+
+    /// The value of `tag` as one string, whatever its VR: text as `string` gives it, binary numbers in decimal and
+    /// AT values as GGGGEEEE, several values joined by backslash. Nil for sequences, bulk data and absent tags.
+    /// This is the form the catalog stores and QIDO-RS matches on.
+    public func valueString(_ tag: DICOMTag) -> String? {
+        guard let element = self[tag], let bytes = element.bytes else { return nil }
+        if element.vr.isText || element.vr == .UN { return text(of: element) }
+        let parts: [String]
+        switch element.vr {
+        case .FL, .FD: parts = doubles(tag).map { String($0) }
+        case .AT: parts = attributeTags(tag).map(\.hexString)
+        case .US, .SS, .UL, .SL, .SV, .UV: parts = integers(tag).map { String($0) }
+        default: return Base64.encode(bytes)
+        }
+        return parts.joined(separator: "\\")
     }
 
     /// The first value of `tag` as an integer: binary for US, SS, UL, SL, SV, UV; parsed text for IS (and DS when

@@ -56,10 +56,11 @@ extension Part10Reader {
     /// Acts on a complete element header: opens a container, starts an inline value, or skips a bulk one.
     mutating func beginElement(_ head: ElementHead) throws(DICOMParseError) {
         try count(head, bytes: head.headerLength)
-        let top = frames[frames.count - 1]
+        let top = frames[frames.count - 1].context
         if let end = top.end, head.valueOffset > end {
             throw DICOMParseError(
-                .lengthPastEnd, "the header of \(head.name) runs past the end of the \(top.name) at \(end)",
+                .lengthPastEnd,
+                "the header of \(head.name) runs past the end of the \(top.name), which ends at offset \(end)",
                 offset: head.offset)
         }
         if head.isUndefinedLength {
@@ -76,7 +77,7 @@ extension Part10Reader {
         if let end = top.end, head.valueOffset + length > end {
             throw DICOMParseError(
                 .lengthPastEnd,
-                "\(head.name) declares \(length) bytes, past the end of the \(top.name) at offset \(end)",
+                "\(head.name) declares \(length) bytes, past the end of the \(top.name), which ends at offset \(end)",
                 offset: head.offset)
         }
         if head.vr == .SQ {
@@ -113,7 +114,7 @@ extension Part10Reader {
 
     /// Opens the container an undefined length implies: a sequence (SQ, UN per PS3.5 §6.2.2, or any tag in
     /// implicit VR), or encapsulated pixel data (PS3.5 §A.4).
-    private mutating func beginUndefinedLength(_ head: ElementHead, in top: ReaderFrame) throws(DICOMParseError) {
+    private mutating func beginUndefinedLength(_ head: ElementHead, in top: FrameContext) throws(DICOMParseError) {
         if Self.isPixelData(head.tag) && (head.vr == .OB || head.vr == .OW || head.vr == .UN) {
             let bulk = BulkDataReference(offset: head.valueOffset, length: nil, isEncapsulated: true)
             appendElement(DataElement(tag: head.tag, vr: head.vr == .UN ? .OB : head.vr, value: .bulkData(bulk)))
@@ -138,7 +139,7 @@ extension Part10Reader {
     mutating func beginItemTag(_ tag: DICOMTag, length: UInt32, at headOffset: Int64) throws(DICOMParseError) {
         let head = ElementHead(tag: tag, vr: .UN, length: length, offset: headOffset, headerLength: 8)
         try count(head, bytes: 8)
-        let top = frames[frames.count - 1]
+        let top = frames[frames.count - 1].context
         switch (tag.element, top.kind) {
         case (0xE000, .sequence):
             var end: Int64?
@@ -148,7 +149,7 @@ extension Part10Reader {
                     throw DICOMParseError(
                         .lengthPastEnd,
                         "item at offset \(headOffset) declares \(length) bytes, past the end of the "
-                            + "\(top.name) at offset \(parentEnd)", offset: headOffset)
+                            + "\(top.name), which ends at offset \(parentEnd)", offset: headOffset)
                 }
             }
             frames.append(

@@ -57,6 +57,8 @@ public struct Part10Reader: Sendable {
         guard !bytes.isEmpty else { return }
         do throws(DICOMParseError) {
             if offset + Int64(bytes.count) > limits.inputBytesMax {
+                // Read up to the limit first, so an earlier error wins whatever the split.
+                try consume(UnsafeRawBufferPointer(rebasing: bytes[..<Int(limits.inputBytesMax - offset)]))
                 throw DICOMParseError(
                     .inputTooLarge,
                     "the stream is longer than the limit of \(limits.inputBytesMax) bytes (inputBytesMax)",
@@ -82,6 +84,15 @@ public struct Part10Reader: Sendable {
             failure = error
             throw error
         }
+    }
+
+    /// Reads a whole Part-10 file held in memory: one `feed` and `finish`.
+    public static func read(
+        _ bytes: UnsafeRawBufferPointer, limits: DICOMLimits = .standard
+    ) throws(DICOMParseError) -> Part10Header {
+        var reader = Part10Reader(limits: limits)
+        try reader.feed(bytes)
+        return try reader.finish()
     }
 
     /// The feed loop: each step takes what it can from `bytes`; skipping costs O(1) per buffer.

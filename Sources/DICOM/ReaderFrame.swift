@@ -37,6 +37,23 @@ struct ReaderFrame: Sendable {
     /// The number of items of a fragments frame.
     var fragmentCount = 0
 
+    /// The frame without its content: copying it never shares the element arrays, so appending to the frame
+    /// afterwards does not copy them (which would make a header of n elements cost O(n²)).
+    var context: FrameContext {
+        FrameContext(kind: kind, end: end, encoding: encoding, characterSet: characterSet)
+    }
+
+    /// `sequence (GGGG,EEEE) Keyword at offset N`, how errors name the container.
+    var name: String { context.name }
+}
+
+/// What element decoding needs to know about the innermost container.
+struct FrameContext: Sendable {
+    var kind: ReaderFrame.Kind
+    var end: Int64?
+    var encoding: ElementEncoding
+    var characterSet: SpecificCharacterSet
+
     /// `sequence (GGGG,EEEE) Keyword at offset N`, how errors name the container.
     var name: String {
         switch kind {

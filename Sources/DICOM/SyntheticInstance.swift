@@ -10,25 +10,43 @@ public struct SyntheticInstance: Sendable, Equatable {
     /// MR Image Storage (PS3.4 Annex B).
     public static let mrImageStorage = "1.2.840.10008.5.1.4.1.1.4"
 
+    /// Patient ID (0010,0020).
     public var patientID: String
+    /// Patient's Name (0010,0010), e.g. "Doe^Jane".
     public var patientName: String
+    /// Patient's Birth Date (0010,0030), YYYYMMDD.
     public var patientBirthDate: String
+    /// Patient's Sex (0010,0040): M, F or O.
     public var patientSex: String
+    /// Study Instance UID (0020,000D).
     public var studyInstanceUID: String
+    /// Study Date (0008,0020), YYYYMMDD; also the series and content date.
     public var studyDate: String
+    /// Study Time (0008,0030), HHMMSS.
     public var studyTime: String
+    /// Study ID (0020,0010).
     public var studyID: String
+    /// Accession Number (0008,0050).
     public var accessionNumber: String
+    /// Study Description (0008,1030).
     public var studyDescription: String
+    /// Referring Physician's Name (0008,0090).
     public var referringPhysicianName: String
+    /// Series Instance UID (0020,000E).
     public var seriesInstanceUID: String
+    /// Series Number (0020,0011).
     public var seriesNumber: Int
+    /// Series Description (0008,103E).
     public var seriesDescription: String
     /// "CT" or "MR"; decides the SOP class and a few modality attributes.
     public var modality: String
+    /// SOP Instance UID (0008,0018).
     public var sopInstanceUID: String
+    /// Instance Number (0020,0013); also positions the slice.
     public var instanceNumber: Int
+    /// Rows (0028,0010) of the pixel matrix.
     public var rows: Int
+    /// Columns (0028,0011) of the pixel matrix.
     public var columns: Int
     /// Seeds the pixel values.
     public var pixelSeed: UInt64

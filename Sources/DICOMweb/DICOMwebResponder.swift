@@ -75,7 +75,7 @@ public struct DICOMwebResponder: HTTPResponder {
                 request, study: study, series: series, instance: instance, response: &response)
         case (_, .metadata(let study, let series, let instance)):
             try RetrieveService(context: context).metadata(
-                study: study, series: series, instance: instance, response: &response)
+                request, study: study, series: series, instance: instance, response: &response)
         case (_, .bulkData(let study, let series, let instance, let offset, let length)):
             try RetrieveService(context: context).bulkData(
                 study: study, series: series, instance: instance, range: offset..<(offset + length),
@@ -94,10 +94,24 @@ public struct DICOMwebResponder: HTTPResponder {
     /// request's Host, else the bare prefix.
     func baseURL(for request: HTTPRequestHead) -> String {
         if let publicBaseURL = configuration.publicBaseURL { return publicBaseURL + configuration.pathPrefix }
-        if let host = request.headers["Host"], !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " }) {
+        if let host = request.headers["Host"], Self.isPlainHost(host) {
             return "http://" + host + configuration.pathPrefix
         }
         return configuration.pathPrefix
+    }
+
+    /// Whether a Host value is only a host name or address and a port (RFC 9110 §7.2), so it can go into links
+    /// and JSON unescaped; anything else is ignored and links stay host-relative.
+    static func isPlainHost(_ host: String) -> Bool {
+        !host.isEmpty && host.utf8.count <= 255
+            && host.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || [
+                        UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                        UInt8(ascii: "_"),
+                    ].contains(byte)
+            }
     }
 }
 

@@ -44,13 +44,12 @@ struct InstanceInspector {
             prefix: pathPrefix, study: complete.studyInstanceUID, series: complete.seriesInstanceUID,
             instance: complete.sopInstanceUID
         )
-        complete.metadata = Array(
-            MetadataEncoder.encode(parsed.dataSet) { reference in
-                guard let length = reference.length else { return nil }
-                return BulkDataLocation.path(
-                    pathPrefix: location.prefix, study: location.study, series: location.series,
-                    instance: location.instance, offset: UInt64(reference.offset), length: UInt64(length))
-            }.utf8)
+        complete.metadata = DICOMJSON.encode(parsed.dataSet) { _, element in
+            guard let reference = element.bulkData, let length = reference.length else { return nil }
+            return BulkDataLocation.path(
+                pathPrefix: location.prefix, study: location.study, series: location.series,
+                instance: location.instance, offset: UInt64(reference.offset), length: UInt64(length))
+        }
         header = complete
         return complete
     }
@@ -79,12 +78,17 @@ struct InstanceInspector {
         for attribute in SearchAttribute.all {
             let tag = DICOMTag(attribute.tag)
             guard let element = dataSet[tag] else { continue }
-            if element.vr.isText {
-                attributes[attribute.tag] = dataSet.string(tag) ?? ""
+            if element.vr.isText || element.vr == .UN, let text = dataSet.string(tag) {
+                attributes[attribute.tag] = text
             } else {
                 attributes[attribute.tag] = dataSet.integers(tag).map(String.init).joined(separator: "\\")
             }
         }
+        // The identifying UIDs as checked, whatever VR the file gave them (UN in some files).
+        attributes[DICOMwebTag.studyInstanceUID] = study
+        attributes[DICOMwebTag.seriesInstanceUID] = series
+        attributes[DICOMwebTag.sopInstanceUID] = sop
+        attributes[DICOMwebTag.sopClassUID] = sopClass
         return InstanceHeader(
             attributes: attributes, transferSyntaxUID: parsed.transferSyntax.uid, studyInstanceUID: study,
             seriesInstanceUID: series, sopInstanceUID: sop, sopClassUID: sopClass)

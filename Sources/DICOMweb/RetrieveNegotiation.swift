@@ -44,4 +44,27 @@ enum RetrieveNegotiation {
                     + "node does not transcode; the Accept header admits \(asked) (ask for transfer-syntax=*)")
         }
     }
+
+    /// The Accept header admits a DICOM JSON answer (`application/dicom+json`, `application/json` or a wildcard
+    /// covering them), or throws 406 (PS3.18 §8.7.3: QIDO-RS and metadata answer in JSON only here).
+    static func checkJSON(accept: String?) throws(DICOMwebError) {
+        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
+        let ranges: [MediaRange]
+        do {
+            ranges = try MediaRange.parseList(accept)
+        } catch {
+            throw DICOMwebError(.badRequest, "the Accept header is malformed: \(error.reason)")
+        }
+        let answers = [
+            MediaType(type: "application", subtype: "dicom+json"), MediaType(type: "application", subtype: "json"),
+        ]
+        guard
+            ranges.contains(where: { range in
+                range.qualityPerMille > 0 && answers.contains { range.mediaType.matches($0) }
+            })
+        else {
+            throw DICOMwebError(
+                .notAcceptable, "this resource answers application/dicom+json only; the Accept header is \(accept)")
+        }
+    }
 }

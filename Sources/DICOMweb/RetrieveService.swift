@@ -51,7 +51,12 @@ struct RetrieveService {
     }
 
     /// Answers the stored DICOM JSON of every instance of a study, series or one instance (PS3.18 §10.4.1.1.2).
-    func metadata(study: String, series: String?, instance: String?, response: inout some HTTPResponseWriter) throws {
+    func metadata(
+        _ request: HTTPRequestHead, study: String, series: String?, instance: String?,
+        response: inout some HTTPResponseWriter
+    ) throws {
+        let accept = request.headers.values("Accept").joined(separator: ", ")
+        try RetrieveNegotiation.checkJSON(accept: accept.isEmpty ? nil : accept)
         let instances = try find(study: study, series: series, instance: instance, includesMetadata: true)
         var bytes: [UInt8] = [UInt8(ascii: "[")]
         let origin = BulkDataLocation.origin(of: context.baseURL)

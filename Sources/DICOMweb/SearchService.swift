@@ -13,6 +13,8 @@ struct SearchService {
         _ request: HTTPRequestHead, level: ResourceLevel, study: String?, series: String?,
         response: inout some HTTPResponseWriter
     ) throws {
+        let accept = request.headers.values("Accept").joined(separator: ", ")
+        try RetrieveNegotiation.checkJSON(accept: accept.isEmpty ? nil : accept)
         var parameters = try SearchParameters.parse(
             request.queryItems, limitDefault: context.configuration.searchLimitDefault,
             limitMax: min(context.configuration.searchLimitMax, CatalogQuery.limitMax))

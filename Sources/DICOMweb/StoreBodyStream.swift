@@ -34,7 +34,7 @@ final class StoreBodyStream<Body: ByteSource> {
     private var isClosed = false
     /// Epilogue bytes discarded so far.
     private var epilogueBytes = 0
-    /// The most epilogue (bytes after the close delimiter) tolerated.
+    /// The most epilogue tolerated, counted from the first read after the one holding the close delimiter.
     static var epilogueBytesMax: Int { 64 << 10 }
     /// Set once the single-body mode has handed out its one part head.
     private var isSingleStarted = false
@@ -58,10 +58,8 @@ final class StoreBodyStream<Body: ByteSource> {
 
     /// Waits for the next part head or the end of the body, skipping whatever is left of the current part.
     func nextPart() throws(DICOMwebError) -> HTTPHeaders? {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBytes, alignment: 16)
-        defer { scratch.deallocate() }
         while true {
-            switch try next(into: scratch) {
+            switch try next(into: nil) {
             case .partHead(let headers): return headers
             case .end: return nil
             case .partBytes, .partEnd: continue
@@ -71,6 +69,7 @@ final class StoreBodyStream<Body: ByteSource> {
 
     /// Copies up to `target.count` bytes of the current part into `target`; 0 at the end of the part.
     func readPart(into target: UnsafeMutableRawBufferPointer) throws(DICOMwebError) -> Int {
+        precondition(!target.isEmpty, "readPart needs room for at least one byte")
         while true {
             switch try next(into: target, stopsAtHead: true) {
             case .partBytes(let count): return count
@@ -79,9 +78,9 @@ final class StoreBodyStream<Body: ByteSource> {
         }
     }
 
-    /// The next event; `.partBytes(n)` means n bytes were copied to `target`. With `stopsAtHead` a part head is
-    /// left in place (so the part reader stops at the next part without consuming it).
-    private func next(into target: UnsafeMutableRawBufferPointer, stopsAtHead: Bool = false)
+    /// The next event; `.partBytes(n)` means n bytes were copied to `target` (or skipped when it is nil). With
+    /// `stopsAtHead` a part head is left in place, so the part reader stops at the next part without consuming it.
+    private func next(into target: UnsafeMutableRawBufferPointer?, stopsAtHead: Bool = false)
         throws(DICOMwebError) -> Event
     {
         while itemIndex >= items.count {
@@ -93,9 +92,11 @@ final class StoreBodyStream<Body: ByteSource> {
             itemIndex += 1
             return .partHead(headers)
         case .body(let start, let count):
-            let taken = min(count, target.count)
-            pending.withUnsafeBytes { source in
-                target.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: taken)
+            let taken = min(count, target?.count ?? count)
+            if let target {
+                pending.withUnsafeBytes { source in
+                    target.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: taken)
+                }
             }
             if taken == count {
                 itemIndex += 1

@@ -43,7 +43,7 @@ struct StoreService {
             }
         } catch {
             // The request as a whole failed (framing, limits): nothing of it becomes visible.
-            for instance in pending { takeBack(instance.receipt, unless: nil) }
+            for instance in pending { takeBack(instance.receipt) }
             throw error
         }
         guard !outcome.parts.isEmpty else { throw DICOMwebError(.badRequest, "the multipart body has no parts") }
@@ -111,18 +111,34 @@ struct StoreService {
         return .stored((header, receipt))
     }
 
-    /// Catalogues the stored parts of a request in one transaction, or one by one when the batch is refused.
+    /// Catalogues the stored parts of a request in one transaction, or one by one when the batch is refused; then
+    /// takes back the objects the catalog refused, unless another part of the request was catalogued with them.
     private func catalogue(_ pending: [PendingInstance]) -> [StoredPart] {
         let batch = pending.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
-        if let outcomes = try? context.catalog.insert(batch) {
-            return zip(pending, outcomes).map { part(for: $0.header, receipt: $0.receipt, outcome: .success($1)) }
-        }
-        return zip(pending, batch).map { instance, element in
-            let outcome = Result { () throws(CatalogError) in
-                try context.catalog.insert(element.instance, version: element.version)
+        let outcomes: [Result<CatalogInsertOutcome, CatalogError>]
+        if let inserted = try? context.catalog.insert(batch) {
+            outcomes = inserted.map { .success($0) }
+        } else {
+            outcomes = batch.map { element in
+                Result { () throws(CatalogError) in
+                    try context.catalog.insert(element.instance, version: element.version)
+                }
             }
-            return part(for: instance.header, receipt: instance.receipt, outcome: outcome)
         }
+        let answers = zip(pending, outcomes).map { part(for: $0.header, outcome: $1) }
+        var kept: Set<ChunkAddress> = []
+        for (instance, outcome) in zip(pending, outcomes) {
+            switch outcome {
+            case .success(.stored), .success(.alreadyStored): kept.insert(instance.receipt.address)
+            case .success(.conflict(let existing)): kept.insert(existing)
+            case .failure: break
+            }
+        }
+        for (instance, answer) in zip(pending, answers)
+        where !answer.isStored && !kept.contains(instance.receipt.address) {
+            takeBack(instance.receipt)
+        }
+        return answers
     }
 
     private func catalogInstance(_ header: InstanceHeader, _ receipt: PutReceipt) -> CatalogInstance {
@@ -132,10 +148,8 @@ struct StoreService {
             originSite: context.configuration.originSite, metadata: header.metadata)
     }
 
-    /// The answer for one catalogued part; takes the object back when the catalog refused it.
-    private func part(
-        for header: InstanceHeader, receipt: PutReceipt, outcome: Result<CatalogInsertOutcome, CatalogError>
-    ) -> StoredPart {
+    /// The answer for one catalogued part.
+    private func part(for header: InstanceHeader, outcome: Result<CatalogInsertOutcome, CatalogError>) -> StoredPart {
         var part = StoredPart(sopClassUID: header.sopClassUID, sopInstanceUID: header.sopInstanceUID)
         let url = context.retrieveURL(
             study: header.studyInstanceUID, series: header.seriesInstanceUID, instance: header.sopInstanceUID)
@@ -146,14 +160,12 @@ struct StoreService {
             part.retrieveURL = url
             part.warningReason = StoreStatusCode.duplicateSOPInstance
             part.comment = "the identical instance was already stored"
-        case .success(.conflict(let existing)):
-            takeBack(receipt, unless: existing)
+        case .success(.conflict):
             part.failureReason = StoreStatusCode.duplicateSOPInstance
             part.comment =
                 "SOP Instance UID \(header.sopInstanceUID) is already stored with other content or under another "
                 + "study or series; instances are immutable"
         case .failure(let error):
-            takeBack(receipt, unless: nil)
             switch error.code {
             case .badInstance, .conflict: part.failureReason = StoreStatusCode.dataSetDoesNotMatchSOPClass
             default: part.failureReason = StoreStatusCode.processingFailure
@@ -166,8 +178,8 @@ struct StoreService {
     /// Deletes an object this request stored but could not catalogue. Only an object with new chunks is surely
     /// this request's own: an object made only of known chunks may be another instance's, and an uncatalogued
     /// manifest is invisible and harmless, so it stays.
-    private func takeBack(_ receipt: PutReceipt, unless existing: ChunkAddress?) {
-        guard receipt.newChunkCount > 0, receipt.address != existing else { return }
+    private func takeBack(_ receipt: PutReceipt) {
+        guard receipt.newChunkCount > 0 else { return }
         try? context.store.delete(receipt.address)
     }
 

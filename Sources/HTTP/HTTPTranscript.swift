@@ -125,7 +125,9 @@ public enum HTTPTranscript {
                 let lines = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false)
                 let fields: [(name: String, value: String)] = lines.map { line in
                     let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                    return (name: String(parts[0]), value: String(parts.count > 1 ? parts[1].dropFirst() : ""))
+                    // Drop the one space scalar, not the first Character: a combining mark may join it.
+                    let value = parts.count > 1 ? String(parts[1].unicodeScalars.dropFirst()) : ""
+                    return (name: String(parts[0]), value: value)
                 }
                 guard let head = try? writer.partHead(HTTPHeaders(fields)) else { return nil }
                 bytes += head

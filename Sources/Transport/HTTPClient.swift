@@ -69,8 +69,8 @@ public final class HTTPClient: Sendable {
         let connection = try takeConnection()
         do {
             return try exchange(&request, on: connection)
-        } catch let error as TransportError where connection.isReused && body == nil && connection.head == nil {
-            _ = error
+        } catch  where error is TransportError && connection.isReused && body == nil && connection.head == nil {
+            // The server closed the kept-alive connection as we reused it; nothing was answered, so try once more.
             return try exchange(&request, on: try connect())
         }
     }

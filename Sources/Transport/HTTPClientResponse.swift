@@ -37,6 +37,21 @@ public struct HTTPClientResponse: ByteSource {
         }
     }
 
+    /// Streams the rest of the body into `sink` (a file being fetched, a checksum) through one reusable buffer;
+    /// returns how many bytes it wrote.
+    @discardableResult
+    public mutating func write(to sink: inout some ByteSink, bufferBytes: Int = 256 << 10) throws -> Int {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
+        defer { buffer.deallocate() }
+        var total = 0
+        while true {
+            let count = try read(into: buffer)
+            if count == 0 { return total }
+            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            total += count
+        }
+    }
+
     /// Reads the whole body as UTF-8 text.
     public mutating func readText(bytesMax: Int = 64 << 20) throws -> String {
         String(decoding: try readAll(bytesMax: bytesMax), as: UTF8.self)

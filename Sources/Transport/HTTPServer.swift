@@ -54,13 +54,13 @@ public final class HTTPServer: Sendable {
     /// Starts accepting connections on an owned thread. Calling it twice, or after `stop()`, is a programmer error.
     public func start() throws {
         Posix.ignoreBrokenPipe()
-        let isFresh = state.withLock { state in
-            defer { state.isStarted = true }
-            return !state.isStarted && !state.isStopping
+        let name = "http-accept-\(port)"
+        state.withLock { state in
+            precondition(!state.isStarted && !state.isStopping, "HTTPServer.start() called twice or after stop()")
+            state.isStarted = true
+            // Made under the lock, so a concurrent stop() always finds the thread it must join.
+            state.acceptThread = OwnedThread(name: name) { [self] in acceptLoop() }
         }
-        precondition(isFresh, "HTTPServer.start() called twice or after stop()")
-        let thread = OwnedThread(name: "http-accept-\(port)") { [self] in acceptLoop() }
-        state.withLock { $0.acceptThread = thread }
     }
 
     /// Stops accepting, wakes every connection (their sockets are shut down), joins every thread and closes the

@@ -30,7 +30,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// to keep the connection alive; a longer rest closes the connection instead.
     public var drainBytesMax: Int
     /// Seconds, after an error answer, that the server keeps reading (and discarding) what the client is still
-    /// sending, so the client sees the answer instead of a reset; bounded by `drainBytesMax` as well.
+    /// sending, so the client sees the answer instead of a reset (RFC 9112 §9.6). Bounded by time only.
     public var lingerSeconds: Double
     /// Bytes of each connection's receive buffer; also the largest single receive.
     public var receiveBufferBytes: Int

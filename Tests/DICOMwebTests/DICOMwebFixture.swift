@@ -22,19 +22,28 @@ final class DICOMwebFixture {
         AccessToken(token: "admin-token", role: .admin),
     ]
 
-    /// Opens an empty archive; `allowsAnonymous` as the node's loopback demo configuration.
-    init(allowsAnonymous: Bool = true) throws {
+    /// Opens an empty archive; `allowsAnonymous` as the node's loopback demo configuration. Tiny chunks (64 B to
+    /// 1 KiB) make small instances span many chunks; large test files want the standard sizes.
+    init(
+        allowsAnonymous: Bool = true, hasTinyChunks: Bool = true,
+        configure: (inout DICOMwebConfiguration) -> Void = { _ in }
+    ) throws {
         var configuration = StoreConfiguration.defaults(volumeCount: 3)
-        configuration.chunking = try ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
-        configuration.smallObjectBytesMax = 128
+        if hasTinyChunks {
+            configuration.chunking = try ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
+            configuration.smallObjectBytesMax = 128
+        }
         configuration.segmentBytesMax = 1 << 20
         store = try ObjectStore.open(
-            directory: directory.appending("store"), requested: configuration, disk: PosixDisk(), isPipelined: false)
-        catalog = try Catalog.open(path: directory.appending("catalog.sqlite"))
+            directory: directory.appending("store"), requested: configuration, disk: UnsyncedDisk(), isPipelined: false)
+        catalog = try Catalog.open(
+            path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
         let counter = Atomic<Int64>(0)
+        var settings = DICOMwebConfiguration(
+            originSite: "test-site", tokens: Self.tokens, allowsAnonymous: allowsAnonymous)
+        configure(&settings)
         responder = DICOMwebResponder(
-            configuration: DICOMwebConfiguration(
-                originSite: "test-site", tokens: Self.tokens, allowsAnonymous: allowsAnonymous),
+            configuration: settings,
             store: store, catalog: catalog,
             version: {
                 let tick = counter.add(1, ordering: .relaxed).newValue

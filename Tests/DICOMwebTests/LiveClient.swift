@@ -65,3 +65,26 @@ final class LiveClient: TestClient {
         }
     }
 }
+
+/// The same STOW-RS bodies as StoreTests, over a live socket.
+@Suite(.serialized) struct LiveStoreTests {
+    func run(allowsAnonymous: Bool = true, _ body: (LiveClient, DICOMwebFixture) throws -> Void) throws {
+        let fixture = try DICOMwebFixture(allowsAnonymous: allowsAnonymous)
+        let client = try LiveClient(responder: fixture.responder)
+        try body(client, fixture)
+    }
+
+    @Test("live: store then find, study path, idempotence and conflict")
+    func stores() throws {
+        try run { client, _ in try StoreBodies.storeThenFind(client) }
+        try run { client, _ in try StoreBodies.singleBodyAndStudyPath(client) }
+        try run { client, fixture in try StoreBodies.idempotentAndConflict(client, objects: fixture.storedObjects) }
+    }
+
+    @Test("live: hostile parts, broken framing and tokens")
+    func refusals() throws {
+        try run { client, fixture in try StoreBodies.hostileParts(client, objects: fixture.storedObjects) }
+        try run { client, fixture in try StoreBodies.framing(client, objects: fixture.storedObjects) }
+        try run(allowsAnonymous: false) { client, _ in try StoreBodies.tokens(client) }
+    }
+}

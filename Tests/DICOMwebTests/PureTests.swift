@@ -62,6 +62,16 @@ import Testing
         }
     }
 
+    @Test("only a plain host name and port from the Host header goes into links")
+    func hosts() {
+        for host in ["archive.test", "10.0.0.1:8042", "[::1]:80", "node_a"] {
+            #expect(DICOMwebResponder.isPlainHost(host), "\(host)")
+        }
+        for host in ["", "a\"b", "a/b", "a b", "a\\b", "a{b}", String(repeating: "a", count: 300)] {
+            #expect(!DICOMwebResponder.isPlainHost(host), "\(host)")
+        }
+    }
+
     @Test("the prefix is stripped only at a segment boundary")
     func prefixes() {
         #expect(DICOMwebResponder.relativePath("/dicom-web/studies", prefix: "/dicom-web") == "/studies")

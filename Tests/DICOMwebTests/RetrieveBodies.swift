@@ -42,6 +42,13 @@ enum RetrieveBodies {
             let response = try client.get(path, headers: [("Accept", accept)])
             #expect(response.status == status, "\(accept)")
         }
+        for (accept, status) in [
+            ("application/dicom+json", 200), ("application/json", 200), ("*/*", 200),
+            ("application/dicom+xml", 406), ("multipart/related; type=\"application/dicom\"", 406),
+        ] {
+            #expect(try client.get("/dicom-web/studies", headers: [("Accept", accept)]).status == status, "\(accept)")
+            #expect(try client.get(path + "/metadata", headers: [("Accept", accept)]).status == status, "\(accept)")
+        }
     }
 
     static func metadataAndBulkData(_ client: some TestClient, _ seeded: [SeededInstance]) throws {

@@ -8,10 +8,18 @@ enum TestPart10 {
     /// VRs with a reserved field and a 32-bit length (PS3.5 §7.1.2).
     static let longVRs: Set<String> = ["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"]
 
-    /// One element with an explicit declared length (which may lie about the value that follows).
-    static func element(_ tag: UInt32, _ vr: String, _ value: [UInt8], declaredLength: UInt32? = nil) -> [UInt8] {
-        var bytes = littleEndian(UInt16(tag >> 16)) + littleEndian(UInt16(tag & 0xFFFF)) + Array(vr.utf8)
+    static let implicitLittle = "1.2.840.10008.1.2"
+
+    /// One element with an explicit declared length (which may lie about the value that follows); in implicit VR
+    /// the VR is left out and the length is always 32 bits (PS3.5 §7.1.3).
+    static func element(
+        _ tag: UInt32, _ vr: String, _ value: [UInt8], declaredLength: UInt32? = nil, isImplicit: Bool = false
+    ) -> [UInt8] {
         let length = declaredLength ?? UInt32(value.count)
+        if isImplicit {
+            return littleEndian(UInt16(tag >> 16)) + littleEndian(UInt16(tag & 0xFFFF)) + littleEndian(length) + value
+        }
+        var bytes = littleEndian(UInt16(tag >> 16)) + littleEndian(UInt16(tag & 0xFFFF)) + Array(vr.utf8)
         if longVRs.contains(vr) {
             bytes += [0, 0] + littleEndian(length)
         } else {
@@ -21,10 +29,10 @@ enum TestPart10 {
     }
 
     /// A text element padded to even length (UI with 0, others with a space).
-    static func text(_ tag: UInt32, _ vr: String, _ value: String) -> [UInt8] {
+    static func text(_ tag: UInt32, _ vr: String, _ value: String, isImplicit: Bool = false) -> [UInt8] {
         var bytes = Array(value.utf8)
         if bytes.count % 2 == 1 { bytes.append(vr == "UI" ? 0 : 0x20) }
-        return element(tag, vr, bytes)
+        return element(tag, vr, bytes, isImplicit: isImplicit)
     }
 
     /// Preamble, "DICM" and a file meta group for `sopInstanceUID`, then `dataSet`.
@@ -40,8 +48,15 @@ enum TestPart10 {
     /// A small CT instance with pixel data of `pixelCount` 16-bit pixels (rows × 16 columns).
     static func instance(
         study: String, series: String, sop: String, patientID: String = "P9", patientName: String = "Test^Patient",
-        studyDate: String = "20250102", modality: String = "CT", number: Int = 1, pixelCount: Int = 512
+        studyDate: String = "20250102", modality: String = "CT", number: Int = 1, pixelCount: Int = 512,
+        isImplicit: Bool = false
     ) -> [UInt8] {
+        func text(_ tag: UInt32, _ vr: String, _ value: String) -> [UInt8] {
+            TestPart10.text(tag, vr, value, isImplicit: isImplicit)
+        }
+        func element(_ tag: UInt32, _ vr: String, _ value: [UInt8]) -> [UInt8] {
+            TestPart10.element(tag, vr, value, isImplicit: isImplicit)
+        }
         var dataSet =
             text(0x0008_0016, "UI", ctImageStorage) + text(0x0008_0018, "UI", sop) + text(0x0008_0020, "DA", studyDate)
             + text(0x0008_0030, "TM", "093000") + text(0x0008_0050, "SH", "ACC-\(patientID)")
@@ -55,7 +70,7 @@ enum TestPart10 {
         var pixels: [UInt8] = []
         for index in 0..<pixelCount { pixels += littleEndian(UInt16(truncatingIfNeeded: index &* 31 &+ number)) }
         dataSet += element(0x7FE0_0010, "OW", pixels)
-        return file(sopInstanceUID: sop, dataSet: dataSet)
+        return file(sopInstanceUID: sop, transferSyntax: isImplicit ? implicitLittle : explicitLittle, dataSet: dataSet)
     }
 
     /// A data set whose sequences nest `depth` deep, each of undefined length.

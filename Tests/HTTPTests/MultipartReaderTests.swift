@@ -135,3 +135,23 @@ import Testing
         try reader.finish()
     }
 }
+
+@Suite struct MultipartReaderRegressionTests {
+    @Test("bytes that are not UTF-8 in a part header become U+FFFD and survive a writer round trip (fuzz find)")
+    func nonUTF8PartHeader() throws {
+        let bytes = Array("--b\r\nContent-Type: a".utf8) + [0xFF, 0xFE] + Array("b\r\n\r\nx\r\n--b--".utf8)
+        let entries = multipartTranscript(bytes, boundary: "b")
+        #expect(entries == [.head("Content-Type: a\u{FFFD}\u{FFFD}b"), body("x"), .partEnd, .end])
+        var fuzzInput: [UInt8] = [0]
+        fuzzInput += bytes
+        fuzzInput.withUnsafeBytes { HTTPFuzzing.multipart($0) }
+    }
+}
+
+extension MultipartReaderRegressionTests {
+    @Test("a part header value starting with a combining mark survives a writer round trip (fuzz find)")
+    func combiningMark() {
+        let bytes: [UInt8] = [0] + Array("--b\r\nContent-Type: \u{064B}x\r\n\r\nbody\r\n--b--".utf8)
+        bytes.withUnsafeBytes { HTTPFuzzing.multipart($0) }
+    }
+}

@@ -7,9 +7,15 @@ import Testing
 /// Seeds for the random splits; fixed so a failure reproduces.
 let splitSeeds: [UInt64] = [1, 2, 3, 42, 1234]
 
-/// The input cut into single bytes and seeded random pieces, plus whole.
+/// The input cut into single bytes and seeded random pieces, plus whole; a short input also in two pieces at every
+/// position, so a delimiter or CRLF split at each of its bytes is covered.
 func cuts(of bytes: [UInt8]) -> [[[UInt8]]] {
     var result: [[[UInt8]]] = [[bytes], bytes.map { [$0] }]
+    if bytes.count <= 512 {
+        for position in 1..<max(1, bytes.count) {
+            result.append([Array(bytes[..<position]), Array(bytes[position...])])
+        }
+    }
     for seed in splitSeeds {
         var random = SeededRandom(seed: seed)
         result.append(HTTPFuzzing.randomPieces(bytes, &random))

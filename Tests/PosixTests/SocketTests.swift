@@ -188,6 +188,23 @@ func receiveAll(_ socket: Socket, count: Int) throws -> [UInt8] {
         #expect(try outcome.get())
     }
 
+    @Test("a listener on another loopback address (127.0.0.2) accepts there and names it")
+    func otherLoopbackAddress() async throws {
+        let outcome: Result<String, any Error> = await runOnOwnedThread {
+            Result {
+                let listener = try ListeningSocket(host: "127.0.0.2", port: 0)
+                defer { listener.close() }
+                #expect(listener.address.description == "127.0.0.2:\(listener.boundPort)")
+                let client = try Socket.connect(host: "127.0.0.2", port: listener.boundPort)
+                defer { client.close() }
+                let server = try #require(try listener.accept(deadline: deadline(milliseconds: 10_000)))
+                defer { server.close() }
+                return client.peerAddress
+            }
+        }
+        #expect(try outcome.get().hasPrefix("127.0.0.2:"))
+    }
+
     @Test("addresses resolve from IPv4 and bracketed IPv6 literals and print as host:port")
     func addresses() throws {
         let ipv4 = try SocketAddress.resolve(host: "127.0.0.7", port: 8080)

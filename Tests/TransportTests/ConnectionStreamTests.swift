@@ -79,3 +79,53 @@ final class CountingStream: ConnectionStream {
         }
     }
 }
+
+@Suite(.serialized) struct SplitInvarianceTests {
+    /// Pipelined requests of every framing, as one byte stream.
+    static let requests =
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\nhello world"
+        + "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+        + "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n3;x=y\r\nfgh\r\n0\r\nT: 1\r\n\r\n"
+        + "PUT /count HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + String(repeating: "z", count: 5000)
+        + "GET /generate?bytes=20000&chunked=1 HTTP/1.1\r\nHost: t\r\n\r\n"
+
+    /// Sends `requests` in pieces of the sizes `sizes` yields and returns the status and body of each answer.
+    static func exchange(port: Int, sizes: @escaping @Sendable (Int) -> Int) throws -> [String] {
+        let raw = try RawClient(port: port)
+        let socket = raw.socket
+        let bytes = Array(requests.utf8)
+        let sender = OwnedThread(name: "split-sender") {
+            var offset = 0
+            var index = 0
+            while offset < bytes.count {
+                let count = min(max(1, sizes(index)), bytes.count - offset)
+                guard (try? sendBytes(Array(bytes[offset..<(offset + count)]), on: socket)) != nil else { return }
+                offset += count
+                index += 1
+            }
+        }
+        defer { sender.join() }
+        return try (0..<5).map { _ in
+            let response = try #require(try raw.readResponse())
+            return "\(response.head.status) \(response.body.count) \(response.body.prefix(16))"
+        }
+    }
+
+    @Test("pipelined requests sent whole, byte by byte, or in seeded random pieces get identical answers")
+    func splits() async throws {
+        try await blocking {
+            try withServer { server in
+                let whole = try Self.exchange(port: server.port) { _ in Int.max }
+                #expect(whole.count == 5)
+                #expect(whole[0] == "200 11 \(Array("hello world".utf8))")
+                #expect(whole[3].hasPrefix("200 4 "))
+                #expect(try Self.exchange(port: server.port) { _ in 1 } == whole)
+                let pieces = (0..<4096).map { index in
+                    var random = SeededRandom(seed: UInt64(index) &+ 77)
+                    return Int(random.next() % 97) + 1
+                }
+                #expect(try Self.exchange(port: server.port) { pieces[$0 % pieces.count] } == whole)
+            }
+        }
+    }
+}

@@ -83,8 +83,10 @@ func peakResidentKiB() -> Int {
                 let prefixed = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)/base")
                 var missing = try prefixed.send(method: "GET", target: "/hello")
                 #expect(try missing.readText() == "no route for /base/hello\n")
-                var again = try client.send(method: "GET", target: "/hello")
-                #expect(try again.readText() == "hello")
+                var again = try client.send(method: "GET", target: "/generate?bytes=300000")
+                var sink = MemorySink()
+                #expect(try again.write(to: &sink) == 300_000)
+                #expect(sink.bytes.enumerated().allSatisfy { $0.element == TestResponder.pattern(at: $0.offset) })
                 #expect(server.acceptedConnectionCount == 2)
             }
         }

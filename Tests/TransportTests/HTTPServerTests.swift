@@ -7,7 +7,8 @@ import Primitives
 import Synchronization
 import TestSupport
 import Testing
-import Transport
+
+@testable import Transport
 
 @Suite(.serialized) struct HTTPServerTests {
     @Test("GET and POST round trips through HTTPServer and HTTPClient")
@@ -25,6 +26,20 @@ import Transport
                 var missing = try client.send(method: "GET", target: "/nowhere")
                 #expect(missing.status == 404)
                 #expect(try missing.readText() == "no route for /nowhere\n")
+            }
+        }
+    }
+
+    @Test("answers carry a Date header in IMF-fixdate form (RFC 9110 §6.6.1)")
+    func dateHeader() async throws {
+        #expect(HTTPDate.format(secondsSinceEpoch: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        try await blocking {
+            try withServer { server in
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let date = try client.send(method: "GET", target: "/hello").headers["Date"] ?? ""
+                #expect(date.hasSuffix(" GMT") && date.count == 29)
+                let error = try client.send(method: "GET", target: "/nowhere").headers["Date"] ?? ""
+                #expect(error.count == 29)
             }
         }
     }

@@ -1,0 +1,151 @@
+// The catalog of one node: the SQLite (WAL) index of the patients, studies, series and instances it knows, with
+// QIDO-RS matching and WADO-RS lookups. Blocking: call it from owned threads, never from async code.
+import Primitives
+import SQLite
+import Synchronization
+
+/// The SQLite catalog of patients, studies, series and instances (DESIGN.md, "catalog").
+///
+/// Safe to call from many owned threads at once. Inserts go through one writer connection behind a Mutex; searches
+/// and retrievals take a reader connection from a small pool, and WAL mode lets them read the last commit while an
+/// insert transaction is open, so a search never waits for a long batch. Every call blocks on SQLite: call it from
+/// an owned thread or a BlockingPool thread, never from the cooperative pool.
+public final class Catalog: Sendable {
+    /// Pragmas every connection sets: a larger page cache (8 MiB) and in-memory sorting.
+    static let connectionPragmas = "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;"
+
+    /// The database file.
+    public let path: String
+    private let writer: Mutex<CatalogWriter>
+    private let idleReaders: Mutex<[CatalogReader]>
+    private let readerCountMax: Int
+
+    private init(path: String, writer: sending CatalogWriter, readerCountMax: Int) {
+        self.path = path
+        self.writer = Mutex(writer)
+        self.idleReaders = Mutex([])
+        self.readerCountMax = readerCountMax
+    }
+
+    /// Opens the catalog at `path`, creating the file or migrating its schema as needed.
+    ///
+    /// Throws `.schema` for a database newer than this build, `.corrupt` for a file that is not a catalog, `.io`
+    /// when the file cannot be opened.
+    public static func open(path: String, options: CatalogOptions = CatalogOptions()) throws(CatalogError) -> Catalog {
+        let connection = try CatalogFailure.mapping("opening catalog \(path)") {
+            let connection = try Connection(path: path)
+            var mode = ""
+            try connection.prepare("PRAGMA journal_mode = WAL").query { mode = $0.text(at: 0) }
+            guard mode == "wal" else { throw CatalogError(.io, "\(path) cannot use WAL mode (journal mode \(mode))") }
+            try connection.execute(
+                "PRAGMA synchronous = \(options.isSynchronousFull ? "FULL" : "NORMAL"); " + connectionPragmas)
+            return connection
+        }
+        try CatalogSchema.migrate(connection, path: path)
+        return Catalog(
+            path: path, writer: CatalogWriter(connection: connection), readerCountMax: options.readerCountMax)
+    }
+
+    // MARK: - Writing
+
+    /// Catalogues one instance at `version` and says whether it was new, already there, or a conflict.
+    ///
+    /// `.alreadyStored` and `.conflict` change nothing. Throws `.badInstance` for a missing required UID or an
+    /// oversized value, and `.conflict` when the instance's series is catalogued under another study.
+    public func insert(_ instance: CatalogInstance, version: HLCTimestamp) throws(CatalogError)
+        -> CatalogInsertOutcome
+    {
+        try insert([(instance: instance, version: version)])[0]
+    }
+
+    /// Catalogues `batch` in one transaction (one fsync), for bulk loads and benches. Returns one outcome per
+    /// element, in order; a later element sees the earlier ones. Throws on the first invalid element and then
+    /// stores none of the batch.
+    public func insert(_ batch: [(instance: CatalogInstance, version: HLCTimestamp)]) throws(CatalogError)
+        -> [CatalogInsertOutcome]
+    {
+        guard !batch.isEmpty else { return [] }
+        return try writer.withLock { writer throws(CatalogError) in try writer.insert(batch) }
+    }
+
+    // MARK: - Reading
+
+    /// The studies, series or instances matching `query`, in the level's stable order, paged by limit and offset.
+    ///
+    /// Matching follows PS3.4 C.2.2.2 as QIDO-RS uses it (PS3.18 §8.3.4):
+    /// - an empty value (or "*") matches everything;
+    /// - single values match exactly and case-sensitively, except person names (PN), which match
+    ///   case-insensitively and ignore empty trailing components ("smith^john^" matches "SMITH^JOHN");
+    /// - `*` and `?` are wildcards in text and PN values, not in UIDs, dates, times or numbers;
+    /// - dates (DA) and times (TM) match single values or ranges "A-B", "-B", "A-"; a time names a span at its
+    ///   precision ("10" is 10:00:00 to 10:59:59.999999); an entity with an empty value never matches a range;
+    ///   StudyDate and StudyTime ranges are matched independently, not as one combined date-time range;
+    /// - UIDs match one value or a list separated by "," or "\\";
+    /// - a higher level's attributes may be matched at a lower level (PatientID at series level);
+    /// - ModalitiesInStudy matches a study when any of its series' Modality matches any listed value.
+    /// Throws `.unsupportedAttribute` for an attribute not indexed at the query's level, `.badQuery` for a
+    /// malformed value, limit or offset, each naming the attribute and value.
+    public func query(_ query: CatalogQuery) throws(CatalogError) -> [CatalogMatch] {
+        let plan = try CatalogQueryPlan(query)
+        return try withReader { reader throws(CatalogError) in try reader.matches(plan, level: query.level) }
+    }
+
+    /// Whether a filter on `tag` can be matched at `level` (an indexed attribute of that level or a higher one).
+    /// DICOMweb asks before querying, to drop an unsupported filter with a warning (PS3.18 §8.3.4).
+    public static func canMatch(tag: UInt32, at level: CatalogLevel) -> Bool {
+        CatalogAttribute.byTag[tag].map { $0.level <= level } ?? false
+    }
+
+    /// The tags every match at `level` carries, in a fixed order: the level's attributes and those above it.
+    public static func returnedTags(at level: CatalogLevel) -> [UInt32] {
+        CatalogAttribute.returned(at: level).map(\.tag)
+    }
+
+    /// The instances of a study (and series, and instance) for WADO-RS, ordered by series (SeriesNumber, then
+    /// UID) then InstanceNumber then SOP Instance UID. Empty when nothing matches, which WADO-RS answers with 404.
+    /// With `includingMetadata` false, `metadata` is empty (a retrieve of the bytes needs no header JSON).
+    public func instances(
+        studyInstanceUID: String, seriesInstanceUID: String? = nil, sopInstanceUID: String? = nil,
+        includingMetadata: Bool = true
+    ) throws(CatalogError) -> [CatalogStoredInstance] {
+        try withReader { reader throws(CatalogError) in
+            try reader.instances(
+                studyUID: studyInstanceUID, seriesUID: seriesInstanceUID, sopUID: sopInstanceUID,
+                includingMetadata: includingMetadata)
+        }
+    }
+
+    /// The number of instances catalogued.
+    public func instanceCount() throws(CatalogError) -> Int {
+        Int(try withReader { reader throws(CatalogError) in try reader.integer("SELECT count(*) FROM instances") })
+    }
+
+    /// The number of studies catalogued.
+    public func studyCount() throws(CatalogError) -> Int {
+        Int(try withReader { reader throws(CatalogError) in try reader.integer("SELECT count(*) FROM studies") })
+    }
+
+    /// The greatest version of any catalogued instance, nil when empty: restores a node's HybridLogicalClock
+    /// after a restart so its new versions exceed everything it stored before.
+    public func versionMax() throws(CatalogError) -> HLCTimestamp? {
+        try withReader { reader throws(CatalogError) in try reader.versionMax() }
+    }
+
+    /// Runs `body` with an idle reader, or a new one when none is idle, and keeps it for reuse if there is room.
+    private func withReader<Result>(_ body: (CatalogReader) throws(CatalogError) -> Result) throws(CatalogError)
+        -> Result
+    {
+        let reader: CatalogReader
+        if let idle = idleReaders.withLock({ $0.popLast() }) {
+            reader = idle
+        } else {
+            reader = try CatalogReader(path: path)
+        }
+        defer {
+            idleReaders.withLock { idle in
+                if idle.count < readerCountMax { idle.append(reader) }
+            }
+        }
+        return try body(reader)
+    }
+}

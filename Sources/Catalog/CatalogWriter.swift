@@ -1,0 +1,190 @@
+// The catalog's one writer connection and its prepared statements: inserts an instance with its patient, study and
+// series, keeping counts and ModalitiesInStudy current. Lives behind the Catalog's Mutex, so one thread at a time.
+import Primitives
+import SQLite
+
+/// Writes to the catalog. Not thread-safe: Catalog keeps it behind a Mutex.
+///
+/// Attribute rule: the first instance of a patient, study or series creates its row; a later instance fills only
+/// the values still empty there and never overwrites one (so a corrected header needs an explicit update, not a
+/// re-store). A patient row is identified by (PatientID, IssuerOfPatientID); a study keeps the patient of its first
+/// instance, and later instances fill only that patient's empty name, birth date and sex.
+final class CatalogWriter {
+    let connection: Connection
+    private let statementCache: StatementCache
+
+    init(connection: Connection) {
+        self.connection = connection
+        statementCache = StatementCache(connection: connection)
+    }
+
+    /// The cached prepared statement for `sql`.
+    func statement(_ sql: String) throws(SQLiteError) -> Statement { try statementCache.statement(sql) }
+
+    /// Inserts every element of `batch` in one transaction; throws on the first invalid instance and stores none.
+    func insert(_ batch: [(instance: CatalogInstance, version: HLCTimestamp)]) throws(CatalogError)
+        -> [CatalogInsertOutcome]
+    {
+        try CatalogFailure.mapping("inserting \(batch.count) instances into \(connection.path)") {
+            try connection.transaction {
+                var outcomes: [CatalogInsertOutcome] = []
+                outcomes.reserveCapacity(batch.count)
+                for (instance, version) in batch { outcomes.append(try insertOne(instance, version: version)) }
+                return outcomes
+            }
+        }
+    }
+
+    private func insertOne(_ instance: CatalogInstance, version: HLCTimestamp) throws -> CatalogInsertOutcome {
+        try Self.validate(instance)
+        let studyUID = instance.value(CatalogTag.studyInstanceUID)
+        let seriesUID = instance.value(CatalogTag.seriesInstanceUID)
+        let sopUID = instance.value(CatalogTag.sopInstanceUID)
+        let versionText = SQLValue.text(version.sortableText)
+        if let existing = try existingInstance(sopUID) {
+            let isSame =
+                existing.manifest == instance.manifestAddress && existing.seriesUID == seriesUID
+                && existing.studyUID == studyUID
+            return isSame ? .alreadyStored : .conflict(existingManifest: existing.manifest)
+        }
+        let series = try existingSeries(seriesUID)
+        if let series, series.studyUID != studyUID {
+            throw CatalogError(
+                .conflict, "series \(seriesUID) is catalogued under study \(series.studyUID), not \(studyUID)")
+        }
+        let studyKey = try study(of: instance, version: versionText)
+        let seriesKey: Int64
+        if let series {
+            seriesKey = series.key
+            try fillSeries(instance, key: seriesKey, version: versionText)
+            if series.modality.isEmpty && !instance.value(CatalogTag.modality).isEmpty {
+                try refreshModalities(studyKey: studyKey)
+            }
+        } else {
+            seriesKey = try insertSeries(instance, studyKey: studyKey, version: versionText)
+            try refreshModalities(studyKey: studyKey)
+        }
+        try insertInstance(instance, seriesKey: seriesKey, version: versionText)
+        try statement(
+            "UPDATE studies SET instance_count = instance_count + 1, series_count = series_count + ?2 WHERE id = ?1"
+        ).run([.integer(studyKey), .integer(series == nil ? 1 : 0)])
+        try statement("UPDATE series SET instance_count = instance_count + 1 WHERE id = ?")
+            .run([.integer(seriesKey)])
+        return .stored
+    }
+
+    // MARK: - Lookups
+
+    private func existingInstance(_ sopUID: String) throws
+        -> (manifest: ChunkAddress, seriesUID: String, studyUID: String)?
+    {
+        let select = try statement(
+            """
+            SELECT i.manifest, se.series_instance_uid, st.study_instance_uid FROM instances i
+            JOIN series se ON se.id = i.series_key JOIN studies st ON st.id = se.study_key
+            WHERE i.sop_instance_uid = ?
+            """)
+        var found: (manifest: ChunkAddress, seriesUID: String, studyUID: String)?
+        try select.query([.text(sopUID)]) { row in
+            found = (try CatalogReader.address(row.blob(at: 0)), row.text(at: 1), row.text(at: 2))
+        }
+        return found
+    }
+
+    private func existingSeries(_ seriesUID: String) throws -> (key: Int64, studyUID: String, modality: String)? {
+        let select = try statement(
+            """
+            SELECT se.id, st.study_instance_uid, se.modality FROM series se JOIN studies st ON st.id = se.study_key
+            WHERE se.series_instance_uid = ?
+            """)
+        var found: (key: Int64, studyUID: String, modality: String)?
+        try select.query([.text(seriesUID)]) { found = ($0.int64(at: 0), $0.text(at: 1), $0.text(at: 2)) }
+        return found
+    }
+
+    private func key(_ sql: String, _ values: [SQLValue]) throws -> Int64? {
+        var key: Int64?
+        try statement(sql).query(values) { key = $0.int64(at: 0) }
+        return key
+    }
+
+    // MARK: - Patients and studies
+
+    /// The key of the instance's study, inserting it (and its patient) or filling its empty values.
+    private func study(of instance: CatalogInstance, version: SQLValue) throws -> Int64 {
+        let studyUID = instance.value(CatalogTag.studyInstanceUID)
+        var found: (study: Int64, patient: Int64)?
+        try statement("SELECT id, patient_key FROM studies WHERE study_instance_uid = ?").query([.text(studyUID)]) {
+            found = ($0.int64(at: 0), $0.int64(at: 1))
+        }
+        let patientKey = try found?.patient ?? patient(of: instance, version: version)
+        let name = instance.value(CatalogTag.patientName)
+        try statement(
+            """
+            UPDATE patients SET patient_name = iif(patient_name = '', ?2, patient_name),
+            patient_name_folded = iif(patient_name = '', ?3, patient_name_folded),
+            patient_birth_date = iif(patient_birth_date = '', ?4, patient_birth_date),
+            patient_sex = iif(patient_sex = '', ?5, patient_sex), version = max(version, ?6) WHERE id = ?1
+            """
+        ).run([
+            .integer(patientKey), .text(name), .text(StoredValue.foldedPersonName(name)),
+            .text(StoredValue.date(instance.value(CatalogTag.patientBirthDate))),
+            .text(instance.value(CatalogTag.patientSex)), version,
+        ])
+        let values = Self.studyValues(instance)
+        guard let found else {
+            try statement(
+                """
+                INSERT INTO studies (study_instance_uid, patient_key, study_date, study_time, study_time_key,
+                accession_number, referring_physician_name, referring_physician_name_folded, study_description,
+                study_id, timezone_offset_from_utc, modalities_in_study, series_count, instance_count, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, 0, ?)
+                """
+            ).run([.text(studyUID), .integer(patientKey)] + values + [version])
+            return connection.lastInsertRowID
+        }
+        try statement(
+            """
+            UPDATE studies SET study_date = iif(study_date = '', ?2, study_date),
+            study_time_key = iif(study_time = '', ?4, study_time_key),
+            study_time = iif(study_time = '', ?3, study_time),
+            accession_number = iif(accession_number = '', ?5, accession_number),
+            referring_physician_name_folded = iif(referring_physician_name = '', ?7, referring_physician_name_folded),
+            referring_physician_name = iif(referring_physician_name = '', ?6, referring_physician_name),
+            study_description = iif(study_description = '', ?8, study_description),
+            study_id = iif(study_id = '', ?9, study_id),
+            timezone_offset_from_utc = iif(timezone_offset_from_utc = '', ?10, timezone_offset_from_utc),
+            version = max(version, ?11) WHERE id = ?1
+            """
+        ).run([.integer(found.study)] + values + [version])
+        return found.study
+    }
+
+    /// The study columns from study_date to timezone_offset_from_utc, in schema order.
+    private static func studyValues(_ instance: CatalogInstance) -> [SQLValue] {
+        let time = instance.value(CatalogTag.studyTime)
+        let physician = instance.value(CatalogTag.referringPhysicianName)
+        return [
+            .text(StoredValue.date(instance.value(CatalogTag.studyDate))), .text(time),
+            .text(StoredValue.timeKey(time) ?? time), .text(instance.value(CatalogTag.accessionNumber)),
+            .text(physician), .text(StoredValue.foldedPersonName(physician)),
+            .text(instance.value(CatalogTag.studyDescription)), .text(instance.value(CatalogTag.studyID)),
+            .text(instance.value(CatalogTag.timezoneOffsetFromUTC)),
+        ]
+    }
+
+    private func patient(of instance: CatalogInstance, version: SQLValue) throws -> Int64 {
+        let identity: [SQLValue] = [
+            .text(instance.value(CatalogTag.patientID)), .text(instance.value(CatalogTag.issuerOfPatientID)),
+        ]
+        let select = "SELECT id FROM patients WHERE patient_id = ? AND issuer_of_patient_id = ?"
+        if let key = try key(select, identity) { return key }
+        try statement(
+            """
+            INSERT INTO patients (patient_id, issuer_of_patient_id, patient_name, patient_name_folded,
+            patient_birth_date, patient_sex, version) VALUES (?, ?, '', '', '', '', ?)
+            """
+        ).run(identity + [version])
+        return connection.lastInsertRowID
+    }
+}

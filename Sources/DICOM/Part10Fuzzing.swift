@@ -1,0 +1,79 @@
+// The body of the DICOM fuzz target (Tests/Fuzz/FuzzDICOM) and of `tessera fuzz dicom`: reads arbitrary bytes whole
+// and in a split the bytes choose, and traps if the two disagree, so libFuzzer finds crashes and split bugs alike.
+
+/// Fuzzing entry points for the Part-10 reader and the DICOM JSON encoder.
+public enum Part10Fuzzing {
+    /// Limits small enough that fuzzed inputs reach every limit check.
+    public static let limits = DICOMLimits(
+        headerBytesMax: 256 << 10, inlineValueBytesMax: 256, elementValueBytesMax: 1 << 20, sequenceDepthMax: 8,
+        elementCountMax: 4096, inputBytesMax: 4 << 20)
+
+    /// Reads `bytes` whole and in pieces of a size its last byte picks; both reads MUST give the same result,
+    /// which is returned. A successful header is also encoded as DICOM JSON. Only DICOMParseError may come out
+    /// of the reader: anything else is a crash for libFuzzer to report.
+    @discardableResult
+    public static func run(_ bytes: UnsafeRawBufferPointer) -> Result<Part10Header, DICOMParseError> {
+        let pieceSize = bytes.isEmpty ? 1 : Int(bytes[bytes.count - 1] % 61) + 1
+        let whole = read(bytes, pieceSize: max(bytes.count, 1))
+        let split = read(bytes, pieceSize: pieceSize)
+        precondition(whole == split, "split of \(pieceSize) bytes changed the result")
+        if case .success(let header) = whole {
+            _ = DICOMJSON.encode(header.dataSet) { path, _ in path.description }
+            _ = DICOMJSON.encode(header.meta.dataSet)
+        }
+        return whole
+    }
+
+    /// Small valid files for a seed corpus: every native syntax, nested sequences of both length forms,
+    /// encapsulated pixel data, and a private bulk value.
+    public static func seedCorpus() -> [[UInt8]] {
+        var seeds: [[UInt8]] = []
+        let instance = SyntheticInstance(seed: 1, rows: 2, columns: 2)
+        for syntax in [TransferSyntax.implicitVRLittleEndian, .explicitVRLittleEndian, .explicitVRBigEndian] {
+            seeds.append(instance.part10(transferSyntax: syntax))
+        }
+        let code = DataSet([
+            DataElement(tag: .codeValue, vr: .SH, text: "T-D4000"),
+            DataElement(tag: .codeMeaning, vr: .LO, text: "Abdomen"),
+        ])
+        var nested = DataSet([
+            DataElement(tag: .sopClassUID, vr: .UI, text: SyntheticInstance.ctImageStorage),
+            DataElement(tag: .sopInstanceUID, vr: .UI, text: "1.2.3"),
+            DataElement(tag: .patientName, vr: .PN, text: "Doe^John=ドウ^ジョン"),
+            DataElement(tag: .specificCharacterSet, vr: .CS, text: "ISO_IR 192"),
+            DataElement(tag: DICOMTag(0x0029_0010), vr: .LO, text: "ACME"),
+            DataElement(tag: DICOMTag(0x0029_1001), vr: .OB, value: .bytes([UInt8](repeating: 7, count: 300))),
+        ])
+        nested.set(
+            DataElement(
+                tag: .referencedImageSequence,
+                items: [DataSet([DataElement(tag: DICOMTag(0x0008_2218), items: [code, DataSet()])])]))
+        for syntax in [TransferSyntax.implicitVRLittleEndian, .explicitVRLittleEndian] {
+            for undefined in [false, true] {
+                let options = Part10Writer.Options(undefinedLengthSequences: undefined, undefinedLengthItems: undefined)
+                seeds.append(
+                    Part10Writer.write(nested, transferSyntax: syntax, pixelData: .native([1, 2]), options: options))
+            }
+        }
+        seeds.append(
+            Part10Writer.write(
+                nested, transferSyntax: .jpegBaseline,
+                pixelData: .encapsulated(offsetTable: [0], fragments: [[0xFF, 0xD8, 0xFF, 0xD9], [1, 2, 3]])))
+        return seeds
+    }
+
+    private static func read(_ bytes: UnsafeRawBufferPointer, pieceSize: Int) -> Result<Part10Header, DICOMParseError> {
+        var reader = Part10Reader(limits: limits)
+        do throws(DICOMParseError) {
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + pieceSize, bytes.count)
+                try reader.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                start = end
+            }
+            return .success(try reader.finish())
+        } catch {
+            return .failure(error)
+        }
+    }
+}

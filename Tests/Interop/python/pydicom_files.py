@@ -1,0 +1,212 @@
+# Stores every Part-10 file pydicom ships as test data into a running node through STOW-RS, one request per file,
+# and checks that each comes back bit-exact through WADO-RS and that QIDO-RS reports what pydicom reads. Files the
+# node must refuse are named here with the Failure Reason and the words the Error Comment must contain.
+# Usage: python3 pydicom_files.py --url http://127.0.0.1:PORT/dicom-web   (exit 1 on the first mismatch)
+import os
+import uuid
+import warnings
+
+from interop import Checks, arguments, require_packages
+
+require_packages()
+
+import pydicom  # noqa: E402
+import requests  # noqa: E402
+from pydicom.data import get_testdata_files  # noqa: E402
+from pydicom.multival import MultiValue  # noqa: E402
+
+# Failure and Warning Reasons (PS3.18 Table I.2-2, PS3.4 Table B.2-1; Tessera's StoreStatusCode).
+CANNOT_UNDERSTAND = 0xC000
+TRANSFER_SYNTAX_NOT_SUPPORTED = 0xC122
+DATA_SET_DOES_NOT_MATCH = 0xA900
+DUPLICATE_SOP_INSTANCE = 0x0111
+
+DEFLATED = "1.2.840.10008.1.2.1.99"
+
+# Files pydicom reads lazily although they are malformed, which our reader refuses on purpose (see
+# Tests/DICOMTests/PydicomInteropTests.swift, knownMalformed): Failure Reason and words of the Error Comment.
+MALFORMED = {
+    "MR_truncated.dcm": (CANNOT_UNDERSTAND, "truncated"),
+    "rtplan_truncated.dcm": (CANNOT_UNDERSTAND, "truncated"),
+    "DICOMDIR-nooffset": (CANNOT_UNDERSTAND, "past the end"),
+}
+
+# STOW-RS response attributes (PS3.18 Annex I).
+FAILED_SOP_SEQUENCE = "00081198"
+REFERENCED_SOP_SEQUENCE = "00081199"
+FAILURE_REASON = "00081197"
+WARNING_REASON = "00081196"
+ERROR_COMMENT = "00000902"
+
+# The instance-level QIDO-RS attributes compared with pydicom: keyword and tag.
+COMPARED = [
+    ("SOPInstanceUID", "00080018"), ("SOPClassUID", "00080016"), ("StudyInstanceUID", "0020000D"),
+    ("SeriesInstanceUID", "0020000E"), ("PatientID", "00100020"), ("Modality", "00080060"),
+    ("InstanceNumber", "00200013"), ("StudyDate", "00080020"),
+]
+
+RETRIEVE_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*'
+
+
+def candidates():
+    """(path, dataset) for each bundled file pydicom reads as Part-10 without force, sorted by path."""
+    found = []
+    for path in sorted(get_testdata_files()):  # bundled files only: get_testdata_files never downloads
+        try:
+            dataset = pydicom.dcmread(path)
+        except Exception:
+            continue
+        meta = getattr(dataset, "file_meta", None)
+        if meta is None or "TransferSyntaxUID" not in meta:
+            continue
+        found.append((path, dataset))
+    return found
+
+
+def text(value):
+    """An attribute value as QIDO-RS gives it in JSON: text without padding, numbers as text, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, (MultiValue, list)):
+        return "\\".join(text(item) for item in value)
+    if isinstance(value, dict):  # a PN in DICOM JSON
+        return value.get("Alphabetic", "")
+    return str(value).strip(" \0")
+
+
+def expected_refusal(name, dataset):
+    """(Failure Reason, words of the comment) when the node must refuse this file, else None."""
+    if name in MALFORMED:
+        return MALFORMED[name]
+    if str(dataset.file_meta.TransferSyntaxUID) == DEFLATED:
+        return (TRANSFER_SYNTAX_NOT_SUPPORTED, "unsupported transfer syntax")
+    missing = [k for k in ["StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"] if not text(dataset.get(k))]
+    if missing:  # the node names the first one missing in this order
+        return (DATA_SET_DOES_NOT_MATCH, f"has no {missing[0]}")
+    return None
+
+
+def store(session, url, data):
+    """POSTs one file as a one-part STOW-RS request; returns the status and the single part's item."""
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode() + data
+            + f"\r\n--{boundary}--\r\n".encode())
+    response = session.post(
+        url + "/studies", data=body,
+        headers={"Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
+                 "Accept": "application/dicom+json"})
+    answer = response.json() if response.content else {}
+    items = [item for key in (REFERENCED_SOP_SEQUENCE, FAILED_SOP_SEQUENCE)
+             for item in answer.get(key, {}).get("Value", [])]
+    return response.status_code, items
+
+
+def reason(item, tag):
+    values = item.get(tag, {}).get("Value", [])
+    return values[0] if values else None
+
+
+def multipart_parts(response):
+    """The part bodies of a multipart/related response, read by the boundary its Content-Type names."""
+    content_type = response.headers.get("Content-Type", "")
+    boundary = None
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.strip().partition("=")
+        if name.lower() == "boundary":
+            boundary = value.strip('"')
+    if boundary is None:
+        raise ValueError(f"no boundary in Content-Type {content_type!r}")
+    delimiter = b"\r\n--" + boundary.encode()
+    content = b"\r\n" + response.content
+    pieces = content.split(delimiter)
+    if not pieces[-1].startswith(b"--"):
+        raise ValueError("the multipart body has no close delimiter")
+    parts = []
+    for piece in pieces[1:-1]:
+        head, separator, body = piece.partition(b"\r\n\r\n")
+        if not separator:
+            raise ValueError("a part has no blank line after its headers")
+        parts.append(body)
+    return parts
+
+
+def main():
+    url = arguments("pydicom's test files through a node's STOW-RS, WADO-RS and QIDO-RS").url
+    checks = Checks()
+    session = requests.Session()
+    files = candidates()
+    checks.expect(len(files) > 100, f"pydicom ships {len(files)} Part-10 files it reads without force",
+                  "expected well over 100")
+    for name in MALFORMED:
+        checks.expect(any(os.path.basename(path) == name for path, _ in files),
+                      f"the expected rejection {name} is among them")
+
+    owners = {}  # SOP Instance UID -> (name, bytes, dataset) of the file that stored it first
+    stored = []
+    refused = 0
+    for path, dataset in files:
+        name = os.path.relpath(path, os.path.dirname(pydicom.data.__file__))
+        short = os.path.basename(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        status, items = store(session, url, data)
+        checks.expect(len(items) == 1, f"{name}: the STOW-RS answer names one instance", f"{status} {items}")
+        item = items[0]
+        refusal = expected_refusal(short, dataset)
+        uid = text(dataset.get("SOPInstanceUID"))
+        owner = owners.get(uid) if refusal is None else None
+        if refusal is not None:
+            code, words = refusal
+            comment = text(item.get(ERROR_COMMENT, {}).get("Value", [""])[0])
+            checks.expect(status == 409 and reason(item, FAILURE_REASON) == code and words in comment,
+                          f"{name}: refused with Failure Reason {code:#06x} ({words})",
+                          f"status {status}, reason {reason(item, FAILURE_REASON)}, comment {comment!r}")
+            refused += 1
+        elif owner is not None and owner[1] == data:
+            checks.expect(status == 200 and reason(item, WARNING_REASON) == DUPLICATE_SOP_INSTANCE,
+                          f"{name}: identical to {owner[0]}, stored again as already present",
+                          f"status {status}, item {item}")
+        elif owner is not None:
+            checks.expect(status == 409 and reason(item, FAILURE_REASON) == DUPLICATE_SOP_INSTANCE,
+                          f"{name}: shares SOP Instance UID {uid} with {owner[0]}, refused as a conflict",
+                          f"status {status}, item {item}")
+            refused += 1
+        else:
+            checks.expect(status == 200 and reason(item, FAILURE_REASON) is None,
+                          f"{name}: stored", f"status {status}, item {item}")
+            owners[uid] = (name, data, dataset)
+            stored.append((name, data, dataset))
+
+    for name, data, dataset in stored:
+        study, series, sop = (text(dataset.get(k)) for k in ("StudyInstanceUID", "SeriesInstanceUID",
+                                                             "SOPInstanceUID"))
+        response = session.get(f"{url}/studies/{study}/series/{series}/instances/{sop}",
+                               headers={"Accept": RETRIEVE_ACCEPT})
+        checks.expect(response.status_code == 200, f"{name}: WADO-RS instance retrieve answers",
+                      f"{response.status_code} {response.text[:300]}")
+        parts = multipart_parts(response)
+        checks.expect(len(parts) == 1 and parts[0] == data, f"{name}: WADO-RS returns the file bit-exact",
+                      f"{len(parts)} parts, sizes {[len(p) for p in parts]} vs {len(data)}")
+        found = session.get(f"{url}/instances", params={"SOPInstanceUID": sop},
+                            headers={"Accept": "application/dicom+json"})
+        results = found.json() if found.status_code == 200 else []
+        checks.expect(len(results) == 1, f"{name}: QIDO-RS finds the instance by SOPInstanceUID",
+                      f"{found.status_code} {found.text[:300]}")
+        mismatches = []
+        for keyword, tag in COMPARED:
+            theirs = text(dataset.get(keyword))
+            if keyword == "StudyDate":
+                theirs = theirs.replace(".", "")  # ACR-NEMA dates "1997.04.24" are catalogued as DA "19970424"
+            ours = text(results[0].get(tag, {}).get("Value"))
+            if ours != theirs:
+                mismatches.append(f"{keyword} node {ours!r} pydicom {theirs!r}")
+        checks.expect(not mismatches, f"{name}: QIDO-RS attributes match pydicom", "; ".join(mismatches))
+
+    checks.expect(len(stored) + refused <= len(files) and len(stored) > 90,
+                  f"{len(stored)} distinct instances stored, {refused} refused as expected")
+    checks.done()
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore")  # pydicom warns about the oddities these files exist to show
+    main()

@@ -96,11 +96,13 @@ public final class ArchiveNode: Sendable {
     /// `limits.shutdownTimeoutSeconds` (or until `isAbandoned` says to stop waiting, e.g. a second signal), aborts
     /// the rest, stops the server and closes the store. Returns how many requests were aborted.
     ///
-    /// It blocks: call it on the owner's thread, never in async code.
+    /// `isAbandoned` is asked again and again while requests are in flight; it MUST wait up to `waitMilliseconds`
+    /// for its event (ShutdownSignals.next does), so the loop sleeps rather than spins. It blocks: call it on the
+    /// owner's thread, never in async code.
     public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
         gate.close()
         let clock = MonotonicClock()
-        let deadline = clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds) * 1_000_000
+        let deadline = clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds) * Instant.ticksPerSecond
         let pollMilliseconds = 50
         while gate.inFlightCount > 0 && clock.now().ticks < deadline {
             if isAbandoned(pollMilliseconds) { break }

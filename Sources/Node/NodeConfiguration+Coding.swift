@@ -59,7 +59,7 @@ extension NodeConfiguration: Codable {
         self.init(
             dataDirectory: dataDirectory, http: try container.optional("http") ?? Self.listenAddressDefault,
             allowAnonymous: try container.optional("allowAnonymous") ?? false)
-        volumeCount = try container.optional("volumeCount") ?? volumeCount
+        volumeCount = try container.optional("volumeCount")
         erasureCode = try container.optional("erasureCode")
         site = try container.optional("site") ?? site
         tokens = try container.optional("tokens") ?? []
@@ -70,7 +70,7 @@ extension NodeConfiguration: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: ConfigKey.self)
         try container.encode(dataDirectory, forKey: ConfigKey("dataDirectory"))
-        try container.encode(volumeCount, forKey: ConfigKey("volumeCount"))
+        try container.encodeIfPresent(volumeCount, forKey: ConfigKey("volumeCount"))
         try container.encodeIfPresent(erasureCode, forKey: ConfigKey("erasureCode"))
         try container.encode(http, forKey: ConfigKey("http"))
         try container.encode(site, forKey: ConfigKey("site"))

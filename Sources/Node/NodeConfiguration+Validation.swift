@@ -29,12 +29,15 @@ extension NodeConfiguration {
         try validateLimits()
     }
 
-    /// The store layout this configuration asks for: `volumeCount` volumes, `erasureCode` or the default code.
-    public func storeConfiguration() throws(NodeError) -> StoreConfiguration {
-        guard (1...64).contains(volumeCount) else {
-            throw NodeError(.configuration, "'volumeCount' \(volumeCount) must be from 1 to 64")
+    /// The store layout this configuration asks for: `volumeCount` volumes, `erasureCode` or the default code;
+    /// nil when it names neither, so an existing store keeps its layout and a new one gets the defaults.
+    public func storeConfiguration() throws(NodeError) -> StoreConfiguration? {
+        guard volumeCount != nil || erasureCode != nil else { return nil }
+        let count = volumeCount ?? StoreConfiguration.volumeCountDefault
+        guard (1...64).contains(count) else {
+            throw NodeError(.configuration, "'volumeCount' \(count) must be from 1 to 64")
         }
-        var store = StoreConfiguration.defaults(volumeCount: volumeCount)
+        var store = StoreConfiguration.defaults(volumeCount: count)
         if let erasureCode {
             store.dataShardCount = erasureCode.dataShardCount
             store.parityShardCount = erasureCode.parityShardCount

@@ -23,9 +23,10 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The folder holding store.json, the volumes and catalog.sqlite. Relative paths are taken from the folder of
     /// the config file.
     public var dataDirectory: String
-    /// How many volumes a new store gets (six by default: 4+2).
-    public var volumeCount: Int
-    /// The Reed-Solomon code for a new store; nil takes the default for `volumeCount`.
+    /// How many volumes the store has. Nil: an existing store keeps its own layout, a new one gets
+    /// `StoreConfiguration.volumeCountDefault` (six, coded 4+2). Given, it MUST match an existing store.
+    public var volumeCount: Int?
+    /// The Reed-Solomon code; nil takes the default for the volume count.
     public var erasureCode: ErasureCode?
     /// Where the HTTP server listens, "IPv4:PORT"; port 0 picks a free one.
     public var http: String
@@ -101,7 +102,7 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// A configuration with the defaults for `dataDirectory`: six volumes, loopback, anonymous access.
     public init(dataDirectory: String, http: String = listenAddressDefault, allowAnonymous: Bool = true) {
         self.dataDirectory = dataDirectory
-        self.volumeCount = 6
+        self.volumeCount = nil
         self.erasureCode = nil
         self.http = http
         self.site = Self.siteDefault

@@ -229,6 +229,17 @@ struct SampleStudy {
             #expect(outcome.errorOutput.contains(expected), "\(arguments): \(outcome.errorOutput)")
         }
         #expect(await running.stop().status == 0)
+
+        // A store made with another layout is adopted when the node names none, and refused when it names another.
+        let four = directory.appending("four")
+        let made = try await runCaptured(["put", file, "--data", four, "--volumes", "4"], in: directory)
+        #expect(made.status == 0, "\(made.errorOutput)")
+        let adopted = try await NodeProcess.start(["--data", four, "--http", "127.0.0.1:0"])
+        #expect(adopted.process.outputLines.contains { $0.contains("(4 volumes") }, "\(adopted.process.outputLines)")
+        #expect(await adopted.stop().status == 0)
+        let refused = try await runCaptured(
+            ["node", "--data", four, "--http", "127.0.0.1:0", "--volumes", "6"], in: directory, seconds: 60)
+        #expect(refused.status == 1 && refused.errorOutput.contains("cannot change"), "\(refused.errorOutput)")
     }
 
     @Test("a node with tokens refuses requests without one and accepts the right token")

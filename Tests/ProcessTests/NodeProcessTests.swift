@@ -81,6 +81,16 @@ struct SampleStudy {
             ], in: directory)
         #expect(series.status == 0 && series.output.contains(first.modality), "\(series.output) \(series.errorOutput)")
 
+        let byName = try await runCaptured(["find", "--patient-name", "Sample*", "--node", url], in: directory)
+        #expect(studies.allSatisfy { byName.output.contains($0.studyUID) }, "\(byName.output) \(byName.errorOutput)")
+        let instances = try await runCaptured(
+            ["find", "--study", first.studyUID, "--level", "instance", "--node", url, "--json"], in: directory)
+        let instanceList = try JSONSerialization.jsonObject(with: Data(instances.output.utf8)) as? [Any]
+        #expect(instanceList?.count == first.instanceCount, "\(instances.errorOutput)")
+        let unknown = try await runCaptured(
+            ["fetch", "--study", "1.2.3.4.5", "--out", directory.appending("none"), "--node", url], in: directory)
+        #expect(unknown.status == 1 && unknown.errorOutput.contains("no study 1.2.3.4.5"), "\(unknown.errorOutput)")
+
         // Fetch the study: every instance comes back bit-exact under SERIES/SOP.dcm.
         try await expectFetch(first, from: url, samples: samples, into: directory.appending("fetched"), in: directory)
 

@@ -90,7 +90,8 @@ enum NodeCommand {
 
     /// Warns about what opening the store found: volumes replaced or unavailable.
     private static func report(_ report: StoreOpenReport, directory: String) {
-        for number in report.replacedVolumes {
+        let unavailable = Set(report.unavailableVolumes.map(\.number))
+        for number in report.replacedVolumes where !unavailable.contains(number) {
             Console.error(
                 "tessera node: warning: volume \(number) was missing and is now empty; run `tessera scrub --data "
                     + "\(directory)` while the node is stopped to restore full redundancy")

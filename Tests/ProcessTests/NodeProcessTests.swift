@@ -252,6 +252,28 @@ struct SampleStudy {
         #expect(refused.status == 1 && refused.errorOutput.contains("cannot change"), "\(refused.errorOutput)")
     }
 
+    @Test("a node with an unusable volume starts degraded, says which volume, and still stores and serves")
+    func degradedVolume() async throws {
+        let directory = TemporaryDirectory()
+        let data = directory.appending("data")
+        let first = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        #expect(await first.stop().status == 0)
+        try FileManager.default.removeItem(atPath: data + "/volumes/5")
+        try write("not a volume", to: data + "/volumes/5")
+        let node = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        let health = try await httpGet(port: node.port, path: "/healthz")
+        let report = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+        #expect(report?["status"] as? String == "degraded" && report?["volumesAvailable"] as? Int == 5, "\(health)")
+        let samples = directory.appending("samples")
+        _ = try await runCaptured(["samples", "--out", samples, "--studies", "1", "--seed", "3"], in: directory)
+        let stored = try await runCaptured(["store", samples, "--node", node.url], in: directory)
+        #expect(stored.status == 0, "\(stored.output) \(stored.errorOutput)")
+        let ended = await node.stop()
+        #expect(ended.status == 0)
+        #expect(ended.errorOutput.contains("volume 5 is unavailable"), "\(ended.errorOutput)")
+        #expect(!ended.errorOutput.contains("volume 5 was missing"), "\(ended.errorOutput)")
+    }
+
     @Test("a node with tokens refuses requests without one and accepts the right token")
     func tokens() async throws {
         let directory = TemporaryDirectory()

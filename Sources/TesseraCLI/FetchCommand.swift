@@ -8,10 +8,10 @@ import Transport
 
 /// The `fetch` subcommand.
 enum FetchCommand {
-    static let usage = "fetch --study UID --out DIR --node URL [--token T]"
     /// Bytes read from the response per call.
     static let bufferBytes = 1 << 20
 
+    /// Retrieves one study into the output folder.
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(words, valued: ["study", "out", "node", "token"])
         guard arguments.positionals.isEmpty else {

@@ -7,8 +7,8 @@ import Posix
 
 /// The `node` subcommand.
 enum NodeCommand {
-    static let usage = "node --config FILE [--check] | node --data DIR [--http 127.0.0.1:PORT] [--volumes N]"
 
+    /// Runs a node until SIGINT or SIGTERM (or, with --check, only checks its configuration).
     static func run(_ words: [String]) throws {
         // First, before any thread exists: every thread started later inherits the blocked signals.
         let signals = ShutdownSignals()

@@ -9,34 +9,6 @@ public import Primitives
     import Foundation
 #endif
 
-/// What `/healthz` reports about a node.
-public struct NodeHealth: Codable, Sendable, Equatable {
-    /// "ok", "degraded" (volumes missing, still serving) or "unavailable" (too few volumes to read or write).
-    public var status: String
-    /// The tessera version.
-    public var version: String
-    /// The node's site.
-    public var site: String
-    /// Volumes open out of those configured.
-    public var volumesAvailable: Int
-    /// Volumes configured.
-    public var volumeCount: Int
-    /// Instances in the catalog.
-    public var instanceCount: Int
-
-    /// Makes a report.
-    public init(
-        status: String, version: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int
-    ) {
-        self.status = status
-        self.version = version
-        self.site = site
-        self.volumesAvailable = volumesAvailable
-        self.volumeCount = volumeCount
-        self.instanceCount = instanceCount
-    }
-}
-
 /// Answers the node's own routes and hands every other request to `inner`.
 public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     /// The DICOMweb responder (or anything else) behind the node's routes.

@@ -54,10 +54,12 @@ public final class ArchiveNode: Sendable {
             configuration: DICOMwebConfiguration(
                 originSite: configuration.site, pathPrefix: Self.dicomWebPath,
                 tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
-                allowsAnonymous: configuration.allowAnonymous),
+                allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
             store: store, catalog: catalog, version: { clock.next() })
+        let listeningPort = ListeningPort()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
+            hostPort: configuration.publicURL == nil ? listeningPort : nil,
             health: { [store, catalog, site = configuration.site] in
                 try Self.health(store: store, catalog: catalog, site: site)
             })
@@ -75,6 +77,7 @@ public final class ArchiveNode: Sendable {
             store.close()
             throw NodeError(.listen, "cannot listen on \(configuration.http): \(Self.reason(error))")
         }
+        listeningPort.set(server.port)
     }
 
     /// The port the server is bound to (the kernel's pick when the configuration said 0).

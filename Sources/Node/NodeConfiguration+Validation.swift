@@ -15,6 +15,15 @@ extension NodeConfiguration {
             throw NodeError(
                 .configuration, "'site' \"\(site)\" must be 1 to 64 letters, digits, '-', '_' or '.'")
         }
+        if let publicURL {
+            let authority = publicURL.hasPrefix("http://") ? publicURL.dropFirst("http://".count) : ""
+            guard !authority.isEmpty, !authority.contains("/"), !authority.contains(where: \.isWhitespace) else {
+                throw NodeError(
+                    .configuration,
+                    "'publicURL' \"\(publicURL)\" must be http://HOST[:PORT] with no path, such as "
+                        + "\"http://pacs.example.org:8042\"")
+            }
+        }
         if allowAnonymous && !address.isLoopback {
             throw NodeError(
                 .configuration,

@@ -30,6 +30,10 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var erasureCode: ErasureCode?
     /// Where the HTTP server listens, "IPv4:PORT"; port 0 picks a free one.
     public var http: String
+    /// The scheme and authority clients reach the node by, "http://pacs.example.org:8042", for the links in
+    /// DICOMweb answers (RetrieveURL, BulkDataURI), e.g. behind a reverse proxy. Nil: taken from each request's
+    /// Host header, with the listening port added when the header has none.
+    public var publicURL: String?
     /// The site this node belongs to (the region issue places studies by site).
     public var site: String
     /// Whether requests without a token may read and write. Refused unless `http` is a loopback address.
@@ -107,6 +111,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         self.http = http
         self.site = Self.siteDefault
         self.allowAnonymous = allowAnonymous
+        self.publicURL = nil
         self.tokens = []
         self.limits = Limits()
     }

@@ -204,6 +204,10 @@ struct SampleStudy {
                 "unknown key 'bodyBytes' in limits"
             ),
             (#"{"tokens": [\#(token)]}"#, "'dataDirectory' is required"),
+            (
+                #"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "publicURL": "pacs.example.org"}"#,
+                "'publicURL' \"pacs.example.org\" must be http://HOST[:PORT]"
+            ),
             ("{not json", "not valid JSON"),
         ]
         for (index, (text, expected)) in cases.enumerated() {

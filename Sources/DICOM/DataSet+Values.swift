@@ -33,6 +33,22 @@ extension DataSet {
         return texts(of: element)
     }
 
+    /// The value of `tag` as one string, whatever its VR: text as `string` gives it, binary numbers in decimal and
+    /// AT values as GGGGEEEE, several values joined by backslash. Nil for sequences, bulk data and absent tags.
+    /// This is the form the catalog stores and QIDO-RS matches on.
+    public func valueString(_ tag: DICOMTag) -> String? {
+        guard let element = self[tag], let bytes = element.bytes else { return nil }
+        if element.vr.isText || element.vr == .UN { return text(of: element) }
+        let parts: [String]
+        switch element.vr {
+        case .FL, .FD: parts = doubles(tag).map { String($0) }
+        case .AT: parts = attributeTags(tag).map(\.hexString)
+        case .US, .SS, .UL, .SL, .SV, .UV: parts = integers(tag).map { String($0) }
+        default: return Base64.encode(bytes)
+        }
+        return parts.joined(separator: "\\")
+    }
+
     /// The first value of `tag` as an integer: binary for US, SS, UL, SL, SV, UV; parsed text for IS (and DS when
     /// whole); nil when absent or unparsable.
     public func integer(_ tag: DICOMTag) -> Int? { integers(tag).first }

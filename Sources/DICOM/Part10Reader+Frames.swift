@@ -109,13 +109,13 @@ extension Part10Reader {
         case .head:
             break
         }
-        if isInMetaGroup { try beginDataSet(at: offset) }
         if frames.count > 1 {
             throw DICOMParseError(
                 .truncated,
                 "the stream ended at offset \(offset) inside the \(frames[frames.count - 1].name), "
                     + "before its end or delimitation item", offset: offset)
         }
+        if isInMetaGroup { try beginDataSet(at: offset) }
         guard let meta, let transferSyntax else { preconditionFailure("the data set began without meta") }
         return Part10Header(
             meta: meta, transferSyntax: transferSyntax,

@@ -86,6 +86,15 @@ public struct Part10Reader: Sendable {
         }
     }
 
+    /// Reads a whole Part-10 file held in memory: one `feed` and `finish`.
+    public static func read(
+        _ bytes: UnsafeRawBufferPointer, limits: DICOMLimits = .standard
+    ) throws(DICOMParseError) -> Part10Header {
+        var reader = Part10Reader(limits: limits)
+        try reader.feed(bytes)
+        return try reader.finish()
+    }
+
     /// The feed loop: each step takes what it can from `bytes`; skipping costs O(1) per buffer.
     private mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(DICOMParseError) {
         var position = 0

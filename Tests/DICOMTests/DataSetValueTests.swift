@@ -91,3 +91,24 @@ enum GeneratedDoubles {
         values.flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
     }
 }
+
+@Suite struct ValueStringTests {
+    @Test("valueString gives the catalog's string form for text, binary numbers and tags")
+    func valueStrings() throws {
+        let dataSet = DataSet([
+            DataElement(tag: .rows, vr: .US, integers: [UInt16(512)]),
+            DataElement(tag: DICOMTag(0x0018_1310), vr: .US, integers: [UInt16(0), 256]),
+            DataElement(tag: .modalitiesInStudy, vr: .CS, text: "CT\\MR"),
+            DataElement(tag: DICOMTag(0x0020_9165), vr: .AT, integers: [UInt16(0x7FE0), 0x0010]),
+            DataElement(tag: .referencedSOPSequence, items: []),
+        ])
+        #expect(dataSet.valueString(.rows) == "512")
+        #expect(dataSet.valueString(DICOMTag(0x0018_1310)) == "0\\256")
+        #expect(dataSet.valueString(.modalitiesInStudy) == "CT\\MR")
+        #expect(dataSet.valueString(DICOMTag(0x0020_9165)) == "7FE00010")
+        #expect(dataSet.valueString(.referencedSOPSequence) == nil)
+        let file = SyntheticInstance(seed: 2).part10()
+        let header = try file.withUnsafeBytes { bytes throws(DICOMParseError) in try Part10Reader.read(bytes) }
+        #expect(header.dataSet.valueString(.columns) == "64")
+    }
+}

@@ -153,6 +153,14 @@ let explicitLE = TransferSyntax.explicitVRLittleEndian.uid
             mentioning: ["sequence (0008,1140) ReferencedImageSequence"])
     }
 
+    @Test("a stream ending inside a sequence of the file meta group is truncated (found by FuzzDICOM)")
+    func truncatedInMetaSequence() {
+        var file = [UInt8](repeating: 0, count: 128) + Array("DICM".utf8)
+        file += GeneratedDICOM.explicitElement(0x0002_0010, "UI", GeneratedDICOM.padded(explicitLE, with: 0))
+        file += GeneratedDICOM.explicitElement(0x0002_0101, "SQ", [], length: 0xFFFF_FFFF)
+        expectError(file, .truncated, mentioning: ["sequence (0002,0101)"])
+    }
+
     @Test("after an error every later feed and finish throws the same error")
     func errorsAreSticky() throws {
         var reader = Part10Reader()

@@ -1,6 +1,7 @@
 // `tessera node`: runs one archive node in the foreground until SIGINT or SIGTERM. Prints where DICOMweb lives and
 // who may use it; start-up problems are one line and exit code 1 (TesseraCommand maps the error).
 import Foundation
+import Glibc
 import Node
 import ObjectStore
 import Posix
@@ -21,7 +22,7 @@ enum NodeCommand {
                 shown.tokens[index].token = "(\(shown.tokens[index].token.count) characters)"
             }
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Console.output(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n")
             return
         }
@@ -64,7 +65,14 @@ enum NodeCommand {
             for option in ["data", "http", "volumes"] where arguments.value(option) != nil {
                 throw UsageError(description: "--\(option) cannot be combined with --config; set it in \(path)")
             }
-            return try NodeConfiguration.load(path: path)
+            let configuration = try NodeConfiguration.load(path: path)
+            var status = stat()
+            if !configuration.tokens.isEmpty && stat(path, &status) == 0 && status.st_mode & 0o004 != 0 {
+                Console.error(
+                    "tessera node: warning: \(path) holds access tokens and any user of this machine may read it; "
+                        + "run `chmod 600 \(path)`")
+            }
+            return configuration
         }
         guard let data = arguments.value("data") else {
             throw UsageError(description: "node needs --config FILE or --data DIR")

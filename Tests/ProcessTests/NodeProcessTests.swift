@@ -226,6 +226,9 @@ struct SampleStudy {
         #expect(checked.status == 0, "\(checked.errorOutput)")
         #expect(checked.output.contains("shutdownTimeoutSeconds") && !checked.output.contains("0123456789abcdef"))
         #expect(!FileManager.default.fileExists(atPath: data))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: good)
+        let readable = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
+        #expect(readable.status == 0 && readable.errorOutput.contains("chmod 600"), "\(readable.errorOutput)")
 
         // A port in use, a data path that is a file, a missing config file.
         let running = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])

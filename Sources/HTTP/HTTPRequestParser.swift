@@ -1,0 +1,108 @@
+// Incremental, bounded HTTP/1.1 request parser (RFC 9112) for the server side: fed buffers of any split, it reports
+// one head, the body (de-chunked, as slices of the input) and the end, then stops so the rest of the buffer can
+// start the next pipelined request. Owns request parsing only; sockets and timeouts belong to Transport.
+
+/// Parses requests from buffers of any split; reuse one per connection.
+///
+/// After an error the connection MUST be answered and closed: the parser refuses further input.
+public struct HTTPRequestParser: Sendable {
+    private enum State: Sendable {
+        case head(HTTPHeadReader<HTTPRequestLine>)
+        case body(remaining: Int)
+        case chunked(ChunkedBodyDecoder)
+        case failed
+    }
+
+    /// The limits this parser enforces.
+    public let limits: HTTPLimits
+    private var state = State.head(HTTPHeadReader())
+    /// Bytes of the current request consumed in earlier calls.
+    private var consumedBytes = 0
+
+    /// Makes a parser.
+    public init(limits: HTTPLimits) { self.limits = limits }
+
+    /// Whether no byte of a next request was consumed yet, so the connection may close without cutting one short.
+    public var isAtMessageStart: Bool {
+        if case .head = state { return consumedBytes == 0 }
+        return false
+    }
+
+    /// Parses `bytes`, calling `handle` for each event; body buffers are valid only during the call. Stops right
+    /// after `.end` and returns how many bytes it consumed (the rest belongs to the next request).
+    ///
+    /// Errors are HTTPParseError (answer with its status, then close) or whatever `handle` throws.
+    public mutating func parse(
+        _ bytes: UnsafeRawBufferPointer, _ handle: (HTTPRequestEvent) throws -> Void
+    ) throws -> Int {
+        var index = 0
+        var ended = false
+        do {
+            while index < bytes.count && !ended {
+                ended = try step(bytes, index: &index, handle)
+            }
+        } catch {
+            state = .failed
+            throw error
+        }
+        if ended {
+            consumedBytes = 0
+            state = .head(HTTPHeadReader())
+        } else {
+            consumedBytes += index
+        }
+        return index
+    }
+
+    /// Advances through one state; returns true after `.end`.
+    private mutating func step(
+        _ bytes: UnsafeRawBufferPointer, index: inout Int, _ handle: (HTTPRequestEvent) throws -> Void
+    ) throws -> Bool {
+        let offsetBase = consumedBytes
+        switch state {
+        case .head(var reader):
+            state = .failed
+            let isComplete = try reader.read(bytes, index: &index, offsetBase: offsetBase, limits: limits)
+            guard isComplete, let line = reader.startLine else {
+                state = .head(reader)
+                return false
+            }
+            let head = HTTPRequestHead(
+                method: line.method, target: line.target, versionMinor: line.versionMinor,
+                headers: HTTPHeaders(reader.fields))
+            let framing = try HTTPBodyFraming.request(head, limits: limits, offset: offsetBase + index)
+            try handle(.head(head))
+            switch framing {
+            case .none, .untilClose:
+                try handle(.end)
+                return true
+            case .length(let count):
+                state = .body(remaining: count)
+            case .chunked:
+                state = .chunked(ChunkedBodyDecoder())
+            }
+        case .body(let remaining):
+            let count = min(remaining, bytes.count - index)
+            try handle(.body(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)])))
+            index += count
+            guard count == remaining else {
+                state = .body(remaining: remaining - count)
+                return false
+            }
+            try handle(.end)
+            return true
+        case .chunked(var decoder):
+            state = .failed
+            let isComplete = try decoder.decode(bytes, index: &index, offsetBase: offsetBase, limits: limits) {
+                try handle(.body($0))
+            }
+            state = .chunked(decoder)
+            guard isComplete else { return false }
+            try handle(.end)
+            return true
+        case .failed:
+            preconditionFailure("HTTPRequestParser used after an error; answer and close the connection")
+        }
+        return false
+    }
+}

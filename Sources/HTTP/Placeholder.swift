@@ -1,1 +1,0 @@
-// HTTP: placeholder until its first real file lands; delete when one does.

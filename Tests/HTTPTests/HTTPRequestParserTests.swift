@@ -1,0 +1,132 @@
+// Goal: the request parser reports the events RFC 9112 prescribes for valid requests, whatever the split. Method:
+// transcripts over whole, single-byte and seeded random cuts (SplitInvariance.swift), compared with expectations.
+import HTTP
+import Testing
+
+@Suite struct HTTPRequestParserTests {
+    @Test("a GET without body gives a head and an end")
+    func simpleGet() {
+        let entries = requestTranscript("GET /dicom-web/studies?PatientID=1 HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n")
+        #expect(entries == [.head("GET /dicom-web/studies?PatientID=1 1.1 Host: a\nAccept: */*"), .end])
+    }
+
+    @Test("a Content-Length body is reported whole and the parser stops after it")
+    func contentLength() {
+        let entries = requestTranscript("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello")
+        #expect(entries == [.head("POST /x 1.1 Host: a\nContent-Length: 5"), body("hello"), .end])
+    }
+
+    @Test("pipelined requests: the parser stops after each end and returns the bytes it consumed")
+    func pipelined() throws {
+        let first = "POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+        let second = "GET /b HTTP/1.1\r\nHost: a\r\n\r\n"
+        let bytes = Array((first + second + "GET /c HT").utf8)
+        var parser = HTTPRequestParser(limits: HTTPLimits())
+        var events: [String] = []
+        let consumed = try bytes.withUnsafeBytes { buffer in
+            try parser.parse(buffer) { event in
+                if case .end = event { events.append("end") } else { events.append("event") }
+            }
+        }
+        #expect(consumed == first.utf8.count)
+        #expect(events == ["event", "event", "end"])
+        #expect(parser.isAtMessageStart)
+        let entries = requestTranscript(first + second)
+        #expect(
+            entries == [
+                .head("POST /a 1.1 Host: a\nContent-Length: 3"), body("abc"), .end, .head("GET /b 1.1 Host: a"), .end,
+            ])
+    }
+
+    @Test("chunked bodies with extensions and trailers are de-chunked; trailers are discarded")
+    func chunked() {
+        let text =
+            "POST /s HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5;name=value;other=\"q\"\r\nhello\r\n" + "A \r\n, world!!!\r\n"
+            + "0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n"
+            + "GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+        let entries = requestTranscript(text)
+        #expect(
+            entries == [
+                .head("POST /s 1.1 Host: a\nTransfer-Encoding: chunked"), body("hello, world!!!"), .end,
+                .head("GET / 1.1 Host: a"), .end,
+            ])
+    }
+
+    @Test("a chunked body of only the last chunk is empty")
+    func emptyChunked() {
+        let entries = requestTranscript("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n")
+        #expect(entries == [.head("POST / 1.1 Host: a\nTransfer-Encoding: Chunked"), .end])
+    }
+
+    @Test("field values are trimmed, names keep their case, lookups ignore it")
+    func fields() throws {
+        var heads: [HTTPRequestHead] = []
+        var parser = HTTPRequestParser(limits: HTTPLimits())
+        let bytes = Array("GET / HTTP/1.1\r\nhost:  a.example \r\nX-Empty:\r\nX-List: a, b\r\nx-list: c\r\n\r\n".utf8)
+        _ = try bytes.withUnsafeBytes { buffer in
+            try parser.parse(buffer) { if case .head(let head) = $0 { heads.append(head) } }
+        }
+        let head = try #require(heads.first)
+        #expect(head.headers["HOST"] == "a.example")
+        #expect(head.headers["x-empty"] == "")
+        #expect(head.headers.values("X-LIST") == ["a, b", "c"])
+        #expect(head.headers.listValues("x-list") == ["a", "b", "c"])
+        #expect(head.headers.fields.map(\.name) == ["host", "X-Empty", "X-List", "x-list"])
+    }
+
+    @Test("leading empty lines before the request line are ignored (RFC 9112 §2.2)")
+    func leadingEmptyLines() {
+        #expect(requestTranscript("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n") == [.head("GET / 1.1 Host: a"), .end])
+    }
+
+    @Test("HTTP/1.0 needs no Host and has no keep-alive unless asked")
+    func http10() throws {
+        #expect(requestTranscript("GET / HTTP/1.0\r\n\r\n") == [.head("GET / 1.0 "), .end])
+        var head = HTTPRequestHead(method: "GET", target: "/", versionMinor: 0)
+        #expect(!head.keepAlive)
+        head.headers.add("Connection", "Keep-Alive")
+        #expect(head.keepAlive)
+        head.versionMinor = 1
+        head.headers.replace("Connection", "foo, close")
+        #expect(!head.keepAlive)
+        head.headers.remove("Connection")
+        #expect(head.keepAlive)
+    }
+
+    @Test("Expect: 100-continue is seen in HTTP/1.1 and ignored in HTTP/1.0")
+    func expectContinue() {
+        var head = HTTPRequestHead(method: "PUT", target: "/", headers: HTTPHeaders([("Expect", "100-Continue")]))
+        #expect(head.expectsContinue)
+        head.versionMinor = 0
+        #expect(!head.expectsContinue)
+        #expect(!HTTPRequestHead(method: "PUT", target: "/").expectsContinue)
+    }
+
+    @Test("path and query items are percent-decoded, + is a space in the query only")
+    func pathAndQuery() {
+        let head = HTTPRequestHead(
+            method: "GET", target: "/dicom-web/a%20b+c/studies?PatientName=Doe%5EJohn+X&x&=v&limit=10#frag")
+        #expect(head.path == "/dicom-web/a b+c/studies")
+        #expect(head.queryItems.map(\.name) == ["PatientName", "x", "", "limit"])
+        #expect(head.queryItems.map(\.value) == ["Doe^John X", "", "v", "10"])
+        let absolute = HTTPRequestHead(method: "GET", target: "http://host:8080/p%2Fq?a=%zz")
+        #expect(absolute.path == "/p/q")
+        #expect(absolute.queryItems.first?.value == "%zz")
+        #expect(HTTPRequestHead(method: "GET", target: "http://host?x=1").path == "/")
+    }
+
+    @Test("a large Content-Length body arrives as slices of the input, not copies")
+    func zeroCopy() throws {
+        let head = Array("PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 65536\r\n\r\n".utf8)
+        let bytes = head + [UInt8](repeating: 7, count: 65536)
+        var parser = HTTPRequestParser(limits: HTTPLimits())
+        var bodyStarts: [UnsafeRawPointer?] = []
+        var base: UnsafeRawPointer?
+        _ = try bytes.withUnsafeBytes { buffer in
+            base = buffer.baseAddress
+            return try parser.parse(buffer) { if case .body(let slice) = $0 { bodyStarts.append(slice.baseAddress) } }
+        }
+        #expect(bodyStarts == [base.map { $0 + head.count }])
+    }
+}

@@ -1,1 +1,0 @@
-// Transport: placeholder until its first real file lands; delete when one does.

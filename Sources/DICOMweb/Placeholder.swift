@@ -1,1 +1,0 @@
-// DICOMweb: placeholder until its first real file lands; delete when one does.

@@ -1,0 +1,119 @@
+// QIDO-RS (PS3.18 §10.6): turns a search request into a catalog query and the matches into a DICOM JSON array with
+// the attributes PS3.18 §10.6.3.3 returns at each level, plus RetrieveURL. An empty result is 200 with `[]`, as
+// current editions of PS3.18 (§11.9.3.1 in 2026a) say; older editions answered 204.
+import Catalog
+import HTTP
+
+/// Answers QIDO-RS searches at study, series and instance level.
+struct SearchService {
+    let context: ServiceContext
+
+    /// Answers a search for `level` entities, scoped by the `study` and `series` UIDs of the path.
+    func search(
+        _ request: HTTPRequestHead, level: ResourceLevel, study: String?, series: String?,
+        response: inout some HTTPResponseWriter
+    ) throws {
+        let accept = request.headers.values("Accept").joined(separator: ", ")
+        try RetrieveNegotiation.checkJSON(accept: accept.isEmpty ? nil : accept)
+        var parameters = try SearchParameters.parse(
+            request.queryItems, limitDefault: context.configuration.searchLimitDefault,
+            limitMax: min(context.configuration.searchLimitMax, CatalogQuery.limitMax))
+        var filters: [(tag: UInt32, value: String)] = []
+        for filter in parameters.filters {
+            let attribute = SearchAttribute.byTag[filter.tag]!
+            guard attribute.level.depth <= level.depth else {
+                parameters.warnings.append(
+                    "\(CatalogTag.text(filter.tag)) is a \(attribute.level) attribute and cannot filter "
+                        + "\(level) results; it was ignored")
+                continue
+            }
+            filters.append((filter.tag, filter.value))
+        }
+        let query = CatalogQuery(
+            level: level.catalogLevel, studyInstanceUID: study, seriesInstanceUID: series, filters: filters,
+            limit: parameters.limit, offset: parameters.offset)
+        let matches: [CatalogMatch]
+        do {
+            matches = try context.catalog.query(query)
+        } catch {
+            throw Self.map(error)
+        }
+        let returned = returnedTags(
+            level: level, scopedByStudy: study != nil, scopedBySeries: series != nil,
+            parameters: parameters)
+        var text = "["
+        for (index, match) in matches.enumerated() {
+            if index > 0 { text += "," }
+            object(for: match, level: level, tags: returned).append(to: &text)
+        }
+        text += "]"
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/dicom+json")
+        for warning in parameters.warnings { headers.add("Warning", "299 tessera \"\(Self.quoted(warning))\"") }
+        try ResponseBody.write(Array(text.utf8), status: 200, headers: headers, to: &response)
+    }
+
+    /// The tags each result carries: the defaults of its level, those of the levels above not fixed by the path,
+    /// the filtered attributes and the included fields (PS3.18 §10.6.3.3).
+    func returnedTags(level: ResourceLevel, scopedByStudy: Bool, scopedBySeries: Bool, parameters: SearchParameters)
+        -> [SearchAttribute]
+    {
+        let wanted = Set(parameters.filters.map(\.tag)).union(parameters.includedTags)
+        return SearchAttribute.all.filter { attribute in
+            guard attribute.level.depth <= level.depth else { return false }
+            if parameters.includesAll || wanted.contains(attribute.tag) { return true }
+            guard attribute.isDefault else { return false }
+            switch attribute.level {
+            case level: return true
+            case .study: return !scopedByStudy
+            case .series: return !scopedBySeries
+            case .instance: return false
+            }
+        }
+    }
+
+    /// One result as DICOM JSON.
+    func object(for match: CatalogMatch, level: ResourceLevel, tags: [SearchAttribute]) -> DICOMJSONObject {
+        var object = DICOMJSONObject()
+        for attribute in tags {
+            object.set(attribute.tag, vr: attribute.vr, dicomString: match.attributes[attribute.tag] ?? "")
+        }
+        let study = match.attributes[DICOMwebTag.studyInstanceUID] ?? ""
+        let series = level.depth >= 1 ? match.attributes[DICOMwebTag.seriesInstanceUID] : nil
+        let instance = level.depth >= 2 ? match.attributes[DICOMwebTag.sopInstanceUID] : nil
+        object.set(
+            DICOMwebTag.retrieveURL, vr: "UR",
+            [.string(context.retrieveURL(study: study, series: series, instance: instance))])
+        object.set(SearchAttribute.instanceAvailability, vr: "CS", [.string("ONLINE")])
+        return object
+    }
+
+    /// A catalog failure as the HTTP answer: a bad value is the client's 400, anything else ours.
+    static func map(_ error: CatalogError) -> DICOMwebError {
+        switch error.code {
+        case .badQuery, .unsupportedAttribute: DICOMwebError(.badRequest, error.message)
+        default: DICOMwebError(.internalFailure, "the catalog failed: \(error.message)")
+        }
+    }
+
+    /// `text` safe inside a quoted-string (RFC 9110 §5.6.4): quotes and backslashes escaped, controls dropped.
+    static func quoted(_ text: String) -> String {
+        var result = ""
+        for character in text where character.asciiValue.map({ $0 >= 0x20 && $0 < 0x7F }) ?? false {
+            if character == "\"" || character == "\\" { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+}
+
+extension ResourceLevel {
+    /// The catalog's name for the level.
+    var catalogLevel: CatalogLevel {
+        switch self {
+        case .study: .study
+        case .series: .series
+        case .instance: .instance
+        }
+    }
+}

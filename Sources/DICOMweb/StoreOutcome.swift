@@ -1,0 +1,87 @@
+// What one STOW-RS request did, instance by instance, and its answer: the Store Instances Response Module of
+// PS3.18 Annex I as DICOM JSON, and the HTTP status of PS3.18 §10.5.3.1. Pure; the store service fills it in.
+
+/// The Failure Reason (0008,1197) and Warning Reason (0008,1196) values Tessera uses (PS3.18 Table I.2-2,
+/// PS3.4 Table B.2-1, PS3.7 Annex C).
+public enum StoreStatusCode {
+    /// A7xx "Refused: out of resources": the disk is full or too few volumes are available.
+    public static let outOfResources: UInt16 = 0xA700
+    /// A9xx "Error: data set does not match SOP class": a required UID is missing, or the instance belongs to
+    /// another study than the one the request is addressed to (`POST /studies/{study}`).
+    public static let dataSetDoesNotMatchSOPClass: UInt16 = 0xA900
+    /// Cxxx "Error: cannot understand": the part is not a Part-10 file we can parse (not DICOM, truncated, an
+    /// element running past the end, a limit on nesting, size or element count exceeded).
+    public static let cannotUnderstand: UInt16 = 0xC000
+    /// C122 "Referenced Transfer Syntax not supported": deflated or otherwise undecodable transfer syntax.
+    public static let transferSyntaxNotSupported: UInt16 = 0xC122
+    /// 0110 "Processing failure": the store or catalog failed for another reason.
+    public static let processingFailure: UInt16 = 0x0110
+    /// 0111 "Duplicate SOP instance" (PS3.7 C.5): as a Failure Reason, the SOP Instance UID is stored with other
+    /// bytes (a conflict); as a Warning Reason, the identical instance was already stored (nothing changed).
+    public static let duplicateSOPInstance: UInt16 = 0x0111
+}
+
+/// The fate of one part of a STOW-RS request.
+public struct StoredPart: Sendable, Equatable {
+    /// The instance's SOP Class UID, when the header got that far.
+    public var sopClassUID: String?
+    /// The instance's SOP Instance UID, when the header got that far.
+    public var sopInstanceUID: String?
+    /// The RetrieveURL of the stored instance; nil when it failed.
+    public var retrieveURL: String?
+    /// The Failure Reason when it was not stored.
+    public var failureReason: UInt16?
+    /// The Warning Reason when it was stored with a remark (already present).
+    public var warningReason: UInt16?
+    /// A sentence saying what was wrong or noteworthy, returned as Error Comment (0000,0902).
+    public var comment: String?
+
+    /// Whether the instance is in the archive after the request.
+    public var isStored: Bool { failureReason == nil }
+}
+
+/// Every part of one STOW-RS request, in order, and the response they make.
+public struct StoreOutcome: Sendable {
+    /// The parts in request order.
+    public var parts: [StoredPart] = []
+    /// The RetrieveURL of the study the request was addressed to, when it named one or all parts share one.
+    public var studyRetrieveURL: String?
+
+    /// Makes an empty outcome.
+    public init() {}
+
+    /// The HTTP status (PS3.18 §10.5.3.1): 200 when every instance is stored (an already present instance counts
+    /// as stored), 202 when some failed, 409 when none was stored. A request with no parts is a 400, decided by
+    /// the store service before this point.
+    public var status: Int {
+        let storedCount = parts.filter(\.isStored).count
+        if storedCount == parts.count { return 200 }
+        return storedCount == 0 ? 409 : 202
+    }
+
+    /// The Store Instances Response Module (PS3.18 Annex I) as a DICOM JSON object.
+    public var response: DICOMJSONObject {
+        var object = DICOMJSONObject()
+        if let studyRetrieveURL { object.set(DICOMwebTag.retrieveURL, vr: "UR", [.string(studyRetrieveURL)]) }
+        let stored = parts.filter(\.isStored)
+        let failed = parts.filter { !$0.isStored }
+        if !stored.isEmpty {
+            object.set(DICOMwebTag.referencedSOPSequence, vr: "SQ", stored.map { .item(Self.item($0)) })
+        }
+        if !failed.isEmpty {
+            object.set(DICOMwebTag.failedSOPSequence, vr: "SQ", failed.map { .item(Self.item($0)) })
+        }
+        return object
+    }
+
+    private static func item(_ part: StoredPart) -> DICOMJSONObject {
+        var item = DICOMJSONObject()
+        if let uid = part.sopClassUID { item.set(DICOMwebTag.referencedSOPClassUID, vr: "UI", [.string(uid)]) }
+        if let uid = part.sopInstanceUID { item.set(DICOMwebTag.referencedSOPInstanceUID, vr: "UI", [.string(uid)]) }
+        if let url = part.retrieveURL { item.set(DICOMwebTag.retrieveURL, vr: "UR", [.string(url)]) }
+        if let reason = part.failureReason { item.set(DICOMwebTag.failureReason, vr: "US", [.number("\(reason)")]) }
+        if let reason = part.warningReason { item.set(DICOMwebTag.warningReason, vr: "US", [.number("\(reason)")]) }
+        if let comment = part.comment { item.set(DICOMwebTag.errorComment, vr: "LO", [.string(comment)]) }
+        return item
+    }
+}

@@ -1,0 +1,84 @@
+// The ByteSource ObjectStore.put pulls one STOW-RS part from: each buffer comes from the request body through the
+// multipart reader, is checked by the DICOM reader, and only then handed to the store. A part the reader rejects
+// (or that belongs to another study) fails the read, so the put fails and nothing of the part becomes visible.
+import DICOM
+import HTTP
+import Primitives
+
+/// Why a part was refused while it streamed.
+struct PartRejection: Error {
+    /// The Failure Reason (0008,1197).
+    let failureReason: UInt16
+    /// What was wrong, in words.
+    let comment: String
+}
+
+/// One part of a STOW-RS body as a ByteSource, checked as it streams.
+struct StorePartSource<Body: ByteSource>: ByteSource {
+    let stream: StoreBodyStream<Body>
+    /// The DICOM reader checking the part.
+    var inspector: InstanceInspector
+    /// The study the request is addressed to (`POST /studies/{study}`), if any.
+    let expectedStudy: String?
+    /// Set when the multipart framing broke: the whole request is a 400.
+    private(set) var framingError: DICOMwebError?
+    /// Set when the part was refused.
+    private(set) var rejection: PartRejection?
+    /// The header, once the part ended and the reader accepted it.
+    private(set) var header: InstanceHeader?
+    private var hasCheckedStudy = false
+
+    init(stream: StoreBodyStream<Body>, inspector: InstanceInspector, expectedStudy: String?) {
+        self.stream = stream
+        self.inspector = inspector
+        self.expectedStudy = expectedStudy
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count: Int
+        do {
+            count = try stream.readPart(into: buffer)
+        } catch {
+            framingError = error
+            throw error
+        }
+        do {
+            if count == 0 {
+                header = try inspector.finish()
+                try checkStudy(header!)
+                return 0
+            }
+            try inspector.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            if !hasCheckedStudy, let header = inspector.header { try checkStudy(header) }
+            return count
+        } catch let error as PartRejection {
+            rejection = error
+            throw error
+        } catch let error as DICOMParseError {
+            let refusal = Self.refusal(for: error)
+            rejection = refusal
+            throw refusal
+        }
+    }
+
+    /// Refuses an instance of another study than the request's, or one without its identifying UIDs.
+    private mutating func checkStudy(_ header: InstanceHeader) throws(PartRejection) {
+        hasCheckedStudy = true
+        if let expectedStudy, header.studyInstanceUID != expectedStudy {
+            throw PartRejection(
+                failureReason: StoreStatusCode.dataSetDoesNotMatchSOPClass,
+                comment: "the instance belongs to study \(header.studyInstanceUID), not to study \(expectedStudy) "
+                    + "the request is addressed to")
+        }
+    }
+
+    /// The Failure Reason for a reader error (PS3.18 Table I.2-2).
+    static func refusal(for error: DICOMParseError) -> PartRejection {
+        let reason =
+            switch error.code {
+            case .unsupportedTransferSyntax: StoreStatusCode.transferSyntaxNotSupported
+            default: StoreStatusCode.cannotUnderstand
+            }
+        return PartRejection(failureReason: reason, comment: error.description)
+    }
+}

@@ -1,0 +1,225 @@
+// STOW-RS (PS3.18 §10.5): stores each part of a multipart/related (or single application/dicom) body into the
+// object store while the DICOM reader checks it, catalogues what passed, and answers the Store Instances Response
+// Module. Part failures go into FailedSOPSequence; broken framing fails the whole request with a 400.
+import Catalog
+import DICOM
+import HTTP
+import ObjectStore
+import Primitives
+
+/// Answers STOW-RS requests.
+struct StoreService {
+    let context: ServiceContext
+
+    /// Stores the parts of `body`, addressed to `study` when the path names one.
+    func store(
+        _ request: HTTPRequestHead, study: String?, body: inout some ByteSource,
+        response: inout some HTTPResponseWriter
+    ) throws {
+        let boundary = try Self.boundary(contentType: request.headers["Content-Type"])
+        let stream = StoreBodyStream(
+            body: body, boundary: boundary,
+            limits: MultipartLimits(
+                partHeadBytesMax: context.configuration.partHeadBytesMax,
+                partCountMax: context.configuration.storePartCountMax + 1))
+        defer { body = stream.body }
+        var outcome = StoreOutcome()
+        if let study { outcome.studyRetrieveURL = context.retrieveURL(study: study) }
+        var pending: [PendingInstance] = []
+        do {
+            while let headers = try stream.nextPart() {
+                guard outcome.parts.count < context.configuration.storePartCountMax else {
+                    throw DICOMwebError(
+                        .payloadTooLarge,
+                        "the request has more than \(context.configuration.storePartCountMax) parts; send fewer per "
+                            + "request")
+                }
+                switch try storePart(headers: headers, stream: stream, study: study) {
+                case .failed(let part): outcome.parts.append(part)
+                case .stored(let instance):
+                    pending.append(PendingInstance(index: outcome.parts.count, header: instance.0, receipt: instance.1))
+                    outcome.parts.append(StoredPart())
+                }
+            }
+        } catch {
+            // The request as a whole failed (framing, limits): nothing of it becomes visible.
+            for instance in pending { takeBack(instance.receipt) }
+            throw error
+        }
+        guard !outcome.parts.isEmpty else { throw DICOMwebError(.badRequest, "the multipart body has no parts") }
+        for (instance, part) in zip(pending, catalogue(pending)) { outcome.parts[instance.index] = part }
+        if study == nil {
+            let studies = Set(outcome.parts.compactMap(\.retrieveURL).map { Self.studyURL(of: $0) })
+            if studies.count == 1 { outcome.studyRetrieveURL = studies.first }
+        }
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/dicom+json")
+        try ResponseBody.write(
+            Array(outcome.response.encoded().utf8), status: outcome.status, headers: headers, to: &response)
+    }
+
+    /// A part whose bytes are stored and checked, waiting to be catalogued with the others of its request.
+    struct PendingInstance {
+        /// Its position in the request.
+        let index: Int
+        let header: InstanceHeader
+        let receipt: PutReceipt
+    }
+
+    /// What storing one part gave: a failure to report, or an instance to catalogue.
+    enum PartResult {
+        case failed(StoredPart)
+        case stored((InstanceHeader, PutReceipt))
+    }
+
+    /// Stores one part; a failure of the part (not of the request) is returned, not thrown.
+    private func storePart<Body: ByteSource>(headers: HTTPHeaders, stream: StoreBodyStream<Body>, study: String?)
+        throws(DICOMwebError) -> PartResult
+    {
+        if let type = headers["Content-Type"] {
+            guard let media = try? MediaType.parse(type), media.essence == "application/dicom" else {
+                return .failed(
+                    StoredPart(
+                        failureReason: StoreStatusCode.cannotUnderstand,
+                        comment: "the part's Content-Type is \(type); this service stores application/dicom parts"))
+            }
+        }
+        var source = StorePartSource(
+            stream: stream, inspector: InstanceInspector(pathPrefix: context.configuration.pathPrefix),
+            expectedStudy: study)
+        let receipt: PutReceipt
+        do {
+            receipt = try context.store.put(from: &source)
+        } catch {
+            if let framing = source.framingError { throw framing }
+            var part = StoredPart(
+                sopClassUID: source.inspector.header?.sopClassUID,
+                sopInstanceUID: source.inspector.header?.sopInstanceUID)
+            if let rejection = source.rejection {
+                part.failureReason = rejection.failureReason
+                part.comment = rejection.comment
+            } else {
+                let isFull = error.code == .diskFull || error.code == .unavailable
+                part.failureReason = isFull ? StoreStatusCode.outOfResources : StoreStatusCode.processingFailure
+                part.comment = "storing the instance failed: \(error.description)"
+            }
+            return .failed(part)
+        }
+        guard let header = source.header else {
+            throw DICOMwebError(.internalFailure, "the part ended without a checked header")
+        }
+        return .stored((header, receipt))
+    }
+
+    /// Catalogues the stored parts of a request in one transaction, or one by one when the batch is refused; then
+    /// takes back the objects the catalog refused, unless another part of the request was catalogued with them.
+    private func catalogue(_ pending: [PendingInstance]) -> [StoredPart] {
+        let batch = pending.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
+        let outcomes: [Result<CatalogInsertOutcome, CatalogError>]
+        if let inserted = try? context.catalog.insert(batch) {
+            outcomes = inserted.map { .success($0) }
+        } else {
+            outcomes = batch.map { element in
+                Result { () throws(CatalogError) in
+                    try context.catalog.insert(element.instance, version: element.version)
+                }
+            }
+        }
+        let answers = zip(pending, outcomes).map { part(for: $0.header, outcome: $1) }
+        var kept: Set<ChunkAddress> = []
+        for (instance, outcome) in zip(pending, outcomes) {
+            switch outcome {
+            case .success(.stored), .success(.alreadyStored): kept.insert(instance.receipt.address)
+            case .success(.conflict(let existing)): kept.insert(existing)
+            case .failure: break
+            }
+        }
+        for (instance, answer) in zip(pending, answers)
+        where !answer.isStored && !kept.contains(instance.receipt.address) {
+            takeBack(instance.receipt)
+        }
+        return answers
+    }
+
+    private func catalogInstance(_ header: InstanceHeader, _ receipt: PutReceipt) -> CatalogInstance {
+        CatalogInstance(
+            attributes: header.attributes, transferSyntaxUID: header.transferSyntaxUID,
+            manifestAddress: receipt.address, lengthBytes: Int64(receipt.length),
+            originSite: context.configuration.originSite, metadata: header.metadata)
+    }
+
+    /// The answer for one catalogued part.
+    private func part(for header: InstanceHeader, outcome: Result<CatalogInsertOutcome, CatalogError>) -> StoredPart {
+        var part = StoredPart(sopClassUID: header.sopClassUID, sopInstanceUID: header.sopInstanceUID)
+        let url = context.retrieveURL(
+            study: header.studyInstanceUID, series: header.seriesInstanceUID, instance: header.sopInstanceUID)
+        switch outcome {
+        case .success(.stored):
+            part.retrieveURL = url
+        case .success(.alreadyStored):
+            part.retrieveURL = url
+            part.warningReason = StoreStatusCode.duplicateSOPInstance
+            part.comment = "the identical instance was already stored"
+        case .success(.conflict):
+            part.failureReason = StoreStatusCode.duplicateSOPInstance
+            part.comment =
+                "SOP Instance UID \(header.sopInstanceUID) is already stored with other content or under another "
+                + "study or series; instances are immutable"
+        case .failure(let error):
+            switch error.code {
+            case .badInstance, .conflict: part.failureReason = StoreStatusCode.dataSetDoesNotMatchSOPClass
+            default: part.failureReason = StoreStatusCode.processingFailure
+            }
+            part.comment = "the catalog refused the instance: \(error.message)"
+        }
+        return part
+    }
+
+    /// Deletes an object this request stored but could not catalogue. Only an object with new chunks is surely
+    /// this request's own: an object made only of known chunks may be another instance's, and an uncatalogued
+    /// manifest is invisible and harmless, so it stays.
+    private func takeBack(_ receipt: PutReceipt) {
+        guard receipt.newChunkCount > 0 else { return }
+        try? context.store.delete(receipt.address)
+    }
+
+    /// The boundary of a multipart/related request, nil for a single application/dicom body; 415 for any other
+    /// media type, 400 for a multipart type without a boundary (PS3.18 §10.5.1).
+    static func boundary(contentType: String?) throws(DICOMwebError) -> String? {
+        guard let contentType else {
+            throw DICOMwebError(
+                .unsupportedMediaType,
+                "a STOW-RS request needs Content-Type multipart/related; type=\"application/dicom\"")
+        }
+        let media: MediaType
+        do {
+            media = try MediaType.parse(contentType)
+        } catch {
+            throw DICOMwebError(.badRequest, "the Content-Type \"\(contentType)\" is malformed: \(error.reason)")
+        }
+        switch (media.type, media.subtype) {
+        case ("application", "dicom"):
+            return nil
+        case ("multipart", "related"):
+            if let type = media.parameter("type"), type.lowercased() != "application/dicom" {
+                throw DICOMwebError(
+                    .unsupportedMediaType,
+                    "this service stores multipart/related; type=\"application/dicom\", not type=\"\(type)\"")
+            }
+            guard let boundary = media.parameter("boundary"), !boundary.isEmpty else {
+                throw DICOMwebError(.badRequest, "the multipart/related Content-Type has no boundary parameter")
+            }
+            return boundary
+        default:
+            throw DICOMwebError(
+                .unsupportedMediaType,
+                "this service stores multipart/related; type=\"application/dicom\", not \(media.type)/\(media.subtype)")
+        }
+    }
+
+    /// The study part of an instance RetrieveURL.
+    static func studyURL(of instanceURL: String) -> String {
+        guard let series = instanceURL.firstRange(of: "/series/") else { return instanceURL }
+        return String(instanceURL[..<series.lowerBound])
+    }
+}

@@ -1,0 +1,61 @@
+// One archive for one test: an object store and a catalog in a temp dir, and a responder over them, reached
+// through a TestClient so the same test body can run in-process or over a live socket.
+import Catalog
+import Chunking
+import DICOMweb
+import ObjectStore
+import Posix
+import Primitives
+import Synchronization
+import TestSupport
+
+/// The archive a test talks to.
+final class DICOMwebFixture {
+    let directory = TemporaryDirectory(prefix: "tessera-dicomweb")
+    let store: ObjectStore
+    let catalog: Catalog
+    let responder: DICOMwebResponder
+
+    /// Tokens every fixture knows: one per role.
+    static let tokens = [
+        AccessToken(token: "reader-token", role: .read), AccessToken(token: "writer-token", role: .write),
+        AccessToken(token: "admin-token", role: .admin),
+    ]
+
+    /// Opens an empty archive; `allowsAnonymous` as the node's loopback demo configuration. Tiny chunks (64 B to
+    /// 1 KiB) make small instances span many chunks; large test files want the standard sizes.
+    init(
+        allowsAnonymous: Bool = true, hasTinyChunks: Bool = true,
+        configure: (inout DICOMwebConfiguration) -> Void = { _ in }
+    ) throws {
+        var configuration = StoreConfiguration.defaults(volumeCount: 3)
+        if hasTinyChunks {
+            configuration.chunking = try ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
+            configuration.smallObjectBytesMax = 128
+        }
+        configuration.segmentBytesMax = 1 << 20
+        store = try ObjectStore.open(
+            directory: directory.appending("store"), requested: configuration, disk: UnsyncedDisk(), isPipelined: false)
+        catalog = try Catalog.open(
+            path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
+        let counter = Atomic<Int64>(0)
+        var settings = DICOMwebConfiguration(
+            originSite: "test-site", tokens: Self.tokens, allowsAnonymous: allowsAnonymous)
+        configure(&settings)
+        responder = DICOMwebResponder(
+            configuration: settings,
+            store: store, catalog: catalog,
+            version: {
+                let tick = counter.add(1, ordering: .relaxed).newValue
+                return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: 1)
+            })
+    }
+
+    deinit { store.close() }
+
+    /// The in-process client.
+    var client: InProcessClient { InProcessClient(responder: responder) }
+
+    /// Every object in the store, as addresses, for "nothing changed" checks.
+    func storedObjects() throws -> [String] { try store.list().map(\.address.hex).sorted() }
+}

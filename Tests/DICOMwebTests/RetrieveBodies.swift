@@ -1,0 +1,119 @@
+// Goal: WADO-RS returns stored instances byte-identical at study, series and instance level, with exact framing
+// and the stored transfer syntax; refuses syntaxes it would have to transcode; serves metadata and bulk data
+// ranges; and answers unknown UIDs, wrong methods and bad UIDs with 404, 405 and 400. Method: seeded archive,
+// multipart answers parsed with HTTP's MultipartReader and compared with the seeded bytes.
+import DICOMweb
+import HTTP
+import Testing
+
+/// Retrieve test bodies, independent of how requests reach the responder.
+enum RetrieveBodies {
+    static func instancesByteIdentical(_ client: some TestClient, _ seeded: [SeededInstance]) throws {
+        let a = DICOMwebFixture.studyA
+        let study = try client.get("/dicom-web/studies/\(a)")
+        #expect(study.status == 200)
+        #expect(study.headers["Content-Length"] == "\(study.body.count)")
+        let parts = try Answer.parts(study)
+        let expected = seeded.filter { $0.study == a }
+        #expect(parts.map(\.body) == expected.map(\.bytes))
+        #expect(
+            parts.allSatisfy {
+                $0.headers["Content-Type"] == "application/dicom; transfer-syntax=\(DICOMwebFixture.explicitLittle)"
+            })
+        let series = try Answer.parts(try client.get("/dicom-web/studies/\(a)/series/\(a).2"))
+        #expect(series.map(\.body) == expected.filter { $0.series == "\(a).2" }.map(\.bytes))
+        for instance in seeded {
+            let response = try client.get(
+                "/dicom-web/studies/\(instance.study)/series/\(instance.series)/instances/\(instance.sopInstanceUID)",
+                headers: [("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*")])
+            #expect(try Answer.parts(response).map(\.body) == [instance.bytes])
+        }
+    }
+
+    static func negotiation(_ client: some TestClient) throws {
+        let path = "/dicom-web/studies/\(DICOMwebFixture.studyB)"
+        let jpeg = "1.2.840.10008.1.2.4.50"
+        for (accept, status) in [
+            ("*/*", 200), ("multipart/related; type=\"application/dicom\"", 200),
+            ("multipart/related; type=\"application/dicom\"; transfer-syntax=\(DICOMwebFixture.explicitLittle)", 200),
+            ("multipart/related; type=\"application/dicom\"; transfer-syntax=\(jpeg)", 406),
+            ("application/dicom+json", 406),
+        ] {
+            let response = try client.get(path, headers: [("Accept", accept)])
+            #expect(response.status == status, "\(accept)")
+        }
+        for (accept, status) in [
+            ("application/dicom+json", 200), ("application/json", 200), ("*/*", 200),
+            ("application/dicom+xml", 406), ("multipart/related; type=\"application/dicom\"", 406),
+        ] {
+            #expect(try client.get("/dicom-web/studies", headers: [("Accept", accept)]).status == status, "\(accept)")
+            #expect(try client.get(path + "/metadata", headers: [("Accept", accept)]).status == status, "\(accept)")
+        }
+    }
+
+    static func metadataAndBulkData(_ client: some TestClient, _ seeded: [SeededInstance]) throws {
+        let a = DICOMwebFixture.studyA
+        let study = try client.get("/dicom-web/studies/\(a)/metadata")
+        #expect(study.status == 200)
+        #expect(study.headers["Content-Type"] == "application/dicom+json")
+        let objects = try Answer.objects(study)
+        #expect(objects.count == 5)
+        let uri = try #require((objects[0]["7FE00010"] as? [String: Any])?["BulkDataURI"] as? String)
+        #expect(uri.hasPrefix("http://archive.test/dicom-web/studies/\(a)/series/"))
+        #expect(try Answer.objects(try client.get("/dicom-web/studies/\(a)/series/\(a).1/metadata")).count == 3)
+        let one = try Answer.objects(
+            try client.get("/dicom-web/studies/\(a)/series/\(a).1/instances/\(a).1.2/metadata"))
+        #expect(one.count == 1 && Answer.value(one[0], "00080018") == "\(a).1.2")
+
+        let instance = seeded[1]
+        let path = String(uri.dropFirst("http://archive.test".count))
+        #expect(path.hasSuffix("/bulkdata/10/20"))
+        let target =
+            "/dicom-web/studies/\(instance.study)/series/\(instance.series)/instances/"
+            + "\(instance.sopInstanceUID)/bulkdata/10/20"
+        let bulk = try Answer.parts(try client.get(target))
+        #expect(bulk.map(\.body) == [Array(instance.bytes[10..<30])])
+        #expect(bulk.first?.headers["Content-Type"] == "application/octet-stream")
+        let past = try client.get(
+            "/dicom-web/studies/\(instance.study)/series/\(instance.series)/instances/"
+                + "\(instance.sopInstanceUID)/bulkdata/\(instance.bytes.count - 5)/6")
+        #expect(past.status == 404)
+    }
+
+    static func errors(_ client: some TestClient) throws {
+        let a = DICOMwebFixture.studyA
+        for (method, target, status) in [
+            ("GET", "/dicom-web/studies/1.2.3", 404), ("GET", "/dicom-web/studies/\(a)/series/1.2.3", 404),
+            ("GET", "/dicom-web/studies/\(a)/series/\(a).1/instances/1.2.3", 404),
+            ("GET", "/dicom-web/studies/1.2.3/metadata", 404), ("GET", "/dicom-web/studies/x.y", 400),
+            ("GET", "/dicom-web/studies/\(a)/series/\(a).1/instances/1.2.3/bulkdata/0/1", 404),
+            ("DELETE", "/dicom-web/studies/\(a)", 405), ("PUT", "/dicom-web/studies", 405),
+            ("POST", "/dicom-web/series", 405), ("GET", "/dicom-web/patients", 404), ("GET", "/other", 404),
+        ] {
+            let response = try client.send(method: method, target: target, headers: HTTPHeaders(), body: [])
+            #expect(response.status == status, "\(method) \(target): \(response.text)")
+            #expect(!response.body.isEmpty, "a reason is given")
+            if status == 405 { #expect(response.headers["Allow"] != nil) }
+        }
+    }
+}
+
+@Suite struct RetrieveTests {
+    func run(_ body: (InProcessClient, [SeededInstance]) throws -> Void) throws {
+        let fixture = try DICOMwebFixture()
+        let seeded = try fixture.seed()
+        try body(fixture.client, seeded)
+    }
+
+    @Test("study, series and instance retrieves return the stored bytes, framed with exact lengths")
+    func instancesByteIdentical() throws { try run(RetrieveBodies.instancesByteIdentical) }
+
+    @Test("Accept: the stored syntax and wildcards are served, another transfer syntax is 406")
+    func negotiation() throws { try run { client, _ in try RetrieveBodies.negotiation(client) } }
+
+    @Test("metadata at three levels with absolute BulkDataURIs, and the bulk data range they name")
+    func metadataAndBulkData() throws { try run(RetrieveBodies.metadataAndBulkData) }
+
+    @Test("unknown UIDs 404, bad UIDs 400, wrong methods 405 with Allow, each with a reason")
+    func errors() throws { try run { client, _ in try RetrieveBodies.errors(client) } }
+}

@@ -1,0 +1,74 @@
+// Goal: STOW-RS does not depend on how the request body arrives (NIO's split invariance): whole, one byte at a time
+// and in seeded random pieces give the same answer and the same stored bytes. Method: one multipart body with
+// instances of several sizes, posted to a fresh archive through a source that cuts reads as told.
+import DICOMweb
+import HTTP
+import Primitives
+import Testing
+
+/// A source over bytes that returns at most the next scheduled count per read.
+struct SplitSource: ByteSource {
+    let bytes: [UInt8]
+    var offset = 0
+    var random: SeededRandom?
+    let pieceBytesMax: Int
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var wanted = pieceBytesMax
+        if var generator = random {
+            wanted = 1 + Int(generator.next() % UInt64(pieceBytesMax))
+            random = generator
+        }
+        let count = min(wanted, buffer.count, bytes.count - offset)
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+        offset += count
+        return count
+    }
+}
+
+@Suite struct SplitInvarianceTests {
+    static let study = "1.2.826.0.1.3680043.10.7"
+
+    static func body() -> [UInt8] {
+        let sizes = [16, 2048, 20_000]
+        let parts = sizes.enumerated().map { index, pixels in
+            TestPart10.instance(
+                study: study, series: "\(study).1", sop: "\(study).1.\(index + 1)", number: index + 1,
+                pixelCount: pixels)
+        }
+        return TestMultipart.body(parts + [Array("not dicom".utf8)])
+    }
+
+    /// Posts `body` through `source` to a fresh archive; returns the answer and the study as retrieved.
+    static func post(_ source: SplitSource) throws -> (answer: [UInt8], status: Int, study: [UInt8]) {
+        let fixture = try DICOMwebFixture()
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", TestMultipart.contentType)
+        headers.add("Host", "archive.test")
+        var writer = BufferedResponseWriter()
+        var body = source
+        try fixture.responder.respond(
+            to: HTTPRequestHead(method: "POST", target: "/dicom-web/studies", headers: headers), body: &body,
+            response: &writer)
+        #expect(body.offset == body.bytes.count, "the whole body was read")
+        let study = try fixture.client.get("/dicom-web/studies/\(study)")
+        return (writer.body, writer.head?.status ?? 0, study.body)
+    }
+
+    @Test("whole, single-byte and random splits of a STOW-RS body give identical results", arguments: [1, 2, 3])
+    func splits(seed: UInt64) throws {
+        let bytes = Self.body()
+        let whole = try Self.post(SplitSource(bytes: bytes, pieceBytesMax: bytes.count))
+        #expect(whole.status == 202)
+        #expect(whole.study.count > 40_000)
+        let random = try Self.post(SplitSource(bytes: bytes, random: SeededRandom(seed: seed), pieceBytesMax: 5000))
+        #expect(random.answer == whole.answer)
+        #expect(random.study == whole.study)
+        if seed == 1 {
+            let single = try Self.post(SplitSource(bytes: bytes, pieceBytesMax: 1))
+            #expect(single.answer == whole.answer)
+            #expect(single.study == whole.study)
+        }
+    }
+}

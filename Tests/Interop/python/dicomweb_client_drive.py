@@ -191,6 +191,12 @@ class Run:
         self.studies_found("StudyDate=20210610 (one day)", ["S3"], search_filters={"StudyDate": "20210610"})
         self.studies_found("ModalitiesInStudy=MR", ["S2", "S3", "S4"], search_filters={"ModalitiesInStudy": "MR"})
         self.studies_found("ModalitiesInStudy=CT", ["S1", "S3"], search_filters={"ModalitiesInStudy": "CT"})
+        self.studies_found("ModalitiesInStudy=MR\\XA (either value)", ["S2", "S3", "S4"],
+                           search_filters={"ModalitiesInStudy": "MR\\XA"})
+        self.studies_found("StudyInstanceUID=S1,S4 (UID list)", ["S1", "S4"],
+                           search_filters={"StudyInstanceUID": f"{self.study_uid['S1']},{self.study_uid['S4']}"})
+        self.studies_found("fuzzymatching=true is ignored (with a warning), not an error", ["S3"],
+                           fuzzymatching=True, search_filters={"PatientID": "IOP-002"})
         self.studies_found("PatientID=IOP-001 and ModalitiesInStudy=CT", ["S1"],
                            search_filters={"PatientID": "IOP-001", "ModalitiesInStudy": "CT"})
         self.studies_found("StudyInstanceUID of S3", ["S3"], search_filters={"StudyInstanceUID": self.study_uid["S3"]})
@@ -290,6 +296,16 @@ class Run:
                                                       sop_instance_uid=sop)
             self.same([retrieved], f"retrieve_instance {sop} (Implicit VR) equals its original")
 
+    def negotiate(self):
+        """Accept headers dicomweb-client builds from media_types: the stored syntax or '*' work; no transcoding."""
+        explicit = (("application/dicom", str(ExplicitVRLittleEndian)),)
+        retrieved = self.client.retrieve_study(self.study_uid["S1"], media_types=explicit)
+        self.same(retrieved, "retrieve_study S1 asking for Explicit VR Little Endian (as stored)")
+        retrieved = self.client.retrieve_study(self.study_uid["S4"], media_types=(("application/dicom", "*"),))
+        self.same(retrieved, "retrieve_study S4 asking for transfer-syntax=*")
+        self.expect_status(406, "retrieve_study S2 (stored Implicit VR) asking only for Explicit VR is 406",
+                           lambda: self.client.retrieve_study(self.study_uid["S2"], media_types=explicit))
+
     def compare_metadata(self, documents, message):
         mismatches = []
         for document in documents:
@@ -362,6 +378,7 @@ def main():
     run.search_series()
     run.search_instances()
     run.retrieve()
+    run.negotiate()
     run.metadata()
     run.errors()
     run.checks.done()

@@ -11,6 +11,17 @@ public enum TesseraCommand {
     static let usage = """
         usage: tessera <command> [options]
 
+        Archive node (DICOMweb at http://HOST:PORT/dicom-web):
+          node --config FILE [--check]                          run a node as its config file says (--check: only
+                                                                check the file and print it with its defaults)
+          node --data DIR [--http 127.0.0.1:PORT]               run a loopback node, anonymous read and write
+          store PATH... --node URL [--token T]                  send DICOM files and folders (STOW-RS)
+          fetch --study UID --out DIR --node URL [--token T]    retrieve a study (WADO-RS) as DIR/SERIES/SOP.dcm
+          find [filters] --node URL [--token T] [--json]        search studies, series or instances (QIDO-RS)
+               filters: --patient-id ID --patient-name PAT --modality M --since YYYYMMDD --until YYYYMMDD
+                        --accession A --study UID --level study|series|instance --limit N
+          The token may also come from $TESSERA_TOKEN.
+
         Local store (a node's data directory with its volumes):
           put FILE... --data DIR [--volumes N] [--config FILE]   store files, print "ADDRESS  FILE" for each
           get ADDRESS --data DIR --out FILE                     read an object back, verified
@@ -37,6 +48,11 @@ public enum TesseraCommand {
         let rest = Array(arguments.dropFirst())
         do {
             switch command {
+            case "node": try NodeCommand.run(rest)
+            case "store": try StowCommand.run(rest)
+            case "fetch": try FetchCommand.run(rest)
+            case "find": try FindCommand.run(rest)
+            case "samples": try SamplesCommand.run(rest)
             case "put": try StoreCommands.put(rest)
             case "get": try StoreCommands.get(rest)
             case "list": try StoreCommands.list(rest)

@@ -1,0 +1,168 @@
+// One running archive node: the object store and catalog in its data directory, the DICOMweb responder behind the
+// node's own routes, and the HTTP server. Owns start-up order and shutdown order; the signals that ask for a
+// shutdown are the caller's (ShutdownSignals), so tests can drive it without any.
+public import Catalog
+import DICOMweb
+import HTTP
+public import ObjectStore
+import Posix
+import Primitives
+import Transport
+
+/// An open node: store and catalog open, HTTP port bound. `start()` serves; `shutdown` stops and closes.
+public final class ArchiveNode: Sendable {
+    /// The tessera version reported by `/healthz`.
+    public static let version = "0.4.0"
+    /// Where DICOMweb lives on every node.
+    public static let dicomWebPath = DICOMwebConfiguration.pathPrefixDefault
+
+    /// The settings it runs with.
+    public let configuration: NodeConfiguration
+    /// The object store in `dataDirectory`.
+    public let store: ObjectStore
+    /// The catalog in `dataDirectory/catalog.sqlite`.
+    public let catalog: Catalog
+    private let server: HTTPServer
+    private let gate: RequestGate
+    private let address: ListenAddress
+
+    /// Opens the store and catalog and binds the listen address; nothing is served until `start()`.
+    ///
+    /// Errors name the path or address at fault: a data directory that is a file, not writable, or whose parent
+    /// is missing; a store whose layout differs from the configuration; an address in use.
+    public init(configuration: NodeConfiguration) throws(NodeError) {
+        try configuration.validate()
+        self.configuration = configuration
+        address = try configuration.listenAddress
+        let directory = configuration.dataDirectory
+        store = try Self.openStore(configuration)
+        do {
+            catalog = try Catalog.open(path: directory + "/catalog.sqlite")
+        } catch {
+            store.close()
+            throw NodeError(.dataDirectory, "cannot open the catalog \(directory)/catalog.sqlite: \(error)")
+        }
+        gate = RequestGate()
+        let clock: NodeClock
+        do {
+            clock = NodeClock(nodeID: try NodeClock.nodeID(directory: directory), last: try catalog.versionMax())
+        } catch {
+            store.close()
+            throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
+        }
+        let dicomWeb = DICOMwebResponder(
+            configuration: DICOMwebConfiguration(
+                originSite: configuration.site, pathPrefix: Self.dicomWebPath,
+                tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
+                allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
+            store: store, catalog: catalog, version: { clock.next() })
+        let listeningPort = ListeningPort()
+        let routes = NodeRoutes(
+            inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
+            hostPort: configuration.publicURL == nil ? listeningPort : nil,
+            health: { [store, catalog, site = configuration.site] in
+                try Self.health(store: store, catalog: catalog, site: site)
+            })
+        let limits = configuration.limits
+        do {
+            server = try HTTPServer(
+                configuration: HTTPServerConfiguration(
+                    host: address.host, port: address.port, limits: HTTPLimits(bodyBytesMax: Int(limits.bodyBytesMax)),
+                    connectionCountMax: limits.connectionCountMax,
+                    idleTimeoutSeconds: Double(limits.idleTimeoutSeconds),
+                    headerTimeoutSeconds: Double(limits.headerTimeoutSeconds),
+                    bodyRateBytesPerSecondMin: limits.bodyRateBytesPerSecondMin),
+                responder: routes)
+        } catch {
+            store.close()
+            throw NodeError(.listen, "cannot listen on \(configuration.http): \(Self.reason(error))")
+        }
+        listeningPort.set(server.port)
+    }
+
+    /// The port the server is bound to (the kernel's pick when the configuration said 0).
+    public var port: Int { server.port }
+
+    /// The DICOMweb base URL clients use, "http://127.0.0.1:8042/dicom-web".
+    public var dicomWebURL: String { "http://\(address.host):\(port)\(Self.dicomWebPath)" }
+
+    /// Starts serving on owned threads; returns at once.
+    public func start() throws(NodeError) {
+        do {
+            try server.start()
+        } catch {
+            throw NodeError(.listen, "cannot serve on \(address.host):\(port): \(Self.reason(error))")
+        }
+    }
+
+    /// Stops the node: refuses new requests, lets those in flight finish for up to
+    /// `limits.shutdownTimeoutSeconds` (or until `isAbandoned` says to stop waiting, e.g. a second signal), aborts
+    /// the rest, stops the server and closes the store. Returns how many requests were aborted.
+    ///
+    /// `isAbandoned` is asked again and again while requests are in flight; it MUST wait up to `waitMilliseconds`
+    /// for its event (ShutdownSignals.next does), so the loop sleeps rather than spins. It blocks: call it on the
+    /// owner's thread, never in async code.
+    public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
+        gate.close()
+        let clock = MonotonicClock()
+        let deadline = clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds) * Instant.ticksPerSecond
+        let pollMilliseconds = 50
+        while gate.inFlightCount > 0 && clock.now().ticks < deadline {
+            if isAbandoned(pollMilliseconds) { break }
+        }
+        let aborted = gate.inFlightCount
+        server.stop()
+        store.close()
+        return aborted
+    }
+
+    // MARK: - Opening
+
+    private static func openStore(_ configuration: NodeConfiguration) throws(NodeError) -> ObjectStore {
+        let directory = configuration.dataDirectory
+        let disk = PosixDisk()
+        if disk.exists(directory) && !disk.isWritableDirectory(directory) {
+            throw NodeError(
+                .dataDirectory,
+                disk.isDirectory(directory)
+                    ? "data directory \(directory) is not writable"
+                    : "data directory \(directory) is not a directory")
+        }
+        do {
+            return try ObjectStore.open(
+                directory: directory, requested: try configuration.storeConfiguration(), disk: disk)
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError(.dataDirectory, "\(error)")
+        }
+    }
+
+    /// The health report: volumes open, instances catalogued.
+    static func health(store: ObjectStore, catalog: Catalog, site: String) throws -> NodeHealth {
+        let total = store.configuration.volumeCount
+        let available = total - store.openReport.unavailableVolumes.count
+        let status =
+            available == total ? "ok" : available >= store.configuration.dataShardCount ? "degraded" : "unavailable"
+        return NodeHealth(
+            status: status, version: version, site: site, volumesAvailable: available, volumeCount: total,
+            instanceCount: try catalog.instanceCount())
+    }
+
+    /// The sentence of an error without its type's decoration.
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? SystemError { return error.reason }
+        return "\(error)"
+    }
+}
+
+extension AccessRole {
+    /// The DICOMweb role of a configured role.
+    init(_ role: NodeConfiguration.Role) {
+        switch role {
+        case .read: self = .read
+        case .write: self = .write
+        case .admin: self = .admin
+        }
+    }
+}

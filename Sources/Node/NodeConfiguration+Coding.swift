@@ -1,0 +1,196 @@
+// Reading and checking a node's config file: strict JSON decoding (unknown keys and wrong types are errors naming
+// the key path, e.g. `tokens[1].role`), relative paths resolved from the file's folder, and value checks.
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Any key of a JSON object, so decoding can list the keys present and refuse unknown ones.
+private struct ConfigKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// The key path of a decoding position, "tokens[1].role".
+private func keyPath(_ path: [any CodingKey]) -> String {
+    var text = ""
+    for key in path {
+        if let index = key.intValue {
+            text += "[\(index)]"
+        } else {
+            text += (text.isEmpty ? "" : ".") + key.stringValue
+        }
+    }
+    return text.isEmpty ? "the top level" : text
+}
+
+/// Opens the object at this position and refuses keys not in `known`.
+private func strictContainer(_ decoder: any Decoder, known: [String]) throws -> KeyedDecodingContainer<ConfigKey> {
+    let container = try decoder.container(keyedBy: ConfigKey.self)
+    for key in container.allKeys.map(\.stringValue).sorted() where !known.contains(key) {
+        let place = decoder.codingPath.isEmpty ? "" : " in \(keyPath(decoder.codingPath))"
+        throw NodeError(
+            .configuration, "unknown key '\(key)'\(place) (known: \(known.sorted().joined(separator: ", ")))")
+    }
+    return container
+}
+
+extension KeyedDecodingContainer<ConfigKey> {
+    fileprivate func optional<Value: Decodable>(_ key: String, _ type: Value.Type = Value.self) throws -> Value? {
+        try decodeIfPresent(Value.self, forKey: ConfigKey(key))
+    }
+}
+
+extension NodeConfiguration: Codable {
+    static let keys = [
+        "dataDirectory", "volumeCount", "erasureCode", "http", "publicURL", "site", "allowAnonymous", "tokens",
+        "limits",
+    ]
+
+    /// Decodes strictly: unknown keys are errors; `dataDirectory` is required, the rest have defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try strictContainer(decoder, known: Self.keys)
+        guard let dataDirectory = try container.optional("dataDirectory", String.self) else {
+            throw NodeError(.configuration, "'dataDirectory' is required (the folder for volumes and catalog)")
+        }
+        self.init(
+            dataDirectory: dataDirectory, http: try container.optional("http") ?? Self.listenAddressDefault,
+            allowAnonymous: try container.optional("allowAnonymous") ?? false)
+        volumeCount = try container.optional("volumeCount")
+        erasureCode = try container.optional("erasureCode")
+        publicURL = try container.optional("publicURL")
+        site = try container.optional("site") ?? site
+        tokens = try container.optional("tokens") ?? []
+        limits = try container.optional("limits") ?? Limits()
+    }
+
+    /// Encodes every setting, defaults included, so a written file documents itself.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(dataDirectory, forKey: ConfigKey("dataDirectory"))
+        try container.encodeIfPresent(volumeCount, forKey: ConfigKey("volumeCount"))
+        try container.encodeIfPresent(erasureCode, forKey: ConfigKey("erasureCode"))
+        try container.encode(http, forKey: ConfigKey("http"))
+        try container.encodeIfPresent(publicURL, forKey: ConfigKey("publicURL"))
+        try container.encode(site, forKey: ConfigKey("site"))
+        try container.encode(allowAnonymous, forKey: ConfigKey("allowAnonymous"))
+        try container.encode(tokens, forKey: ConfigKey("tokens"))
+        try container.encode(limits, forKey: ConfigKey("limits"))
+    }
+
+    /// Reads, decodes and validates the config file at `path`.
+    public static func load(path: String) throws(NodeError) -> NodeConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw NodeError(.configuration, "cannot read config file \(path)")
+        }
+        var configuration = try parse(Array(data), source: path)
+        if !configuration.dataDirectory.hasPrefix("/") {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            configuration.dataDirectory = folder + "/" + configuration.dataDirectory
+        }
+        return configuration
+    }
+
+    /// Decodes and validates config JSON; `source` names the file in errors.
+    public static func parse(_ bytes: [UInt8], source: String) throws(NodeError) -> NodeConfiguration {
+        let configuration: NodeConfiguration
+        do {
+            configuration = try JSONDecoder().decode(NodeConfiguration.self, from: Data(bytes))
+        } catch let error as NodeError {
+            throw NodeError(.configuration, "config file \(source): \(error.description)")
+        } catch let error as DecodingError {
+            throw NodeError(.configuration, "config file \(source): \(describe(error))")
+        } catch {
+            throw NodeError(.configuration, "config file \(source): \(error)")
+        }
+        do {
+            try configuration.validate()
+        } catch {
+            throw NodeError(.configuration, "config file \(source): \(error.description)")
+        }
+        return configuration
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "'\(keyPath(context.codingPath))' must be \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "'\(keyPath(context.codingPath))' must be \(typeName(type)), not null"
+        case .keyNotFound(let key, let context):
+            return "'\(keyPath(context.codingPath + [key]))' is required"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "not valid JSON (\(context.debugDescription))" }
+            return "'\(keyPath(context.codingPath))': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type: "a whole number"
+        case is String.Type: "a string"
+        case is [AccessToken].Type, is [Any].Type: "a list"
+        default: "an object"
+        }
+    }
+}
+
+extension NodeConfiguration.ErasureCode {
+    static let keys = ["dataShardCount", "parityShardCount"]
+
+    /// Decodes strictly; both counts are required.
+    public init(from decoder: any Decoder) throws {
+        let container = try strictContainer(decoder, known: Self.keys)
+        self.init(
+            dataShardCount: try container.decode(Int.self, forKey: ConfigKey("dataShardCount")),
+            parityShardCount: try container.decode(Int.self, forKey: ConfigKey("parityShardCount")))
+    }
+}
+
+extension NodeConfiguration.AccessToken {
+    static let keys = ["name", "token", "role"]
+
+    /// Decodes strictly; a role outside read, write, admin is an error listing them.
+    public init(from decoder: any Decoder) throws {
+        let container = try strictContainer(decoder, known: Self.keys)
+        let roleText = try container.decode(String.self, forKey: ConfigKey("role"))
+        guard let role = NodeConfiguration.Role(rawValue: roleText) else {
+            throw NodeError(
+                .configuration,
+                "'\(keyPath(decoder.codingPath)).role' is \"\(roleText)\"; it must be one of "
+                    + NodeConfiguration.Role.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.init(
+            name: try container.decode(String.self, forKey: ConfigKey("name")),
+            token: try container.decode(String.self, forKey: ConfigKey("token")), role: role)
+    }
+}
+
+extension NodeConfiguration.Limits {
+    static let keys = [
+        "bodyBytesMax", "connectionCountMax", "idleTimeoutSeconds", "headerTimeoutSeconds",
+        "bodyRateBytesPerSecondMin", "shutdownTimeoutSeconds",
+    ]
+
+    /// Decodes strictly; missing limits keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try strictContainer(decoder, known: Self.keys)
+        self.init()
+        bodyBytesMax = try container.optional("bodyBytesMax") ?? bodyBytesMax
+        connectionCountMax = try container.optional("connectionCountMax") ?? connectionCountMax
+        idleTimeoutSeconds = try container.optional("idleTimeoutSeconds") ?? idleTimeoutSeconds
+        headerTimeoutSeconds = try container.optional("headerTimeoutSeconds") ?? headerTimeoutSeconds
+        bodyRateBytesPerSecondMin = try container.optional("bodyRateBytesPerSecondMin") ?? bodyRateBytesPerSecondMin
+        shutdownTimeoutSeconds = try container.optional("shutdownTimeoutSeconds") ?? shutdownTimeoutSeconds
+    }
+}

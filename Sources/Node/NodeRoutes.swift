@@ -1,0 +1,127 @@
+// The node's own HTTP routes in front of DICOMweb: `GET /healthz` (JSON for load balancers and operators) and
+// `GET /` (a short page saying what this is and where DICOMweb lives). Everything else goes to the inner responder.
+public import HTTP
+public import Primitives
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Answers the node's own routes and hands every other request to `inner`.
+public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
+    /// The DICOMweb responder (or anything else) behind the node's routes.
+    public let inner: Inner
+    /// The path prefix DICOMweb answers under, "/dicom-web".
+    public let dicomWebPath: String
+    /// Reads the health report for each `/healthz` request; it runs on the connection's owned thread and may block.
+    public let health: @Sendable () throws -> NodeHealth
+    /// Counts requests in flight and refuses new ones during shutdown.
+    public let gate: RequestGate
+    /// The port added to a Host header that has none, or nil to leave Host alone (a public URL is configured).
+    public let hostPort: ListeningPort?
+
+    /// Puts the node's routes in front of `inner`.
+    public init(
+        inner: Inner, dicomWebPath: String, gate: RequestGate, hostPort: ListeningPort? = nil,
+        health: @escaping @Sendable () throws -> NodeHealth
+    ) {
+        self.inner = inner
+        self.dicomWebPath = dicomWebPath
+        self.gate = gate
+        self.hostPort = hostPort
+        self.health = health
+    }
+
+    public func respond(
+        to request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
+    ) throws {
+        try gate.admit { try route(request, body: &body, response: &response) }
+    }
+
+    private func route(
+        _ request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
+    ) throws {
+        switch request.path {
+        case "/healthz":
+            try requireGet(request)
+            let report = try health()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let bytes = Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
+            try send(
+                status: report.status == "unavailable" ? 503 : 200, type: "application/json", bytes,
+                request: request, response: &response)
+        case "/":
+            try requireGet(request)
+            try send(
+                status: 200, type: "text/html; charset=utf-8", Array(page().utf8), request: request,
+                response: &response)
+        default:
+            try inner.respond(to: withPort(request), body: &body, response: &response)
+        }
+    }
+
+    /// The request with the listening port added to a Host header that names none.
+    ///
+    /// Some clients (dicomweb-client) send `Host: 127.0.0.1` to a node on port 8042; DICOMweb builds its links from
+    /// Host, and without the port they would point at port 80.
+    func withPort(_ request: HTTPRequestHead) -> HTTPRequestHead {
+        guard let port = hostPort?.value, port > 0, let host = request.headers["Host"], !host.isEmpty,
+            !host.hasSuffix("]"), !host.contains(":")
+        else { return request }
+        var changed = request
+        changed.headers.replace("Host", host + ":" + String(port))
+        return changed
+    }
+
+    private func requireGet(_ request: HTTPRequestHead) throws(NodeRouteError) {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            throw NodeRouteError(status: 405, reason: "\(request.path) answers GET and HEAD only")
+        }
+    }
+
+    private func send(
+        status: Int, type: String, _ bytes: [UInt8], request: HTTPRequestHead, response: inout some HTTPResponseWriter
+    ) throws {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", type)
+        headers.add("Content-Length", String(bytes.count))
+        headers.add("Cache-Control", "no-store")
+        try response.writeHead(HTTPResponseHead(status: status, headers: headers))
+        if request.method != "HEAD" { try bytes.withUnsafeBytes { try response.writeBody($0) } }
+        try response.finish()
+    }
+
+    private func page() -> String {
+        """
+        <!doctype html>
+        <html><head><meta charset="utf-8"><title>Tessera node</title></head>
+        <body>
+        <h1>Tessera archive node</h1>
+        <p>This is a Tessera node, an archive for medical images (DICOM).</p>
+        <p>DICOMweb (STOW-RS, QIDO-RS, WADO-RS) lives at <code>\(dicomWebPath)</code>, for example
+        <code>GET \(dicomWebPath)/studies</code>. Health: <a href="/healthz">/healthz</a>.</p>
+        </body></html>
+
+        """
+    }
+}
+
+/// A request to a node route that the route does not answer (a wrong method).
+public struct NodeRouteError: HTTPStatusError, Sendable {
+    /// The status to answer with.
+    public let status: Int
+    /// What was wrong.
+    public let reason: String
+
+    /// The headers: `Allow` for a 405, `Retry-After` for a 503.
+    public var headers: HTTPHeaders {
+        switch status {
+        case 405: HTTPHeaders([("Allow", "GET, HEAD")])
+        case 503: HTTPHeaders([("Retry-After", "5"), ("Connection", "close")])
+        default: HTTPHeaders()
+        }
+    }
+}

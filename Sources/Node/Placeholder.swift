@@ -1,1 +1,0 @@
-// Node: placeholder until its first real file lands; delete when one does.

@@ -1,0 +1,111 @@
+// `tessera node`: runs one archive node in the foreground until SIGINT or SIGTERM. Prints where DICOMweb lives and
+// who may use it; start-up problems are one line and exit code 1 (TesseraCommand maps the error).
+import Foundation
+import Glibc
+import Node
+import ObjectStore
+import Posix
+
+/// The `node` subcommand.
+enum NodeCommand {
+
+    /// Runs a node until SIGINT or SIGTERM (or, with --check, only checks its configuration).
+    static func run(_ words: [String]) throws {
+        // First, before any thread exists: every thread started later inherits the blocked signals.
+        let signals = ShutdownSignals()
+        let arguments = try Arguments(words, valued: ["config", "data", "http", "volumes"], switches: ["check"])
+        let configuration = try configuration(arguments)
+        if arguments.flag("check") {
+            // The configuration as the node would run it, defaults included, secrets hidden; nothing is opened.
+            var shown = configuration
+            for index in shown.tokens.indices {
+                shown.tokens[index].token = "(\(shown.tokens[index].token.count) characters)"
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Console.output(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n")
+            return
+        }
+        let node = try ArchiveNode(configuration: configuration)
+        report(node.store.openReport, directory: configuration.dataDirectory)
+        try node.start()
+        let store = node.store.configuration
+        Console.output("tessera node \(ArchiveNode.version), site \(configuration.site)\n")
+        if configuration.allowAnonymous {
+            Console.output(
+                "anonymous access is on: anyone on this machine may read and write (loopback only)\n")
+        } else {
+            Console.output("anonymous access is off: clients need a bearer token\n")
+        }
+        if !configuration.tokens.isEmpty {
+            let names = configuration.tokens.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", ")
+            Console.output("tokens: \(names)\n")
+        }
+        Console.output(
+            "data: \(configuration.dataDirectory) (\(store.volumeCount) volumes, Reed-Solomon "
+                + "\(store.dataShardCount)+\(store.parityShardCount)); health: http://\(hostPort(node))/healthz\n")
+        // Last, so a script that waits for the URL has every other line already.
+        Console.output("DICOMweb: \(node.dicomWebURL)\n")
+        guard let signal = signals.next() else { throw ClientError("waiting for shutdown signals failed") }
+        let timeout = configuration.limits.shutdownTimeoutSeconds
+        Console.error(
+            "tessera node: \(ShutdownSignals.name(signal)) received; finishing requests in flight (up to \(timeout) s, "
+                + "a second signal aborts them)")
+        let aborted = node.shutdown { waitMilliseconds in signals.next(timeoutMilliseconds: waitMilliseconds) != nil }
+        if aborted > 0 { Console.error("tessera node: aborted \(aborted) requests in flight") }
+        Console.error("tessera node: stopped")
+    }
+
+    /// The configuration from `--config FILE`, or the loopback defaults for `--data DIR [--http ADDRESS]`.
+    static func configuration(_ arguments: Arguments) throws -> NodeConfiguration {
+        guard arguments.positionals.isEmpty else {
+            throw UsageError(description: "node takes no positional words, got '\(arguments.positionals[0])'")
+        }
+        if let path = arguments.value("config") {
+            for option in ["data", "http", "volumes"] where arguments.value(option) != nil {
+                throw UsageError(description: "--\(option) cannot be combined with --config; set it in \(path)")
+            }
+            let configuration = try NodeConfiguration.load(path: path)
+            var status = stat()
+            if !configuration.tokens.isEmpty && stat(path, &status) == 0 && status.st_mode & 0o004 != 0 {
+                Console.error(
+                    "tessera node: warning: \(path) holds access tokens and any user of this machine may read it; "
+                        + "run `chmod 600 \(path)`")
+            }
+            return configuration
+        }
+        guard let data = arguments.value("data") else {
+            throw UsageError(description: "node needs --config FILE or --data DIR")
+        }
+        var configuration = NodeConfiguration(
+            dataDirectory: data, http: arguments.value("http") ?? NodeConfiguration.listenAddressDefault,
+            allowAnonymous: true)
+        if let count = try arguments.integer("volumes", in: 1...64) { configuration.volumeCount = count }
+        if try !configuration.listenAddress.isLoopback {
+            throw NodeError(
+                .configuration,
+                "--http \(configuration.http) is not a loopback address; a node other machines can reach needs "
+                    + "access tokens: start it with --config FILE (see README, \"Running a node\")")
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    private static func hostPort(_ node: ArchiveNode) -> String {
+        let url = node.dicomWebURL.dropFirst("http://".count)
+        return String(url.prefix { $0 != "/" })
+    }
+
+    /// Warns about what opening the store found: volumes replaced or unavailable.
+    private static func report(_ report: StoreOpenReport, directory: String) {
+        let unavailable = Set(report.unavailableVolumes.map(\.number))
+        for number in report.replacedVolumes where !unavailable.contains(number) {
+            Console.error(
+                "tessera node: warning: volume \(number) was missing and is now empty; run `tessera scrub --data "
+                    + "\(directory)` while the node is stopped to restore full redundancy")
+        }
+        for (number, reason) in report.unavailableVolumes {
+            Console.error("tessera node: warning: volume \(number) is unavailable: \(reason)")
+        }
+    }
+}

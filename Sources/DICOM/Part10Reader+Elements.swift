@@ -46,8 +46,9 @@ extension Part10Reader {
             }
             head.length = UInt32(readUInt16(scratch, at: 6, bigEndian: encoding.isBigEndian))
         } else {
-            head.vr = DataDictionary.vr(for: tag)
             head.length = readUInt32(scratch, at: 4, bigEndian: encoding.isBigEndian)
+            // Encapsulated pixel data (undefined length) is OB (PS3.5 §A.4); the dictionary's OW is for native.
+            head.vr = tag == .pixelData && head.isUndefinedLength ? .OB : DataDictionary.vr(for: tag)
         }
         scratch.removeAll(keepingCapacity: true)
         try beginElement(head)

@@ -103,6 +103,26 @@ func expectedElements(_ dataSet: DataSet, pixelOffset: Int64, pixelLength: Int64
         }
     }
 
+    @Test("encapsulated pixel data in an implicit-VR data set is OB, as in pydicom's SC_rgb_jpeg.dcm")
+    func encapsulatedImplicit() throws {
+        // The file's meta group says JPEG Baseline while its data set is written in implicit VR; the reader follows
+        // the data set, and the dictionary's OW for Pixel Data only fits native pixels (PS3.5 §A.4).
+        let dataSet = SyntheticInstance(seed: 4).makeDataSet()
+        let implicit = Part10Writer.write(
+            dataSet, transferSyntax: .implicitVRLittleEndian,
+            pixelData: .encapsulated(offsetTable: [0], fragments: [TestBytes.random(count: 300, seed: 3)]))
+        let bodyStart = 132 + Part10Writer.metaGroup(for: dataSet, transferSyntax: .implicitVRLittleEndian).count
+        let bytes =
+            Array(implicit[..<132]) + Part10Writer.metaGroup(for: dataSet, transferSyntax: .jpegBaseline)
+            + Array(implicit[bodyStart...])
+        for split in FeedSplit.standard {
+            let header = try GeneratedDICOM.read(bytes, split: split)
+            let pixels = try #require(header.dataSet[.pixelData])
+            #expect(pixels.vr == .OB)
+            #expect(pixels.bulkData?.isEncapsulated == true)
+        }
+    }
+
     @Test("the header is published as soon as top-level Pixel Data starts, before its bytes arrive")
     func headerBeforePixels() throws {
         let instance = SyntheticInstance(seed: 5, rows: 32, columns: 32)

@@ -1,8 +1,10 @@
 # Stores every Part-10 file pydicom ships as test data into a running node through STOW-RS, one request per file,
-# and checks that each comes back bit-exact through WADO-RS and that QIDO-RS reports what pydicom reads. Files the
-# node must refuse are named here with the Failure Reason and the words the Error Comment must contain.
+# and checks that each comes back bit-exact through WADO-RS, that QIDO-RS reports what pydicom reads, and that
+# WADO-RS metadata agrees with pydicom's DICOM JSON. Files the node must refuse are named here with the Failure
+# Reason and the words the Error Comment must contain.
 # Usage: python3 pydicom_files.py --url http://127.0.0.1:PORT/dicom-web   (exit 1 on the first mismatch)
 import os
+import struct
 import uuid
 import warnings
 
@@ -44,6 +46,9 @@ COMPARED = [
     ("SeriesInstanceUID", "0020000E"), ("PatientID", "00100020"), ("Modality", "00080060"),
     ("InstanceNumber", "00200013"), ("StudyDate", "00080020"),
 ]
+
+# VRs whose values metadata gives as BulkDataURI or InlineBinary: only the VR is compared.
+BINARY_VRS = {"OB", "OD", "OF", "OL", "OV", "OW", "UN"}
 
 RETRIEVE_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*'
 
@@ -130,6 +135,61 @@ def multipart_parts(response):
     return parts
 
 
+def comparable(document):
+    """A DICOM JSON object reduced to what two faithful encoders agree on, by tag (group lengths left out).
+
+    Text is compared without padding spaces and an empty value equals null (PS3.18 F.2.5); FL values as 32-bit
+    floats, since pydicom prints them widened to 64 bits; IS and DS as numbers; an empty sequence with or without
+    an empty Value; binary values by VR only.
+    """
+    reduced = {}
+    for tag, element in document.items():
+        if tag.endswith("0000"):
+            continue
+        vr = str(element.get("vr"))
+        values = element.get("Value", [])
+        if vr in BINARY_VRS or not values:
+            reduced[tag] = (vr, None)
+        else:
+            reduced[tag] = (vr, [comparable_value(vr, value) for value in values])
+    return reduced
+
+
+def comparable_value(vr, value):
+    if value is None:
+        return ""
+    if vr == "SQ":
+        return comparable(value)
+    if isinstance(value, str):
+        return value.strip(" ")
+    if isinstance(value, dict):  # PN components
+        return {name: text.strip(" ") for name, text in value.items()}
+    if vr == "FL":
+        return struct.unpack("<f", struct.pack("<f", value))[0]
+    if vr in ("IS", "DS"):
+        return float(value)
+    return value
+
+
+def metadata_differences(ours, theirs, where=""):
+    """Sentences for each attribute pydicom encodes that the node's metadata gives otherwise.
+
+    Attributes pydicom leaves out of its JSON (values it cannot encode, such as IS "1A") are not compared, nor
+    those the node gives as UN where pydicom chose the dictionary's VR: the node keeps the VR the file states.
+    """
+    differences = []
+    for tag, expected in theirs.items():
+        found = ours.get(tag)
+        if found == expected or (found is not None and found[0] == "UN"):
+            continue
+        if found is not None and found[0] == expected[0] == "SQ" and len(found[1] or []) == len(expected[1] or []):
+            for index, (item, other) in enumerate(zip(found[1] or [], expected[1] or [])):
+                differences += metadata_differences(item, other, f"{where}{tag}[{index}].")
+            continue
+        differences.append(f"{where}{tag} node {str(found)[:100]} pydicom {str(expected)[:100]}")
+    return differences
+
+
 def main():
     url = arguments("pydicom's test files through a node's STOW-RS, WADO-RS and QIDO-RS").url
     checks = Checks()
@@ -201,6 +261,19 @@ def main():
             if ours != theirs:
                 mismatches.append(f"{keyword} node {ours!r} pydicom {theirs!r}")
         checks.expect(not mismatches, f"{name}: QIDO-RS attributes match pydicom", "; ".join(mismatches))
+        metadata = session.get(f"{url}/studies/{study}/series/{series}/instances/{sop}/metadata",
+                               headers={"Accept": "application/dicom+json"})
+        documents = metadata.json() if metadata.status_code == 200 else []
+        checks.expect(len(documents) == 1, f"{name}: WADO-RS metadata answers one object",
+                      f"{metadata.status_code} {metadata.text[:300]}")
+        expected_tags = {f"{int(element.tag):08X}" for element in dataset if element.tag.element != 0}
+        found_tags = {tag for tag in documents[0] if not tag.endswith("0000")}
+        checks.equal(sorted(found_tags ^ expected_tags), [],
+                     f"{name}: metadata lists the same top-level attributes as pydicom (both ways)")
+        theirs = comparable(dataset.to_json_dict(bulk_data_threshold=1 << 30, suppress_invalid_tags=True))
+        differences = metadata_differences(comparable(documents[0]), theirs)
+        checks.expect(not differences, f"{name}: metadata values match pydicom's to_json_dict()",
+                      "; ".join(differences[:5]))
 
     checks.expect(len(stored) + refused <= len(files) and len(stored) > 90,
                   f"{len(stored)} distinct instances stored, {refused} refused as expected")

@@ -226,7 +226,8 @@ class Run:
         one = self.series_uids(lambda k, i, ds: k == "S3" and i == 1)
         found = self.client.search_for_series(search_filters={"SeriesInstanceUID": one[0]})
         self.checks.equal(values(found, "0020000E"), one, "search_for_series SeriesInstanceUID=")
-        found = self.client.search_for_series(study_instance_uid=self.study_uid["S3"], search_filters={"Modality": "CT"})
+        found = self.client.search_for_series(study_instance_uid=self.study_uid["S3"],
+                                              search_filters={"Modality": "CT"})
         self.checks.equal(values(found, "0020000E"), self.series_uids(lambda k, i, ds: k == "S3" and i == 0),
                           "search_for_series in study S3 with Modality=CT")
         found = self.client.search_for_series(search_filters={"PatientID": "IOP-001"}, limit=2, offset=1)

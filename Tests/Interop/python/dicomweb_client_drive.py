@@ -17,7 +17,7 @@ from pydicom.uid import (  # noqa: E402
     CTImageStorage, ExplicitVRLittleEndian, ImplicitVRLittleEndian, MRImageStorage, PYDICOM_IMPLEMENTATION_UID,
     generate_uid)
 
-ROWS = COLUMNS = 16
+ROWS = 16
 
 # The studies generated: key, patient ID, patient name, date, description, transfer syntax, series (modality and
 # instance count). Every UID is derived from the key, so a run is reproducible.
@@ -28,6 +28,12 @@ STUDIES = [
     ("S4", "IOP-003", "OTHER^CAROL", "20240815", "Knee MR", ExplicitVRLittleEndian, [("MR", 2)]),
 ]
 
+# A study stored last, with larger images, through a client whose 64 KiB chunk size makes it upload with chunked
+# transfer encoding and read retrieves as a stream: rows and columns, and the chunk size.
+LARGE_STUDY = ("S5", "IOP-004", "INTEROP^DAVE", "20190707", "Pelvis CT", ExplicitVRLittleEndian, [("CT", 3)])
+LARGE_SIZE = 512
+CHUNK_BYTES = 64 << 10
+
 # The attributes compared between retrieved metadata and pydicom's to_json_dict() of the original.
 METADATA_TAGS = ["00080016", "00080018", "00080020", "00080060", "00081030", "0008103E", "00100010", "00100020",
                  "0020000D", "0020000E", "00200011", "00200013", "00280010", "00280011", "00280100"]
@@ -37,7 +43,7 @@ def uid(*parts):
     return generate_uid(entropy_srcs=["tessera-interop", *parts])
 
 
-def make_instance(study, series_index, modality, number, rng):
+def make_instance(study, series_index, modality, number, rng, size=ROWS):
     """One Part-10 instance as a pydicom FileDataset."""
     key, patient_id, patient_name, date, description, syntax, _ = study
     sop_class = CTImageStorage if modality == "CT" else MRImageStorage
@@ -66,13 +72,13 @@ def make_instance(study, series_index, modality, number, rng):
     ds.InstanceNumber = number
     ds.SamplesPerPixel = 1
     ds.PhotometricInterpretation = "MONOCHROME2"
-    ds.Rows = ROWS
-    ds.Columns = COLUMNS
+    ds.Rows = size
+    ds.Columns = size
     ds.BitsAllocated = 16
-    ds.BitsStored = 12
-    ds.HighBit = 11
+    ds.BitsStored = 16
+    ds.HighBit = 15
     ds.PixelRepresentation = 0
-    ds.PixelData = bytes(rng.getrandbits(8) & (0x0F if i % 2 else 0xFF) for i in range(ROWS * COLUMNS * 2))
+    ds.PixelData = rng.randbytes(size * size * 2)
     ds["PixelData"].VR = "OW"
     return ds
 
@@ -347,6 +353,31 @@ class Run:
             self.checks.equal([bytes(part) for part in parts], [self.by_sop[sop].PixelData],
                               "retrieve_bulkdata of the PixelData BulkDataURI returns the original pixels")
 
+    # MARK: - Chunked upload, streamed retrieve
+
+    def chunked(self):
+        """A larger study through a client with a small chunk size: chunked STOW-RS, streamed WADO-RS."""
+        client = DICOMwebClient(url=self.url, chunk_size=CHUNK_BYTES)
+        rng = random.Random(5)
+        key = LARGE_STUDY[0]
+        large = [make_instance(LARGE_STUDY, 0, "CT", number, rng, size=LARGE_SIZE) for number in (1, 2, 3)]
+        for ds in large:
+            self.instances.append((key, 0, ds))
+            self.by_sop[str(ds.SOPInstanceUID)] = ds
+        self.study_uid[key] = uid(key)
+        answer = client.store_instances(large)
+        self.checks.equal(len(answer.get("ReferencedSOPSequence", [])), len(large),
+                          f"store_instances of {len(large)} instances of {LARGE_SIZE}x{LARGE_SIZE} in "
+                          f"{CHUNK_BYTES >> 10} KiB chunks (chunked transfer encoding)")
+        found = client.search_for_studies(search_filters={"PatientID": LARGE_STUDY[1]})
+        self.checks.equal(values(found, "00201208"), [len(large)], "the chunked upload is catalogued")
+        streamed = list(client.iter_study(self.study_uid[key]))
+        found = self.same(streamed, "iter_study (streamed in 64 KiB chunks): every instance equals its original")
+        self.checks.equal(found, self.sops(lambda k, i, ds: k == key), "iter_study: all instances")
+        series = str(large[0].SeriesInstanceUID)
+        streamed = list(client.iter_series(self.study_uid[key], series))
+        self.same(streamed, "iter_series (streamed): every instance equals its original")
+
     # MARK: - Errors
 
     def errors(self):
@@ -382,6 +413,7 @@ def main():
     run.negotiate()
     run.metadata()
     run.errors()
+    run.chunked()
     run.checks.done()
 
 

@@ -1,29 +1,11 @@
 // Where the command line writes: results to standard output, progress and errors to standard error.
-import Glibc
 import Posix
 
 /// Writing to the terminal or to whatever the streams are redirected to.
 enum Console {
-    /// Writes `text` to standard output in full, waiting while the reader catches up.
-    ///
-    /// Unlike Terminal.write it survives a non-blocking pipe (a parent that reads through an event loop, as
-    /// Foundation's Process does): EAGAIN waits for the pipe to drain instead of dropping the rest.
+    /// Writes `text` to standard output in full, waiting while the reader catches up (see Terminal.write).
     static func output(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if count > 0 {
-                offset += count
-                continue
-            }
-            let code = errno
-            if count < 0 && code == EINTR { continue }
-            guard count < 0 && (code == EAGAIN || code == EWOULDBLOCK) else { return }
-            var entry = pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)
-            _ = poll(&entry, 1, -1)
-        }
-        bytes.removeAll()
+        Terminal.write(text, to: 1)
     }
 
     /// Writes one line to standard error (diagnostics, warnings, progress lines).

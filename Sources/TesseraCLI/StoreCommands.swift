@@ -20,7 +20,7 @@ enum StoreCommands {
                 var input = source
                 let receipt = try store.put(from: &input) { progress.advance(toTotal: $0) }
                 progress.finish()
-                Terminal.write("\(receipt.address)  \(path)\n", to: 1)
+                Console.output("\(receipt.address)  \(path)\n")
                 if receipt.isDegraded {
                     Console.error("tessera: warning: \(path) was stored degraded; run `tessera scrub` to heal it")
                 }
@@ -58,7 +58,7 @@ enum StoreCommands {
         let store = try openStore(try Arguments(words, valued: ["data"]))
         defer { store.close() }
         for object in try store.list() {
-            Terminal.write("\(object.address)  \(object.length)  \(object.chunkCount) chunks\n", to: 1)
+            Console.output("\(object.address)  \(object.length)  \(object.chunkCount) chunks\n")
         }
     }
 
@@ -68,16 +68,16 @@ enum StoreCommands {
         let store = try openStore(arguments)
         defer { store.close() }
         try store.delete(address)
-        Terminal.write("deleted \(address); `tessera gc` frees its chunks\n", to: 1)
+        Console.output("deleted \(address); `tessera gc` frees its chunks\n")
     }
 
     static func collectGarbage(_ words: [String]) throws {
         let store = try openStore(try Arguments(words, valued: ["data"]))
         defer { store.close() }
         let report = try store.collectGarbage()
-        Terminal.write(
+        Console.output(
             "live objects: \(report.liveObjects), records freed: \(report.recordsFreed), "
-                + "space reclaimed: \(Console.bytes(report.bytesReclaimed))\n", to: 1)
+                + "space reclaimed: \(Console.bytes(report.bytesReclaimed))\n")
     }
 
     static func scrub(_ words: [String]) throws {
@@ -92,10 +92,10 @@ enum StoreCommands {
             lastBytes = partial.bytesChecked
         }
         progress.finish()
-        Terminal.write(
+        Console.output(
             "records checked: \(report.recordsChecked) (\(Console.bytes(report.bytesChecked)))\n"
                 + "damaged records: \(report.corruptRecords)\n"
-                + "incomplete chunks and manifests: \(report.incompleteObjects), healed: \(report.healed)\n", to: 1)
+                + "incomplete chunks and manifests: \(report.incompleteObjects), healed: \(report.healed)\n")
         guard report.unrecoverable.isEmpty else {
             throw StoreError(
                 .corrupt,

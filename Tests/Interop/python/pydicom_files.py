@@ -5,10 +5,13 @@
 # Usage: python3 pydicom_files.py --url http://127.0.0.1:PORT/dicom-web   (exit 1 on the first mismatch)
 import os
 import struct
+import sys
 import uuid
 import warnings
 
-from interop import Checks, arguments, require_packages
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree (SwiftPM would see it)
+
+from interop import Checks, arguments, require_packages  # noqa: E402
 
 require_packages()
 

@@ -3,6 +3,7 @@
 # WADO-RS metadata agrees with pydicom's DICOM JSON. Files the node must refuse are named here with the Failure
 # Reason and the words the Error Comment must contain.
 # Usage: python3 pydicom_files.py --url http://127.0.0.1:PORT/dicom-web   (exit 1 on the first mismatch)
+import collections
 import os
 import struct
 import sys
@@ -52,6 +53,9 @@ COMPARED = [
 
 # VRs whose values metadata gives as BulkDataURI or InlineBinary: only the VR is compared.
 BINARY_VRS = {"OB", "OD", "OF", "OL", "OV", "OW", "UN"}
+
+# The page size of the final listing: small enough to need several pages.
+PAGE_SIZE = 25
 
 RETRIEVE_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*'
 
@@ -107,6 +111,22 @@ def store(session, url, data):
     items = [item for key in (REFERENCED_SOP_SEQUENCE, FAILED_SOP_SEQUENCE)
              for item in answer.get(key, {}).get("Value", [])]
     return response.status_code, items
+
+
+def store_all(session, url, files):
+    """POSTs every file in one multipart/related request; returns the status and the response's two sequences."""
+    boundary = uuid.uuid4().hex
+    body = bytearray()
+    for _, data in files:
+        body += f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode() + data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    response = session.post(
+        url + "/studies", data=bytes(body),
+        headers={"Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
+                 "Accept": "application/dicom+json"})
+    answer = response.json() if response.content else {}
+    return (response.status_code, answer.get(REFERENCED_SOP_SEQUENCE, {}).get("Value", []),
+            answer.get(FAILED_SOP_SEQUENCE, {}).get("Value", []))
 
 
 def reason(item, tag):
@@ -278,6 +298,37 @@ def main():
         checks.expect(not differences, f"{name}: metadata values match pydicom's to_json_dict()",
                       "; ".join(differences[:5]))
 
+    # Every file again, in one request: each part must be answered as it would be alone, now that the node holds
+    # the first file of each SOP Instance UID: already present (warning), a conflict, or the same refusal.
+    expected, again = collections.Counter(), []
+    for path, dataset in files:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        again.append((path, data))
+        refusal = expected_refusal(os.path.basename(path), dataset)
+        if refusal is not None:
+            expected[("failed", refusal[0])] += 1
+        elif owners[text(dataset.get("SOPInstanceUID"))][1] == data:
+            expected[("referenced", DUPLICATE_SOP_INSTANCE)] += 1
+        else:
+            expected[("failed", DUPLICATE_SOP_INSTANCE)] += 1
+    status, referenced, failed = store_all(session, url, again)
+    found = collections.Counter([("referenced", reason(item, WARNING_REASON)) for item in referenced]
+                                + [("failed", reason(item, FAILURE_REASON)) for item in failed])
+    checks.expect(status == 202 and found == expected,
+                  f"all {len(files)} files again in one STOW-RS request: each part answered as alone (202)",
+                  f"status {status}, answered {dict(found)}, expected {dict(expected)}")
+    listed, offset = [], 0
+    while True:  # QIDO-RS in pages of PAGE_SIZE: the catalog holds exactly the instances stored, each once
+        page = session.get(f"{url}/instances", params={"limit": PAGE_SIZE, "offset": offset},
+                           headers={"Accept": "application/dicom+json"})
+        results = page.json() if page.status_code == 200 and page.content else []
+        listed += [text(result.get("00080018", {}).get("Value")) for result in results]
+        offset += PAGE_SIZE
+        if len(results) < PAGE_SIZE:
+            break
+    checks.equal(sorted(listed), sorted(owners), f"QIDO-RS /instances in pages of {PAGE_SIZE} lists each stored "
+                 "instance once, after the repeated request")
     checks.expect(len(stored) + refused <= len(files) and len(stored) > 90,
                   f"{len(stored)} distinct instances stored, {refused} refused as expected")
     checks.done()

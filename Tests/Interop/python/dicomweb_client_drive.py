@@ -210,6 +210,12 @@ class Run:
                            search_filters={"PatientID": "IOP-001", "ModalitiesInStudy": "CT"})
         self.studies_found("StudyInstanceUID of S3", ["S3"], search_filters={"StudyInstanceUID": self.study_uid["S3"]})
         self.studies_found("PatientID=NOBODY finds nothing", [], search_filters={"PatientID": "NOBODY"})
+        self.studies_found("AccessionNumber=ACC-S2", ["S2"], search_filters={"AccessionNumber": "ACC-S2"})
+        self.studies_found("StudyTime=100000-110000 (time range)", ["S1", "S2", "S3", "S4"],
+                           search_filters={"StudyTime": "100000-110000"})
+        self.studies_found("StudyTime=1100-", [], search_filters={"StudyTime": "1100-"})
+        self.studies_found("StudyDescription=*MR* (an attribute not returned by default)", ["S2", "S3", "S4"],
+                           search_filters={"StudyDescription": "*MR*"})
         pages = [self.client.search_for_studies(limit=2, offset=offset) for offset in (0, 2, 4)]
         self.checks.equal([len(page) for page in pages], [2, 2, 0], "limit=2 pages through offsets 0, 2, 4")
         self.checks.equal(sorted(values(pages[0] + pages[1], "0020000D")), self.of("S1", "S2", "S3", "S4"),
@@ -221,6 +227,11 @@ class Run:
         self.checks.equal(values(included, "00081030"), ["Abdomen CT MR"], "includefield=StudyDescription")
         included = self.client.search_for_studies(fields=["all"], search_filters={"PatientID": "IOP-003"})
         self.checks.equal(values(included, "00081030"), ["Knee MR"], "includefield=all")
+        included = self.client.search_for_studies(fields=["00081030", "IssuerOfPatientID"],
+                                                  search_filters={"PatientID": "IOP-001"})
+        self.checks.expect(all("00081030" in result and "00100021" in result for result in included)
+                           and sorted(values(included, "00081030")) == ["Brain MR", "Chest CT"],
+                           "includefield by tag and by keyword, repeated", str(included)[:300])
 
     def search_series(self):
         found = self.client.search_for_series(study_instance_uid=self.study_uid["S1"])
@@ -239,6 +250,9 @@ class Run:
                                               search_filters={"Modality": "CT"})
         self.checks.equal(values(found, "0020000E"), self.series_uids(lambda k, i, ds: k == "S3" and i == 0),
                           "search_for_series in study S3 with Modality=CT")
+        found = self.client.search_for_series(search_filters={"SeriesDescription": "MR*"})
+        self.checks.equal(values(found, "0020000E"), self.series_uids(lambda k, i, ds: ds.Modality == "MR"),
+                          "search_for_series SeriesDescription=MR* (wildcard on a series attribute)")
         found = self.client.search_for_series(search_filters={"PatientID": "IOP-001"}, limit=2, offset=1)
         self.checks.equal(len(found), 2, "search_for_series PatientID=IOP-001 limit=2 offset=1 (3 series)")
         found = self.client.search_for_series(fields=["SeriesDescription"],

@@ -78,7 +78,9 @@ let package = Package(
         tests("PosixTests", ["Posix", "Primitives", "TestSupport"]),
         tests("VolumesTests", ["Volumes", "Coding", "Posix", "Primitives", "TestSupport"]),
         tests("ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
-        tests("DICOMTests", ["DICOM", "Primitives", "TestSupport"]),
+        .testTarget(
+            name: "DICOMTests", dependencies: ["DICOM", "Primitives", "TestSupport"],
+            exclude: ["pydicom_testdata.py"], swiftSettings: strictSettings),
         tests("HTTPTests", ["HTTP", "Primitives", "TestSupport"]),
         tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Primitives", "TestSupport"]),
         tests("TransportTests", ["Transport", "HTTP", "Posix", "Primitives", "TestSupport"]),

@@ -30,3 +30,26 @@ ensure_swift() {
 
 # The C libraries every build links (DESIGN.md, "Code layout").
 TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev)
+
+# ensure_python_packages PACKAGE...: every named PyPI package imports afterwards (pip installs what is missing), or
+# the script explains and exits. The module name is the package name with dashes as underscores.
+ensure_python_packages() {
+    if ! command -v python3 >/dev/null 2>&1; then
+        ensure_packages python3 python3-pip
+    fi
+    local missing=()
+    for package in "$@"; do
+        python3 -c "import ${package//-/_}" 2>/dev/null || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing ${missing[*]} (pip)…" >&2
+    if ! python3 -m pip install -q "${missing[@]}" >/dev/null 2>&1 &&
+        ! python3 -m pip install -q --break-system-packages "${missing[@]}" >/dev/null; then
+        echo "Tessera's tests need these Python packages: ${missing[*]}" >&2
+        echo "Run: python3 -m pip install ${missing[*]}" >&2
+        exit 1
+    fi
+}
+
+# What the interoperability tests drive a node with: clients nobody here wrote (DESIGN.md, "Interfaces").
+TESSERA_TEST_PYTHON_PACKAGES=(pydicom dicomweb-client)

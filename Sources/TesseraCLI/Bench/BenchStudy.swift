@@ -14,6 +14,8 @@ struct BenchStudy {
     let files: [(path: String, length: Int64)]
     /// The SHA-256 of every file, sorted: what a retrieve of the study must give back, in whatever order.
     let digests: [ChunkAddress]
+    /// The CRC32C of every file, sorted: the cheaper check of the timed reads.
+    let checksums: [UInt32]
 
     /// All the files' bytes.
     var totalBytes: Int64 { files.reduce(0) { $0 + $1.length } }
@@ -28,6 +30,7 @@ struct BenchStudy {
             seed: seed, patientID: "BENCH-\(seed)", sliceCount: sliceCount, rows: rows, columns: columns)
         var files: [(path: String, length: Int64)] = []
         var digests: [ChunkAddress] = []
+        var checksums: [UInt32] = []
         for (index, instance) in instances.enumerated() {
             let bytes = instance.part10()
             let path = directory + "/slice-\(index + 1).dcm"
@@ -35,9 +38,11 @@ struct BenchStudy {
             try bytes.withUnsafeBytes { try sink.write($0) }
             files.append((path, Int64(bytes.count)))
             digests.append(SHA256.hash(bytes))
+            checksums.append(CRC32C.checksum(bytes))
         }
         return BenchStudy(
-            studyInstanceUID: instances.first?.studyInstanceUID ?? "", files: files, digests: digests.sorted())
+            studyInstanceUID: instances.first?.studyInstanceUID ?? "", files: files, digests: digests.sorted(),
+            checksums: checksums.sorted())
     }
 
     /// The files in batches of `count` (the last may be shorter): one STOW-RS request each.

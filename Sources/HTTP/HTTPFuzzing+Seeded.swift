@@ -19,7 +19,8 @@ extension HTTPFuzzing {
             "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbodyGET / HTTP/1.0\r\n\r\n",
             "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nbody\r\n0\r\nT: 1\r\n\r\n",
             "\u{0}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-            "\u{1}HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            "\u{1}HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2\r\nok\r\n0\r\n\r\n",
             "\u{0}HTTP/1.0 200 OK\r\n\r\nuntil close",
         ].map { Array($0.utf8) },
         .multipart: [

@@ -54,10 +54,12 @@ public final class ArchiveNode: Sendable {
             configuration: DICOMwebConfiguration(
                 originSite: configuration.site, pathPrefix: Self.dicomWebPath,
                 tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
-                allowsAnonymous: configuration.allowAnonymous),
+                allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
             store: store, catalog: catalog, version: { clock.next() })
+        let listeningPort = ListeningPort()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
+            hostPort: configuration.publicURL == nil ? listeningPort : nil,
             health: { [store, catalog, site = configuration.site] in
                 try Self.health(store: store, catalog: catalog, site: site)
             })
@@ -75,6 +77,7 @@ public final class ArchiveNode: Sendable {
             store.close()
             throw NodeError(.listen, "cannot listen on \(configuration.http): \(Self.reason(error))")
         }
+        listeningPort.set(server.port)
     }
 
     /// The port the server is bound to (the kernel's pick when the configuration said 0).
@@ -96,11 +99,13 @@ public final class ArchiveNode: Sendable {
     /// `limits.shutdownTimeoutSeconds` (or until `isAbandoned` says to stop waiting, e.g. a second signal), aborts
     /// the rest, stops the server and closes the store. Returns how many requests were aborted.
     ///
-    /// It blocks: call it on the owner's thread, never in async code.
+    /// `isAbandoned` is asked again and again while requests are in flight; it MUST wait up to `waitMilliseconds`
+    /// for its event (ShutdownSignals.next does), so the loop sleeps rather than spins. It blocks: call it on the
+    /// owner's thread, never in async code.
     public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
         gate.close()
         let clock = MonotonicClock()
-        let deadline = clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds) * 1_000_000
+        let deadline = clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds) * Instant.ticksPerSecond
         let pollMilliseconds = 50
         while gate.inFlightCount > 0 && clock.now().ticks < deadline {
             if isAbandoned(pollMilliseconds) { break }

@@ -47,7 +47,8 @@ extension KeyedDecodingContainer<ConfigKey> {
 
 extension NodeConfiguration: Codable {
     static let keys = [
-        "dataDirectory", "volumeCount", "erasureCode", "http", "site", "allowAnonymous", "tokens", "limits",
+        "dataDirectory", "volumeCount", "erasureCode", "http", "publicURL", "site", "allowAnonymous", "tokens",
+        "limits",
     ]
 
     /// Decodes strictly: unknown keys are errors; `dataDirectory` is required, the rest have defaults.
@@ -59,8 +60,9 @@ extension NodeConfiguration: Codable {
         self.init(
             dataDirectory: dataDirectory, http: try container.optional("http") ?? Self.listenAddressDefault,
             allowAnonymous: try container.optional("allowAnonymous") ?? false)
-        volumeCount = try container.optional("volumeCount") ?? volumeCount
+        volumeCount = try container.optional("volumeCount")
         erasureCode = try container.optional("erasureCode")
+        publicURL = try container.optional("publicURL")
         site = try container.optional("site") ?? site
         tokens = try container.optional("tokens") ?? []
         limits = try container.optional("limits") ?? Limits()
@@ -70,9 +72,10 @@ extension NodeConfiguration: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: ConfigKey.self)
         try container.encode(dataDirectory, forKey: ConfigKey("dataDirectory"))
-        try container.encode(volumeCount, forKey: ConfigKey("volumeCount"))
+        try container.encodeIfPresent(volumeCount, forKey: ConfigKey("volumeCount"))
         try container.encodeIfPresent(erasureCode, forKey: ConfigKey("erasureCode"))
         try container.encode(http, forKey: ConfigKey("http"))
+        try container.encodeIfPresent(publicURL, forKey: ConfigKey("publicURL"))
         try container.encode(site, forKey: ConfigKey("site"))
         try container.encode(allowAnonymous, forKey: ConfigKey("allowAnonymous"))
         try container.encode(tokens, forKey: ConfigKey("tokens"))

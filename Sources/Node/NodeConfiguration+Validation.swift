@@ -15,6 +15,15 @@ extension NodeConfiguration {
             throw NodeError(
                 .configuration, "'site' \"\(site)\" must be 1 to 64 letters, digits, '-', '_' or '.'")
         }
+        if let publicURL {
+            let authority = publicURL.hasPrefix("http://") ? publicURL.dropFirst("http://".count) : ""
+            guard !authority.isEmpty, !authority.contains("/"), !authority.contains(where: \.isWhitespace) else {
+                throw NodeError(
+                    .configuration,
+                    "'publicURL' \"\(publicURL)\" must be http://HOST[:PORT] with no path, such as "
+                        + "\"http://pacs.example.org:8042\"")
+            }
+        }
         if allowAnonymous && !address.isLoopback {
             throw NodeError(
                 .configuration,
@@ -29,12 +38,15 @@ extension NodeConfiguration {
         try validateLimits()
     }
 
-    /// The store layout this configuration asks for: `volumeCount` volumes, `erasureCode` or the default code.
-    public func storeConfiguration() throws(NodeError) -> StoreConfiguration {
-        guard (1...64).contains(volumeCount) else {
-            throw NodeError(.configuration, "'volumeCount' \(volumeCount) must be from 1 to 64")
+    /// The store layout this configuration asks for: `volumeCount` volumes, `erasureCode` or the default code;
+    /// nil when it names neither, so an existing store keeps its layout and a new one gets the defaults.
+    public func storeConfiguration() throws(NodeError) -> StoreConfiguration? {
+        guard volumeCount != nil || erasureCode != nil else { return nil }
+        let count = volumeCount ?? StoreConfiguration.volumeCountDefault
+        guard (1...64).contains(count) else {
+            throw NodeError(.configuration, "'volumeCount' \(count) must be from 1 to 64")
         }
-        var store = StoreConfiguration.defaults(volumeCount: volumeCount)
+        var store = StoreConfiguration.defaults(volumeCount: count)
         if let erasureCode {
             store.dataShardCount = erasureCode.dataShardCount
             store.parityShardCount = erasureCode.parityShardCount

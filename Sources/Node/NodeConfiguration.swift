@@ -23,12 +23,17 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The folder holding store.json, the volumes and catalog.sqlite. Relative paths are taken from the folder of
     /// the config file.
     public var dataDirectory: String
-    /// How many volumes a new store gets (six by default: 4+2).
-    public var volumeCount: Int
-    /// The Reed-Solomon code for a new store; nil takes the default for `volumeCount`.
+    /// How many volumes the store has. Nil: an existing store keeps its own layout, a new one gets
+    /// `StoreConfiguration.volumeCountDefault` (six, coded 4+2). Given, it MUST match an existing store.
+    public var volumeCount: Int?
+    /// The Reed-Solomon code; nil takes the default for the volume count.
     public var erasureCode: ErasureCode?
     /// Where the HTTP server listens, "IPv4:PORT"; port 0 picks a free one.
     public var http: String
+    /// The scheme and authority clients reach the node by, "http://pacs.example.org:8042", for the links in
+    /// DICOMweb answers (RetrieveURL, BulkDataURI), e.g. behind a reverse proxy. Nil: taken from each request's
+    /// Host header, with the listening port added when the header has none.
+    public var publicURL: String?
     /// The site this node belongs to (the region issue places studies by site).
     public var site: String
     /// Whether requests without a token may read and write. Refused unless `http` is a loopback address.
@@ -101,11 +106,12 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// A configuration with the defaults for `dataDirectory`: six volumes, loopback, anonymous access.
     public init(dataDirectory: String, http: String = listenAddressDefault, allowAnonymous: Bool = true) {
         self.dataDirectory = dataDirectory
-        self.volumeCount = 6
+        self.volumeCount = nil
         self.erasureCode = nil
         self.http = http
         self.site = Self.siteDefault
         self.allowAnonymous = allowAnonymous
+        self.publicURL = nil
         self.tokens = []
         self.limits = Limits()
     }
@@ -113,33 +119,5 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The listen address split into host and port; valid after `validate()`.
     public var listenAddress: ListenAddress {
         get throws(NodeError) { try ListenAddress.parse(http, key: "http") }
-    }
-}
-
-/// An IPv4 address and port the node listens on.
-public struct ListenAddress: Sendable, Equatable {
-    /// Dotted IPv4, e.g. "127.0.0.1".
-    public var host: String
-    /// 0…65535; 0 picks a free port.
-    public var port: Int
-
-    /// Whether the host is in 127.0.0.0/8, reachable only from this machine.
-    public var isLoopback: Bool { host.hasPrefix("127.") }
-
-    /// Parses "HOST:PORT" where HOST is dotted IPv4; `key` names the setting in errors.
-    public static func parse(_ text: String, key: String) throws(NodeError) -> ListenAddress {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 else {
-            throw NodeError(.configuration, "'\(key)' must be IPv4:PORT such as \"127.0.0.1:8042\", got \"\(text)\"")
-        }
-        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil && $0.count <= 3 }) else {
-            throw NodeError(
-                .configuration, "'\(key)': \"\(parts[0])\" is not an IPv4 address such as 127.0.0.1 or 0.0.0.0")
-        }
-        guard let port = Int(parts[1]), (0...65535).contains(port) else {
-            throw NodeError(.configuration, "'\(key)': port \"\(parts[1])\" must be a number from 0 to 65535")
-        }
-        return ListenAddress(host: String(parts[0]), port: port)
     }
 }

@@ -9,34 +9,6 @@ public import Primitives
     import Foundation
 #endif
 
-/// What `/healthz` reports about a node.
-public struct NodeHealth: Codable, Sendable, Equatable {
-    /// "ok", "degraded" (volumes missing, still serving) or "unavailable" (too few volumes to read or write).
-    public var status: String
-    /// The tessera version.
-    public var version: String
-    /// The node's site.
-    public var site: String
-    /// Volumes open out of those configured.
-    public var volumesAvailable: Int
-    /// Volumes configured.
-    public var volumeCount: Int
-    /// Instances in the catalog.
-    public var instanceCount: Int
-
-    /// Makes a report.
-    public init(
-        status: String, version: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int
-    ) {
-        self.status = status
-        self.version = version
-        self.site = site
-        self.volumesAvailable = volumesAvailable
-        self.volumeCount = volumeCount
-        self.instanceCount = instanceCount
-    }
-}
-
 /// Answers the node's own routes and hands every other request to `inner`.
 public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     /// The DICOMweb responder (or anything else) behind the node's routes.
@@ -47,14 +19,18 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public let health: @Sendable () throws -> NodeHealth
     /// Counts requests in flight and refuses new ones during shutdown.
     public let gate: RequestGate
+    /// The port added to a Host header that has none, or nil to leave Host alone (a public URL is configured).
+    public let hostPort: ListeningPort?
 
     /// Puts the node's routes in front of `inner`.
     public init(
-        inner: Inner, dicomWebPath: String, gate: RequestGate, health: @escaping @Sendable () throws -> NodeHealth
+        inner: Inner, dicomWebPath: String, gate: RequestGate, hostPort: ListeningPort? = nil,
+        health: @escaping @Sendable () throws -> NodeHealth
     ) {
         self.inner = inner
         self.dicomWebPath = dicomWebPath
         self.gate = gate
+        self.hostPort = hostPort
         self.health = health
     }
 
@@ -83,8 +59,21 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
                 status: 200, type: "text/html; charset=utf-8", Array(page().utf8), request: request,
                 response: &response)
         default:
-            try inner.respond(to: request, body: &body, response: &response)
+            try inner.respond(to: withPort(request), body: &body, response: &response)
         }
+    }
+
+    /// The request with the listening port added to a Host header that names none.
+    ///
+    /// Some clients (dicomweb-client) send `Host: 127.0.0.1` to a node on port 8042; DICOMweb builds its links from
+    /// Host, and without the port they would point at port 80.
+    func withPort(_ request: HTTPRequestHead) -> HTTPRequestHead {
+        guard let port = hostPort?.value, port > 0, let host = request.headers["Host"], !host.isEmpty,
+            !host.hasSuffix("]"), !host.contains(":")
+        else { return request }
+        var changed = request
+        changed.headers.replace("Host", host + ":" + String(port))
+        return changed
     }
 
     private func requireGet(_ request: HTTPRequestHead) throws(NodeRouteError) {

@@ -4,16 +4,12 @@ import Posix
 
 /// The `find` subcommand.
 enum FindCommand {
-    static let usage = """
-        find [--patient-id ID] [--patient-name PAT] [--modality M] [--since YYYYMMDD] [--until YYYYMMDD]
-             [--accession A] [--study UID] [--level study|series|instance] [--limit N] --node URL [--token T] [--json]
-        """
-
     /// Search levels and the QIDO-RS resource each one asks.
     enum Level: String {
         case study, series, instance
     }
 
+    /// Runs one search and prints the table or the JSON.
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(
             words,

@@ -1,6 +1,7 @@
 // Finding the files `tessera store` sends: paths and folders walked recursively (hidden files skipped), each file
 // checked as Part-10 (the "DICM" prefix) with its SOP Instance UID read from the file meta group (PS3.10 §7.1),
 // which is how the node's answer is matched back to the file.
+import Glibc
 import Posix
 import Primitives
 
@@ -22,6 +23,8 @@ struct InstanceFiles {
     var files: [InstanceFile] = []
     /// Paths that could not be listed at all.
     var problems: [(path: String, reason: String)] = []
+    /// Folders already walked, by device and inode, so a symbolic link back up the tree is walked once.
+    private var visited: Set<[UInt64]> = []
 
     /// The most bytes of a file's start read to find its file meta group.
     static let metaBytesMax = 64 << 10
@@ -41,6 +44,10 @@ struct InstanceFiles {
             guard depth < Self.depthMax else {
                 problems.append((path, "folders nested deeper than \(Self.depthMax) levels are not followed"))
                 return
+            }
+            var status = stat()
+            if stat(path, &status) == 0 {
+                guard visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else { return }
             }
             do {
                 for name in try disk.listDirectory(path) where !name.hasPrefix(".") {

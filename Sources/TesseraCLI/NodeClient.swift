@@ -5,12 +5,6 @@ import HTTP
 import Primitives
 import Transport
 
-/// A failure talking to a node, printed as one line.
-struct ClientError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A response whose (small) body was read whole: QIDO-RS results, STOW-RS answers, errors.
 struct BufferedResponse {
     var status: Int

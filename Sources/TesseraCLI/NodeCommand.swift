@@ -1,14 +1,15 @@
 // `tessera node`: runs one archive node in the foreground until SIGINT or SIGTERM. Prints where DICOMweb lives and
 // who may use it; start-up problems are one line and exit code 1 (TesseraCommand maps the error).
 import Foundation
+import Glibc
 import Node
 import ObjectStore
 import Posix
 
 /// The `node` subcommand.
 enum NodeCommand {
-    static let usage = "node --config FILE [--check] | node --data DIR [--http 127.0.0.1:PORT] [--volumes N]"
 
+    /// Runs a node until SIGINT or SIGTERM (or, with --check, only checks its configuration).
     static func run(_ words: [String]) throws {
         // First, before any thread exists: every thread started later inherits the blocked signals.
         let signals = ShutdownSignals()
@@ -21,7 +22,7 @@ enum NodeCommand {
                 shown.tokens[index].token = "(\(shown.tokens[index].token.count) characters)"
             }
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Console.output(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n")
             return
         }
@@ -64,7 +65,14 @@ enum NodeCommand {
             for option in ["data", "http", "volumes"] where arguments.value(option) != nil {
                 throw UsageError(description: "--\(option) cannot be combined with --config; set it in \(path)")
             }
-            return try NodeConfiguration.load(path: path)
+            let configuration = try NodeConfiguration.load(path: path)
+            var status = stat()
+            if !configuration.tokens.isEmpty && stat(path, &status) == 0 && status.st_mode & 0o004 != 0 {
+                Console.error(
+                    "tessera node: warning: \(path) holds access tokens and any user of this machine may read it; "
+                        + "run `chmod 600 \(path)`")
+            }
+            return configuration
         }
         guard let data = arguments.value("data") else {
             throw UsageError(description: "node needs --config FILE or --data DIR")
@@ -90,7 +98,8 @@ enum NodeCommand {
 
     /// Warns about what opening the store found: volumes replaced or unavailable.
     private static func report(_ report: StoreOpenReport, directory: String) {
-        for number in report.replacedVolumes {
+        let unavailable = Set(report.unavailableVolumes.map(\.number))
+        for number in report.replacedVolumes where !unavailable.contains(number) {
             Console.error(
                 "tessera node: warning: volume \(number) was missing and is now empty; run `tessera scrub --data "
                     + "\(directory)` while the node is stopped to restore full redundancy")

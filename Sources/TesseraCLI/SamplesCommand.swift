@@ -6,7 +6,6 @@ import Primitives
 
 /// The `samples` subcommand.
 enum SamplesCommand {
-    static let usage = "samples --out DIR [--studies N] [--seed S] [--slices N] [--size PIXELS]"
 
     /// Writes DIR/STUDY/SERIES/SOP.dcm and prints "STUDY_UID  PATIENT_ID  MODALITY  N instances" per study.
     static func run(_ words: [String]) throws {

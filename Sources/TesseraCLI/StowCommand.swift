@@ -6,7 +6,6 @@ import Primitives
 
 /// The `store` subcommand.
 enum StowCommand {
-    static let usage = "store PATH... --node URL [--token T] [--batch-mb N]"
     /// Bytes of files per STOW-RS request by default; a larger file goes alone.
     static let batchBytesDefault: Int64 = 64 << 20
     /// Files per STOW-RS request at most, so one answer stays small.
@@ -19,19 +18,19 @@ enum StowCommand {
         case rejected(String)
     }
 
+    /// Sends the files and folders named on the command line and prints the summary.
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(words, valued: ["node", "token", "batch-mb"])
         guard !arguments.positionals.isEmpty else { throw UsageError(description: "store needs at least one PATH") }
         let batchBytes = Int64(try arguments.integer("batch-mb", in: 1...65_536) ?? 64) << 20
         let client = try NodeClient(arguments)
-        var listing = InstanceFiles.collect(arguments.positionals)
+        let listing = InstanceFiles.collect(arguments.positionals)
         var outcomes: [(path: String, outcome: Outcome)] = listing.problems.map { ($0.path, .rejected($0.reason)) }
         let readable = listing.files.filter { file in
             guard let reason = file.problem else { return true }
             outcomes.append((file.path, .rejected(reason)))
             return false
         }
-        listing.files = []
         let totalBytes = readable.reduce(Int64(0)) { $0 + $1.length }
         let progress = Progress("storing \(readable.count) files", totalBytes: totalBytes)
         for batch in batches(readable, budget: batchBytes) {

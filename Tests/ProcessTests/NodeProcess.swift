@@ -64,9 +64,10 @@ func waitForLine(
     }
 }
 
-/// Writes `text` to `path`.
+/// Writes `text` to `path`, readable by its owner only (config files hold tokens).
 func write(_ text: String, to path: String) throws {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
 }
 
 /// Every regular file under `directory`, as paths relative to it.

@@ -81,6 +81,16 @@ struct SampleStudy {
             ], in: directory)
         #expect(series.status == 0 && series.output.contains(first.modality), "\(series.output) \(series.errorOutput)")
 
+        let byName = try await runCaptured(["find", "--patient-name", "Sample*", "--node", url], in: directory)
+        #expect(studies.allSatisfy { byName.output.contains($0.studyUID) }, "\(byName.output) \(byName.errorOutput)")
+        let instances = try await runCaptured(
+            ["find", "--study", first.studyUID, "--level", "instance", "--node", url, "--json"], in: directory)
+        let instanceList = try JSONSerialization.jsonObject(with: Data(instances.output.utf8)) as? [Any]
+        #expect(instanceList?.count == first.instanceCount, "\(instances.errorOutput)")
+        let unknown = try await runCaptured(
+            ["fetch", "--study", "1.2.3.4.5", "--out", directory.appending("none"), "--node", url], in: directory)
+        #expect(unknown.status == 1 && unknown.errorOutput.contains("no study 1.2.3.4.5"), "\(unknown.errorOutput)")
+
         // Fetch the study: every instance comes back bit-exact under SERIES/SOP.dcm.
         try await expectFetch(first, from: url, samples: samples, into: directory.appending("fetched"), in: directory)
 
@@ -194,6 +204,10 @@ struct SampleStudy {
                 "unknown key 'bodyBytes' in limits"
             ),
             (#"{"tokens": [\#(token)]}"#, "'dataDirectory' is required"),
+            (
+                #"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "publicURL": "pacs.example.org"}"#,
+                "'publicURL' \"pacs.example.org\" must be http://HOST[:PORT]"
+            ),
             ("{not json", "not valid JSON"),
         ]
         for (index, (text, expected)) in cases.enumerated() {
@@ -212,6 +226,9 @@ struct SampleStudy {
         #expect(checked.status == 0, "\(checked.errorOutput)")
         #expect(checked.output.contains("shutdownTimeoutSeconds") && !checked.output.contains("0123456789abcdef"))
         #expect(!FileManager.default.fileExists(atPath: data))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: good)
+        let readable = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
+        #expect(readable.status == 0 && readable.errorOutput.contains("chmod 600"), "\(readable.errorOutput)")
 
         // A port in use, a data path that is a file, a missing config file.
         let running = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
@@ -229,6 +246,39 @@ struct SampleStudy {
             #expect(outcome.errorOutput.contains(expected), "\(arguments): \(outcome.errorOutput)")
         }
         #expect(await running.stop().status == 0)
+
+        // A store made with another layout is adopted when the node names none, and refused when it names another.
+        let four = directory.appending("four")
+        let made = try await runCaptured(["put", file, "--data", four, "--volumes", "4"], in: directory)
+        #expect(made.status == 0, "\(made.errorOutput)")
+        let adopted = try await NodeProcess.start(["--data", four, "--http", "127.0.0.1:0"])
+        #expect(adopted.process.outputLines.contains { $0.contains("(4 volumes") }, "\(adopted.process.outputLines)")
+        #expect(await adopted.stop().status == 0)
+        let refused = try await runCaptured(
+            ["node", "--data", four, "--http", "127.0.0.1:0", "--volumes", "6"], in: directory, seconds: 60)
+        #expect(refused.status == 1 && refused.errorOutput.contains("cannot change"), "\(refused.errorOutput)")
+    }
+
+    @Test("a node with an unusable volume starts degraded, says which volume, and still stores and serves")
+    func degradedVolume() async throws {
+        let directory = TemporaryDirectory()
+        let data = directory.appending("data")
+        let first = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        #expect(await first.stop().status == 0)
+        try FileManager.default.removeItem(atPath: data + "/volumes/5")
+        try write("not a volume", to: data + "/volumes/5")
+        let node = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
+        let health = try await httpGet(port: node.port, path: "/healthz")
+        let report = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+        #expect(report?["status"] as? String == "degraded" && report?["volumesAvailable"] as? Int == 5, "\(health)")
+        let samples = directory.appending("samples")
+        _ = try await runCaptured(["samples", "--out", samples, "--studies", "1", "--seed", "3"], in: directory)
+        let stored = try await runCaptured(["store", samples, "--node", node.url], in: directory)
+        #expect(stored.status == 0, "\(stored.output) \(stored.errorOutput)")
+        let ended = await node.stop()
+        #expect(ended.status == 0)
+        #expect(ended.errorOutput.contains("volume 5 is unavailable"), "\(ended.errorOutput)")
+        #expect(!ended.errorOutput.contains("volume 5 was missing"), "\(ended.errorOutput)")
     }
 
     @Test("a node with tokens refuses requests without one and accepts the right token")

@@ -50,21 +50,11 @@ extension HTTPFuzzing {
         }
     }
 
-    /// `input` with one to four seeded mutations: a byte changed, a delimiter or separator inserted, a tail cut,
-    /// or a stretch repeated.
+    /// What mutations insert: a delimiter start and the separators the head and multipart grammars turn on.
+    static let mutationTokens: [[UInt8]] = [Array("\r\n--b".utf8)] + Array(" \r\n:;-,\"".utf8).map { [$0] }
+
+    /// `input` with one to four seeded mutations (SeededMutation, with the HTTP tokens).
     static func mutated(_ input: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
-        var bytes = input
-        let separators = Array(" \r\n:;-,\"".utf8)
-        for _ in 0..<Int(random.next() % 4 + 1) where !bytes.isEmpty {
-            let position = Int(random.next() % UInt64(bytes.count))
-            switch random.next() % 5 {
-            case 0: bytes[position] = UInt8(truncatingIfNeeded: random.next())
-            case 1: bytes.insert(contentsOf: Array("\r\n--b".utf8), at: position)
-            case 2: bytes.removeSubrange(position...)
-            case 3: bytes.insert(separators[Int(random.next() % UInt64(separators.count))], at: position)
-            default: bytes.insert(contentsOf: bytes[position...].prefix(20), at: position)
-            }
-        }
-        return bytes
+        SeededMutation.mutated(input, tokens: mutationTokens, random: &random)
     }
 }

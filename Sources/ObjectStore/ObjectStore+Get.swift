@@ -26,7 +26,9 @@ extension ObjectStore {
             written += Int64(buffer.count)
             progress?(written)
         }
-        if isPipelined {
+        // A reader thread pays off only when it can read one chunk while the caller delivers another; for a
+        // single-chunk object (most DICOM instances) starting it would cost more than the read.
+        if isPipelined && manifest.entries.count > 1 {
             try getPipelined(manifest, deliver: deliver)
         } else {
             let buffer = ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)

@@ -287,7 +287,7 @@ final class ChunkWriter: @unchecked Sendable {
         guard written.count >= min(copies, 2) else {
             throw StoreError(.unavailable, "only \(written.count) copies of the manifest could be written")
         }
-        for volume in written { try volume.commit() }
+        try Self.commitConcurrently(written)
         uncommitted = [:]
         if written.count < copies {
             isDegraded = true

@@ -32,6 +32,11 @@ public enum TesseraCommand {
 
         Benchmarks (use a release build):
           bench storage [--gib N] [--data DIR]                  chunker, hashes, Reed-Solomon, put/get, RSS
+          bench dicomweb [--quick] [--batch N] [--data DIR]     STOW/WADO/QIDO against Orthanc, node peak RSS
+          bench catalog [--studies N] [--searches N]            Catalog.query latency (100 instances per study)
+
+        Hostile-input loops of the parsers (README.md, "Fuzzing"):
+          fuzz dicom|http|multipart [--seed N] [--rounds N]      seeded mutations; a crash replays with its seed
         """
 
     /// Runs the subcommand named in the process arguments and exits.
@@ -60,6 +65,7 @@ public enum TesseraCommand {
             case "gc": try StoreCommands.collectGarbage(rest)
             case "scrub": try StoreCommands.scrub(rest)
             case "bench": try BenchCommand.run(rest)
+            case "fuzz": try FuzzCommand.run(rest)
             case "bench-rss-child": try BenchCommand.rssChild(rest)
             default: throw UsageError(description: "unknown command '\(command)'")
             }

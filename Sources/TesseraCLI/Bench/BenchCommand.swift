@@ -8,14 +8,39 @@ import Primitives
 /// The bench subcommands.
 enum BenchCommand {
     static func run(_ words: [String]) throws {
-        let arguments = try Arguments(words, valued: ["gib", "data"])
-        guard arguments.positionals == ["storage"] else {
-            throw UsageError(description: "bench needs a benchmark name: storage")
-        }
-        let gibibytes = try arguments.integer("gib", in: 1...64) ?? 1
+        let arguments = try Arguments(
+            words, valued: ["gib", "data", "batch", "studies", "searches"], switches: ["quick"])
         let directory = arguments.value("data") ?? NSTemporaryDirectory() + "tessera-bench-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try StorageBench(bytes: gibibytes << 30, directory: directory).run()
+        switch arguments.positionals {
+        case ["storage"]:
+            let gibibytes = try arguments.integer("gib", in: 1...64) ?? 1
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try StorageBench(bytes: gibibytes << 30, directory: directory).run()
+        case ["dicomweb"]:
+            var settings = arguments.flag("quick") ? DICOMwebBench.Settings.quick : .full
+            settings.batchCount = try arguments.integer("batch", in: 1...1_000) ?? settings.batchCount
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let lines = try DICOMwebBench(settings: settings, directory: directory).run()
+            for line in lines { print(line) }
+        case ["catalog"]:
+            try PosixDisk().makeDirectory(directory)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var bench = CatalogQueryBench(directory: directory)
+            bench.studyCount = try arguments.integer("studies", in: 1...1_000_000) ?? bench.studyCount
+            bench.searchCount = try arguments.integer("searches", in: 10...1_000_000) ?? bench.searchCount
+            Console.error("filling a catalog with \(bench.studyCount * 100) instances, then searching…")
+            let result = try bench.run()
+            var table = BenchTable()
+            table.add(CatalogQueryBench.row(result, figure: "Catalog.query study search p50 / p99"))
+            for line in table.render() { print(line) }
+            print(
+                "note: fill \(Console.fixed(result.fillSeconds, digits: 1)) s; p50 by kind (ms): "
+                    + zip(CatalogQueryBench.searchKinds, result.p50MillisecondsByKind).map {
+                        "\($0) \(Console.fixed($1, digits: 2))"
+                    }.joined(separator: ", "))
+        default:
+            throw UsageError(description: "bench needs a benchmark name: storage, dicomweb or catalog")
+        }
     }
 
     /// Child mode: put then get one generated object of `--gib` GiB and print the peak RSS in bytes.

@@ -58,13 +58,23 @@ struct CatalogQueryBench {
     var searchCount = 1_000
     var seed: UInt64 = 4
 
-    /// Fills the catalog and times the searches.
+    /// Fills a fresh catalog in `directory` and times the searches through `Catalog.query`.
     func run() throws -> Result {
         let catalog = try Catalog.open(path: directory + "/catalog.sqlite")
+        let fillSeconds = try fill(catalog)
+        return try timeSearches(instanceCount: try catalog.instanceCount(), fillSeconds: fillSeconds) {
+            try catalog.query($0).count
+        }
+    }
+
+    /// Inserts the generated studies into `catalog`, one batch per study, and returns the seconds it took.
+    ///
+    /// The same seed gives the same studies, so `tessera bench dicomweb` fills a node's catalog with exactly what
+    /// `tessera bench catalog` searches in-process.
+    func fill(_ catalog: Catalog) throws -> Double {
         let clock = MonotonicClock()
         var random = SeededRandom(seed: seed)
-        let patientCount = studyCount * 7 / 10
-        let fillStart = clock.now()
+        let start = clock.now()
         var hlc = HybridLogicalClock(nodeID: 1)
         for study in 0..<studyCount {
             let batch = makeStudy(study, patientCount: patientCount, random: &random).map {
@@ -72,33 +82,47 @@ struct CatalogQueryBench {
             }
             _ = try catalog.insert(batch)
         }
-        let fillSeconds = clock.now().seconds(since: fillStart)
+        return clock.now().seconds(since: start)
+    }
+
+    /// Times `searchCount` varied study-level searches, each through `perform` (which returns its match count),
+    /// after a tenth as many untimed ones that warm the caches.
+    func timeSearches(instanceCount: Int, fillSeconds: Double, _ perform: (CatalogQuery) throws -> Int) throws
+        -> Result
+    {
+        let clock = MonotonicClock()
+        var random = SeededRandom(seed: seed ^ Self.searchSeedSalt)
         var latencies: [Double] = []
         var byKind = Array(repeating: [Double](), count: Self.searchKinds.count)
         var matchTotal = 0
         for number in 0..<(searchCount + searchCount / 10) {
             let query = makeSearch(number, patientCount: patientCount, random: &random)
             let start = clock.now()
-            let matches = try catalog.query(query)
+            let matchCount = try perform(query)
             let milliseconds = clock.now().seconds(since: start) * 1_000
             guard number >= searchCount / 10 else { continue }  // the first tenth warms the caches
             latencies.append(milliseconds)
             byKind[number % Self.searchKinds.count].append(milliseconds)
-            matchTotal += matches.count
+            matchTotal += matchCount
         }
         latencies.sort()
-        let kindMedians = byKind.map { $0.sorted()[$0.count / 2] }
+        let kindMedians = byKind.map { $0.isEmpty ? 0 : $0.sorted()[$0.count / 2] }
         return Result(
-            instanceCount: try catalog.instanceCount(), fillSeconds: fillSeconds, searchCount: latencies.count,
+            instanceCount: instanceCount, fillSeconds: fillSeconds, searchCount: latencies.count,
             p50Milliseconds: latencies[latencies.count / 2],
             p99Milliseconds: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
             matchCountMean: Double(matchTotal) / Double(latencies.count), p50MillisecondsByKind: kindMedians)
     }
 
-    /// The bench table row for `result`.
-    static func row(_ result: Result) -> BenchRow {
+    /// Patients the generated studies belong to (about 0.7 per study).
+    private var patientCount: Int { max(1, studyCount * 7 / 10) }
+    /// Mixed into the seed for the searches, so they do not replay the fill's random numbers.
+    private static let searchSeedSalt: UInt64 = 0x5EA2_C4E5
+
+    /// The bench table row for `result`, named `figure` (the instance count is appended).
+    static func row(_ result: Result, figure: String) -> BenchRow {
         BenchRow(
-            figure: "QIDO-RS study search p50 / p99 (\(result.instanceCount) instances)",
+            figure: figure + " (\(result.instanceCount) instances)",
             ours: Console.fixed(result.p50Milliseconds, digits: 2) + " / "
                 + Console.fixed(result.p99Milliseconds, digits: 2) + " ms",
             reference: "", ratio: nil, target: "p50 ≤ " + Console.fixed(p50MillisecondsMax, digits: 0) + " ms",

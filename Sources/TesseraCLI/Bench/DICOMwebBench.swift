@@ -1,0 +1,301 @@
+// `tessera bench dicomweb`: the figures of issue 4. Our node and Orthanc, both child processes on loopback, get
+// the same generated CT study the same way (STOW-RS batches from disk, WADO-RS retrieves warm and cold), then QIDO
+// latency over a 100,000-instance catalog and the node's peak RSS while it ingests one 2 GiB instance.
+import Catalog
+import Foundation
+import Posix
+import Primitives
+
+/// The DICOMweb benchmark.
+struct DICOMwebBench {
+    /// The sizes of one run.
+    struct Settings {
+        /// Slices of the CT study (512 × 512, 16-bit: about 0.5 MiB each).
+        var sliceCount: Int
+        /// Studies of 100 instances pre-filled into the node's catalog for the QIDO-RS figure.
+        var catalogStudyCount: Int
+        /// QIDO-RS searches timed.
+        var searchCount: Int
+        /// Pixel Data bytes of the single large instance of the RSS figure.
+        var largeInstanceBytes: Int64
+        /// Files per STOW-RS request.
+        var batchCount: Int
+        /// Studies stored into each server, each a new one; the best round counts.
+        var storeRoundCount: Int
+
+        /// The run the issue's figures are for.
+        static let full = Settings(
+            sliceCount: 300, catalogStudyCount: 1_000, searchCount: 1_000, largeInstanceBytes: 2 << 30, batchCount: 10,
+            storeRoundCount: 3)
+        /// A small run for tests: every row, in about a minute even in a debug build.
+        static let quick = Settings(
+            sliceCount: 30, catalogStudyCount: 100, searchCount: 200, largeInstanceBytes: 256 << 20, batchCount: 10,
+            storeRoundCount: 1)
+    }
+
+    /// Issue 4's targets.
+    static let stowRatioMin = 3.0
+    static let warmRatioMin = 1.5
+    static let coldRatioMin = 2.0
+    static let peakResidentBytesMax: Int64 = 128 << 20
+    /// Warm reads timed after the first read of each server; the best counts.
+    static let warmReadCount = 3
+    /// Cold reads timed, each after dropping the page cache; the best counts.
+    static let coldReadCount = 3
+    /// Pixel columns and rows of each slice.
+    static let matrix = 512
+
+    let settings: Settings
+    /// The scratch folder: study files, the servers' data, their logs. The caller removes it.
+    let directory: String
+
+    /// Runs every figure and returns the table's lines followed by its notes.
+    func run() throws -> [String] {
+        let disk = PosixDisk()
+        try disk.makeDirectory(directory)
+        var table = BenchTable()
+        var notes: [String] = []
+        Console.error("generating a CT study of \(settings.sliceCount) slices \(Self.matrix)×\(Self.matrix)×16-bit…")
+        let study = try BenchStudy.generate(
+            directory: directory + "/study", seed: 2026, sliceCount: settings.sliceCount, rows: Self.matrix,
+            columns: Self.matrix)
+        let megabytes = Console.fixed(Double(study.totalBytes) / 1e6, digits: 0)
+
+        let nodeData = directory + "/node"
+        try disk.makeDirectory(nodeData)
+        let catalogBench = CatalogQueryBench(
+            directory: nodeData, studyCount: settings.catalogStudyCount, searchCount: settings.searchCount)
+        Console.error("filling the node's catalog with \(settings.catalogStudyCount * 100) instances…")
+        let inProcess = try searchInProcess(catalogBench)
+
+        Console.error("starting the node (6 volumes, 4+2, fsync) and Orthanc…")
+        let node = try Self.startNode(data: nodeData, logDirectory: directory)
+        defer { node.process.stop() }
+        var orthanc: (process: BenchProcess, origin: String)?
+        if let reason = OrthancServer.ensureInstalled() {
+            notes.append(reason)
+        } else {
+            orthanc = try OrthancServer.start(directory: directory + "/orthanc")
+            notes.append(
+                "reference: Orthanc \(OrthancServer.version(origin: orthanc!.origin)) with its DICOMweb plugin")
+        }
+        defer { orthanc?.process.stop() }
+        let ours = try DICOMwebPeer(name: "ours", origin: node.origin)
+        let reference = try orthanc.map { try DICOMwebPeer(name: "Orthanc", origin: $0.origin) }
+
+        let stow = try storeRounds(study, ours: ours, reference: reference)
+        notes.append(
+            "STOW-RS: the best of \(settings.storeRoundCount) rounds, each storing a new study of the same size into "
+                + "both servers (which goes first alternates), everything synced between them")
+        table.add(
+            Self.rateRow(
+                "STOW-RS ingest, \(study.files.count) slices (\(megabytes) MB), \(settings.batchCount)/request",
+                bytes: study.totalBytes, seconds: stow, ratioMin: Self.stowRatioMin))
+
+        Console.error("WADO-RS: first read of each, then \(Self.warmReadCount) warm reads…")
+        let folders = [nodeData] + (orthanc == nil ? [] : [directory + "/orthanc/storage"])
+        let warm = try retrieveWarm(study, ours: ours, reference: reference, notes: &notes)
+        table.add(
+            Self.rateRow(
+                "WADO-RS study retrieve, warm", bytes: study.totalBytes, seconds: warm, ratioMin: Self.warmRatioMin))
+        Console.error("WADO-RS: \(Self.coldReadCount) cold reads, page cache dropped before each…")
+        var method = PageCache.Method.fadvise
+        let cold = try retrieveCold(study, ours: ours, reference: reference) {
+            method = PageCache.drop(folders: folders)
+        }
+        table.add(
+            Self.rateRow(
+                "WADO-RS study retrieve, cold", bytes: study.totalBytes, seconds: cold, ratioMin: Self.coldRatioMin))
+        notes.append("cold reads: \(method.rawValue) before each; the best of \(Self.coldReadCount) counts")
+
+        Console.error("QIDO-RS: \(settings.searchCount) study searches over HTTP…")
+        let overHTTP = try catalogBench.timeSearches(
+            instanceCount: inProcess.instanceCount + study.files.count * settings.storeRoundCount,
+            fillSeconds: inProcess.fillSeconds
+        ) { try ours.search($0) }
+        table.add(CatalogQueryBench.row(overHTTP, figure: "QIDO-RS study search p50 / p99, HTTP keep-alive"))
+        table.add(CatalogQueryBench.row(inProcess, figure: "  reference: Catalog.query in-process"))
+        notes.append(
+            "QIDO-RS: \(overHTTP.searchCount) searches (PatientID, PatientName wildcard, StudyDate range, "
+                + "ModalitiesInStudy, AccessionNumber; limit 100); matches per search "
+                + Console.fixed(overHTTP.matchCountMean, digits: 1) + " over HTTP, "
+                + Console.fixed(inProcess.matchCountMean, digits: 1) + " in-process")
+        node.process.stop()
+        orthanc?.process.stop()
+
+        try largeInstance(table: &table)
+        return table.render() + notes.map { "note: " + $0 }
+    }
+
+    // MARK: - Phases
+
+    /// Fills the catalog the node will open and times the same searches in-process (the reference row).
+    private func searchInProcess(_ bench: CatalogQueryBench) throws -> CatalogQueryBench.Result {
+        let catalog = try Catalog.open(path: bench.directory + "/catalog.sqlite")
+        let fillSeconds = try bench.fill(catalog)
+        return try bench.timeSearches(instanceCount: try catalog.instanceCount(), fillSeconds: fillSeconds) {
+            try catalog.query($0).count
+        }
+    }
+
+    /// The best seconds each server took to store a study over `storeRoundCount` rounds: `study` first, then new
+    /// studies of the same size (generated between rounds, removed after).
+    private func storeRounds(_ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?) throws
+        -> (ours: Double, reference: Double?)
+    {
+        var best: (ours: Double, reference: Double?) = (.infinity, nil)
+        for round in 0..<settings.storeRoundCount {
+            let folder = directory + "/study-\(round)"
+            let roundStudy =
+                round == 0
+                ? study
+                : try BenchStudy.generate(
+                    directory: folder, seed: 2026 + UInt64(round), sliceCount: settings.sliceCount,
+                    rows: Self.matrix, columns: Self.matrix)
+            defer { if round > 0 { try? FileManager.default.removeItem(atPath: folder) } }
+            Console.error(
+                "STOW-RS round \(round + 1) of \(settings.storeRoundCount): \(study.files.count) files, "
+                    + "\(settings.batchCount) per request…")
+            let seconds = try storeStudy(roundStudy, ours: ours, reference: reference, oursFirst: round % 2 == 0)
+            best.ours = min(best.ours, seconds.ours)
+            if let other = seconds.reference { best.reference = min(best.reference ?? .infinity, other) }
+        }
+        return best
+    }
+
+    /// Seconds each server took to store `study`; everything is synced after each, outside the timing.
+    private func storeStudy(_ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, oursFirst: Bool)
+        throws -> (ours: Double, reference: Double?)
+    {
+        let batches = study.batches(of: settings.batchCount)
+        func time(_ peer: DICOMwebPeer) throws -> Double {
+            defer { sync() }
+            return try BenchTiming.seconds { for batch in batches { try peer.store(batch) } }
+        }
+        var seconds: (ours: Double, reference: Double?) = (0, nil)
+        if oursFirst { seconds.ours = try time(ours) }
+        if let reference { seconds.reference = try time(reference) }
+        if !oursFirst { seconds.ours = try time(ours) }
+        return seconds
+    }
+
+    /// Reads the study once from each server (checking it), then `warmReadCount` more times, alternating; returns
+    /// the best seconds of the later reads.
+    private func retrieveWarm(
+        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, notes: inout [String]
+    ) throws -> (ours: Double, reference: Double?) {
+        try checkedRetrieve(study, from: ours, hashes: true)
+        if let reference {
+            let first = try reference.retrieve(study: study.studyInstanceUID, hashes: true)
+            try Self.checkLength(first, of: study, from: reference)
+            notes.append(
+                "Orthanc's parts are " + (first.digests == study.digests ? "byte-identical" : "NOT byte-identical")
+                    + " to the files sent (SHA-256 of each, first read)")
+        }
+        notes.append(
+            "WADO-RS reads of ours are checked against the files sent: SHA-256 of every part on the first read, "
+                + "CRC32C of every part on the timed ones (which checksum Orthanc's parts alike, so both pay the same)")
+        return try best(of: Self.warmReadCount, study, ours: ours, reference: reference, before: {})
+    }
+
+    /// Reads the study `coldReadCount` times from each server with `dropCache` before every read; best seconds.
+    private func retrieveCold(
+        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, dropCache: () -> Void
+    ) throws -> (ours: Double, reference: Double?) {
+        try best(of: Self.coldReadCount, study, ours: ours, reference: reference, before: dropCache)
+    }
+
+    private func best(
+        of count: Int, _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, before: () -> Void
+    ) throws -> (ours: Double, reference: Double?) {
+        var best: (ours: Double, reference: Double?) = (.infinity, nil)
+        for _ in 0..<count {
+            if let reference {
+                before()
+                let seconds = try BenchTiming.seconds {
+                    try Self.checkLength(
+                        try reference.retrieve(study: study.studyInstanceUID), of: study, from: reference)
+                }
+                best.reference = min(best.reference ?? .infinity, seconds)
+            }
+            before()
+            best.ours = min(best.ours, try BenchTiming.seconds { try checkedRetrieve(study, from: ours) })
+        }
+        return best
+    }
+
+    /// Retrieves the study from `peer` and checks every part against the files sent: by CRC32C, and by SHA-256
+    /// when `hashes`.
+    private func checkedRetrieve(_ study: BenchStudy, from peer: DICOMwebPeer, hashes: Bool = false) throws {
+        let retrieved = try peer.retrieve(study: study.studyInstanceUID, hashes: hashes)
+        try Self.checkLength(retrieved, of: study, from: peer)
+        guard retrieved.checksums == study.checksums, !hashes || retrieved.digests == study.digests else {
+            throw ClientError("\(peer.name): the retrieved instances differ from the files sent")
+        }
+    }
+
+    private static func checkLength(_ retrieved: DICOMwebPeer.Retrieved, of study: BenchStudy, from peer: DICOMwebPeer)
+        throws
+    {
+        guard retrieved.checksums.count == study.files.count, retrieved.instanceBytes == study.totalBytes else {
+            throw ClientError(
+                "\(peer.name): the retrieve gave \(retrieved.checksums.count) parts, \(retrieved.instanceBytes) bytes; "
+                    + "expected \(study.files.count) parts, \(study.totalBytes) bytes")
+        }
+    }
+
+    /// Stores one generated instance of `largeInstanceBytes` into a fresh node and reads the node's peak RSS.
+    private func largeInstance(table: inout BenchTable) throws {
+        let size = Console.bytes(settings.largeInstanceBytes)
+        Console.error("peak RSS: one \(size) instance through STOW-RS into a fresh node…")
+        let node = try Self.startNode(data: directory + "/node-rss", logDirectory: directory)
+        defer { node.process.stop() }
+        let peer = try DICOMwebPeer(name: "ours", origin: node.origin)
+        let body = try GeneratedInstanceBody(pixelBytes: settings.largeInstanceBytes, seed: 7)
+        let seconds = try BenchTiming.seconds { try peer.store(body) }
+        guard let peak = node.process.peakResidentBytes() else {
+            throw ClientError("cannot read VmHWM of the node (pid \(node.process.pid)) in /proc")
+        }
+        table.add(
+            BenchRow(
+                figure: "peak RSS of the node, one \(size) instance via STOW-RS", ours: Console.bytes(peak),
+                reference: "", ratio: nil, target: "≤ " + Console.bytes(Self.peakResidentBytesMax),
+                isMet: peak <= Self.peakResidentBytesMax))
+        table.add(
+            BenchRow(
+                figure: "  its ingest rate", ours: Self.megabytesPerSecond(Double(body.length) / seconds),
+                reference: "", ratio: nil, target: "", isMet: nil))
+    }
+
+    // MARK: - Nodes and rows
+
+    /// Starts `tessera node --data DIR --http 127.0.0.1:0` (six volumes, 4+2 by default) and waits for its URL.
+    static func startNode(data: String, logDirectory: String) throws -> (process: BenchProcess, origin: String) {
+        let process = try BenchProcess(
+            name: "node-" + (data as NSString).lastPathComponent, executable: BenchProcess.tesseraExecutable,
+            arguments: ["node", "--data", data, "--http", "127.0.0.1:0"], logDirectory: logDirectory)
+        let line = try process.waitForLine(containing: "DICOMweb: http://", seconds: 120)
+        guard let start = line.range(of: "http://"),
+            let end = line[start.upperBound...].firstIndex(of: "/")
+        else { throw process.failure("printed a DICOMweb line without a URL: \(line)") }
+        return (process, String(line[start.lowerBound..<end]))
+    }
+
+    /// A throughput row: ours against Orthanc (or a dash when Orthanc did not run).
+    static func rateRow(_ figure: String, bytes: Int64, seconds: (ours: Double, reference: Double?), ratioMin: Double)
+        -> BenchRow
+    {
+        let ours = Double(bytes) / seconds.ours
+        let reference = seconds.reference.map { Double(bytes) / $0 }
+        let ratio = reference.map { ours / $0 }
+        return BenchRow(
+            figure: figure, ours: megabytesPerSecond(ours),
+            reference: reference.map { megabytesPerSecond($0) + " (Orthanc)" } ?? "- (no Orthanc)", ratio: ratio,
+            target: "≥ " + Console.fixed(ratioMin, digits: 2), isMet: ratio.map { $0 >= ratioMin })
+    }
+
+    /// "412.3 MB/s" (10^6 bytes per second).
+    static func megabytesPerSecond(_ bytesPerSecond: Double) -> String {
+        Console.fixed(bytesPerSecond / 1e6, digits: 1) + " MB/s"
+    }
+}

@@ -88,7 +88,7 @@ let package = Package(
         tests("ProcessTests", ["Posix", "Primitives", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",
-            swiftSettings: strictSettings),
+            exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
     ]
 )

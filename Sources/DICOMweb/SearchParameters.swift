@@ -68,13 +68,24 @@ struct SearchParameters: Equatable {
                     parameters.warnings.append("\(name) is not a searchable attribute and was ignored")
                     continue
                 }
-                guard seen.insert(tag).inserted else {
-                    throw DICOMwebError(.badRequest, "the attribute \(name) is given more than once")
+                if seen.insert(tag).inserted {
+                    parameters.filters.append(Filter(tag: tag, value: value))
+                } else {
+                    try parameters.extendList(tag: tag, name: name, with: value)
                 }
-                parameters.filters.append(Filter(tag: tag, value: value))
             }
         }
         return parameters
+    }
+
+    /// A repeated UID or ModalitiesInStudy parameter widens its list (`StudyInstanceUID=a&StudyInstanceUID=b` is
+    /// `a\\b`), as dicomweb-client sends lists; any other repeated attribute is ambiguous and a 400.
+    private mutating func extendList(tag: UInt32, name: String, with value: String) throws(DICOMwebError) {
+        let isList = DataDictionary.vr(for: DICOMTag(tag)) == .UI || tag == DICOMTag.modalitiesInStudy.rawValue
+        guard isList, let index = filters.firstIndex(where: { $0.tag == tag }) else {
+            throw DICOMwebError(.badRequest, "the attribute \(name) is given more than once")
+        }
+        filters[index] = Filter(tag: tag, value: filters[index].value + "\\" + value)
     }
 
     /// Adds an includefield value: `all`, or keywords and tags separated by commas.

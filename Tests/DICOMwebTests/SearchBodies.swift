@@ -40,6 +40,10 @@ enum SearchBodies {
                 "StudyInstanceUID=\(DICOMwebFixture.studyA),\(DICOMwebFixture.studyB)",
                 [DICOMwebFixture.studyA, DICOMwebFixture.studyB]
             ),
+            (
+                "StudyInstanceUID=\(DICOMwebFixture.studyA)&StudyInstanceUID=\(DICOMwebFixture.studyB)",
+                [DICOMwebFixture.studyA, DICOMwebFixture.studyB]
+            ),
             ("ModalitiesInStudy=MR", [DICOMwebFixture.studyA]),
             ("ModalitiesInStudy=CT&PatientID=P2", [DICOMwebFixture.studyB]),
             ("PatientID=nobody", []),

@@ -50,7 +50,7 @@ enum InteropScript {
     }
 
     /// What went wrong, with the install line when python3 or a package is missing.
-    static func explanation(_ outcome: CapturedOutcome, script: String) -> String {
+    static func explanation(_ outcome: ProcessOutcome, script: String) -> String {
         let lines = outcome.output.split(separator: "\n", omittingEmptySubsequences: false)
         let tail = lines.suffix(shownLineCount).joined(separator: "\n")
         let errors = outcome.errorOutput.split(separator: "\n").suffix(shownLineCount).joined(separator: "\n")

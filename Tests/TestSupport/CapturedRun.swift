@@ -11,7 +11,7 @@ import Synchronization
 public func runCaptured(
     _ arguments: [String], in directory: TemporaryDirectory, seconds: Int = 120,
     executable: String = TesseraBinary.path
-) async throws -> CapturedOutcome {
+) async throws -> ProcessOutcome {
     let name = "run-\(UInt64.random(in: 0...UInt64.max))"
     let outputPath = directory.appending(name + ".out")
     let errorPath = directory.appending(name + ".err")
@@ -39,25 +39,9 @@ public func runCaptured(
             ? 128 + process.terminationStatus : process.terminationStatus
     }
     isFinished.value.store(true, ordering: .releasing)
-    return CapturedOutcome(
+    return ProcessOutcome(
         status: status, output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
         errorOutput: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
-}
-
-/// How a run captured to files ended.
-public struct CapturedOutcome: Sendable {
-    /// The exit status (or 128 + signal when killed).
-    public let status: Int32
-    /// Everything written to standard output.
-    public let output: String
-    /// Everything written to standard error.
-    public let errorOutput: String
-
-    /// Whether the run crashed or printed a stack trace instead of a clear error.
-    public var showsCrash: Bool {
-        ["Fatal error", "Stack dump", "Current stack trace", "Illegal instruction", "Segmentation fault"]
-            .contains { errorOutput.contains($0) || output.contains($0) }
-    }
 }
 
 /// Whether a watched process has ended, shared with its watchdog thread.

@@ -32,10 +32,11 @@ public enum TesseraBinary {
         return FileManager.default.currentDirectoryPath + "/.build/debug/tessera"
     }
 
-    /// Runs `tessera arguments…` to completion on an owned thread, so the cooperative pool is never blocked.
-    public static func run(_ arguments: [String]) async throws -> ProcessOutcome {
-        let process = try start(arguments)
-        return await runOnOwnedThread { process.waitForOutcome() }
+    /// Runs `tessera arguments…` to completion, its output captured to files (see runCaptured), so the cooperative
+    /// pool is never blocked and no end of output is missed.
+    public static func run(_ arguments: [String], seconds: Int = 120) async throws -> ProcessOutcome {
+        let directory = TemporaryDirectory(prefix: "tessera-run")
+        return try await runCaptured(arguments, in: directory, seconds: seconds)
     }
 
     /// Starts `tessera arguments…` and returns at once; read its lines and kill it as the test needs.

@@ -12,7 +12,6 @@ import TestSupport
 import Testing
 import Transport
 
-
 extension DICOMwebFixture {
     /// Puts `count` random instances of `size` bytes as one series of study `study`; returns their bytes in order.
     func seedStudy(_ study: String, count: Int, size: Int) throws -> [[UInt8]] {

@@ -1,6 +1,6 @@
-// Reading many objects back to back, as a WADO-RS study retrieve does: an owned thread reads and verifies the
-// chunks ahead of the caller, which delivers them to its sink, so SHA-256 on one core overlaps the sending on the
-// other. At most `prefetchBufferCount` chunks are in flight, whatever the number or size of the objects.
+// Reading many objects back to back, as a WADO-RS study retrieve does: two owned threads read and verify the
+// chunks of alternate objects ahead of the caller, which delivers them to its sink in order, so SHA-256 runs on both
+// cores and overlaps the sending. At most 2 × 2 chunks are in flight, whatever the number or size of the objects.
 public import Primitives
 import Synchronization
 
@@ -14,28 +14,43 @@ public protocol ObjectSequenceSink {
 }
 
 extension ObjectStore {
-    /// Chunks read ahead of the sink in a multi-object read: one being read, one waiting, one being delivered.
-    /// Buffers grow to the chunks they carry, so this is about 1.6 MiB for CT slices and 12 MiB at the 4 MiB chunk
-    /// ceiling.
-    static let prefetchBufferCount = 3
+    /// Read-ahead threads of one multi-object read. Object i is read by thread i mod 2, so SHA-256 runs on both
+    /// cores while the caller sends; the caller takes the objects back in order.
+    static let prefetchReaderCount = 2
+    /// Chunks each read-ahead thread holds: one being read while the other waits or is delivered. Buffers grow to
+    /// the chunks they carry, so a read holds about 2 MiB for CT slices and 16 MiB at the 4 MiB chunk ceiling.
+    static let prefetchBuffersPerReader = 2
 
     /// Read-ahead threads of multi-object gets running now: 0 whenever no get is in progress, since every get
-    /// joins its thread before it returns or throws.
+    /// joins its threads before it returns or throws.
     public var prefetchThreadCount: Int { prefetchThreads.load(ordering: .acquiring) }
 
-    /// One step of a multi-object read handed from the reader thread to the caller.
+    /// One step of a multi-object read handed from a reader thread to the caller.
     private enum ReadStep: Sendable {
         case begin(index: Int, length: UInt64)
         case chunk(ChunkBuffer)
     }
 
+    /// One read-ahead thread's queues: its steps in order, its free buffers, and the error that stopped it.
+    private struct Reader: Sendable {
+        let ready = BoundedQueue<ReadStep>(capacity: ObjectStore.prefetchBuffersPerReader * 2)
+        let free = BoundedQueue<ChunkBuffer>(capacity: ObjectStore.prefetchBuffersPerReader)
+        let failure = FirstError()
+
+        /// Closes both queues, which makes the thread return.
+        func close() {
+            free.close()
+            ready.close()
+        }
+    }
+
     /// Reads the objects at `addresses` in order into `sink`, every chunk verified against its SHA-256 before any
     /// of its bytes reach the sink.
     ///
-    /// Chunks are read ahead on an owned thread (when the store is pipelined and there is more than one object),
-    /// which is joined before this returns or throws, also when the sink throws. Throws the sink's errors as they
+    /// Chunks are read ahead on owned threads (when the store is pipelined and there is more than one object),
+    /// which are joined before this returns or throws, also when the sink throws. Throws the sink's errors as they
     /// are, and a StoreError when an object is missing or a chunk cannot be rebuilt; a failing chunk is never
-    /// delivered.
+    /// delivered, nor anything of the objects after it.
     public func get(_ addresses: [ChunkAddress], into sink: inout some ObjectSequenceSink) throws {
         guard isPipelined && addresses.count > 1 else {
             for (index, address) in addresses.enumerated() {
@@ -47,63 +62,55 @@ extension ObjectStore {
             }
             return
         }
-        let failure = FirstError()
-        let ready = BoundedQueue<ReadStep>(capacity: Self.prefetchBufferCount * 2)
-        let free = BoundedQueue<ChunkBuffer>(capacity: Self.prefetchBufferCount)
-        for _ in 0..<Self.prefetchBufferCount { free.push(ChunkBuffer(capacity: 0)) }
-        prefetchThreads.add(1, ordering: .relaxed)
-        let thread = OwnedThread(name: "tessera-prefetch") {
-            defer { self.prefetchThreads.subtract(1, ordering: .releasing) }
-            self.readAhead(addresses, ready: ready, free: free, failure: failure)
-        }
-        defer {
-            free.close()
-            ready.close()
-            thread.join()
-        }
-        var expected: (index: Int, length: UInt64, written: UInt64)?
-        func checkComplete() throws(StoreError) {
-            guard let expected, expected.written != expected.length else { return }
-            throw StoreError(
-                .io,
-                "object \(addresses[expected.index]) stopped after \(expected.written) of \(expected.length) bytes")
-        }
-        while let step = ready.pop() {
-            switch step {
-            case .begin(let index, let length):
-                try checkComplete()
-                expected = (index, length, 0)
-                try sink.begin(object: index, length: length)
-            case .chunk(let buffer):
-                try sink.write(buffer.bytes)
-                expected?.written += UInt64(buffer.count)
-                free.push(buffer)
+        let readerCount = min(Self.prefetchReaderCount, addresses.count)
+        let readers = (0..<readerCount).map { _ in Reader() }
+        let threads = readers.enumerated().map { first, reader in
+            for _ in 0..<Self.prefetchBuffersPerReader { reader.free.push(ChunkBuffer(capacity: 0)) }
+            prefetchThreads.add(1, ordering: .relaxed)
+            return OwnedThread(name: "tessera-prefetch") {
+                defer { self.prefetchThreads.subtract(1, ordering: .releasing) }
+                self.readAhead(addresses, first: first, stride: readerCount, into: reader)
             }
         }
-        if let error = failure.value { throw error }
-        try checkComplete()
-        guard expected?.index == addresses.count - 1 else {
-            throw StoreError(.io, "a multi-object read stopped before object \((expected?.index ?? -1) + 1)")
+        defer {
+            for reader in readers { reader.close() }
+            for thread in threads { thread.join() }
+        }
+        for index in addresses.indices {
+            let reader = readers[index % readerCount]
+            func stopped(_ what: String) -> StoreError {
+                reader.failure.value ?? StoreError(.io, "object \(addresses[index]) \(what)")
+            }
+            guard case .begin(index, let length)? = reader.ready.pop() else { throw stopped("was not read") }
+            try sink.begin(object: index, length: length)
+            var written: UInt64 = 0
+            while written < length {
+                guard case .chunk(let buffer)? = reader.ready.pop() else {
+                    throw stopped("stopped after \(written) of \(length) bytes")
+                }
+                written += UInt64(buffer.count)
+                guard written <= length else { throw stopped("has chunks past its length \(length)") }
+                try sink.write(buffer.bytes)
+                reader.free.push(buffer)
+            }
         }
     }
 
-    /// The reader thread's loop: each object's manifest, then its chunks, read and verified into free buffers.
-    private func readAhead(
-        _ addresses: [ChunkAddress], ready: BoundedQueue<ReadStep>, free: BoundedQueue<ChunkBuffer>,
-        failure: FirstError
-    ) {
-        defer { ready.close() }
-        for (index, address) in addresses.enumerated() {
+    /// A reader thread's loop over objects `first`, `first + stride`, …: each object's manifest, then its chunks,
+    /// read and verified into the reader's free buffers.
+    private func readAhead(_ addresses: [ChunkAddress], first: Int, stride: Int, into reader: Reader) {
+        defer { reader.ready.close() }
+        for index in Swift.stride(from: first, to: addresses.count, by: stride) {
             do {
-                let manifest = try manifest(address)
-                guard ready.push(.begin(index: index, length: manifest.length)) else { return }
+                let manifest = try manifest(addresses[index])
+                guard reader.ready.push(.begin(index: index, length: manifest.length)) else { return }
                 for entry in manifest.entries {
-                    guard let buffer = free.pop() else { return }
+                    guard let buffer = reader.free.pop() else { return }
                     try readChunk(entry, into: buffer)
-                    guard ready.push(.chunk(buffer)) else { return }
+                    guard reader.ready.push(.chunk(buffer)) else { return }
                 }
             } catch {
-                failure.record(error)
+                reader.failure.record(error)
                 return
             }
         }

@@ -1,6 +1,7 @@
 // WADO-RS (PS3.18 §10.4): instances of a study, series or one instance as multipart/related application/dicom,
-// each streamed from the object store chunk by chunk (every chunk's SHA-256 checked by the store before a byte is
-// sent); metadata as a DICOM JSON array; and single bulk data values by byte range.
+// streamed from the object store chunk by chunk, the next instances read ahead on the store's threads (every
+// chunk's SHA-256 checked by the store before a byte is sent); metadata as a DICOM JSON array; and single bulk
+// data values by byte range.
 import Catalog
 import HTTP
 import ObjectStore

@@ -31,7 +31,7 @@ extension ObjectStore {
         if isPipelined && manifest.entries.count > 1 {
             try getPipelined(manifest, deliver: deliver)
         } else {
-            let buffer = ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)
+            let buffer = ChunkBuffer(capacity: 0)
             for entry in manifest.entries {
                 try readChunk(entry, into: buffer)
                 try deliver(buffer)
@@ -50,7 +50,8 @@ extension ObjectStore {
         let failure = FirstError()
         let ready = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
         let free = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
-        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)) }
+        // Buffers grow to the chunks they carry (readChunk reserves), so small chunks hold little memory.
+        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: 0)) }
         let entries = manifest.entries
         let thread = OwnedThread(name: "tessera-get") {
             for entry in entries {

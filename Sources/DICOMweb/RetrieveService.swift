@@ -1,6 +1,7 @@
 // WADO-RS (PS3.18 §10.4): instances of a study, series or one instance as multipart/related application/dicom,
-// each streamed from the object store chunk by chunk (every chunk's SHA-256 checked by the store before a byte is
-// sent); metadata as a DICOM JSON array; and single bulk data values by byte range.
+// streamed from the object store chunk by chunk, the next instances read ahead on the store's threads (every
+// chunk's SHA-256 checked by the store before a byte is sent); metadata as a DICOM JSON array; and single bulk
+// data values by byte range.
 import Catalog
 import HTTP
 import ObjectStore
@@ -34,18 +35,11 @@ struct RetrieveService {
         headers.add("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=\(boundary)")
         headers.add("Content-Length", "\(total)")
         try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
-        var sink = ResponseSink(writer: response)
+        // The store reads and verifies the next instances on its own thread while this one sends; a part head is
+        // small, so the connection buffers it and sends it with the first chunk of its body in one vectored send.
+        var sink = MultipartRetrieveSink(writer: response, instances: instances, heads: heads)
         defer { response = sink.writer }
-        for (index, stored) in instances.enumerated() {
-            try heads[index].withUnsafeBytes { try sink.writer.writeBody($0) }
-            let length = try context.store.get(stored.record.manifestAddress, into: &sink)
-            guard length == UInt64(stored.record.lengthBytes) else {
-                throw DICOMwebError(
-                    .internalFailure,
-                    "instance \(stored.sopInstanceUID) is catalogued with \(stored.record.lengthBytes) bytes but "
-                        + "its object has \(length)")
-            }
-        }
+        try context.store.get(instances.map(\.record.manifestAddress), into: &sink)
         try close.withUnsafeBytes { try sink.writer.writeBody($0) }
         try sink.writer.finish()
     }
@@ -133,4 +127,25 @@ struct ResponseSink<Writer: HTTPResponseWriter>: ByteSink {
     var writer: Writer
 
     mutating func write(_ buffer: UnsafeRawBufferPointer) throws { try writer.writeBody(buffer) }
+}
+
+/// Writes the instances of a retrieve as the parts of its multipart response, each after its part head.
+struct MultipartRetrieveSink<Writer: HTTPResponseWriter>: ObjectSequenceSink {
+    var writer: Writer
+    let instances: [CatalogStoredInstance]
+    let heads: [[UInt8]]
+
+    mutating func begin(object index: Int, length: UInt64) throws {
+        let stored = instances[index]
+        // The response's Content-Length was computed from the catalogue, so a mismatch must stop it before a byte.
+        guard length == UInt64(stored.record.lengthBytes) else {
+            throw DICOMwebError(
+                .internalFailure,
+                "instance \(stored.sopInstanceUID) is catalogued with \(stored.record.lengthBytes) bytes but "
+                    + "its object has \(length)")
+        }
+        try heads[index].withUnsafeBytes { try writer.writeBody($0) }
+    }
+
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.writeBody(bytes) }
 }

@@ -6,8 +6,8 @@ import Primitives
 // SAFETY: a ChunkBuffer is owned by exactly one stage at a time; ownership moves only through BoundedQueue, whose
 // lock orders the writes of one stage before the reads of the next.
 final class ChunkBuffer: @unchecked Sendable {
-    /// The storage, one max chunk long.
-    let storage: UnsafeMutableRawBufferPointer
+    /// The storage: one max chunk long, or as long as `reserve` made it.
+    private(set) var storage: UnsafeMutableRawBufferPointer
     /// Valid bytes at the start of `storage`.
     var count = 0
     /// The chunk's address, once known.
@@ -18,6 +18,13 @@ final class ChunkBuffer: @unchecked Sendable {
     }
 
     deinit { storage.deallocate() }
+
+    /// Makes `storage` at least `byteCount` long; its bytes are not kept when it grows.
+    func reserve(_ byteCount: Int) {
+        guard storage.count < byteCount else { return }
+        storage.deallocate()
+        storage = .allocate(byteCount: byteCount, alignment: 64)
+    }
 
     /// The valid bytes.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage.baseAddress, count: count) }

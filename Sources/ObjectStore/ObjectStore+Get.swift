@@ -31,7 +31,7 @@ extension ObjectStore {
         if isPipelined && manifest.entries.count > 1 {
             try getPipelined(manifest, deliver: deliver)
         } else {
-            let buffer = ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)
+            let buffer = ChunkBuffer(capacity: 0)
             for entry in manifest.entries {
                 try readChunk(entry, into: buffer)
                 try deliver(buffer)
@@ -50,7 +50,8 @@ extension ObjectStore {
         let failure = FirstError()
         let ready = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
         let free = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
-        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)) }
+        // Buffers grow to the chunks they carry (readChunk reserves), so small chunks hold little memory.
+        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: 0)) }
         let entries = manifest.entries
         let thread = OwnedThread(name: "tessera-get") {
             for entry in entries {
@@ -101,6 +102,7 @@ extension ObjectStore {
         }
         buffer.count = Int(entry.length)
         if first.entry.header.kind == .copy {
+            buffer.reserve(Int(entry.length))
             for (volume, record) in records where record.header.payloadLength == entry.length {
                 do {
                     try volume.read(record, into: buffer.storage.prefix(Int(entry.length)).rebased)
@@ -113,7 +115,8 @@ extension ObjectStore {
         try decodeChunk(entry, records: records, into: buffer)
     }
 
-    /// Reads the data shards of a coded chunk, falling back to parity for any that are missing or damaged.
+    /// Reads the data shards of a coded chunk straight into `buffer`, falling back to parity for any that are
+    /// missing or damaged; the parity area is allocated only then.
     private func decodeChunk(
         _ entry: ManifestEntry, records: [(volume: Volume, entry: IndexEntry)], into buffer: ChunkBuffer
     ) throws(StoreError) {
@@ -129,11 +132,14 @@ extension ObjectStore {
             throw StoreError(.corrupt, "chunk \(entry.address) has an invalid code \(k)+\(m)")
         }
         let length = ReedSolomon.shardLength(objectLength: Int(entry.length), dataShardCount: k)
-        let area = UnsafeMutableRawBufferPointer.allocate(byteCount: length * (k + m), alignment: 64)
-        defer { area.deallocate() }
-        let pieces = (0..<(k + m)).map {
-            UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)])
+        // Data shard i is bytes i·length ..< (i+1)·length of the chunk, so it is read in place; the padding of the
+        // last shards lands past `count`, in the room `reserve` makes.
+        buffer.reserve(length * k)
+        var pieces = (0..<k).map {
+            UnsafeMutableRawBufferPointer(rebasing: buffer.storage[($0 * length)..<(($0 + 1) * length)])
         }
+        var parityArea: UnsafeMutableRawBufferPointer?
+        defer { parityArea?.deallocate() }
         var present = [Bool](repeating: false, count: k + m)
         var presentCount = 0
         // Data shards first: when they are all intact no decoding is needed at all.
@@ -145,6 +151,13 @@ extension ObjectStore {
         for (volume, record) in ordered where presentCount < k {
             let index = Int(record.header.shardIndex)
             guard !present[index] else { continue }
+            if index >= k && parityArea == nil {
+                let area = UnsafeMutableRawBufferPointer.allocate(byteCount: length * m, alignment: 64)
+                parityArea = area
+                pieces += (0..<m).map {
+                    UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)])
+                }
+            }
             do {
                 try volume.read(record, into: pieces[index])
                 present[index] = true
@@ -165,7 +178,6 @@ extension ObjectStore {
                 throw StoreError(.corrupt, "chunk \(entry.address): \(error)")
             }
         }
-        buffer.storage.baseAddress!.copyMemory(from: area.baseAddress!, byteCount: Int(entry.length))
         guard SHA256.hash(buffer.bytes) == entry.address else {
             throw StoreError(.corrupt, "chunk \(entry.address) failed its SHA-256 check after decoding")
         }

@@ -41,6 +41,8 @@ public final class ObjectStore: Sendable {
     let collectionLock = ReadWriteLock()
     /// Chunks waiting to be healed.
     let healQueue = Mutex<Set<ChunkAddress>>([])
+    /// Read-ahead threads of multi-object gets now running.
+    let prefetchThreads = Atomic<Int>(0)
 
     private init(
         directory: String, configuration: StoreConfiguration, volumes: [Volume?], disk: any DiskIO,

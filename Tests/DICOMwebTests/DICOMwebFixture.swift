@@ -23,9 +23,10 @@ final class DICOMwebFixture {
     ]
 
     /// Opens an empty archive; `allowsAnonymous` as the node's loopback demo configuration. Tiny chunks (64 B to
-    /// 1 KiB) make small instances span many chunks; large test files want the standard sizes.
+    /// 1 KiB) make small instances span many chunks; large test files want the standard sizes. `isPipelined` runs
+    /// the store's reads on its read-ahead threads, as a node does.
     init(
-        allowsAnonymous: Bool = true, hasTinyChunks: Bool = true,
+        allowsAnonymous: Bool = true, hasTinyChunks: Bool = true, isPipelined: Bool = false,
         configure: (inout DICOMwebConfiguration) -> Void = { _ in }
     ) throws {
         var configuration = StoreConfiguration.defaults(volumeCount: 3)
@@ -35,7 +36,8 @@ final class DICOMwebFixture {
         }
         configuration.segmentBytesMax = 1 << 20
         store = try ObjectStore.open(
-            directory: directory.appending("store"), requested: configuration, disk: UnsyncedDisk(), isPipelined: false)
+            directory: directory.appending("store"), requested: configuration, disk: UnsyncedDisk(),
+            isPipelined: isPipelined)
         catalog = try Catalog.open(
             path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
         let counter = Atomic<Int64>(0)

@@ -121,13 +121,7 @@ public final class ArchiveNode: Sendable {
     private static func openStore(_ configuration: NodeConfiguration) throws(NodeError) -> ObjectStore {
         let directory = configuration.dataDirectory
         let disk = PosixDisk()
-        if disk.exists(directory) && !disk.isWritableDirectory(directory) {
-            throw NodeError(
-                .dataDirectory,
-                disk.isDirectory(directory)
-                    ? "data directory \(directory) is not writable"
-                    : "data directory \(directory) is not a directory")
-        }
+        if let problem = disk.dataDirectoryProblem(directory) { throw NodeError(.dataDirectory, problem) }
         do {
             return try ObjectStore.open(
                 directory: directory, requested: try configuration.storeConfiguration(), disk: disk)

@@ -114,4 +114,11 @@ public struct PosixDisk: DiskIO {
     public func isWritableDirectory(_ path: String) -> Bool {
         isDirectory(path) && access(path, W_OK) == 0
     }
+
+    /// Why an existing `path` cannot serve as a data directory ("… is not writable", "… is not a directory"), or
+    /// nil when it can or does not exist yet (the store creates it).
+    public func dataDirectoryProblem(_ path: String) -> String? {
+        guard exists(path) && !isWritableDirectory(path) else { return nil }
+        return "data directory \(path) " + (isDirectory(path) ? "is not writable" : "is not a directory")
+    }
 }

@@ -117,13 +117,7 @@ enum StoreCommands {
     static func openStore(_ arguments: Arguments) throws -> ObjectStore {
         let directory = try arguments.required("data")
         let disk = PosixDisk()
-        if disk.exists(directory) && !disk.isWritableDirectory(directory) {
-            throw StoreError(
-                .dataDirectory,
-                disk.isDirectory(directory)
-                    ? "data directory \(directory) is not writable"
-                    : "data directory \(directory) is not a directory")
-        }
+        if let problem = disk.dataDirectoryProblem(directory) { throw StoreError(.dataDirectory, problem) }
         let requested = try StoreConfigurationFile.requested(
             volumeCount: try arguments.integer("volumes", in: 1...64), configPath: arguments.value("config"))
         let store = try ObjectStore.open(directory: directory, requested: requested, disk: disk)

@@ -87,8 +87,7 @@ struct StoreService {
     /// Stores one part; a failure of the part (not of the request) is returned, not thrown.
     private func storePart<Body: ByteSource>(
         headers: HTTPHeaders, stream: StoreBodyStream<Body>, study: String?, batch: PutBatch
-    ) throws(DICOMwebError) -> PartResult
-    {
+    ) throws(DICOMwebError) -> PartResult {
         if let type = headers["Content-Type"] {
             guard let media = try? MediaType.parse(type), media.essence == "application/dicom" else {
                 return .failed(

@@ -3,8 +3,8 @@
 // records and leaves the others; an abandoned batch leaves nothing; dedup works inside one batch; a failing
 // volume degrades the batch, it does not fail it. Method: real temp stores with the tiny configuration.
 import Foundation
-import Posix
 import ObjectStore
+import Posix
 import Primitives
 import TestSupport
 import Testing

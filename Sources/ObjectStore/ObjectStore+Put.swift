@@ -63,7 +63,7 @@ extension ObjectStore {
         let failure = FirstError()
         let work = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
         let free = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
-        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)) }
+        for buffer in writer.chunkBuffers { free.push(buffer) }
         let stageDone = BoundedQueue<Bool>(capacity: 1)
         if isPipelined {
             stagePool.start {
@@ -91,8 +91,7 @@ extension ObjectStore {
         }
         defer { joinStage() }
         var chunker = Chunker(configuration: configuration.chunking)
-        let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBytes, alignment: 64)
-        defer { readBuffer.deallocate() }
+        let readBuffer = writer.readBuffer
         var consumed: Int64 = 0
         let emit = { (chunk: UnsafeRawBufferPointer) throws in
             guard let buffer = free.pop() else { throw failure.value ?? StoreError(.io, "put stopped") }

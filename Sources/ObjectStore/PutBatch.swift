@@ -40,10 +40,18 @@ public final class PutBatch: @unchecked Sendable {
     private var isDegraded = false
     private var seenByPart: [ChunkAddress] = []
     private let shards: UnsafeMutableRawBufferPointer
+    /// The buffers of the put pipeline, reused by every put of the batch (no page faults on fresh memory per put).
+    let chunkBuffers: [ChunkBuffer]
+    /// Where each put reads its source into.
+    let readBuffer: UnsafeMutableRawBufferPointer
 
     init(store: ObjectStore) {
         self.store = store
         let configuration = store.configuration
+        chunkBuffers = (0..<ObjectStore.buffersInFlight).map { _ in
+            ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)
+        }
+        readBuffer = .allocate(byteCount: ObjectStore.readBytes, alignment: 64)
         let shardLengthMax = ReedSolomon.shardLength(
             objectLength: configuration.chunking.chunkSizeMax,
             dataShardCount: configuration.dataShardCount)
@@ -52,7 +60,10 @@ public final class PutBatch: @unchecked Sendable {
             alignment: 64)
     }
 
-    deinit { shards.deallocate() }
+    deinit {
+        shards.deallocate()
+        readBuffer.deallocate()
+    }
 
     /// Objects put so far and not yet committed.
     public var count: Int { staged.count }

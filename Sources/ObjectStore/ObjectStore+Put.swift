@@ -65,22 +65,22 @@ extension ObjectStore {
         let free = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
         for buffer in writer.chunkBuffers { free.push(buffer) }
         let stageDone = BoundedQueue<Bool>(capacity: 1)
-        if isPipelined {
-            stagePool.start {
-                while let buffer = work.pop() {
-                    guard failure.value == nil else { continue }
-                    do {
-                        try writer.store(buffer)
-                    } catch {
-                        failure.record(Self.storeError(error))
-                        work.close()
-                        free.close()
-                    }
-                    free.push(buffer)
+        let stage: @Sendable () -> Void = {
+            while let buffer = work.pop() {
+                guard failure.value == nil else { continue }
+                do {
+                    try writer.store(buffer)
+                } catch {
+                    failure.record(Self.storeError(error))
+                    work.close()
+                    free.close()
                 }
-                stageDone.push(true)
+                free.push(buffer)
             }
+            stageDone.push(true)
         }
+        // Inline when the store is closing and its stage threads are gone.
+        let isPipelined = self.isPipelined && stagePool.start(stage)
         var isStageJoined = !isPipelined
         let joinStage = {
             work.close()
@@ -96,7 +96,7 @@ extension ObjectStore {
         let emit = { (chunk: UnsafeRawBufferPointer) throws in
             guard let buffer = free.pop() else { throw failure.value ?? StoreError(.io, "put stopped") }
             buffer.fill(from: chunk)
-            if self.isPipelined {
+            if isPipelined {
                 guard work.push(buffer) else { throw failure.value ?? StoreError(.io, "put stopped") }
             } else {
                 try writer.store(buffer)

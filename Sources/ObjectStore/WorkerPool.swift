@@ -29,9 +29,9 @@ final class WorkerPool: Sendable {
 
     deinit { jobs.close() }
 
-    /// Starts `body` on a pool thread; runs it on the calling thread when the pool is closed.
-    func start(_ body: @escaping @Sendable () -> Void) {
-        if !jobs.push(Job(body: body)) { body() }
+    /// Starts `body` on a pool thread; false, doing nothing, when the pool is closed.
+    func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+        jobs.push(Job(body: body))
     }
 
     /// Runs every job on the pool at once and returns when all have finished; results in the order of `bodies`.
@@ -39,7 +39,8 @@ final class WorkerPool: Sendable {
         if bodies.count == 1 { return [bodies[0]()] }
         let done = BoundedQueue<(Int, Result)>(capacity: max(1, bodies.count))
         for (position, body) in bodies.enumerated() {
-            start { _ = done.push((position, body())) }
+            let job = { @Sendable in _ = done.push((position, body())) }
+            if !start(job) { job() }
         }
         var results: [Result?] = Array(repeating: nil, count: bodies.count)
         for _ in bodies.indices {

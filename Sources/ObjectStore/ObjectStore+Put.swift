@@ -1,5 +1,6 @@
-// Storing an object: read → chunk (FastCDC) on the caller's thread; hash → deduplicate → code → append on an owned
-// thread; then group commit, then the manifest. The object exists only once its manifest is committed.
+// Storing objects: read → chunk (FastCDC) on the caller's thread; hash → deduplicate → code → append on a stage
+// thread of the store's pool (PutBatch.store); then the batch's group commit, then the manifests (PutBatch.commit).
+// An object exists only once its manifest is committed. A single put is a batch of one.
 import Chunking
 import Coding
 public import Primitives

@@ -159,4 +159,29 @@ private func segmentBytes(_ path: String) throws -> Int {
         #expect(FileManager.default.fileExists(atPath: path + "/heal-queue"))
         for (receipt, bytes) in zip(receipts, objects) { #expect(try getBytes(store, receipt.address) == bytes) }
     }
+
+    @Test("a batch abandoned after another put's commit made its records durable cuts nothing off")
+    func abandonedAfterForeignCommit() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        let store = try openStore(path)
+        let other = TestBytes.random(count: 30_000, seed: 71)
+        var receipt: PutReceipt?
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try store.withBatch { batch in
+                var source = MemorySource(TestBytes.random(count: 30_000, seed: 70))
+                try batch.put(from: &source)
+                // This put appends after the batch on the same volumes and commits them, the batch's records too.
+                receipt = try putBytes(store, other)
+                throw Stop()
+            }
+        }
+        let stored = try #require(receipt)
+        #expect(try getBytes(store, stored.address) == other)
+        store.close()
+        let reopened = try openStore(path)
+        #expect(try getBytes(reopened, stored.address) == other)
+        #expect(try reopened.list().map(\.address) == [stored.address])
+    }
 }

@@ -8,8 +8,12 @@ import Volumes
 final class VolumeCommitGuard: Sendable {
     /// Held across a commit and across a take-back, so neither sees the other half done.
     let lock = Mutex<Void>(())
-    /// Commits made so far; bumped inside `lock` by every commit.
+    /// Commits made so far; bumped inside `lock` by every commit, after it ran.
     let generation = Atomic<UInt64>(0)
+    /// The generation of the last commit that failed, 0 if none. A failed commit may have taken records of other
+    /// writers off the volume's pending list without making them durable, so a writer whose records were appended
+    /// before it (at a lower generation) must not count them as committed.
+    let failedGeneration = Atomic<UInt64>(0)
 }
 
 extension ObjectStore {
@@ -24,8 +28,14 @@ extension ObjectStore {
         let guarded = commitGuard(volume)
         do {
             try guarded.lock.withLock { _ throws in
-                defer { guarded.generation.add(1, ordering: .sequentiallyConsistent) }
-                try volume.commit()
+                do {
+                    try volume.commit()
+                    guarded.generation.add(1, ordering: .sequentiallyConsistent)
+                } catch {
+                    let failed = guarded.generation.add(1, ordering: .sequentiallyConsistent).newValue
+                    guarded.failedGeneration.store(failed, ordering: .sequentiallyConsistent)
+                    throw error
+                }
             }
         } catch {
             throw Self.storeError(error)

@@ -156,14 +156,22 @@ public final class PutBatch: @unchecked Sendable {
     }
 
     /// Commits every volume with records of this batch, once each and at once; forgets the records of the
-    /// volumes that committed. Throws the first failure.
+    /// volumes that committed. Throws the first failure, including a failed commit by another writer that took
+    /// this batch's records with it (the volume's group commit then found nothing left to make durable).
     private func commitAppended() throws(StoreError) {
-        let pending = appended.values.filter { !$0.records.isEmpty }.map(\.volume)
-        let failures = store.commitAll(pending)
-        for volume in pending where !failures.contains(where: { $0.volume === volume }) {
+        let pending = appended.values.compactMap { value in value.records.first.map { (value.volume, $0.generation) } }
+        let failures = store.commitAll(pending.map(\.0))
+        var lost: StoreError?
+        for (volume, generation) in pending where !failures.contains(where: { $0.volume === volume }) {
+            let failed = store.commitGuard(volume).failedGeneration.load(ordering: .sequentiallyConsistent)
+            guard failed <= generation else {
+                lost = StoreError(.io, "a commit of volume \(volume.path) failed while it held records of this put")
+                continue
+            }
             appended[ObjectIdentifier(volume)] = nil
         }
         if let failure = failures.first { throw failure.error }
+        if let lost { throw lost }
     }
 
     /// Takes back whatever the batch appended and did not commit. Called by `withBatch` when its body returns.

@@ -184,4 +184,31 @@ private func segmentBytes(_ path: String) throws -> Int {
         #expect(try getBytes(reopened, stored.address) == other)
         #expect(try reopened.list().map(\.address) == [stored.address])
     }
+
+    @Test("a failed commit by another put that took the batch's records with it fails the batch, leaving nothing")
+    func foreignCommitFailure() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        _ = try openStore(path)
+        let disk = FaultInjectingDisk()
+        let store = try openStore(path, disk: disk)
+        let bytes = TestBytes.random(count: 30_000, seed: 80)
+        #expect(throws: StoreError.self) {
+            try store.withBatch { batch in
+                var source = MemorySource(bytes)
+                try batch.put(from: &source)
+                disk.syncFailure.isOn = true
+                let other = Result { try putBytes(store, TestBytes.random(count: 30_000, seed: 81)) }
+                disk.syncFailure.isOn = false
+                guard case .failure = other else {
+                    Issue.record("a put whose fdatasync fails must fail")
+                    return
+                }
+                _ = try batch.commit()
+            }
+        }
+        #expect(try store.list().isEmpty)
+        let again = try putBytes(store, bytes)
+        #expect(try getBytes(store, again.address) == bytes)
+    }
 }

@@ -26,7 +26,11 @@ struct StoreService {
         var outcome = StoreOutcome()
         if let study { outcome.studyRetrieveURL = context.retrieveURL(study: study) }
         var pending: [PendingInstance] = []
-        do {
+        // Every part goes into one batch, committed once at the end (one fdatasync per volume for the request);
+        // a request that fails as a whole (framing, limits) leaves the batch uncommitted, so nothing of it is
+        // stored.
+        try context.store.withBatch { batch in
+            var staged: [(index: Int, header: InstanceHeader)] = []
             while let headers = try stream.nextPart() {
                 guard outcome.parts.count < context.configuration.storePartCountMax else {
                     throw DICOMwebError(
@@ -34,17 +38,25 @@ struct StoreService {
                         "the request has more than \(context.configuration.storePartCountMax) parts; send fewer per "
                             + "request")
                 }
-                switch try storePart(headers: headers, stream: stream, study: study) {
+                switch try storePart(headers: headers, stream: stream, study: study, batch: batch) {
                 case .failed(let part): outcome.parts.append(part)
-                case .stored(let instance):
-                    pending.append(PendingInstance(index: outcome.parts.count, header: instance.0, receipt: instance.1))
+                case .stored(let header):
+                    staged.append((outcome.parts.count, header))
                     outcome.parts.append(StoredPart())
                 }
             }
-        } catch {
-            // The request as a whole failed (framing, limits): nothing of it becomes visible.
-            for instance in pending { takeBack(instance.receipt) }
-            throw error
+            guard !staged.isEmpty else { return }
+            do throws(StoreError) {
+                let receipts = try batch.commit()
+                pending = zip(staged, receipts).map {
+                    PendingInstance(index: $0.index, header: $0.header, receipt: $1)
+                }
+            } catch {
+                for (index, header) in staged {
+                    outcome.parts[index] = Self.failure(
+                        header.sopClassUID, header.sopInstanceUID, rejection: nil, error: error)
+                }
+            }
         }
         guard !outcome.parts.isEmpty else { throw DICOMwebError(.badRequest, "the multipart body has no parts") }
         for (instance, part) in zip(pending, catalogue(pending)) { outcome.parts[instance.index] = part }
@@ -66,16 +78,16 @@ struct StoreService {
         let receipt: PutReceipt
     }
 
-    /// What storing one part gave: a failure to report, or an instance to catalogue.
+    /// What storing one part gave: a failure to report, or an instance to commit and catalogue.
     enum PartResult {
         case failed(StoredPart)
-        case stored((InstanceHeader, PutReceipt))
+        case stored(InstanceHeader)
     }
 
     /// Stores one part; a failure of the part (not of the request) is returned, not thrown.
-    private func storePart<Body: ByteSource>(headers: HTTPHeaders, stream: StoreBodyStream<Body>, study: String?)
-        throws(DICOMwebError) -> PartResult
-    {
+    private func storePart<Body: ByteSource>(
+        headers: HTTPHeaders, stream: StoreBodyStream<Body>, study: String?, batch: PutBatch
+    ) throws(DICOMwebError) -> PartResult {
         if let type = headers["Content-Type"] {
             guard let media = try? MediaType.parse(type), media.essence == "application/dicom" else {
                 return .failed(
@@ -87,28 +99,35 @@ struct StoreService {
         var source = StorePartSource(
             stream: stream, inspector: InstanceInspector(pathPrefix: context.configuration.pathPrefix),
             expectedStudy: study)
-        let receipt: PutReceipt
         do {
-            receipt = try context.store.put(from: &source)
+            try batch.put(from: &source)
         } catch {
             if let framing = source.framingError { throw framing }
-            var part = StoredPart(
-                sopClassUID: source.inspector.header?.sopClassUID,
-                sopInstanceUID: source.inspector.header?.sopInstanceUID)
-            if let rejection = source.rejection {
-                part.failureReason = rejection.failureReason
-                part.comment = rejection.comment
-            } else {
-                let isFull = error.code == .diskFull || error.code == .unavailable
-                part.failureReason = isFull ? StoreStatusCode.outOfResources : StoreStatusCode.processingFailure
-                part.comment = "storing the instance failed: \(error.description)"
-            }
-            return .failed(part)
+            return .failed(
+                Self.failure(
+                    source.inspector.header?.sopClassUID, source.inspector.header?.sopInstanceUID,
+                    rejection: source.rejection, error: error))
         }
         guard let header = source.header else {
             throw DICOMwebError(.internalFailure, "the part ended without a checked header")
         }
-        return .stored((header, receipt))
+        return .stored(header)
+    }
+
+    /// The answer for a part that could not be stored: refused by the reader, or failed in the store.
+    static func failure(
+        _ sopClassUID: String?, _ sopInstanceUID: String?, rejection: PartRejection?, error: StoreError
+    ) -> StoredPart {
+        var part = StoredPart(sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID)
+        if let rejection {
+            part.failureReason = rejection.failureReason
+            part.comment = rejection.comment
+        } else {
+            let isFull = error.code == .diskFull || error.code == .unavailable
+            part.failureReason = isFull ? StoreStatusCode.outOfResources : StoreStatusCode.processingFailure
+            part.comment = "storing the instance failed: \(error.description)"
+        }
+        return part
     }
 
     /// Catalogues the stored parts of a request in one transaction, or one by one when the batch is refused; then

@@ -35,7 +35,7 @@ extension ObjectStore {
                     kind: .tombstone, key: address, shardIndex: 0, dataShardCount: 1,
                     parityShardCount: 0, objectLength: 0)
                 _ = try volume.append(header, payload: UnsafeRawBufferPointer(start: nil, count: 0))
-                try volume.commit()
+                try commit(volume)
             }
         } catch {
             throw Self.storeError(error)

@@ -127,7 +127,7 @@ extension ObjectStore {
             header.shardIndex = nextIndex
             nextIndex += 1
             _ = try source.bytes.withUnsafeBytes { try volume.append(header, payload: $0) }
-            try volume.commit()
+            try commit(volume)
         }
         try forget(bad)
         return .healed
@@ -171,7 +171,7 @@ extension ObjectStore {
             var shardHeader = header
             shardHeader.shardIndex = UInt8(index)
             _ = try shards[index]!.withUnsafeBytes { try target.append(shardHeader, payload: $0) }
-            try target.commit()
+            try commit(target)
             holders[index] = target
         }
         try forget(bad)

@@ -43,6 +43,14 @@ public final class ObjectStore: Sendable {
     let healQueue = Mutex<Set<ChunkAddress>>([])
     /// Read-ahead threads of multi-object gets now running.
     let prefetchThreads = Atomic<Int>(0)
+    /// One per volume number: serialises the store's commits with take-backs (ObjectStore+Commit.swift).
+    let commitGuards: [VolumeCommitGuard]
+    /// One long-lived thread per volume for commits, so the fdatasyncs of a put overlap.
+    let commitPool: WorkerPool
+    /// Long-lived threads for the hash-code-append stage of puts.
+    let stagePool: WorkerPool
+    /// Put stages that run at once; a further put waits for a free stage thread.
+    static let stageThreadCount = 4
 
     private init(
         directory: String, configuration: StoreConfiguration, volumes: [Volume?], disk: any DiskIO,
@@ -54,6 +62,9 @@ public final class ObjectStore: Sendable {
         self.disk = disk
         self.isPipelined = isPipelined
         self.openReport = report
+        commitGuards = volumes.map { _ in VolumeCommitGuard() }
+        commitPool = WorkerPool(name: "tessera-commit", threadCount: max(1, volumes.count))
+        stagePool = WorkerPool(name: "tessera-put", threadCount: Self.stageThreadCount)
         do {
             code = try ReedSolomon(
                 dataShardCount: configuration.dataShardCount,
@@ -106,8 +117,10 @@ public final class ObjectStore: Sendable {
     /// The directory of volume `number`.
     public static func volumePath(_ directory: String, _ number: Int) -> String { directory + "/volumes/\(number)" }
 
-    /// Closes every volume.
+    /// Joins the store's threads, then closes every volume.
     public func close() {
+        stagePool.close()
+        commitPool.close()
         for volume in volumes { volume?.close() }
     }
 

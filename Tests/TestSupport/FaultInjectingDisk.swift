@@ -1,5 +1,6 @@
 // A DiskIO over the real file system that fails writes on purpose: EIO under chosen directories (a dying drive),
-// ENOSPC once a byte budget is spent (a full disk). Shared by the volume and store tests.
+// ENOSPC once a byte budget is spent (a full disk), EIO from fdatasync while a switch is on. Shared by the volume
+// and store tests.
 import Foundation
 import Posix
 public import Primitives
@@ -9,6 +10,8 @@ public struct FaultInjectingDisk: DiskIO {
     let inner = PosixDisk()
     let failingDirectories: [String]
     let budget: Budget
+    /// While on, every fdatasync fails with EIO (a drive that stops acknowledging writes).
+    public let syncFailure = FaultSwitch()
 
     /// The bytes still allowed to be written.
     final class Budget: @unchecked Sendable {
@@ -54,11 +57,35 @@ public struct FaultInjectingDisk: DiskIO {
     public func truncate(_ file: DiskFile, to length: Int64) throws(SystemError) {
         try inner.truncate(file, to: length)
     }
-    public func synchronize(_ file: DiskFile) throws(SystemError) { try inner.synchronize(file) }
+    public func synchronize(_ file: DiskFile) throws(SystemError) {
+        if syncFailure.isOn { throw SystemError(errno: EIO, operation: "fdatasync", path: path(of: file)) }
+        try inner.synchronize(file)
+    }
     public func synchronizeDirectory(_ path: String) throws(SystemError) { try inner.synchronizeDirectory(path) }
     public func makeDirectory(_ path: String) throws(SystemError) { try inner.makeDirectory(path) }
     public func listDirectory(_ path: String) throws(SystemError) -> [String] { try inner.listDirectory(path) }
     public func exists(_ path: String) -> Bool { inner.exists(path) }
     public func removeFile(_ path: String) throws(SystemError) { try inner.removeFile(path) }
     public func rename(_ source: String, to target: String) throws(SystemError) { try inner.rename(source, to: target) }
+}
+
+/// A fault a test turns on and off while the code under test runs.
+// SAFETY: `value` is only read and written with `lock` held.
+public final class FaultSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    /// Whether the fault is injected.
+    public var isOn: Bool {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+        set {
+            lock.lock()
+            value = newValue
+            lock.unlock()
+        }
+    }
 }

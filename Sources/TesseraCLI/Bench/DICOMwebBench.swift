@@ -33,6 +33,9 @@ struct DICOMwebBench {
             storeRoundCount: 1)
     }
 
+    /// Clients storing at once in the second STOW-RS row: how a PACS migration or several modalities send.
+    static let concurrentSenderCount = 4
+
     /// Issue 4's targets.
     static let stowRatioMin = 3.0
     static let warmRatioMin = 1.5
@@ -83,7 +86,7 @@ struct DICOMwebBench {
         let ours = try DICOMwebPeer(name: "ours", origin: node.origin)
         let reference = try orthanc.map { try DICOMwebPeer(name: "Orthanc", origin: $0.origin) }
 
-        let stow = try storeRounds(study, ours: ours, reference: reference)
+        let stow = try storeRounds(study, ours: ours, reference: reference, senderCount: 1, firstRound: 0)
         notes.append(
             "STOW-RS: the best of \(settings.storeRoundCount) rounds, each storing a new study of the same size into "
                 + "both servers (which goes first alternates), everything synced between them")
@@ -91,6 +94,13 @@ struct DICOMwebBench {
             Self.rateRow(
                 "STOW-RS ingest, \(study.files.count) slices (\(megabytes) MB), \(settings.batchCount)/request",
                 bytes: study.totalBytes, seconds: stow, ratioMin: Self.stowRatioMin))
+        let concurrent = try storeRounds(
+            study, ours: ours, reference: reference, senderCount: Self.concurrentSenderCount,
+            firstRound: settings.storeRoundCount)
+        table.add(
+            Self.rateRow(
+                "  the same, \(Self.concurrentSenderCount) clients sending at once", bytes: study.totalBytes,
+                seconds: concurrent, ratioMin: Self.stowRatioMin))
 
         Console.error("WADO-RS: first read of each, then \(Self.warmReadCount) warm reads…")
         let folders = [nodeData] + (orthanc == nil ? [] : [directory + "/orthanc/storage"])
@@ -140,11 +150,11 @@ struct DICOMwebBench {
 
     /// The best seconds each server took to store a study over `storeRoundCount` rounds: `study` first, then new
     /// studies of the same size (generated between rounds, removed after).
-    private func storeRounds(_ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?) throws
-        -> (ours: Double, reference: Double?)
-    {
+    private func storeRounds(
+        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, senderCount: Int, firstRound: Int
+    ) throws -> (ours: Double, reference: Double?) {
         var best: (ours: Double, reference: Double?) = (.infinity, nil)
-        for round in 0..<settings.storeRoundCount {
+        for round in firstRound..<(firstRound + settings.storeRoundCount) {
             let folder = directory + "/study-\(round)"
             let roundStudy =
                 round == 0
@@ -154,9 +164,10 @@ struct DICOMwebBench {
                     rows: Self.matrix, columns: Self.matrix)
             defer { if round > 0 { try? FileManager.default.removeItem(atPath: folder) } }
             Console.error(
-                "STOW-RS round \(round + 1) of \(settings.storeRoundCount): \(study.files.count) files, "
-                    + "\(settings.batchCount) per request…")
-            let seconds = try storeStudy(roundStudy, ours: ours, reference: reference, oursFirst: round % 2 == 0)
+                "STOW-RS round \(round - firstRound + 1) of \(settings.storeRoundCount): \(study.files.count) files, "
+                    + "\(settings.batchCount) per request, \(senderCount) at once…")
+            let seconds = try storeStudy(
+                roundStudy, ours: ours, reference: reference, senderCount: senderCount, oursFirst: round % 2 == 0)
             best.ours = min(best.ours, seconds.ours)
             if let other = seconds.reference { best.reference = min(best.reference ?? .infinity, other) }
         }
@@ -164,13 +175,19 @@ struct DICOMwebBench {
     }
 
     /// Seconds each server took to store `study`; everything is synced after each, outside the timing.
-    private func storeStudy(_ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, oursFirst: Bool)
-        throws -> (ours: Double, reference: Double?)
-    {
+    private func storeStudy(
+        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, senderCount: Int, oursFirst: Bool
+    ) throws -> (ours: Double, reference: Double?) {
         let batches = study.batches(of: settings.batchCount)
         func time(_ peer: DICOMwebPeer) throws -> Double {
             defer { sync() }
-            return try BenchTiming.seconds { for batch in batches { try peer.store(batch) } }
+            guard senderCount > 1 else {
+                return try BenchTiming.seconds { for batch in batches { try peer.store(batch) } }
+            }
+            return try BenchTiming.seconds {
+                try DICOMwebPeer.storeConcurrently(
+                    batches, name: peer.name, origin: peer.origin, senderCount: senderCount)
+            }
         }
         var seconds: (ours: Double, reference: Double?) = (0, nil)
         if oursFirst { seconds.ours = try time(ours) }

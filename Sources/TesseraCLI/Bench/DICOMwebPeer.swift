@@ -5,6 +5,7 @@ import Catalog
 import Coding
 import HTTP
 import Primitives
+import Synchronization
 import Transport
 
 /// One DICOMweb server under test.
@@ -36,6 +37,38 @@ final class DICOMwebPeer {
     func store(_ files: [(path: String, length: Int64)]) throws {
         let body = try MultipartFileBody(files: files, onFileBytes: { _ in })
         try store(body: body, contentType: body.contentType, length: body.length)
+    }
+
+    /// Stores `batches` through `senderCount` clients of their own, each on an owned thread taking the next batch in
+    /// turn; the first failure is thrown once every sender has stopped.
+    static func storeConcurrently(
+        _ batches: [[(path: String, length: Int64)]], name: String, origin: String, senderCount: Int
+    ) throws {
+        let next = Atomic<Int>(0)
+        let failure = Mutex<(any Error)?>(nil)
+        let work = batches.map { batch in batch.map { FileEntry(path: $0.path, length: $0.length) } }
+        let senders = (0..<senderCount).map { index in
+            OwnedThread(name: "bench-stow-\(index)") {
+                do {
+                    let peer = try DICOMwebPeer(name: name, origin: origin)
+                    while failure.withLock({ $0 == nil }) {
+                        let taken = next.add(1, ordering: .relaxed).oldValue
+                        guard taken < work.count else { return }
+                        try peer.store(work[taken].map { (path: $0.path, length: $0.length) })
+                    }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        for sender in senders { sender.join() }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// One study file of a batch, as a Sendable value for the sender threads.
+    private struct FileEntry: Sendable {
+        let path: String
+        let length: Int64
     }
 
     /// Stores one generated instance in one STOW-RS request.

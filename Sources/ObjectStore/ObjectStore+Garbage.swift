@@ -34,8 +34,8 @@ extension ObjectStore {
                 let header = RecordHeader(
                     kind: .tombstone, key: address, shardIndex: 0, dataShardCount: 1,
                     parityShardCount: 0, objectLength: 0)
-                _ = try volume.append(header, payload: UnsafeRawBufferPointer(start: nil, count: 0))
-                try commit(volume)
+                let ticket = try volume.append(header, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+                try commit(volume, [ticket])
             }
         } catch {
             throw Self.storeError(error)

@@ -126,8 +126,8 @@ extension ObjectStore {
             var header = source.entry.header
             header.shardIndex = nextIndex
             nextIndex += 1
-            _ = try source.bytes.withUnsafeBytes { try volume.append(header, payload: $0) }
-            try commit(volume)
+            let ticket = try source.bytes.withUnsafeBytes { try volume.append(header, payload: $0) }
+            try commit(volume, [ticket])
         }
         try forget(bad)
         return .healed
@@ -170,8 +170,8 @@ extension ObjectStore {
             guard let target = preferred ?? ranked.first(where: isFree) ?? ranked.first else { return .unrecoverable }
             var shardHeader = header
             shardHeader.shardIndex = UInt8(index)
-            _ = try shards[index]!.withUnsafeBytes { try target.append(shardHeader, payload: $0) }
-            try commit(target)
+            let ticket = try shards[index]!.withUnsafeBytes { try target.append(shardHeader, payload: $0) }
+            try commit(target, [ticket])
             holders[index] = target
         }
         try forget(bad)

@@ -43,8 +43,6 @@ public final class ObjectStore: Sendable {
     let healQueue = Mutex<Set<ChunkAddress>>([])
     /// Read-ahead threads of multi-object gets now running.
     let prefetchThreads = Atomic<Int>(0)
-    /// One per volume number: serialises the store's commits with take-backs (ObjectStore+Commit.swift).
-    let commitGuards: [VolumeCommitGuard]
     /// One long-lived thread per volume for commits, so the fdatasyncs of a put overlap.
     let commitPool: WorkerPool
     /// Long-lived threads for the hash-code-append stage of puts.
@@ -62,7 +60,6 @@ public final class ObjectStore: Sendable {
         self.disk = disk
         self.isPipelined = isPipelined
         self.openReport = report
-        commitGuards = volumes.map { _ in VolumeCommitGuard() }
         commitPool = WorkerPool(name: "tessera-commit", threadCount: max(1, volumes.count))
         stagePool = WorkerPool(name: "tessera-put", threadCount: Self.stageThreadCount)
         do {

@@ -23,16 +23,11 @@ public final class PutBatch: @unchecked Sendable {
         let manifest: [UInt8]
     }
 
-    /// A record appended and not yet committed, with the volume's commit generation read before the append.
-    private struct AppendedRecord {
-        let location: RecordLocation
-        let generation: UInt64
-    }
-
     private var staged: [StagedObject] = []
     /// Chunks this batch has stored or found stored, so a second part with the same chunks writes them once.
     private var seen: Set<ChunkAddress> = []
-    private var appended: [ObjectIdentifier: (volume: Volume, records: [AppendedRecord])] = [:]
+    /// Records appended and not yet known durable, by volume.
+    private var appended: [ObjectIdentifier: (volume: Volume, tickets: [AppendTicket])] = [:]
     private var isCommitted = false
     // The put in progress.
     private var entries: [ManifestEntry] = []
@@ -78,7 +73,7 @@ public final class PutBatch: @unchecked Sendable {
         newChunkCount = 0
         isDegraded = false
         seenByPart = []
-        let mark = appended.mapValues(\.records.count)
+        let mark = appended.mapValues(\.tickets.count)
         do {
             let length = try store.stream(from: &source, into: self, progress: progress)
             let manifest = Manifest(length: length, entries: entries).encoded()
@@ -96,10 +91,9 @@ public final class PutBatch: @unchecked Sendable {
             seen.subtract(seenByPart)
             for (key, value) in appended {
                 let kept = mark[key] ?? 0
-                let part = value.records[kept...]
-                guard let first = part.first else { continue }
-                store.takeBack(part.map(\.location), on: value.volume, appendedAfter: first.generation)
-                appended[key]?.records.removeSubrange(kept...)
+                guard kept < value.tickets.count else { continue }
+                _ = value.volume.discard(Array(value.tickets[kept...]))
+                appended[key]?.tickets.removeSubrange(kept...)
             }
             throw ObjectStore.storeError(error)
         }
@@ -157,29 +151,19 @@ public final class PutBatch: @unchecked Sendable {
 
     /// Commits every volume with records of this batch, once each and at once; forgets the records of the
     /// volumes that committed. Throws the first failure, including a failed commit by another writer that took
-    /// this batch's records with it (the volume's group commit then found nothing left to make durable).
+    /// this batch's records with it (the volume reports it: Volume.commit).
     private func commitAppended() throws(StoreError) {
-        let pending = appended.values.compactMap { value in value.records.first.map { (value.volume, $0.generation) } }
-        let failures = store.commitAll(pending.map(\.0))
-        var lost: StoreError?
-        for (volume, generation) in pending where !failures.contains(where: { $0.volume === volume }) {
-            let failed = store.commitGuard(volume).failedGeneration.load(ordering: .sequentiallyConsistent)
-            guard failed <= generation else {
-                lost = StoreError(.io, "a commit of volume \(volume.path) failed while it held records of this put")
-                continue
-            }
+        let pending = appended.values.filter { !$0.tickets.isEmpty }
+        let failures = store.commitAll(pending)
+        for (volume, _) in pending where !failures.contains(where: { $0.volume === volume }) {
             appended[ObjectIdentifier(volume)] = nil
         }
         if let failure = failures.first { throw failure.error }
-        if let lost { throw lost }
     }
 
     /// Takes back whatever the batch appended and did not commit. Called by `withBatch` when its body returns.
     func abandon() {
-        for value in appended.values {
-            guard let first = value.records.first else { continue }
-            store.takeBack(value.records.map(\.location), on: value.volume, appendedAfter: first.generation)
-        }
+        for value in appended.values where !value.tickets.isEmpty { _ = value.volume.discard(value.tickets) }
         appended = [:]
         staged = []
     }
@@ -260,11 +244,9 @@ public final class PutBatch: @unchecked Sendable {
     private func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer, to volume: Volume)
         throws(StoreError) -> Bool
     {
-        let generation = store.commitGuard(volume).generation.load(ordering: .sequentiallyConsistent)
         do {
-            let location = try volume.append(header, payload: payload)
-            appended[ObjectIdentifier(volume), default: (volume, [])].records.append(
-                AppendedRecord(location: location, generation: generation))
+            let ticket = try volume.append(header, payload: payload)
+            appended[ObjectIdentifier(volume), default: (volume, [])].tickets.append(ticket)
             return true
         } catch  where error.isDiskFull {
             throw StoreError(.diskFull, "\(error)")

@@ -101,15 +101,16 @@ extension Volume {
         while true {
             let page = try index.withLock { try $0.entries(after: after, limit: Self.pageCountMax) }
                 .filter { $0.location.segment == segment }
+            var tickets: [AppendTicket] = []
             for entry in page {
                 let payload = try read(entry)
                 var header = entry.header
                 header.payloadLength = 0
                 header.payloadCRC32C = 0
-                _ = try payload.withUnsafeBytes { try append(header, payload: $0) }
+                tickets.append(try payload.withUnsafeBytes { try append(header, payload: $0) })
                 moved += 1
             }
-            try commit()
+            try commit(tickets)
             guard let last = page.last, page.count == Self.pageCountMax else { return moved }
             after = last.location
         }

@@ -64,17 +64,29 @@ public final class Volume: Sendable {
     let index: Mutex<VolumeIndex>
     let appendState: Mutex<AppendState>
     let segmentFiles: Mutex<[UInt32: DiskFile]>
-    /// Serialises commits, so concurrent callers share one fdatasync (group commit).
-    let commitLock = Mutex<Void>(())
+    /// Serialises commits, so concurrent callers share one fdatasync (group commit), and remembers which appends
+    /// were taken by commits that failed.
+    let commitLock = Mutex(CommitLog())
 
-    /// Where appends go, and what has been appended but not yet committed.
+    /// Where appends go, and what has been appended but not yet taken by a commit.
     struct AppendState {
         var segment: UInt32
         var file: DiskFile
         var offset: Int64
-        var pending: [IndexEntry] = []
+        /// Records appended and not yet taken by a commit, in append order.
+        var pending: [PendingRecord] = []
         var unsynced: Set<UInt32> = []
+        /// Appends so far: the sequence number of the next ticket.
+        var appendCount: UInt64 = 0
+        /// Appends with a lower sequence number have been taken by a commit (or discarded).
+        var takenCount: UInt64 = 0
         var isClosed = false
+    }
+
+    /// A record appended and not yet taken by a commit.
+    struct PendingRecord {
+        let entry: IndexEntry
+        let ticket: AppendTicket
     }
 
     init(
@@ -98,8 +110,9 @@ public final class Volume: Sendable {
 
     // MARK: - Append and commit
 
-    /// Appends a record to the active segment. Not durable, and invisible to `lookup`, until `commit`.
-    public func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer) throws(VolumeError) -> RecordLocation {
+    /// Appends a record to the active segment. Not durable, and invisible to `lookup`, until a commit; the ticket
+    /// names the record to `commit(_:)` and `discard(_:)`.
+    public func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer) throws(VolumeError) -> AppendTicket {
         precondition(payload.count <= RecordHeader.payloadBytesMax, "record payload over the limit")
         var framed = header
         framed.payloadLength = UInt32(payload.count)
@@ -107,7 +120,7 @@ public final class Volume: Sendable {
         let headerBytes = framed.encoded()
         let recordBytes = Int64(headerBytes.count + payload.count)
         do {
-            return try appendState.withLock { state throws -> RecordLocation in
+            return try appendState.withLock { state throws -> AppendTicket in
                 guard !state.isClosed else { throw SystemError(errno: 9, operation: "append to a closed volume") }
                 if state.offset > 0 && state.offset + recordBytes > options.segmentBytesMax { try roll(&state) }
                 let location = RecordLocation(segment: state.segment, offset: state.offset)
@@ -119,10 +132,13 @@ public final class Volume: Sendable {
                     try? disk.truncate(state.file, to: state.offset)
                     throw error
                 }
+                let ticket = AppendTicket(location: location, sequence: state.appendCount)
+                state.appendCount += 1
                 state.offset += recordBytes
-                state.pending.append(IndexEntry(header: framed, location: location))
+                state.pending.append(
+                    PendingRecord(entry: IndexEntry(header: framed, location: location), ticket: ticket))
                 state.unsynced.insert(state.segment)
-                return location
+                return ticket
             }
         } catch {
             throw Self.volumeError(error, path: path)
@@ -140,40 +156,59 @@ public final class Volume: Sendable {
         state.offset = 0
     }
 
-    /// Takes back records appended but not yet committed, if they are the newest ones on the volume: the segment
-    /// is cut back to where they started and they are forgotten. Returns false, changing nothing, when another
-    /// writer appended after them (they then stay as garbage for the sweep). Used when a put fails, so a full disk
+    /// Takes back the records of `tickets` when no commit has taken any of them and they are the newest records on
+    /// the volume: the segment is cut back to where they started and they are forgotten. Returns false, changing
+    /// nothing, when another writer appended after them or a commit (another writer's group commit, even a failed
+    /// one) took them: they then stay as garbage for the sweep, since a commit that took them may have made them
+    /// durable and visible, and another writer may already rely on them. Used when a put fails, so a full disk
     /// gets its space back at once.
-    public func discard(_ locations: [RecordLocation]) -> Bool {
-        guard let first = locations.min() else { return true }
-        let mine = Set(locations)
+    public func discard(_ tickets: [AppendTicket]) -> Bool {
+        guard let first = tickets.map(\.location).min() else { return true }
+        let mine = Set(tickets)
         return appendState.withLock { state in
-            let later = state.pending.filter { $0.location >= first }
-            guard first.segment == state.segment, later.allSatisfy({ mine.contains($0.location) }) else { return false }
+            let later = state.pending.filter { $0.entry.location >= first }
+            guard first.segment == state.segment, later.count == mine.count,
+                later.allSatisfy({ mine.contains($0.ticket) })
+            else { return false }
             guard (try? disk.truncate(state.file, to: first.offset)) != nil else { return false }
-            state.pending.removeAll { $0.location >= first }
+            state.pending.removeAll { $0.entry.location >= first }
             state.offset = first.offset
             return true
         }
     }
 
-    /// Group commit: when this returns, every record appended before the call is durable and indexed.
-    public func commit() throws(VolumeError) {
+    /// Group commit: makes every record appended so far durable and indexed with one fdatasync per touched
+    /// segment, and returns only if the records of `tickets` are durable.
+    ///
+    /// Throws when this commit fails, and also when an earlier commit (another writer's group commit) took any of
+    /// `tickets` and failed: those records were never made durable, so their writer MUST NOT acknowledge them.
+    /// Nothing is reported durable before its fdatasync succeeded.
+    public func commit(_ tickets: [AppendTicket]) throws(VolumeError) {
         do {
-            try commitLock.withLock { _ throws in
-                let (batch, unsynced) = appendState.withLock { state in
+            try commitLock.withLock { log throws in
+                let (batch, unsynced, taken) = appendState.withLock { state in
                     defer {
                         state.pending = []
                         state.unsynced = []
+                        state.takenCount = state.appendCount
                     }
-                    return (state.pending, state.unsynced)
+                    return (state.pending.map(\.entry), state.unsynced, state.takenCount..<state.appendCount)
                 }
-                guard let last = batch.last else { return }
-                let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
-                for file in files { try disk.synchronize(file) }
-                let end = RecordLocation(
-                    segment: last.location.segment, offset: last.location.offset + last.recordBytes)
-                try index.withLock { try $0.apply(batch, end: end) }
+                if let last = batch.last {
+                    do {
+                        let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
+                        for file in files { try disk.synchronize(file) }
+                        let end = RecordLocation(
+                            segment: last.location.segment, offset: last.location.offset + last.recordBytes)
+                        try index.withLock { try $0.apply(batch, end: end) }
+                    } catch {
+                        log.recordFailure(taken)
+                        throw error
+                    }
+                }
+                if let lost = tickets.first(where: { log.isLost($0) }) {
+                    throw VolumeError(.commitFailed(lost.location), path: path)
+                }
             }
         } catch {
             throw Self.volumeError(error, path: path)

@@ -17,6 +17,9 @@ public struct VolumeError: Error, Sendable, CustomStringConvertible {
         case index(SQLiteError)
         /// The directory is not a volume we can use (identity missing or unreadable).
         case badIdentity(String)
+        /// A commit took the record at this location and failed, so it is not durable. The commit may have been
+        /// another writer's group commit.
+        case commitFailed(RecordLocation)
     }
 
     /// What went wrong.
@@ -54,6 +57,8 @@ public struct VolumeError: Error, Sendable, CustomStringConvertible {
         case .io(let error): "volume \(path): \(error)"
         case .index(let error): "volume \(path): index: \(error)"
         case .badIdentity(let reason): "volume \(path): \(reason)"
+        case .commitFailed(let location):
+            "volume \(path): the commit that took the record at \(location) failed; the record is not durable"
         }
     }
 }

@@ -18,12 +18,13 @@ func testHeader(_ number: UInt64, kind: RecordKind = .shard, shard: UInt8 = 0) -
 @discardableResult
 func appendRecords(_ volume: Volume, count: Int, first: UInt64 = 0, size: Int = 1000) throws -> [UInt64: [UInt8]] {
     var payloads: [UInt64: [UInt8]] = [:]
+    var tickets: [AppendTicket] = []
     for number in first..<first + UInt64(count) {
         let payload = TestBytes.random(count: size, seed: number)
-        _ = try payload.withUnsafeBytes { try volume.append(testHeader(number), payload: $0) }
+        tickets.append(try payload.withUnsafeBytes { try volume.append(testHeader(number), payload: $0) })
         payloads[number] = payload
     }
-    try volume.commit()
+    try volume.commit(tickets)
     return payloads
 }
 
@@ -146,10 +147,10 @@ func fileSize(_ path: String) -> Int {
         let path = directory.appending("v")
         var volume = try Volume.open(path: path, disk: disk, options: VolumeOptions(segmentBytesMax: 8_000))
         let manifest = testHeader(500, kind: .manifest)
-        _ = try [1, 2, 3].withUnsafeBytes { try volume.append(manifest, payload: $0) }
-        try volume.commit()
-        _ = try [].withUnsafeBytes { try volume.append(testHeader(500, kind: .tombstone), payload: $0) }
-        try volume.commit()
+        let first = try [1, 2, 3].withUnsafeBytes { try volume.append(manifest, payload: $0) }
+        try volume.commit([first])
+        let tombstone = try [].withUnsafeBytes { try volume.append(testHeader(500, kind: .tombstone), payload: $0) }
+        try volume.commit([tombstone])
         #expect(try volume.lookup(manifest.key).map(\.header.kind) == [.tombstone])
         let payloads = try appendRecords(volume, count: 40)
         let doomed = try (0..<30 as Range<UInt64>).flatMap { try volume.lookup(testHeader($0).key) }
@@ -161,8 +162,8 @@ func fileSize(_ path: String) -> Int {
         volume.close()
         volume = try Volume.open(path: path, disk: disk, options: VolumeOptions(segmentBytesMax: 8_000))
         for number in 30..<40 as Range<UInt64> { #expect(try readRecord(volume, number) == payloads[number]) }
-        _ = try [4].withUnsafeBytes { try volume.append(manifest, payload: $0) }
-        try volume.commit()
+        let again = try [4].withUnsafeBytes { try volume.append(manifest, payload: $0) }
+        try volume.commit([again])
         #expect(try volume.lookup(manifest.key).contains { $0.header.kind == .manifest })
     }
 

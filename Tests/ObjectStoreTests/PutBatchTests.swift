@@ -160,6 +160,8 @@ private func segmentBytes(_ path: String) throws -> Int {
         for (receipt, bytes) in zip(receipts, objects) { #expect(try getBytes(store, receipt.address) == bytes) }
     }
 
+    // MARK: - End-to-end checks of Volume.discard and Volume.commit(_:) (pinned at the volume in VolumeCommitTests)
+
     @Test("a batch abandoned after another put's commit made its records durable cuts nothing off")
     func abandonedAfterForeignCommit() throws {
         let directory = TemporaryDirectory()

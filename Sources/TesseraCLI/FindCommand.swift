@@ -1,5 +1,6 @@
 // `tessera find`: a QIDO-RS search on a node, printed as an aligned table (or the raw DICOM JSON with --json).
 // Builds the query from the options; the matching itself is the node's.
+import DICOM
 import Posix
 
 /// The `find` subcommand.
@@ -66,7 +67,7 @@ enum FindCommand {
             case .series: [Tag.numberOfSeriesRelatedInstances, Tag.seriesDescription]
             case .instance: []
             }
-        for tag in included { items.append(("includefield", hex(tag))) }
+        for tag in included { items.append(("includefield", DICOMTag(tag).hexString)) }
         var path: String
         switch level {
         case .study:
@@ -106,11 +107,6 @@ enum FindCommand {
             }
         }
         return result
-    }
-
-    private static func hex(_ tag: UInt32) -> String {
-        let text = String(tag, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 8 - text.count) + text
     }
 
     // MARK: - Table

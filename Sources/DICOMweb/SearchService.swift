@@ -77,11 +77,11 @@ struct SearchService {
         for attribute in tags {
             object.set(attribute.tag, vr: attribute.vr, dicomString: match.attributes[attribute.tag] ?? "")
         }
-        let study = match.attributes[DICOMwebTag.studyInstanceUID] ?? ""
-        let series = level.depth >= 1 ? match.attributes[DICOMwebTag.seriesInstanceUID] : nil
-        let instance = level.depth >= 2 ? match.attributes[DICOMwebTag.sopInstanceUID] : nil
+        let study = match.attributes[DICOMTag.studyInstanceUID.rawValue] ?? ""
+        let series = level.depth >= 1 ? match.attributes[DICOMTag.seriesInstanceUID.rawValue] : nil
+        let instance = level.depth >= 2 ? match.attributes[DICOMTag.sopInstanceUID.rawValue] : nil
         object.set(
-            DICOMwebTag.retrieveURL, vr: "UR",
+            DICOMTag.retrieveURL.rawValue, vr: "UR",
             [.string(context.retrieveURL(study: study, series: series, instance: instance))])
         object.set(SearchAttribute.instanceAvailability, vr: "CS", [.string("ONLINE")])
         return object

@@ -2,6 +2,8 @@
 // PS3.6 keyword in lower camel case. The full subset with VRs and names is DataDictionary.
 
 extension DICOMTag {
+    /// ErrorComment (0x0000,0902), LO: the reason of a failed or warned STOW-RS part in words (PS3.18 §I.2).
+    public static let errorComment = DICOMTag(0x0000_0902)
     /// FileMetaInformationGroupLength (0x0002,0000), UL.
     public static let fileMetaInformationGroupLength = DICOMTag(0x0002_0000)
     /// FileMetaInformationVersion (0x0002,0001), OB.

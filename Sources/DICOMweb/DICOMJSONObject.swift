@@ -1,5 +1,7 @@
 // Builds the DICOM JSON objects DICOMweb answers with (PS3.18 Annex F): STOW-RS responses and QIDO-RS results.
-// Owns the value encoding per VR and JSON string escaping; stored instance metadata comes ready-made from DICOM.
+// Owns the value encoding per VR; the JSON text (and its escaping) is DICOM's JSONWriter, which also writes the
+// stored instance metadata.
+import DICOM
 
 /// A value of a DICOM JSON attribute.
 public enum DICOMJSONValue: Sendable, Equatable {
@@ -48,64 +50,40 @@ public struct DICOMJSONObject: Sendable, Equatable {
 
     /// The object as JSON text.
     public func encoded() -> String {
-        var text = ""
-        append(to: &text)
-        return text
+        var writer = JSONWriter()
+        write(to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    /// Appends the object as JSON text to `text`.
-    func append(to text: inout String) {
-        text += "{"
-        for (index, tag) in attributes.keys.sorted().enumerated() {
+    /// Writes the object as one JSON value: keys are tags as `GGGGEEEE` (PS3.18 §F.2.1.1), in tag order.
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        for tag in attributes.keys.sorted() {
             let (vr, values) = attributes[tag]!
-            if index > 0 { text += "," }
-            text += "\"" + Self.tagKey(tag) + "\":{\"vr\":\"" + vr + "\""
+            writer.key(DICOMTag(tag).hexString)
+            writer.beginObject()
+            writer.key("vr")
+            writer.string(vr)
             if !values.isEmpty {
-                text += ",\"Value\":["
-                for (position, value) in values.enumerated() {
-                    if position > 0 { text += "," }
+                writer.key("Value")
+                writer.beginArray()
+                for value in values {
                     switch value {
-                    case .string(let string): Self.appendString(string, to: &text)
-                    case .number(let number): text += number
+                    case .string(let string): writer.string(string)
+                    case .number(let number): writer.number(text: number)
                     case .personName(let name):
-                        text += "{\"Alphabetic\":"
-                        Self.appendString(name, to: &text)
-                        text += "}"
-                    case .item(let item): item.append(to: &text)
+                        writer.beginObject()
+                        writer.key("Alphabetic")
+                        writer.string(name)
+                        writer.endObject()
+                    case .item(let item): item.write(to: &writer)
                     }
                 }
-                text += "]"
+                writer.endArray()
             }
-            text += "}"
+            writer.endObject()
         }
-        text += "}"
-    }
-
-    /// `GGGGEEEE` in uppercase hexadecimal, the key form of PS3.18 §F.2.1.1.
-    public static func tagKey(_ tag: UInt32) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var key: [UInt8] = []
-        for shift in stride(from: 28, through: 0, by: -4) { key.append(digits[Int((tag >> UInt32(shift)) & 0xF)]) }
-        return String(decoding: key, as: UTF8.self)
-    }
-
-    /// Appends `string` as a JSON string literal (RFC 8259 §7).
-    static func appendString(_ string: String, to text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let digits = Array("0123456789abcdef")
-                text += "\\u00" + String(digits[Int(scalar.value >> 4)]) + String(digits[Int(scalar.value & 0xF)])
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        writer.endObject()
     }
 }
 

@@ -85,10 +85,10 @@ struct InstanceInspector {
             }
         }
         // The identifying UIDs as checked, whatever VR the file gave them (UN in some files).
-        attributes[DICOMwebTag.studyInstanceUID] = study
-        attributes[DICOMwebTag.seriesInstanceUID] = series
-        attributes[DICOMwebTag.sopInstanceUID] = sop
-        attributes[DICOMwebTag.sopClassUID] = sopClass
+        attributes[DICOMTag.studyInstanceUID.rawValue] = study
+        attributes[DICOMTag.seriesInstanceUID.rawValue] = series
+        attributes[DICOMTag.sopInstanceUID.rawValue] = sop
+        attributes[DICOMTag.sopClassUID.rawValue] = sopClass
         return InstanceHeader(
             attributes: attributes, transferSyntaxUID: parsed.transferSyntax.uid, studyInstanceUID: study,
             seriesInstanceUID: series, sopInstanceUID: sop, sopClassUID: sopClass)

@@ -2,6 +2,7 @@
 // the attributes PS3.18 §10.6.3.3 returns at each level, plus RetrieveURL. An empty result is 200 with `[]`, as
 // current editions of PS3.18 (§11.9.3.1 in 2026a) say; older editions answered 204.
 import Catalog
+import DICOM
 import HTTP
 
 /// Answers QIDO-RS searches at study, series and instance level.
@@ -41,16 +42,14 @@ struct SearchService {
         let returned = returnedTags(
             level: level, scopedByStudy: study != nil, scopedBySeries: series != nil,
             parameters: parameters)
-        var text = "["
-        for (index, match) in matches.enumerated() {
-            if index > 0 { text += "," }
-            object(for: match, level: level, tags: returned).append(to: &text)
-        }
-        text += "]"
+        var writer = JSONWriter()
+        writer.beginArray()
+        for match in matches { object(for: match, level: level, tags: returned).write(to: &writer) }
+        writer.endArray()
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/dicom+json")
         for warning in parameters.warnings { headers.add("Warning", "299 tessera \"\(Self.quoted(warning))\"") }
-        try ResponseBody.write(Array(text.utf8), status: 200, headers: headers, to: &response)
+        try ResponseBody.write(writer.bytes, status: 200, headers: headers, to: &response)
     }
 
     /// The tags each result carries: the defaults of its level, those of the levels above not fixed by the path,
@@ -78,11 +77,11 @@ struct SearchService {
         for attribute in tags {
             object.set(attribute.tag, vr: attribute.vr, dicomString: match.attributes[attribute.tag] ?? "")
         }
-        let study = match.attributes[DICOMwebTag.studyInstanceUID] ?? ""
-        let series = level.depth >= 1 ? match.attributes[DICOMwebTag.seriesInstanceUID] : nil
-        let instance = level.depth >= 2 ? match.attributes[DICOMwebTag.sopInstanceUID] : nil
+        let study = match.attributes[DICOMTag.studyInstanceUID.rawValue] ?? ""
+        let series = level.depth >= 1 ? match.attributes[DICOMTag.seriesInstanceUID.rawValue] : nil
+        let instance = level.depth >= 2 ? match.attributes[DICOMTag.sopInstanceUID.rawValue] : nil
         object.set(
-            DICOMwebTag.retrieveURL, vr: "UR",
+            DICOMTag.retrieveURL.rawValue, vr: "UR",
             [.string(context.retrieveURL(study: study, series: series, instance: instance))])
         object.set(SearchAttribute.instanceAvailability, vr: "CS", [.string("ONLINE")])
         return object

@@ -1,5 +1,6 @@
 // What one STOW-RS request did, instance by instance, and its answer: the Store Instances Response Module of
 // PS3.18 Annex I as DICOM JSON, and the HTTP status of PS3.18 §10.5.3.1. Pure; the store service fills it in.
+import DICOM
 
 /// The Failure Reason (0008,1197) and Warning Reason (0008,1196) values Tessera uses (PS3.18 Table I.2-2,
 /// PS3.4 Table B.2-1, PS3.7 Annex C).
@@ -62,26 +63,32 @@ public struct StoreOutcome: Sendable {
     /// The Store Instances Response Module (PS3.18 Annex I) as a DICOM JSON object.
     public var response: DICOMJSONObject {
         var object = DICOMJSONObject()
-        if let studyRetrieveURL { object.set(DICOMwebTag.retrieveURL, vr: "UR", [.string(studyRetrieveURL)]) }
+        if let studyRetrieveURL { object.set(DICOMTag.retrieveURL.rawValue, vr: "UR", [.string(studyRetrieveURL)]) }
         let stored = parts.filter(\.isStored)
         let failed = parts.filter { !$0.isStored }
         if !stored.isEmpty {
-            object.set(DICOMwebTag.referencedSOPSequence, vr: "SQ", stored.map { .item(Self.item($0)) })
+            object.set(DICOMTag.referencedSOPSequence.rawValue, vr: "SQ", stored.map { .item(Self.item($0)) })
         }
         if !failed.isEmpty {
-            object.set(DICOMwebTag.failedSOPSequence, vr: "SQ", failed.map { .item(Self.item($0)) })
+            object.set(DICOMTag.failedSOPSequence.rawValue, vr: "SQ", failed.map { .item(Self.item($0)) })
         }
         return object
     }
 
     private static func item(_ part: StoredPart) -> DICOMJSONObject {
         var item = DICOMJSONObject()
-        if let uid = part.sopClassUID { item.set(DICOMwebTag.referencedSOPClassUID, vr: "UI", [.string(uid)]) }
-        if let uid = part.sopInstanceUID { item.set(DICOMwebTag.referencedSOPInstanceUID, vr: "UI", [.string(uid)]) }
-        if let url = part.retrieveURL { item.set(DICOMwebTag.retrieveURL, vr: "UR", [.string(url)]) }
-        if let reason = part.failureReason { item.set(DICOMwebTag.failureReason, vr: "US", [.number("\(reason)")]) }
-        if let reason = part.warningReason { item.set(DICOMwebTag.warningReason, vr: "US", [.number("\(reason)")]) }
-        if let comment = part.comment { item.set(DICOMwebTag.errorComment, vr: "LO", [.string(comment)]) }
+        if let uid = part.sopClassUID { item.set(DICOMTag.referencedSOPClassUID.rawValue, vr: "UI", [.string(uid)]) }
+        if let uid = part.sopInstanceUID {
+            item.set(DICOMTag.referencedSOPInstanceUID.rawValue, vr: "UI", [.string(uid)])
+        }
+        if let url = part.retrieveURL { item.set(DICOMTag.retrieveURL.rawValue, vr: "UR", [.string(url)]) }
+        if let reason = part.failureReason {
+            item.set(DICOMTag.failureReason.rawValue, vr: "US", [.number("\(reason)")])
+        }
+        if let reason = part.warningReason {
+            item.set(DICOMTag.warningReason.rawValue, vr: "US", [.number("\(reason)")])
+        }
+        if let comment = part.comment { item.set(DICOMTag.errorComment.rawValue, vr: "LO", [.string(comment)]) }
         return item
     }
 }

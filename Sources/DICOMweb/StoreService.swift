@@ -61,8 +61,11 @@ struct StoreService {
         guard !outcome.parts.isEmpty else { throw DICOMwebError(.badRequest, "the multipart body has no parts") }
         for (instance, part) in zip(pending, catalogue(pending)) { outcome.parts[instance.index] = part }
         if study == nil {
-            let studies = Set(outcome.parts.compactMap(\.retrieveURL).map { Self.studyURL(of: $0) })
-            if studies.count == 1 { outcome.studyRetrieveURL = studies.first }
+            let studies = Set(
+                pending.filter { outcome.parts[$0.index].retrieveURL != nil }.map(\.header.studyInstanceUID))
+            if studies.count == 1, let study = studies.first {
+                outcome.studyRetrieveURL = context.retrieveURL(study: study)
+            }
         }
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/dicom+json")
@@ -234,11 +237,5 @@ struct StoreService {
                 .unsupportedMediaType,
                 "this service stores multipart/related; type=\"application/dicom\", not \(media.type)/\(media.subtype)")
         }
-    }
-
-    /// The study part of an instance RetrieveURL.
-    static func studyURL(of instanceURL: String) -> String {
-        guard let series = instanceURL.firstRange(of: "/series/") else { return instanceURL }
-        return String(instanceURL[..<series.lowerBound])
     }
 }

@@ -15,7 +15,16 @@ extension ObjectStore {
     public func get(_ address: ChunkAddress, into sink: inout some ByteSink, progress: ((Int64) -> Void)? = nil)
         throws(StoreError) -> UInt64
     {
-        let manifest = try manifest(address)
+        try get(manifest(address), of: address, into: &sink, progress: progress)
+    }
+
+    /// Reads the object `manifest` describes (the manifest of `address`, already read) into `sink`, verified chunk
+    /// by chunk; returns its length. For callers that needed the manifest first, so it is not read twice.
+    @discardableResult
+    func get(
+        _ manifest: Manifest, of address: ChunkAddress, into sink: inout some ByteSink,
+        progress: ((Int64) -> Void)? = nil
+    ) throws(StoreError) -> UInt64 {
         var written: Int64 = 0
         func deliver(_ buffer: ChunkBuffer) throws(StoreError) {
             do {

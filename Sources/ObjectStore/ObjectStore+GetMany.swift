@@ -58,7 +58,7 @@ extension ObjectStore {
                 try sink.begin(object: index, length: manifest.length)
                 var adapter = ObjectSinkAdapter(sink: sink)
                 defer { sink = adapter.sink }
-                try get(address, into: &adapter)
+                try get(manifest, of: address, into: &adapter)
             }
             return
         }

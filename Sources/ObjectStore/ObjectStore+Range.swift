@@ -19,7 +19,8 @@ extension ObjectStore {
                     + "\(manifest.length) bytes long")
         }
         guard !range.isEmpty else { return }
-        let buffer = ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)
+        // The buffer grows to the chunks it carries (readChunk reserves), as in a whole-object get.
+        let buffer = ChunkBuffer(capacity: 0)
         var chunkStart: UInt64 = 0
         for entry in manifest.entries {
             let chunkEnd = chunkStart + UInt64(entry.length)

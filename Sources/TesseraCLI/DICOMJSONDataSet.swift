@@ -1,5 +1,6 @@
 // Reading the DICOM JSON model (PS3.18 Annex F) the node answers with: QIDO-RS results and the STOW-RS response.
 // Only what the client commands print or match on; the node's own encoder lives in the DICOM module.
+import DICOM
 import Foundation
 
 /// One DICOM data set in the JSON model: attributes keyed by 8 hexadecimal digits, "0020000D".
@@ -27,16 +28,14 @@ struct DICOMJSONDataSet {
         return DICOMJSONDataSet(attributes: object)
     }
 
-    /// The values of attribute `tag` (0xGGGGEEEE), empty when absent.
-    func values(_ tag: UInt32) -> [Any] {
-        let key = String(tag, radix: 16, uppercase: true)
-        let padded = String(repeating: "0", count: max(0, 8 - key.count)) + key
-        guard let attribute = attributes[padded] as? [String: Any] else { return [] }
+    /// The values of attribute `tag`, empty when absent.
+    func values(_ tag: DICOMTag) -> [Any] {
+        guard let attribute = attributes[tag.hexString] as? [String: Any] else { return [] }
         return attribute["Value"] as? [Any] ?? []
     }
 
     /// The values of `tag` as text, person names by their alphabetic form, joined with "\".
-    func string(_ tag: UInt32) -> String {
+    func string(_ tag: DICOMTag) -> String {
         values(tag).map { value -> String in
             if let name = value as? [String: Any] { return name["Alphabetic"] as? String ?? "" }
             if let number = value as? NSNumber { return number.stringValue }
@@ -45,40 +44,14 @@ struct DICOMJSONDataSet {
     }
 
     /// The first value of `tag` as a whole number.
-    func integer(_ tag: UInt32) -> Int? {
+    func integer(_ tag: DICOMTag) -> Int? {
         guard let value = values(tag).first else { return nil }
         if let number = value as? NSNumber { return number.intValue }
         return (value as? String).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// The items of the sequence `tag`.
-    func items(_ tag: UInt32) -> [DICOMJSONDataSet] {
+    func items(_ tag: DICOMTag) -> [DICOMJSONDataSet] {
         values(tag).compactMap { ($0 as? [String: Any]).map(DICOMJSONDataSet.init) }
     }
-}
-
-/// Attribute tags the client commands read (PS3.6).
-enum Tag {
-    static let sopClassUID: UInt32 = 0x0008_0016
-    static let sopInstanceUID: UInt32 = 0x0008_0018
-    static let studyDate: UInt32 = 0x0008_0020
-    static let accessionNumber: UInt32 = 0x0008_0050
-    static let modality: UInt32 = 0x0008_0060
-    static let modalitiesInStudy: UInt32 = 0x0008_0061
-    static let studyDescription: UInt32 = 0x0008_1030
-    static let seriesDescription: UInt32 = 0x0008_103E
-    static let failureReason: UInt32 = 0x0008_1197
-    static let failedSOPSequence: UInt32 = 0x0008_1198
-    static let referencedSOPSequence: UInt32 = 0x0008_1199
-    static let referencedSOPInstanceUID: UInt32 = 0x0008_1155
-    static let warningReason: UInt32 = 0x0008_1196
-    static let patientName: UInt32 = 0x0010_0010
-    static let patientID: UInt32 = 0x0010_0020
-    static let studyInstanceUID: UInt32 = 0x0020_000D
-    static let seriesInstanceUID: UInt32 = 0x0020_000E
-    static let seriesNumber: UInt32 = 0x0020_0011
-    static let instanceNumber: UInt32 = 0x0020_0013
-    static let numberOfStudyRelatedSeries: UInt32 = 0x0020_1206
-    static let numberOfStudyRelatedInstances: UInt32 = 0x0020_1208
-    static let numberOfSeriesRelatedInstances: UInt32 = 0x0020_1209
 }

@@ -1,6 +1,7 @@
 // `tessera fetch --study UID --out DIR --node URL`: a WADO-RS study retrieve streamed to DIR/SERIES/SOP.dcm. The
 // instance list (QIDO-RS) says which series each SOP instance belongs to and how many to expect; each part is
 // written to a .partial file and renamed once complete, so an interrupted fetch leaves no half file under a name.
+import DICOM
 import HTTP
 import Posix
 import Primitives
@@ -93,7 +94,7 @@ extension FetchCommand {
             }
             let instances = try DICOMJSONDataSet.list(from: page.body, what: "the instance list")
             for instance in instances {
-                seriesBySOP[instance.string(Tag.sopInstanceUID)] = instance.string(Tag.seriesInstanceUID)
+                seriesBySOP[instance.string(.sopInstanceUID)] = instance.string(.seriesInstanceUID)
             }
             if instances.count < pageSize { break }
             offset += instances.count

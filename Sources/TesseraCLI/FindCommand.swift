@@ -1,5 +1,6 @@
 // `tessera find`: a QIDO-RS search on a node, printed as an aligned table (or the raw DICOM JSON with --json).
 // Builds the query from the options; the matching itself is the node's.
+import DICOM
 import Posix
 
 /// The `find` subcommand.
@@ -60,13 +61,13 @@ enum FindCommand {
         if let accession = arguments.value("accession") { items.append(("AccessionNumber", accession)) }
         let study = arguments.value("study")
         if let limit = try arguments.integer("limit", in: 1...1_000_000) { items.append(("limit", String(limit))) }
-        let included: [UInt32] =
+        let included: [DICOMTag] =
             switch level {
-            case .study: [Tag.numberOfStudyRelatedSeries, Tag.numberOfStudyRelatedInstances, Tag.studyDescription]
-            case .series: [Tag.numberOfSeriesRelatedInstances, Tag.seriesDescription]
+            case .study: [.numberOfStudyRelatedSeries, .numberOfStudyRelatedInstances, .studyDescription]
+            case .series: [.numberOfSeriesRelatedInstances, .seriesDescription]
             case .instance: []
             }
-        for tag in included { items.append(("includefield", hex(tag))) }
+        for tag in included { items.append(("includefield", tag.hexString)) }
         var path: String
         switch level {
         case .study:
@@ -108,11 +109,6 @@ enum FindCommand {
         return result
     }
 
-    private static func hex(_ tag: UInt32) -> String {
-        let text = String(tag, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 8 - text.count) + text
-    }
-
     // MARK: - Table
 
     /// The results as aligned columns with a header line.
@@ -124,35 +120,35 @@ enum FindCommand {
             header = ["DATE", "PATIENT", "ID", "MODALITIES", "DESCRIPTION", "SERIES", "INSTANCES", "STUDY UID"]
             rows = results.map { study in
                 [
-                    formattedDate(study.string(Tag.studyDate)), study.string(Tag.patientName),
-                    study.string(Tag.patientID), study.string(Tag.modalitiesInStudy).replacing("\\", with: ","),
-                    study.string(Tag.studyDescription), count(study, Tag.numberOfStudyRelatedSeries),
-                    count(study, Tag.numberOfStudyRelatedInstances), study.string(Tag.studyInstanceUID),
+                    formattedDate(study.string(.studyDate)), study.string(.patientName),
+                    study.string(.patientID), study.string(.modalitiesInStudy).replacing("\\", with: ","),
+                    study.string(.studyDescription), count(study, .numberOfStudyRelatedSeries),
+                    count(study, .numberOfStudyRelatedInstances), study.string(.studyInstanceUID),
                 ]
             }
         case .series:
             header = ["NUMBER", "MODALITY", "DESCRIPTION", "INSTANCES", "SERIES UID"]
             rows = results.map { series in
                 [
-                    series.string(Tag.seriesNumber), series.string(Tag.modality),
-                    series.string(Tag.seriesDescription), count(series, Tag.numberOfSeriesRelatedInstances),
-                    series.string(Tag.seriesInstanceUID),
+                    series.string(.seriesNumber), series.string(.modality),
+                    series.string(.seriesDescription), count(series, .numberOfSeriesRelatedInstances),
+                    series.string(.seriesInstanceUID),
                 ]
             }
         case .instance:
             header = ["NUMBER", "MODALITY", "SOP CLASS", "SERIES UID", "SOP INSTANCE UID"]
             rows = results.map { instance in
                 [
-                    instance.string(Tag.instanceNumber), instance.string(Tag.modality),
-                    instance.string(Tag.sopClassUID), instance.string(Tag.seriesInstanceUID),
-                    instance.string(Tag.sopInstanceUID),
+                    instance.string(.instanceNumber), instance.string(.modality),
+                    instance.string(.sopClassUID), instance.string(.seriesInstanceUID),
+                    instance.string(.sopInstanceUID),
                 ]
             }
         }
         return aligned([header] + rows)
     }
 
-    private static func count(_ dataSet: DICOMJSONDataSet, _ tag: UInt32) -> String {
+    private static func count(_ dataSet: DICOMJSONDataSet, _ tag: DICOMTag) -> String {
         dataSet.integer(tag).map(String.init) ?? "-"
     }
 

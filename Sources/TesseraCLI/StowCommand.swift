@@ -1,5 +1,6 @@
 // `tessera store PATH… --node URL`: files and folders (recursive) sent to a node with STOW-RS, in batches of files
 // up to a byte budget per request, streamed from disk, with progress and a summary naming every rejected file.
+import DICOM
 import HTTP
 import Posix
 import Primitives
@@ -80,15 +81,15 @@ enum StowCommand {
             return batch.map { _ in .rejected(response.summary) }
         }
         var byUID: [String: Outcome] = [:]
-        for item in answer.items(Tag.referencedSOPSequence) {
-            let warning = item.integer(Tag.warningReason)
-            byUID[item.string(Tag.referencedSOPInstanceUID)] =
+        for item in answer.items(.referencedSOPSequence) {
+            let warning = item.integer(.warningReason)
+            byUID[item.string(.referencedSOPInstanceUID)] =
                 warning == alreadyPresentWarning ? .alreadyPresent : .stored
         }
         var unnamedFailures: [String] = []
-        for item in answer.items(Tag.failedSOPSequence) {
-            let reason = failureText(item.integer(Tag.failureReason), comment: item.string(errorComment))
-            let uid = item.string(Tag.referencedSOPInstanceUID)
+        for item in answer.items(.failedSOPSequence) {
+            let reason = failureText(item.integer(.failureReason), comment: item.string(.errorComment))
+            let uid = item.string(.referencedSOPInstanceUID)
             if uid.isEmpty { unnamedFailures.append(reason) } else { byUID[uid] = .rejected(reason) }
         }
         return batch.map { file in
@@ -101,8 +102,6 @@ enum StowCommand {
     /// The Warning Reason the node gives an instance it already held byte for byte (0111, "duplicate SOP
     /// instance", PS3.7 C.5).
     static let alreadyPresentWarning = 0x0111
-    /// ErrorComment (0000,0902), which the node may put beside a FailureReason.
-    static let errorComment: UInt32 = 0x0000_0902
 
     /// A FailureReason code with its meaning (PS3.18 Table I.2-1 and PS3.4 Annex GG), and the node's comment.
     static func failureText(_ code: Int?, comment: String) -> String {

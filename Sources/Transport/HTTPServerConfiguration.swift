@@ -1,6 +1,7 @@
 // Everything an operator or a test can tune about one HTTP server: where it listens, how many connections it
 // keeps, and the timeouts and rates that protect it from idle, slow or hostile clients. Values only.
 public import HTTP
+import Primitives
 
 /// How an HTTPServer listens and which limits protect it.
 public struct HTTPServerConfiguration: Sendable {
@@ -78,4 +79,4 @@ public struct HTTPServerConfiguration: Sendable {
 }
 
 /// Seconds as monotonic-clock ticks.
-func ticks(seconds: Double) -> Int64 { Int64(seconds * Double(1_000_000)) }
+func ticks(seconds: Double) -> Int64 { Int64(seconds * Double(Instant.ticksPerSecond)) }

@@ -2,6 +2,8 @@
 // watched for the line saying it is ready, measured through /proc, and stopped whatever happened.
 import Foundation
 import Glibc
+import Posix
+import Primitives
 
 /// One child process of `tessera bench`; killed when released, so an error leaves no server behind.
 final class BenchProcess {
@@ -48,8 +50,8 @@ final class BenchProcess {
     /// Waits up to `seconds` for a line of standard output that contains `text` and returns it; throws with the
     /// end of its logs when the child exits first or the time runs out.
     func waitForLine(containing text: String, seconds: Double) throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        let deadline = Self.deadline(seconds: seconds)
+        while MonotonicClock().now() < deadline {
             let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             if let line = output.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
             guard process.isRunning else { throw failure("exited before it was ready") }
@@ -82,8 +84,8 @@ final class BenchProcess {
     func stop(graceSeconds: Double = 15) {
         guard process.isRunning else { return }
         kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(graceSeconds)
-        while process.isRunning && Date() < deadline { Self.pause(milliseconds: 20) }
+        let deadline = Self.deadline(seconds: graceSeconds)
+        while process.isRunning && MonotonicClock().now() < deadline { Self.pause(milliseconds: 20) }
         if process.isRunning { kill(pid, SIGKILL) }
         process.waitUntilExit()
     }
@@ -91,6 +93,11 @@ final class BenchProcess {
     /// The running `tessera` executable, to start nodes of the same build.
     static var tesseraExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The instant `seconds` from now on the monotonic clock, which, unlike the wall clock, never jumps.
+    static func deadline(seconds: Double) -> Instant {
+        MonotonicClock().now().advanced(byTicks: Int64(seconds * Double(Instant.ticksPerSecond)))
     }
 
     /// Sleeps the calling (owned, main) thread for `milliseconds`.

@@ -78,9 +78,7 @@ extension StorageBench {
         try? FileManager.default.removeItem(atPath: childDirectory)
         defer { try? FileManager.default.removeItem(atPath: childDirectory) }
         let process = Process()
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: BenchProcess.tesseraExecutable)
         process.arguments = ["bench-rss-child", "--gib", "2", "--data", childDirectory]
         let pipe = Pipe()
         process.standardOutput = pipe

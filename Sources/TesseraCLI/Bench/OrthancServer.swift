@@ -77,8 +77,8 @@ enum OrthancServer {
         let client = try HTTPClient(
             baseURL: origin, configuration: HTTPClientConfiguration(connectTimeoutSeconds: 1, ioTimeoutSeconds: 5))
         defer { client.close() }
-        let deadline = Date().addingTimeInterval(startSeconds)
-        while Date() < deadline {
+        let deadline = BenchProcess.deadline(seconds: startSeconds)
+        while MonotonicClock().now() < deadline {
             if var response = try? client.send(method: "GET", target: "/system"),
                 (try? response.readAll(bytesMax: 1 << 20)) != nil, response.status == 200
             {

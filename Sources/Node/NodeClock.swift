@@ -1,7 +1,6 @@
 // The node's identity and its hybrid logical clock: a random 64-bit id made on first start and kept in
 // DIR/node-id, and an HLC read at the wall clock that versions every catalogued instance (DESIGN.md, "Catalog").
 public import Catalog
-import Glibc
 import Posix
 import Primitives
 import Synchronization
@@ -21,15 +20,8 @@ public final class NodeClock: Sendable {
 
     /// A fresh version, later than every one issued before.
     public func next() -> HLCTimestamp {
-        let physical = Self.wallClockMilliseconds()
+        let physical = WallClock.millisecondsSinceEpoch()  // it may jump; the HLC absorbs that
         return clock.withLock { $0.now(physicalMilliseconds: physical) }
-    }
-
-    /// Milliseconds since the Unix epoch by the system's real-time clock (which may jump; the HLC absorbs it).
-    static func wallClockMilliseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
 
     /// The id kept in `directory/node-id` (16 hexadecimal digits), made from the kernel's randomness on first use.

@@ -1,6 +1,7 @@
 // The Date header an origin server sends with every answer (RFC 9110 §6.6.1), in the IMF-fixdate form:
 // "Sun, 06 Nov 1994 08:49:37 GMT". Reads the wall clock, so it lives here and not in the pure HTTP module.
 import Glibc
+import Posix
 
 /// Formats the current time for the Date header.
 enum HTTPDate {
@@ -8,7 +9,7 @@ enum HTTPDate {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// The current time as IMF-fixdate.
-    static func now() -> String { format(secondsSinceEpoch: Int(time(nil))) }
+    static func now() -> String { format(secondsSinceEpoch: Int(WallClock.millisecondsSinceEpoch() / 1000)) }
 
     /// `seconds` since 1970-01-01T00:00:00Z as IMF-fixdate.
     static func format(secondsSinceEpoch seconds: Int) -> String {

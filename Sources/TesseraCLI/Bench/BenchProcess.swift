@@ -100,8 +100,9 @@ final class BenchProcess {
         MonotonicClock().now().advanced(byTicks: Int64(seconds * Double(Instant.ticksPerSecond)))
     }
 
-    /// Sleeps the calling (owned, main) thread for `milliseconds`.
+    /// Sleeps the calling (owned, main) thread for `milliseconds` on the monotonic clock.
     static func pause(milliseconds: Int32) {
-        _ = poll(nil, 0, milliseconds)
+        let clock = MonotonicClock()
+        clock.sleep(until: clock.now().advanced(byTicks: Int64(milliseconds) * Instant.ticksPerSecond / 1000))
     }
 }

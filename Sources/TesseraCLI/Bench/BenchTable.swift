@@ -59,4 +59,9 @@ struct BenchTable {
     static func rate(_ gigabytesPerSecond: Double) -> String {
         Console.fixed(gigabytesPerSecond, digits: 2) + " GB/s"
     }
+
+    /// A rate in bytes per second as "270.3 MB/s", for the DICOMweb figures.
+    static func megabytesPerSecond(_ bytesPerSecond: Double) -> String {
+        Console.fixed(bytesPerSecond / 1e6, digits: 1) + " MB/s"
+    }
 }

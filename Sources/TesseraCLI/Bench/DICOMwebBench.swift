@@ -280,7 +280,7 @@ struct DICOMwebBench {
                 isMet: peak <= Self.peakResidentBytesMax))
         table.add(
             BenchRow(
-                figure: "  its ingest rate", ours: Self.megabytesPerSecond(Double(body.length) / seconds),
+                figure: "  its ingest rate", ours: BenchTable.megabytesPerSecond(Double(body.length) / seconds),
                 reference: "", ratio: nil, target: "", isMet: nil))
     }
 
@@ -306,13 +306,9 @@ struct DICOMwebBench {
         let reference = seconds.reference.map { Double(bytes) / $0 }
         let ratio = reference.map { ours / $0 }
         return BenchRow(
-            figure: figure, ours: megabytesPerSecond(ours),
-            reference: reference.map { megabytesPerSecond($0) + " (Orthanc)" } ?? "- (no Orthanc)", ratio: ratio,
+            figure: figure, ours: BenchTable.megabytesPerSecond(ours),
+            reference: reference.map { BenchTable.megabytesPerSecond($0) + " (Orthanc)" } ?? "- (no Orthanc)",
+            ratio: ratio,
             target: "≥ " + Console.fixed(ratioMin, digits: 2), isMet: ratio.map { $0 >= ratioMin })
-    }
-
-    /// "412.3 MB/s" (10^6 bytes per second).
-    static func megabytesPerSecond(_ bytesPerSecond: Double) -> String {
-        Console.fixed(bytesPerSecond / 1e6, digits: 1) + " MB/s"
     }
 }

@@ -8,8 +8,7 @@
 public struct HTTPRequestParser: Sendable {
     private enum State: Sendable {
         case head(HTTPHeadReader<HTTPRequestLine>)
-        case body(remaining: Int)
-        case chunked(ChunkedBodyDecoder)
+        case body(HTTPBodyReader)
         case failed
     }
 
@@ -72,31 +71,17 @@ public struct HTTPRequestParser: Sendable {
                 headers: HTTPHeaders(reader.fields))
             let framing = try HTTPBodyFraming.request(head, limits: limits, offset: offsetBase + index)
             try handle(.head(head))
-            switch framing {
-            case .none, .untilClose:
+            // A request has no read-until-close body (RFC 9112 §6.3): without a length it has none.
+            guard framing != .untilClose, let body = HTTPBodyReader(framing) else {
                 try handle(.end)
                 return true
-            case .length(let count):
-                state = .body(remaining: count)
-            case .chunked:
-                state = .chunked(ChunkedBodyDecoder())
             }
-        case .body(let remaining):
-            let count = min(remaining, bytes.count - index)
-            try handle(.body(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)])))
-            index += count
-            guard count == remaining else {
-                state = .body(remaining: remaining - count)
-                return false
-            }
-            try handle(.end)
-            return true
-        case .chunked(var decoder):
-            state = .failed
-            let isComplete = try decoder.decode(bytes, index: &index, offsetBase: offsetBase, limits: limits) {
+            state = .body(body)
+        case .body(var body):
+            let isComplete = try body.read(bytes, index: &index, offsetBase: offsetBase, limits: limits) {
                 try handle(.body($0))
             }
-            state = .chunked(decoder)
+            state = .body(body)
             guard isComplete else { return false }
             try handle(.end)
             return true

@@ -8,9 +8,7 @@
 public struct HTTPResponseParser: Sendable {
     private enum State: Sendable {
         case head(HTTPHeadReader<HTTPStatusLine>)
-        case body(remaining: Int)
-        case chunked(ChunkedBodyDecoder)
-        case untilClose
+        case body(HTTPBodyReader)
         case failed
     }
 
@@ -27,7 +25,7 @@ public struct HTTPResponseParser: Sendable {
 
     /// Whether the body is delimited by the connection closing, so the connection cannot be reused.
     public var isReadingUntilClose: Bool {
-        if case .untilClose = state { return true }
+        if case .body(let body) = state { return body.isUntilClose }
         return false
     }
 
@@ -58,7 +56,7 @@ public struct HTTPResponseParser: Sendable {
     /// cut short. Nothing happens when no byte of a response had arrived.
     public mutating func finish(_ handle: (HTTPResponseEvent) throws -> Void) throws {
         switch state {
-        case .untilClose:
+        case .body(let body) where body.isUntilClose:
             reset()
             try handle(.end)
         case .head where consumedBytes == 0:
@@ -104,36 +102,19 @@ public struct HTTPResponseParser: Sendable {
             let framing = try HTTPBodyFraming.response(
                 head, requestMethod: requestMethod, limits: limits, offset: offsetBase + index)
             try handle(.head(head))
-            switch framing {
-            case .none:
+            guard let body = HTTPBodyReader(framing) else {
                 try handle(.end)
                 return true
-            case .length(let count): state = .body(remaining: count)
-            case .chunked: state = .chunked(ChunkedBodyDecoder())
-            case .untilClose: state = .untilClose
             }
-        case .body(let remaining):
-            let count = min(remaining, bytes.count - index)
-            try handle(.body(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)])))
-            index += count
-            guard count == remaining else {
-                state = .body(remaining: remaining - count)
-                return false
-            }
-            try handle(.end)
-            return true
-        case .chunked(var decoder):
-            state = .failed
-            let isComplete = try decoder.decode(bytes, index: &index, offsetBase: offsetBase, limits: limits) {
+            state = .body(body)
+        case .body(var body):
+            let isComplete = try body.read(bytes, index: &index, offsetBase: offsetBase, limits: limits) {
                 try handle(.body($0))
             }
-            state = .chunked(decoder)
+            state = .body(body)
             guard isComplete else { return false }
             try handle(.end)
             return true
-        case .untilClose:
-            try handle(.body(UnsafeRawBufferPointer(rebasing: bytes[index...])))
-            index = bytes.count
         case .failed:
             preconditionFailure("HTTPResponseParser used after an error; close the connection")
         }

@@ -1,5 +1,6 @@
 // The attribute tags the catalog indexes, as UInt32 (0xGGGGEEEE), so callers need not depend on the DICOM module's
 // types. Names and numbers from PS3.6; which ones QIDO-RS matches from PS3.18 Tables 6.7.1-1, -1a, -2, -2a.
+import DICOM
 
 /// Tags of the attributes the catalog stores and matches.
 public enum CatalogTag {
@@ -63,11 +64,5 @@ public enum CatalogTag {
     public static let numberOfFrames: UInt32 = 0x0028_0008
 
     /// "(GGGG,EEEE)" for messages.
-    public static func text(_ tag: UInt32) -> String {
-        func hex(_ value: UInt32) -> String {
-            let text = String(value, radix: 16, uppercase: true)
-            return String(repeating: "0", count: 4 - text.count) + text
-        }
-        return "(\(hex(tag >> 16)),\(hex(tag & 0xFFFF)))"
-    }
+    public static func text(_ tag: UInt32) -> String { DICOMTag(tag).description }
 }

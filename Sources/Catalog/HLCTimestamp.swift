@@ -1,5 +1,6 @@
 // A hybrid-logical-clock timestamp (Kulkarni et al., "Logical Physical Clocks", 2014): physical milliseconds, a
 // logical counter and the node that made it. Pure value type; HybridLogicalClock makes them.
+import Primitives
 
 /// One HLC timestamp, totally ordered by (physical milliseconds, logical counter, node id).
 ///
@@ -42,8 +43,10 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// "pppppppppppp.llll.nnnnnnnnnnnnnnnn" in lowercase hex: comparing the strings compares the timestamps.
     public var sortableText: String {
-        Self.hex(UInt64(physicalMilliseconds), digits: 12) + "." + Self.hex(UInt64(logical), digits: 4) + "."
-            + Self.hex(nodeID, digits: 16)
+        [
+            HexText.padded(UInt64(physicalMilliseconds), digits: 12), HexText.padded(UInt64(logical), digits: 4),
+            HexText.padded(nodeID, digits: 16),
+        ].joined(separator: ".")
     }
 
     /// Parses `sortableText`; nil unless it has exactly that shape.
@@ -63,11 +66,6 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public var description: String { sortableText }
-
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
-    }
 
     private static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)

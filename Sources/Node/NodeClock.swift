@@ -39,9 +39,7 @@ public final class NodeClock: Sendable {
             var generator = SystemRandomNumberGenerator()
             var id: UInt64 = 0
             while id == 0 { id = generator.next() }
-            let text = String(id, radix: 16)
-            try disk.writeWholeFileAtomically(
-                path, bytes: Array((String(repeating: "0", count: 16 - text.count) + text + "\n").utf8))
+            try disk.writeWholeFileAtomically(path, bytes: Array((HexText.padded(id, digits: 16) + "\n").utf8))
             return id
         } catch let error as NodeError {
             throw error

@@ -19,10 +19,7 @@ public struct VolumeID: Hashable, Sendable, CustomStringConvertible {
     /// Wraps an identifier.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
-    public var description: String {
-        let hex = String(rawValue, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    public var description: String { HexText.padded(rawValue, digits: 16) }
 }
 
 /// Settings of a volume.

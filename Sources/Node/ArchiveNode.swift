@@ -124,7 +124,8 @@ public final class ArchiveNode: Sendable {
         if let problem = disk.dataDirectoryProblem(directory) { throw NodeError(.dataDirectory, problem) }
         do {
             return try ObjectStore.open(
-                directory: directory, requested: try configuration.storeConfiguration(), disk: disk)
+                directory: directory, requested: try configuration.storeConfiguration(), disk: disk,
+                readCacheBytes: Int(configuration.readCacheBytes))
         } catch let error as NodeError {
             throw error
         } catch {
@@ -138,9 +139,12 @@ public final class ArchiveNode: Sendable {
         let available = total - store.openReport.unavailableVolumes.count
         let status =
             available == total ? "ok" : available >= store.configuration.dataShardCount ? "degraded" : "unavailable"
+        let cache = store.readCacheStatistics
         return NodeHealth(
             status: status, version: version, site: site, volumesAvailable: available, volumeCount: total,
-            instanceCount: try catalog.instanceCount())
+            instanceCount: try catalog.instanceCount(), readCacheBytes: cache?.bytes ?? 0,
+            readCacheBytesMax: cache?.bytesMax ?? 0, readCacheHitCount: cache?.hitCount ?? 0,
+            readCacheMissCount: cache?.missCount ?? 0)
     }
 
     /// The sentence of an error without its type's decoration.

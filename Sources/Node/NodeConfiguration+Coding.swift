@@ -48,7 +48,7 @@ extension KeyedDecodingContainer<ConfigKey> {
 extension NodeConfiguration: Codable {
     static let keys = [
         "dataDirectory", "volumeCount", "erasureCode", "http", "publicURL", "site", "allowAnonymous", "tokens",
-        "limits",
+        "limits", "readCacheBytes",
     ]
 
     /// Decodes strictly: unknown keys are errors; `dataDirectory` is required, the rest have defaults.
@@ -66,6 +66,7 @@ extension NodeConfiguration: Codable {
         site = try container.optional("site") ?? site
         tokens = try container.optional("tokens") ?? []
         limits = try container.optional("limits") ?? Limits()
+        readCacheBytes = try container.optional("readCacheBytes") ?? readCacheBytes
     }
 
     /// Encodes every setting, defaults included, so a written file documents itself.
@@ -80,6 +81,7 @@ extension NodeConfiguration: Codable {
         try container.encode(allowAnonymous, forKey: ConfigKey("allowAnonymous"))
         try container.encode(tokens, forKey: ConfigKey("tokens"))
         try container.encode(limits, forKey: ConfigKey("limits"))
+        try container.encode(readCacheBytes, forKey: ConfigKey("readCacheBytes"))
     }
 
     /// Reads, decodes and validates the config file at `path`.

@@ -36,6 +36,11 @@ extension NodeConfiguration {
         }
         try validateTokens()
         try validateLimits()
+        guard (0...Self.readCacheBytesMax).contains(readCacheBytes) else {
+            throw NodeError(
+                .configuration,
+                "'readCacheBytes' is \(readCacheBytes); it must be from 0 (no cache) to \(Self.readCacheBytesMax)")
+        }
     }
 
     /// The store layout this configuration asks for: `volumeCount` volumes, `erasureCode` or the default code;

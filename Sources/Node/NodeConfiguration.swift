@@ -19,6 +19,10 @@ public struct NodeConfiguration: Sendable, Equatable {
     public static let siteDefault = "local"
     /// Access tokens shorter than this are refused: they could be guessed.
     public static let tokenLengthMin = 16
+    /// The read cache of a node configured without one: room for a few CT studies read again and again.
+    public static let readCacheBytesDefault: Int64 = 512 << 20
+    /// The largest read cache accepted.
+    public static let readCacheBytesMax: Int64 = 1 << 40
 
     /// The folder holding store.json, the volumes and catalog.sqlite. Relative paths are taken from the folder of
     /// the config file.
@@ -42,6 +46,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var tokens: [AccessToken]
     /// Bounds on what clients may ask of the HTTP server.
     public var limits: Limits
+    /// Memory for recently read chunks and manifests (already verified), so a study read again is served without
+    /// touching the volumes; 0 turns the cache off.
+    public var readCacheBytes: Int64
 
     /// Data and parity shards per chunk.
     public struct ErasureCode: Codable, Sendable, Equatable {
@@ -114,6 +121,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         self.publicURL = nil
         self.tokens = []
         self.limits = Limits()
+        self.readCacheBytes = Self.readCacheBytesDefault
     }
 
     /// The listen address split into host and port; valid after `validate()`.

@@ -15,10 +15,19 @@ public struct NodeHealth: Codable, Sendable, Equatable {
     public var volumeCount: Int
     /// Instances in the catalog.
     public var instanceCount: Int
+    /// Bytes of verified chunks and manifests the read cache holds now.
+    public var readCacheBytes: Int
+    /// Bytes the read cache may hold (`readCacheBytes` of the config); 0 when it is off.
+    public var readCacheBytesMax: Int
+    /// Chunk reads the cache answered since the node started.
+    public var readCacheHitCount: Int
+    /// Chunk reads that went to the volumes since the node started (with the cache on).
+    public var readCacheMissCount: Int
 
     /// Makes a report.
     public init(
-        status: String, version: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int
+        status: String, version: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int,
+        readCacheBytes: Int = 0, readCacheBytesMax: Int = 0, readCacheHitCount: Int = 0, readCacheMissCount: Int = 0
     ) {
         self.status = status
         self.version = version
@@ -26,5 +35,9 @@ public struct NodeHealth: Codable, Sendable, Equatable {
         self.volumesAvailable = volumesAvailable
         self.volumeCount = volumeCount
         self.instanceCount = instanceCount
+        self.readCacheBytes = readCacheBytes
+        self.readCacheBytesMax = readCacheBytesMax
+        self.readCacheHitCount = readCacheHitCount
+        self.readCacheMissCount = readCacheMissCount
     }
 }

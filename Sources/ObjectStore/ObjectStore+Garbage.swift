@@ -38,8 +38,12 @@ extension ObjectStore {
                 try commit(volume, [ticket])
             }
         } catch {
+            // Some tombstones may have been committed: the object may be gone from some volumes already.
+            readCache?.forgetObject(address)
             throw Self.storeError(error)
         }
+        // Only now that the tombstones are committed, so no read from the volumes can find the manifest again.
+        readCache?.forgetObject(address)
     }
 
     /// Every live object, by address.
@@ -79,6 +83,7 @@ extension ObjectStore {
             report.recordsFreed += garbage.count
             report.bytesReclaimed += try volume.compact(deadFractionMin: Self.compactionDeadFractionMin).bytesFreed
         }
+        readCache?.forgetAll()
         return report
     }
 }

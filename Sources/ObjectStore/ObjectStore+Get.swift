@@ -1,5 +1,6 @@
 // Reading an object back: the manifest from any good copy, then each chunk from its data shards (decoding from
-// parity only when a data shard is missing or damaged), its SHA-256 checked before a byte reaches the sink.
+// parity only when a data shard is missing or damaged), its SHA-256 checked before a byte reaches the sink. Both
+// come from the read cache instead when it holds them (they were checked before they were kept).
 import Chunking
 import Coding
 public import Primitives
@@ -89,6 +90,15 @@ extension ObjectStore {
 
     /// The manifest of the object at `address`, from the first copy that is intact.
     public func manifest(_ address: ChunkAddress) throws(StoreError) -> Manifest {
+        if let held = readCache?.manifest(address) { return held }
+        let deletionsBefore = readCache?.deletionCount ?? 0
+        let manifest = try manifestFromVolumes(address)
+        readCache?.keepManifest(manifest, address: address, deletionsBefore: deletionsBefore)
+        return manifest
+    }
+
+    /// The manifest of the object at `address`, read from the first copy on the volumes that is intact.
+    private func manifestFromVolumes(_ address: ChunkAddress) throws(StoreError) -> Manifest {
         let copies = try locate(address).filter { $0.entry.header.kind == .manifest }
         guard !copies.isEmpty else { throw StoreError(.notFound, "no object with address \(address)") }
         for (volume, entry) in copies {
@@ -103,8 +113,17 @@ extension ObjectStore {
         throw StoreError(.corrupt, "every copy of the manifest of \(address) is damaged")
     }
 
-    /// Reads one chunk into `buffer`, rebuilding from parity if needed, and checks its SHA-256.
+    /// Reads one chunk into `buffer`, from the read cache or else from the volumes (rebuilding from parity if
+    /// needed), its SHA-256 checked before it was cached or before this returns.
     func readChunk(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
+        guard let readCache else { return try readChunkFromVolumes(entry, into: buffer) }
+        if readCache.copyChunk(entry.address, length: Int(entry.length), into: buffer) { return }
+        try readChunkFromVolumes(entry, into: buffer)
+        readCache.keepChunk(buffer.bytes, address: entry.address)
+    }
+
+    /// Reads one chunk from the volumes into `buffer`, rebuilding from parity if needed, and checks its SHA-256.
+    private func readChunkFromVolumes(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
         let records = try locate(entry.address).filter { $0.entry.header.kind != .manifest }
         guard let first = records.first else {
             throw StoreError(.corrupt, "chunk \(entry.address) is missing from every volume")

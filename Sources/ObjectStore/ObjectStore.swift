@@ -49,12 +49,15 @@ public final class ObjectStore: Sendable {
     let stagePool: WorkerPool
     /// Put stages that run at once; a further put waits for a free stage thread.
     static let stageThreadCount = 4
+    /// Recently read chunks and manifests, verified; nil when the store was opened without one.
+    let readCache: ReadCache?
 
     private init(
         directory: String, configuration: StoreConfiguration, volumes: [Volume?], disk: any DiskIO,
-        isPipelined: Bool, report: StoreOpenReport
+        isPipelined: Bool, readCacheBytes: Int, report: StoreOpenReport
     ) throws(StoreError) {
         self.directory = directory
+        self.readCache = readCacheBytes > 0 ? ReadCache(bytesMax: readCacheBytes) : nil
         self.configuration = configuration
         self.volumes = volumes
         self.disk = disk
@@ -74,10 +77,14 @@ public final class ObjectStore: Sendable {
     /// Opens the store in `directory`, creating it (and its volumes) on first use.
     ///
     /// `requested` applies only when the store is created; for an existing store it must agree with store.json,
-    /// or the open fails naming both. A missing volume directory is recreated empty and reported.
+    /// or the open fails naming both. A missing volume directory is recreated empty and reported. With
+    /// `readCacheBytes` above 0, chunks and manifests read (and verified) are kept in memory up to that many bytes
+    /// and later reads of them are served from there.
     public static func open(
-        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, isPipelined: Bool = true
+        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, isPipelined: Bool = true,
+        readCacheBytes: Int = 0
     ) throws(StoreError) -> ObjectStore {
+        precondition(readCacheBytes >= 0, "a read cache cannot be smaller than nothing")
         var report = StoreOpenReport()
         let configuration = try loadConfiguration(
             directory: directory, requested: requested, disk: disk,
@@ -102,7 +109,7 @@ public final class ObjectStore: Sendable {
         }
         let store = try ObjectStore(
             directory: directory, configuration: configuration, volumes: volumes, disk: disk,
-            isPipelined: isPipelined, report: report)
+            isPipelined: isPipelined, readCacheBytes: readCacheBytes, report: report)
         store.loadHealQueue()
         if !report.replacedVolumes.isEmpty { store.healQueue.withLock { _ = $0.insert(Self.healEverything) } }
         return store
@@ -113,6 +120,9 @@ public final class ObjectStore: Sendable {
 
     /// The directory of volume `number`.
     public static func volumePath(_ directory: String, _ number: Int) -> String { directory + "/volumes/\(number)" }
+
+    /// What the read cache holds and how often it answered; nil when the store has none.
+    public var readCacheStatistics: ReadCacheStatistics? { readCache?.statistics }
 
     /// Joins the store's threads, then closes every volume.
     public func close() {

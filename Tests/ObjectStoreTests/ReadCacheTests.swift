@@ -3,11 +3,12 @@
 // Method: CostBoundedLRU against a plain array model under seeded random operations; a real store in a temp
 // directory with the tiny configuration, whose segment files are damaged behind the cache's back.
 import Foundation
-@testable import ObjectStore
 import Posix
 import Primitives
 import TestSupport
 import Testing
+
+@testable import ObjectStore
 
 @Suite struct CostBoundedLRUTests {
     /// The model: values in least-to-most recently used order.

@@ -1,7 +1,7 @@
 // The store's memory of recently read chunks and manifests, each put here only after its SHA-256 matched its
 // address, so a viewer pulling the same study again is served from memory without reading, CRC-checking and hashing
 // it once more. Owns no I/O; scrub and repair never read through it, since their job is to check the volumes.
-public import Primitives
+import Primitives
 import Synchronization
 
 /// What the read cache holds and how often it answered, for `/healthz`.

@@ -13,7 +13,7 @@ enum NodeCommand {
     static func run(_ words: [String]) throws {
         // First, before any thread exists: every thread started later inherits the blocked signals.
         let signals = ShutdownSignals()
-        let arguments = try Arguments(words, valued: ["config", "data", "http", "volumes"], switches: ["check"])
+        let arguments = try Arguments(words, valued: ["config", "data", "http", "volumes", "read-cache-mb"], switches: ["check"])
         let configuration = try configuration(arguments)
         if arguments.flag("check") {
             // The configuration as the node would run it, defaults included, secrets hidden; nothing is opened.
@@ -56,13 +56,14 @@ enum NodeCommand {
         Console.error("tessera node: stopped")
     }
 
-    /// The configuration from `--config FILE`, or the loopback defaults for `--data DIR [--http ADDRESS]`.
+    /// The configuration from `--config FILE`, or the loopback defaults for `--data DIR [--http ADDRESS]
+    /// [--volumes N] [--read-cache-mb N]`.
     static func configuration(_ arguments: Arguments) throws -> NodeConfiguration {
         guard arguments.positionals.isEmpty else {
             throw UsageError(description: "node takes no positional words, got '\(arguments.positionals[0])'")
         }
         if let path = arguments.value("config") {
-            for option in ["data", "http", "volumes"] where arguments.value(option) != nil {
+            for option in ["data", "http", "volumes", "read-cache-mb"] where arguments.value(option) != nil {
                 throw UsageError(description: "--\(option) cannot be combined with --config; set it in \(path)")
             }
             let configuration = try NodeConfiguration.load(path: path)
@@ -81,6 +82,11 @@ enum NodeCommand {
             dataDirectory: data, http: arguments.value("http") ?? NodeConfiguration.listenAddressDefault,
             allowAnonymous: true)
         if let count = try arguments.integer("volumes", in: 1...64) { configuration.volumeCount = count }
+        if let megabytes = try arguments.integer(
+            "read-cache-mb", in: 0...Int(NodeConfiguration.readCacheBytesMax >> 20))
+        {
+            configuration.readCacheBytes = Int64(megabytes) << 20
+        }
         if try !configuration.listenAddress.isLoopback {
             throw NodeError(
                 .configuration,

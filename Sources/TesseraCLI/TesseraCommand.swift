@@ -15,6 +15,7 @@ public enum TesseraCommand {
           node --config FILE [--check]                          run a node as its config file says (--check: only
                                                                 check the file and print it with its defaults)
           node --data DIR [--http 127.0.0.1:PORT]               run a loopback node, anonymous read and write
+               [--volumes N] [--read-cache-mb N]                (six volumes and a 512 MiB read cache by default)
           store PATH... --node URL [--token T]                  send DICOM files and folders (STOW-RS)
           fetch --study UID --out DIR --node URL [--token T]    retrieve a study (WADO-RS) as DIR/SERIES/SOP.dcm
           find [filters] --node URL [--token T] [--json]        search studies, series or instances (QIDO-RS)

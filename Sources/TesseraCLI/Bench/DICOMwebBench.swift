@@ -72,19 +72,22 @@ struct DICOMwebBench {
         let inProcess = try searchInProcess(catalogBench)
 
         Console.error("starting the node (6 volumes, 4+2, fsync) and Orthanc…")
-        let node = try Self.startNode(data: nodeData, logDirectory: directory)
-        defer { node.process.stop() }
-        var orthanc: (process: BenchProcess, origin: String)?
-        if let reason = OrthancServer.ensureInstalled() {
-            notes.append(reason)
-        } else {
-            orthanc = try OrthancServer.start(directory: directory + "/orthanc")
+        let missingOrthanc = OrthancServer.ensureInstalled()
+        var servers = try BenchServers(
+            nodeData: nodeData, orthancFolder: directory + "/orthanc", logDirectory: directory,
+            withOrthanc: missingOrthanc == nil)
+        defer { servers.stop() }
+        if let missingOrthanc {
+            notes.append(missingOrthanc)
+        } else if let reference = servers.reference {
             notes.append(
-                "reference: Orthanc \(OrthancServer.version(origin: orthanc!.origin)) with its DICOMweb plugin")
+                "reference: Orthanc \(OrthancServer.version(origin: reference.origin)) with its DICOMweb plugin")
         }
-        defer { orthanc?.process.stop() }
-        let ours = try DICOMwebPeer(name: "ours", origin: node.origin)
-        let reference = try orthanc.map { try DICOMwebPeer(name: "Orthanc", origin: $0.origin) }
+        let cacheSize = Console.bytes(BenchServers.readCacheBytes)
+        notes.append(
+            "memory for what each server read: our node's read cache and Orthanc's storage cache, \(cacheSize) each")
+        let ours = servers.ours
+        let reference = servers.reference
 
         let stow = try storeRounds(study, ours: ours, reference: reference, senderCount: 1, firstRound: 0)
         notes.append(
@@ -103,26 +106,27 @@ struct DICOMwebBench {
                 seconds: concurrent, ratioMin: Self.stowRatioMin))
 
         Console.error("WADO-RS: first read of each, then \(Self.warmReadCount) warm reads…")
-        let folders = [nodeData] + (orthanc == nil ? [] : [directory + "/orthanc/storage"])
         let warm = try retrieveWarm(study, ours: ours, reference: reference, notes: &notes)
         table.add(
             Self.rateRow(
                 "WADO-RS study retrieve, warm", bytes: study.totalBytes, seconds: warm, ratioMin: Self.warmRatioMin))
-        Console.error("WADO-RS: \(Self.coldReadCount) cold reads, page cache dropped before each…")
-        var method = PageCache.Method.fadvise
-        let cold = try retrieveCold(study, ours: ours, reference: reference) {
-            method = PageCache.drop(folders: folders)
-        }
+        Console.error(
+            "WADO-RS: \(Self.coldReadCount) cold reads, each server restarted and the page cache dropped before each…")
+        let cold = try retrieveCold(study, servers: &servers)
         table.add(
             Self.rateRow(
-                "WADO-RS study retrieve, cold", bytes: study.totalBytes, seconds: cold, ratioMin: Self.coldRatioMin))
-        notes.append("cold reads: \(method.rawValue) before each; the best of \(Self.coldReadCount) counts")
+                "WADO-RS study retrieve, cold", bytes: study.totalBytes, seconds: cold.seconds,
+                ratioMin: Self.coldRatioMin))
+        notes.append(
+            "cold reads: the server restarted (nothing in its memory), then \(cold.method.rawValue), before each; "
+                + "the best of \(Self.coldReadCount) counts")
 
         Console.error("QIDO-RS: \(settings.searchCount) study searches over HTTP…")
+        let searched = servers.ours
         let overHTTP = try catalogBench.timeSearches(
             instanceCount: inProcess.instanceCount + study.files.count * settings.storeRoundCount,
             fillSeconds: inProcess.fillSeconds
-        ) { try ours.search($0) }
+        ) { try searched.search($0) }
         table.add(CatalogQueryBench.row(overHTTP, figure: "QIDO-RS study search p50 / p99, HTTP keep-alive"))
         table.add(CatalogQueryBench.row(inProcess, figure: "  reference: Catalog.query in-process"))
         notes.append(
@@ -130,8 +134,7 @@ struct DICOMwebBench {
                 + "ModalitiesInStudy, AccessionNumber; limit 100); matches per search "
                 + Console.fixed(overHTTP.matchCountMean, digits: 1) + " over HTTP, "
                 + Console.fixed(inProcess.matchCountMean, digits: 1) + " in-process")
-        node.process.stop()
-        orthanc?.process.stop()
+        servers.stop()
 
         try largeInstance(table: &table)
         return table.render() + notes.map { "note: " + $0 }
@@ -212,30 +215,46 @@ struct DICOMwebBench {
         notes.append(
             "WADO-RS reads of ours are checked against the files sent: SHA-256 of every part on the first read, "
                 + "CRC32C of every part on the timed ones (which checksum Orthanc's parts alike, so both pay the same)")
-        return try best(of: Self.warmReadCount, study, ours: ours, reference: reference, before: {})
+        return try best(of: Self.warmReadCount, study, ours: ours, reference: reference)
     }
 
-    /// Reads the study `coldReadCount` times from each server with `dropCache` before every read; best seconds.
-    private func retrieveCold(
-        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, dropCache: () -> Void
-    ) throws -> (ours: Double, reference: Double?) {
-        try best(of: Self.coldReadCount, study, ours: ours, reference: reference, before: dropCache)
-    }
-
-    private func best(
-        of count: Int, _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, before: () -> Void
-    ) throws -> (ours: Double, reference: Double?) {
+    /// Reads the study `coldReadCount` times from each server, each read by a server just restarted on its data
+    /// after the page cache was dropped; the best seconds of each, and how the page cache was dropped.
+    private func retrieveCold(_ study: BenchStudy, servers: inout BenchServers) throws -> (
+        seconds: (ours: Double, reference: Double?), method: PageCache.Method
+    ) {
         var best: (ours: Double, reference: Double?) = (.infinity, nil)
-        for _ in 0..<count {
-            if let reference {
-                before()
+        var method = PageCache.Method.fadvise
+        for _ in 0..<Self.coldReadCount {
+            try servers.restartReference()
+            if let reference = servers.reference {
+                method = PageCache.drop(folders: servers.dataFolders)
                 let seconds = try BenchTiming.seconds {
                     try Self.checkLength(
                         try reference.retrieve(study: study.studyInstanceUID), of: study, from: reference)
                 }
                 best.reference = min(best.reference ?? .infinity, seconds)
             }
-            before()
+            try servers.restartNode()
+            method = PageCache.drop(folders: servers.dataFolders)
+            let ours = servers.ours
+            best.ours = min(best.ours, try BenchTiming.seconds { try checkedRetrieve(study, from: ours) })
+        }
+        return (best, method)
+    }
+
+    private func best(of count: Int, _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?) throws -> (
+        ours: Double, reference: Double?
+    ) {
+        var best: (ours: Double, reference: Double?) = (.infinity, nil)
+        for _ in 0..<count {
+            if let reference {
+                let seconds = try BenchTiming.seconds {
+                    try Self.checkLength(
+                        try reference.retrieve(study: study.studyInstanceUID), of: study, from: reference)
+                }
+                best.reference = min(best.reference ?? .infinity, seconds)
+            }
             best.ours = min(best.ours, try BenchTiming.seconds { try checkedRetrieve(study, from: ours) })
         }
         return best
@@ -265,7 +284,8 @@ struct DICOMwebBench {
     private func largeInstance(table: inout BenchTable) throws {
         let size = Console.bytes(settings.largeInstanceBytes)
         Console.error("peak RSS: one \(size) instance through STOW-RS into a fresh node…")
-        let node = try Self.startNode(data: directory + "/node-rss", logDirectory: directory)
+        let node = try Self.startNode(
+            data: directory + "/node-rss", logDirectory: directory, readCacheBytes: BenchServers.readCacheBytes)
         defer { node.process.stop() }
         let peer = try DICOMwebPeer(name: "ours", origin: node.origin)
         let body = try GeneratedInstanceBody(pixelBytes: settings.largeInstanceBytes, seed: 7)
@@ -286,11 +306,16 @@ struct DICOMwebBench {
 
     // MARK: - Nodes and rows
 
-    /// Starts `tessera node --data DIR --http 127.0.0.1:0` (six volumes, 4+2 by default) and waits for its URL.
-    static func startNode(data: String, logDirectory: String) throws -> (process: BenchProcess, origin: String) {
+    /// Starts `tessera node --data DIR --http 127.0.0.1:0` (six volumes, 4+2 by default) with a read cache of
+    /// `readCacheBytes` and waits for its URL.
+    static func startNode(data: String, logDirectory: String, readCacheBytes: Int64) throws -> (
+        process: BenchProcess, origin: String
+    ) {
         let process = try BenchProcess(
             name: "node-" + (data as NSString).lastPathComponent, executable: BenchProcess.tesseraExecutable,
-            arguments: ["node", "--data", data, "--http", "127.0.0.1:0"], logDirectory: logDirectory)
+            arguments: [
+                "node", "--data", data, "--http", "127.0.0.1:0", "--read-cache-mb", String(readCacheBytes >> 20),
+            ], logDirectory: logDirectory)
         let line = try process.waitForLine(containing: "DICOMweb: http://", seconds: 120)
         guard let start = line.range(of: "http://"),
             let end = line[start.upperBound...].firstIndex(of: "/")

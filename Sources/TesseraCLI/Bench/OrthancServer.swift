@@ -47,19 +47,22 @@ enum OrthancServer {
         return process.terminationStatus == 0
     }
 
-    /// Starts Orthanc with its storage and index in `directory` and waits until it answers `/system`; returns the
-    /// process and its origin, "http://127.0.0.1:PORT".
-    static func start(directory: String) throws -> (process: BenchProcess, origin: String) {
+    /// Starts Orthanc with its storage and index in `directory` (kept if they exist) and a storage cache of
+    /// `storageCacheBytes`, and waits until it answers `/system`; returns the process and its origin,
+    /// "http://127.0.0.1:PORT".
+    static func start(directory: String, storageCacheBytes: Int64) throws -> (process: BenchProcess, origin: String) {
         let storage = directory + "/storage"
         try PosixDisk().makeDirectory(storage)
         let port = try freeLoopbackPort()
         // Everything the comparison depends on is spelled out, not left to the defaults of this version: files are
-        // fsynced (as ours are), kept uncompressed, answers not gzipped, connections kept alive.
+        // fsynced (as ours are), kept uncompressed, answers not gzipped, connections kept alive, and the storage
+        // cache (Orthanc 1.10's memory of files read) as large as our node's read cache.
         let configuration: [String: Any] = [
             "Name": "tessera-bench", "StorageDirectory": storage, "IndexDirectory": storage,
             "HttpPort": port, "DicomServerEnabled": false, "RemoteAccessAllowed": false,
             "AuthenticationEnabled": false, "SyncStorageArea": true, "StorageCompression": false,
             "HttpCompressionEnabled": false, "KeepAlive": true, "TcpNoDelay": true,
+            "MaximumStorageCacheSize": Int(storageCacheBytes >> 20),
             "Plugins": [plugin], "DicomWeb": ["Enable": true, "Root": "/dicom-web/"] as [String: Any],
         ]
         let path = directory + "/orthanc.json"

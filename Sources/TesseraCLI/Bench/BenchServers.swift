@@ -1,0 +1,65 @@
+// The two servers of `tessera bench dicomweb`, our node and Orthanc, as child processes the bench can restart on
+// the same data: a cold read must find nothing in either server's memory, not only nothing in the page cache.
+import Foundation
+
+/// Our node and (when installed) Orthanc, each with a client.
+struct BenchServers {
+    /// The bytes each server may keep in memory of what it read: our node's read cache and Orthanc's storage
+    /// cache get the same budget, so the warm reads compare like with like.
+    static let readCacheBytes: Int64 = 512 << 20
+
+    /// Our node's data folder.
+    let nodeData: String
+    /// Orthanc's folder (configuration, index and storage).
+    let orthancFolder: String
+    /// Where both write their logs.
+    let logDirectory: String
+    private(set) var node: BenchProcess
+    private(set) var ours: DICOMwebPeer
+    private(set) var orthanc: BenchProcess?
+    private(set) var reference: DICOMwebPeer?
+
+    /// Starts our node on `nodeData`, and Orthanc in `orthancFolder` when `withOrthanc`.
+    init(nodeData: String, orthancFolder: String, logDirectory: String, withOrthanc: Bool) throws {
+        self.nodeData = nodeData
+        self.orthancFolder = orthancFolder
+        self.logDirectory = logDirectory
+        let started = try DICOMwebBench.startNode(
+            data: nodeData, logDirectory: logDirectory, readCacheBytes: Self.readCacheBytes)
+        node = started.process
+        ours = try DICOMwebPeer(name: "ours", origin: started.origin)
+        if withOrthanc {
+            let orthanc = try OrthancServer.start(directory: orthancFolder, storageCacheBytes: Self.readCacheBytes)
+            self.orthanc = orthanc.process
+            reference = try DICOMwebPeer(name: "Orthanc", origin: orthanc.origin)
+        }
+    }
+
+    /// The folders holding both servers' stored data, whose pages a cold read drops.
+    var dataFolders: [String] { [nodeData] + (orthanc == nil ? [] : [orthancFolder + "/storage"]) }
+
+    /// Stops our node and starts it again on the same data, with nothing in its memory.
+    mutating func restartNode() throws {
+        node.stop()
+        let started = try DICOMwebBench.startNode(
+            data: nodeData, logDirectory: logDirectory, readCacheBytes: Self.readCacheBytes)
+        node = started.process
+        ours = try DICOMwebPeer(name: "ours", origin: started.origin)
+    }
+
+    /// Stops Orthanc and starts it again on the same index and storage, with nothing in its memory.
+    mutating func restartReference() throws {
+        guard let running = orthanc else { return }
+        running.stop()
+        orthanc = nil
+        let started = try OrthancServer.start(directory: orthancFolder, storageCacheBytes: Self.readCacheBytes)
+        orthanc = started.process
+        reference = try DICOMwebPeer(name: "Orthanc", origin: started.origin)
+    }
+
+    /// Stops both.
+    func stop() {
+        node.stop()
+        orthanc?.stop()
+    }
+}

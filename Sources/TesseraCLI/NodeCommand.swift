@@ -13,7 +13,8 @@ enum NodeCommand {
     static func run(_ words: [String]) throws {
         // First, before any thread exists: every thread started later inherits the blocked signals.
         let signals = ShutdownSignals()
-        let arguments = try Arguments(words, valued: ["config", "data", "http", "volumes", "read-cache-mb"], switches: ["check"])
+        let arguments = try Arguments(
+            words, valued: ["config", "data", "http", "volumes", "read-cache-mb"], switches: ["check"])
         let configuration = try configuration(arguments)
         if arguments.flag("check") {
             // The configuration as the node would run it, defaults included, secrets hidden; nothing is opened.

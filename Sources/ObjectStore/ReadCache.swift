@@ -1,6 +1,8 @@
 // The store's memory of recently read chunks and manifests, each put here only after its SHA-256 matched its
 // address, so a viewer pulling the same study again is served from memory without reading, CRC-checking and hashing
 // it once more. Owns no I/O; scrub and repair never read through it, since their job is to check the volumes.
+// A chunk is kept from its second read on (2Q's idea): a one-off scan, such as an export or a migration, costs no
+// copies and flushes nothing.
 import Primitives
 import Synchronization
 
@@ -17,6 +19,7 @@ public struct ReadCacheStatistics: Sendable, Equatable {
 }
 
 /// Verified chunks and manifests kept in memory, least recently used forgotten first, within a byte budget.
+/// Manifests are kept from their first read, chunks from their second.
 ///
 /// Chunks and manifests are immutable and named by their SHA-256, so a held value is never stale. A deleted
 /// object's manifest MUST NOT be served: `forgetObject` drops it, and a manifest read that raced a delete is not
@@ -38,7 +41,11 @@ final class ReadCache: Sendable {
     /// What a cached manifest is charged beyond its entries: the array and the value around them.
     static let manifestOverheadBytes = 64
 
+    /// Chunk addresses read once recently, each costing 1: a chunk is kept when it is read again.
+    static let candidateBytesPer = 32 << 10
+
     private let entries: Mutex<CostBoundedLRU<Key, Value>>
+    private let candidates: Mutex<CostBoundedLRU<ChunkAddress, Bool>>
     private let hits = Atomic<Int>(0)
     private let misses = Atomic<Int>(0)
     private let deletions = Atomic<Int>(0)
@@ -49,6 +56,7 @@ final class ReadCache: Sendable {
         precondition(bytesMax > 0, "a read cache needs room; use none instead")
         self.bytesMax = bytesMax
         entries = Mutex(CostBoundedLRU(costMax: bytesMax))
+        candidates = Mutex(CostBoundedLRU(costMax: max(1024, bytesMax / Self.candidateBytesPer)))
     }
 
     /// Copies the chunk at `address` into `buffer` when it is held with `length` bytes; false otherwise.
@@ -67,9 +75,19 @@ final class ReadCache: Sendable {
         return true
     }
 
-    /// Keeps a copy of `bytes`, whose SHA-256 the caller MUST have checked against `address`.
+    /// Keeps a copy of `bytes`, whose SHA-256 the caller MUST have checked against `address`, when the chunk was
+    /// read recently already; otherwise only notes that it was read.
     func keepChunk(_ bytes: UnsafeRawBufferPointer, address: ChunkAddress) {
         guard bytes.count <= bytesMax / Self.entryFractionMax else { return }
+        let isReadAgain = candidates.withLock { recent in
+            guard recent.value(for: address) == nil else {
+                recent.remove(address)
+                return true
+            }
+            recent.insert(true, for: address, cost: 1)
+            return false
+        }
+        guard isReadAgain else { return }
         let copy = [UInt8](bytes)
         entries.withLock { $0.insert(.chunk(copy), for: Key(address: address, isManifest: false), cost: copy.count) }
     }
@@ -108,6 +126,7 @@ final class ReadCache: Sendable {
     /// Forgets everything (after garbage collection freed chunks, so their memory goes too).
     func forgetAll() {
         entries.withLock { $0.removeAll() }
+        candidates.withLock { $0.removeAll() }
     }
 
     /// What the cache holds and its hit and miss counts so far.

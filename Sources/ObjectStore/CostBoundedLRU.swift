@@ -41,6 +41,9 @@ struct CostBoundedLRU<Key: Hashable, Value> {
         return slots[index].value
     }
 
+    /// The value for `key`, if held; unlike `value(for:)`, this does not make it the most recently used.
+    func peek(_ key: Key) -> Value? { slotByKey[key].flatMap { slots[$0].value } }
+
     /// Holds `value` for `key` as the most recently used, forgetting the least recently used values until the total
     /// cost fits. A value costing more than `costMax` is not held (and any older value for `key` is forgotten).
     mutating func insert(_ value: Value, for key: Key, cost valueCost: Int) {

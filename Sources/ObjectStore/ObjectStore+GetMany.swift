@@ -1,6 +1,7 @@
 // Reading many objects back to back, as a WADO-RS study retrieve does: two owned threads read and verify the
 // chunks of alternate objects ahead of the caller, which delivers them to its sink in order, so SHA-256 runs on both
 // cores and overlaps the sending. At most 2 × 2 chunks are in flight, whatever the number or size of the objects.
+// Objects the read cache holds whole are delivered from it by the caller alone.
 public import Primitives
 import Synchronization
 
@@ -52,6 +53,9 @@ extension ObjectStore {
     /// are, and a StoreError when an object is missing or a chunk cannot be rebuilt; a failing chunk is never
     /// delivered, nor anything of the objects after it.
     public func get(_ addresses: [ChunkAddress], into sink: inout some ObjectSequenceSink) throws {
+        if let manifests = readCache?.manifestsFullyHeld(addresses) {
+            return try getHeld(manifests, of: addresses, into: &sink)
+        }
         guard isPipelined && addresses.count > 1 else {
             for (index, address) in addresses.enumerated() {
                 let manifest = try manifest(address)
@@ -92,6 +96,26 @@ extension ObjectStore {
                 guard written <= length else { throw stopped("has chunks past its length \(length)") }
                 try sink.write(buffer.bytes)
                 reader.free.push(buffer)
+            }
+        }
+    }
+
+    /// Delivers objects whose manifests and chunks the read cache held a moment ago straight from it on the
+    /// caller's thread: no read-ahead threads, no copies. A chunk forgotten since is read from the volumes.
+    private func getHeld(
+        _ manifests: [Manifest], of addresses: [ChunkAddress], into sink: inout some ObjectSequenceSink
+    ) throws {
+        guard let readCache else { preconditionFailure("only a store with a read cache holds objects") }
+        let buffer = ChunkBuffer(capacity: 0)
+        for (index, manifest) in manifests.enumerated() {
+            try sink.begin(object: index, length: manifest.length)
+            for entry in manifest.entries {
+                if let held = readCache.chunk(entry.address, length: Int(entry.length)) {
+                    try held.withUnsafeBytes { try sink.write($0) }
+                } else {
+                    try readChunk(entry, into: buffer)
+                    try sink.write(buffer.bytes)
+                }
             }
         }
     }

@@ -59,20 +59,42 @@ final class ReadCache: Sendable {
         candidates = Mutex(CostBoundedLRU(costMax: max(1024, bytesMax / Self.candidateBytesPer)))
     }
 
-    /// Copies the chunk at `address` into `buffer` when it is held with `length` bytes; false otherwise.
-    func copyChunk(_ address: ChunkAddress, length: Int, into buffer: ChunkBuffer) -> Bool {
+    /// The bytes of the chunk at `address` when it is held with `length` bytes (a hit); nil otherwise (a miss).
+    func chunk(_ address: ChunkAddress, length: Int) -> [UInt8]? {
         let held = entries.withLock { lru -> [UInt8]? in
             guard case .chunk(let bytes)? = lru.value(for: Key(address: address, isManifest: false)) else { return nil }
             return bytes
         }
         guard let held, held.count == length else {
             misses.add(1, ordering: .relaxed)
-            return false
+            return nil
         }
+        hits.add(1, ordering: .relaxed)
+        return held
+    }
+
+    /// Copies the chunk at `address` into `buffer` when it is held with `length` bytes; false otherwise.
+    func copyChunk(_ address: ChunkAddress, length: Int, into buffer: ChunkBuffer) -> Bool {
+        guard let held = chunk(address, length: length) else { return false }
         buffer.reserve(length)
         held.withUnsafeBytes { buffer.fill(from: $0) }
-        hits.add(1, ordering: .relaxed)
         return true
+    }
+
+    /// The manifests of the objects at `addresses` when the cache holds them and every chunk they name; nil
+    /// otherwise. Nothing becomes more recently used and nothing counts as a hit or a miss.
+    func manifestsFullyHeld(_ addresses: [ChunkAddress]) -> [Manifest]? {
+        entries.withLock { lru -> [Manifest]? in
+            var manifests: [Manifest] = []
+            manifests.reserveCapacity(addresses.count)
+            for address in addresses {
+                guard case .manifest(let manifest)? = lru.peek(Key(address: address, isManifest: true)),
+                    manifest.entries.allSatisfy({ lru.peek(Key(address: $0.address, isManifest: false)) != nil })
+                else { return nil }
+                manifests.append(manifest)
+            }
+            return manifests
+        }
     }
 
     /// Keeps a copy of `bytes`, whose SHA-256 the caller MUST have checked against `address`, when the chunk was

@@ -139,6 +139,29 @@ import Testing
         #expect(try getBytes(store, keptAddress) == kept)
     }
 
+    @Test("a study whose instances the cache holds whole is delivered from memory, in order")
+    func studyFromMemory() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("data")
+        let store = try openCached(path)
+        let objects = try (0..<8).map { seed in
+            let bytes = TestBytes.random(count: 5_000 + seed * 3_000, seed: 50 + UInt64(seed))
+            return (address: try putBytes(store, bytes).address, bytes: bytes)
+        }
+        for _ in 0..<2 {
+            var sink = ObjectsSink()
+            try store.get(objects.map(\.address), into: &sink)
+            #expect(sink.objects == objects.map(\.bytes))
+        }
+        let before = try #require(store.readCacheStatistics)
+        for number in 0..<6 { try damageVolume(path, number) }
+        var sink = ObjectsSink()
+        try store.get(objects.map(\.address), into: &sink)
+        #expect(sink.objects == objects.map(\.bytes))
+        let after = try #require(store.readCacheStatistics)
+        #expect(after.missCount == before.missCount && after.hitCount > before.hitCount)
+    }
+
     @Test("a study read larger than the cache stays within its budget and reads back right")
     func budget() throws {
         let directory = TemporaryDirectory()

@@ -91,8 +91,17 @@ struct SampleStudy {
             ["fetch", "--study", "1.2.3.4.5", "--out", directory.appending("none"), "--node", url], in: directory)
         #expect(unknown.status == 1 && unknown.errorOutput.contains("no study 1.2.3.4.5"), "\(unknown.errorOutput)")
 
-        // Fetch the study: every instance comes back bit-exact under SERIES/SOP.dcm.
-        try await expectFetch(first, from: url, samples: samples, into: directory.appending("fetched"), in: directory)
+        // Fetch the study: every instance comes back bit-exact under SERIES/SOP.dcm. Fetched three times, the third
+        // comes from the read cache (chunks are kept from their second read), still bit-exact.
+        for round in 0..<3 {
+            try await expectFetch(
+                first, from: url, samples: samples, into: directory.appending("fetched-\(round)"), in: directory)
+        }
+        let cached = try await httpGet(port: node!.port, path: "/healthz")
+        let cache = try JSONSerialization.jsonObject(with: Data(cached.body.utf8)) as? [String: Any]
+        #expect(cache?["readCacheBytesMax"] as? Int == 512 << 20, "\(cached)")
+        #expect((cache?["readCacheHitCount"] as? Int ?? 0) >= first.instanceCount, "\(cached)")
+        #expect((cache?["readCacheBytes"] as? Int ?? 0) > 0, "\(cached)")
 
         // Re-store: already present; a non-DICOM file is rejected with its reason and a non-zero exit.
         let again = try await runCaptured(["store", samples, "--node", url], in: directory)
@@ -209,6 +218,7 @@ struct SampleStudy {
                 "'publicURL' \"pacs.example.org\" must be http://HOST[:PORT]"
             ),
             ("{not json", "not valid JSON"),
+            (#"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "readCacheBytes": -1}"#, "'readCacheBytes' is -1"),
         ]
         for (index, (text, expected)) in cases.enumerated() {
             let path = directory.appending("config-\(index).json")

@@ -1,7 +1,8 @@
 // Reading many objects back to back, as a WADO-RS study retrieve does: two owned threads read and verify the
 // chunks of alternate objects ahead of the caller, which delivers them to its sink in order, so SHA-256 runs on both
 // cores and overlaps the sending. At most 2 × 2 chunks are in flight, whatever the number or size of the objects.
-// Objects the read cache holds whole are delivered from it by the caller alone.
+// Objects the read cache holds whole are delivered from it by the caller alone. A third thread asks the drives for
+// the records of the next objects ahead of the readers (ObjectStore+Prefetch.swift).
 public import Primitives
 import Synchronization
 
@@ -68,7 +69,7 @@ extension ObjectStore {
         }
         let readerCount = min(Self.prefetchReaderCount, addresses.count)
         let readers = (0..<readerCount).map { _ in Reader() }
-        let threads = readers.enumerated().map { first, reader in
+        var threads = readers.enumerated().map { first, reader in
             for _ in 0..<Self.prefetchBuffersPerReader { reader.free.push(ChunkBuffer(capacity: 0)) }
             prefetchThreads.add(1, ordering: .relaxed)
             return OwnedThread(name: "tessera-prefetch") {
@@ -76,7 +77,22 @@ extension ObjectStore {
                 self.readAhead(addresses, first: first, stride: readerCount, into: reader)
             }
         }
+        // One credit per object the drives may be asked for ahead of the object being delivered. Room for every
+        // credit, so delivering never waits for the asking; objects delivered already are not asked for.
+        let credits = BoundedQueue<Bool>(capacity: Self.prefetchObjectsAhead + addresses.count)
+        for _ in 0..<Self.prefetchObjectsAhead { _ = credits.push(true) }
+        let delivered = Atomic<Int>(0)
+        prefetchThreads.add(1, ordering: .relaxed)
+        threads.append(
+            OwnedThread(name: "tessera-advise") {
+                defer { self.prefetchThreads.subtract(1, ordering: .releasing) }
+                for (index, address) in addresses.enumerated() {
+                    guard credits.pop() != nil else { return }
+                    if index >= delivered.load(ordering: .relaxed) { self.prefetchObject(address) }
+                }
+            })
         defer {
+            credits.close()
             for reader in readers { reader.close() }
             for thread in threads { thread.join() }
         }
@@ -97,6 +113,8 @@ extension ObjectStore {
                 try sink.write(buffer.bytes)
                 reader.free.push(buffer)
             }
+            delivered.store(index + 1, ordering: .relaxed)
+            _ = credits.push(true)
         }
     }
 

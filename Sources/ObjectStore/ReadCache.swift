@@ -73,6 +73,11 @@ final class ReadCache: Sendable {
         return held
     }
 
+    /// Whether the chunk at `address` is held; neither a hit nor a miss, and it does not become more recently used.
+    func holdsChunk(_ address: ChunkAddress) -> Bool {
+        entries.withLock { $0.peek(Key(address: address, isManifest: false)) != nil }
+    }
+
     /// Copies the chunk at `address` into `buffer` when it is held with `length` bytes; false otherwise.
     func copyChunk(_ address: ChunkAddress, length: Int, into buffer: ChunkBuffer) -> Bool {
         guard let held = chunk(address, length: length) else { return false }

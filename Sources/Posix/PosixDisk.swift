@@ -61,6 +61,11 @@ public struct PosixDisk: DiskIO {
         _ = try Posix.syscall("fdatasync") { fdatasync(file.descriptor) }
     }
 
+    public func prefetch(_ file: DiskFile, at offset: Int64, length: Int64) {
+        // A hint (POSIX_FADV_WILLNEED starts the reads and returns): a failure shows up in the read that follows.
+        _ = posix_fadvise(file.descriptor, off_t(offset), off_t(length), POSIX_FADV_WILLNEED)
+    }
+
     public func synchronizeDirectory(_ path: String) throws(SystemError) {
         let descriptor = try Posix.syscall("open", path: path) { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { _ = Glibc.close(descriptor) }

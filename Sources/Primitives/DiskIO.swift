@@ -39,6 +39,9 @@ public protocol DiskIO: Sendable {
     func truncate(_ file: DiskFile, to length: Int64) throws(SystemError)
     /// Makes the file's data durable (fdatasync).
     func synchronize(_ file: DiskFile) throws(SystemError)
+    /// Asks for bytes `offset ..< offset + length` of the file to be read into memory now, without waiting, so a
+    /// later `read` of them does not wait for the drive. A hint: it reads nothing back and reports nothing.
+    func prefetch(_ file: DiskFile, at offset: Int64, length: Int64)
     /// Makes the directory's entries durable, after creating, renaming or removing files in it.
     func synchronizeDirectory(_ path: String) throws(SystemError)
     /// Creates the directory and any missing parents; succeeds if it exists.
@@ -54,6 +57,9 @@ public protocol DiskIO: Sendable {
 }
 
 extension DiskIO {
+    /// No read-ahead by default: a disk without it (a simulated one) only loses the head start.
+    public func prefetch(_ file: DiskFile, at offset: Int64, length: Int64) {}
+
     /// Reads a whole small file (configs, identity files), refusing files over `limit` bytes.
     public func readWholeFile(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
         let file = try open(path, mode: .readOnly)

@@ -1,0 +1,41 @@
+// Asking the drives for what a multi-object read will need next: the records of the next objects are requested
+// (posix_fadvise WILLNEED) while the current ones are verified and sent, so the reads find them in memory instead
+// of waiting for the drives one record at a time. Only hints: nothing here reads a chunk or reports an error.
+import Primitives
+import Volumes
+
+extension ObjectStore {
+    /// Objects of a multi-object read whose records are asked for ahead of the one being delivered.
+    static let prefetchObjectsAhead = 16
+    /// Bytes of one object asked for ahead at most, so a huge object does not flood the page cache.
+    static let prefetchBytesPerObjectMax: UInt64 = 32 << 20
+
+    /// Asks the volumes to start reading the records a read of the object at `address` will read: its data shards,
+    /// or the copy read first, for its first `prefetchBytesPerObjectMax` bytes. Reads the manifest to know them (and
+    /// so keeps it in the read cache). Failures are ignored: the read that follows reports them.
+    func prefetchObject(_ address: ChunkAddress) {
+        guard let manifest = try? manifest(address) else { return }
+        var requested: UInt64 = 0
+        for entry in manifest.entries {
+            guard requested < Self.prefetchBytesPerObjectMax else { return }
+            requested += UInt64(entry.length)
+            prefetchChunk(entry)
+        }
+    }
+
+    /// Asks for the records of the chunk that `readChunk` reads first: the k data shards, or the first copy.
+    private func prefetchChunk(_ entry: ManifestEntry) {
+        if readCache?.holdsChunk(entry.address) == true { return }
+        guard let records = try? locate(entry.address).filter({ $0.entry.header.kind != .manifest }),
+            let first = records.first
+        else { return }
+        if first.entry.header.kind == .copy {
+            first.volume.prefetch(first.entry)
+            return
+        }
+        let dataShardCount = Int(first.entry.header.dataShardCount)
+        for (volume, record) in records where Int(record.header.shardIndex) < dataShardCount {
+            volume.prefetch(record)
+        }
+    }
+}

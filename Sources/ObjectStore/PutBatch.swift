@@ -1,7 +1,9 @@
-// A group of puts made durable together: each put chunks, hashes, deduplicates, codes and appends its chunks
-// without committing; `commit` then commits every touched volume once (fdatasync + index), and only after that
-// appends and commits the manifests. An object exists only once its manifest is committed, and a manifest is
-// appended only after the chunks it names are durable, so a crash at any point leaves no partial object.
+// A group of puts made durable together: each put is read and chunked on the caller's thread while one stage
+// thread, kept for the whole batch, hashes, deduplicates, codes and appends the chunks without committing (so the
+// stage of one put overlaps the reading of the next); `commit` then joins the stage, commits every touched volume
+// once (fdatasync + index), and only after that appends and commits the manifests. An object exists only once
+// its manifest is committed, and a manifest is appended only after the chunks it names are durable, so a crash
+// at any point leaves no partial object. The stage's work is in PutBatch+Stage.swift.
 import Chunking
 import Coding
 public import Primitives
@@ -10,12 +12,16 @@ import Volumes
 
 /// Objects stored together and made durable with one commit per volume. Made by `ObjectStore.withBatch`; used by
 /// one thread at a time.
-// SAFETY: the mutable state is touched by the thread using the batch and, during a put, by the one stage thread
-// that `put` waits for before it touches the state again (the hand-over goes through BoundedQueue's lock).
+// SAFETY: the state marked "reader" is touched only by the thread using the batch. The state marked "stage" is
+// touched by the stage thread while it runs and by the thread using the batch only after joining it (commit,
+// abandon) or while it waits for the stage's acknowledgement of an abort; every hand-over goes through
+// BoundedQueue's lock, which orders the writes of one side before the reads of the other. Inline (no stage
+// thread), both sides are the thread using the batch.
 public final class PutBatch: @unchecked Sendable {
     let store: ObjectStore
+
     /// A put whose chunks are appended, waiting for the commit.
-    private struct StagedObject {
+    struct StagedObject {
         let length: UInt64
         let chunkCount: Int
         let newChunkCount: Int
@@ -23,19 +29,58 @@ public final class PutBatch: @unchecked Sendable {
         let manifest: [UInt8]
     }
 
-    private var staged: [StagedObject] = []
-    /// Chunks this batch has stored or found stored, so a second part with the same chunks writes them once.
-    private var seen: Set<ChunkAddress> = []
-    /// Records appended and not yet known durable, by volume.
-    private var appended: [ObjectIdentifier: (volume: Volume, tickets: [AppendTicket])] = [:]
+    /// What the reader hands the stage, in order.
+    enum StageItem: @unchecked Sendable {
+        /// The next chunk of the current put; the stage gives the buffer back through `free`.
+        case chunk(ChunkBuffer)
+        /// The current put ended after `length` bytes: stage its manifest.
+        case end(length: UInt64)
+        /// The current put failed while reading: take back its records, then push to `done` when there is one.
+        case abort(done: BoundedQueue<Bool>?)
+    }
+
+    /// The stage thread's queues; nil until the first put, and when the stage runs inline.
+    private struct Pipeline {
+        let work: BoundedQueue<StageItem>
+        let free: BoundedQueue<ChunkBuffer>
+        let finished: BoundedQueue<Bool>
+    }
+
+    // MARK: Reader state
+
+    private var pipeline: Pipeline?
+    private var isStageStarted = false
     private var isCommitted = false
-    // The put in progress.
-    private var entries: [ManifestEntry] = []
-    private var newChunkCount = 0
-    private var isDegraded = false
-    private var seenByPart: [ChunkAddress] = []
-    private let shards: UnsafeMutableRawBufferPointer
+    private var putCount = 0
+    private var chunker: Chunker
+
+    // MARK: Stage state
+
+    /// Every put that ended, in put order: staged, or failed in the stage (its records taken back).
+    var staged: [Result<StagedObject, StoreError>] = []
+    /// Chunks this batch has stored or found stored, so a second part with the same chunks writes them once.
+    var seen: Set<ChunkAddress> = []
+    /// Records appended and not yet known durable, by volume.
+    var appended: [ObjectIdentifier: (volume: Volume, tickets: [AppendTicket])] = [:]
+    /// The put the stage is working on.
+    var current = PutProgress()
+
+    /// What the stage has done for the put in progress, and where the batch stood when it began.
+    struct PutProgress {
+        var entries: [ManifestEntry] = []
+        var newChunkCount = 0
+        var isDegraded = false
+        var seenByPut: [ChunkAddress] = []
+        /// Appended records per volume when the put began; what lies past them is the put's own.
+        var mark: [ObjectIdentifier: Int] = [:]
+        /// Set when the stage failed the put; its later chunks are skipped.
+        var failure: StoreError?
+    }
+
+    /// Scratch for the parity shards of one chunk.
+    let parity: UnsafeMutableRawBufferPointer
     /// The buffers of the put pipeline, reused by every put of the batch (no page faults on fresh memory per put).
+    /// Each holds a max chunk padded to whole data shards, so a chunk is coded in place.
     let chunkBuffers: [ChunkBuffer]
     /// Where each put reads its source into.
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -43,110 +88,103 @@ public final class PutBatch: @unchecked Sendable {
     init(store: ObjectStore) {
         self.store = store
         let configuration = store.configuration
+        let shardLengthMax = ReedSolomon.shardLength(
+            objectLength: configuration.chunking.chunkSizeMax, dataShardCount: configuration.dataShardCount)
         chunkBuffers = (0..<ObjectStore.buffersInFlight).map { _ in
-            ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)
+            ChunkBuffer(capacity: shardLengthMax * configuration.dataShardCount)
         }
         readBuffer = .allocate(byteCount: ObjectStore.readBytes, alignment: 64)
-        let shardLengthMax = ReedSolomon.shardLength(
-            objectLength: configuration.chunking.chunkSizeMax,
-            dataShardCount: configuration.dataShardCount)
-        shards = .allocate(
-            byteCount: shardLengthMax * (configuration.dataShardCount + configuration.parityShardCount),
-            alignment: 64)
+        parity = .allocate(byteCount: shardLengthMax * max(1, configuration.parityShardCount), alignment: 64)
+        chunker = Chunker(configuration: configuration.chunking)
     }
 
     deinit {
-        shards.deallocate()
+        parity.deallocate()
         readBuffer.deallocate()
     }
 
     /// Objects put so far and not yet committed.
-    public var count: Int { staged.count }
+    public var count: Int { putCount }
 
     /// Stores everything `source` yields as the batch's next object, durable and visible only after `commit`.
     ///
-    /// On failure the object's records are taken back and the batch goes on without it: the objects put before
-    /// and after it still commit.
+    /// Returns once the object is read and chunked; its chunks may still be on their way to the volumes. A
+    /// failure reading the source throws here, after the object's records are taken back; a failure storing
+    /// them (a full disk, too few volumes) is reported for this object by `commit`. Either way the objects put
+    /// before and after it still commit.
     public func put(from source: inout some ByteSource, progress: ((Int64) -> Void)? = nil) throws(StoreError) {
         precondition(!isCommitted, "put into a committed batch")
-        entries = []
-        newChunkCount = 0
-        isDegraded = false
-        seenByPart = []
-        let mark = appended.mapValues(\.tickets.count)
+        startStage()
         do {
-            let length = try store.stream(from: &source, into: self, progress: progress)
-            let manifest = Manifest(length: length, entries: entries).encoded()
-            guard manifest.count <= Manifest.bytesMax else {
-                throw StoreError(
-                    .io,
-                    "the object has \(entries.count) chunks; a manifest holds at most "
-                        + "\(Manifest.bytesMax / Manifest.entryBytes)")
-            }
-            staged.append(
-                StagedObject(
-                    length: length, chunkCount: entries.count, newChunkCount: newChunkCount,
-                    isDegraded: isDegraded, manifest: manifest))
+            let length = try stream(from: &source, progress: progress)
+            hand(.end(length: length))
+            putCount += 1
         } catch {
-            seen.subtract(seenByPart)
-            for (key, value) in appended {
-                let kept = mark[key] ?? 0
-                guard kept < value.tickets.count else { continue }
-                _ = value.volume.discard(Array(value.tickets[kept...]))
-                appended[key]?.tickets.removeSubrange(kept...)
-            }
+            chunker.reset()
+            abortPut()
             throw ObjectStore.storeError(error)
         }
     }
 
-    /// Makes every object put so far durable and returns their receipts, in put order: commits each touched
-    /// volume once, then appends the manifests and commits their volumes once. On failure none of the batch's
+    /// Makes every object put so far durable and returns one outcome per object, in put order: commits each
+    /// touched volume once, then appends the manifests and commits their volumes once. An object the stage
+    /// failed is a failure here, and the others go on. When the commit itself fails none of the batch's
     /// objects is visible (manifests are written only after every chunk is durable) and what was not made
     /// durable is taken back.
-    public func commit() throws(StoreError) -> [PutReceipt] {
+    public func commit() throws(StoreError) -> [Result<PutReceipt, StoreError>] {
         precondition(!isCommitted, "a batch commits once")
         isCommitted = true
+        joinStage()
         try commitAppended()
         let configuration = store.configuration
         let copies = configuration.parityShardCount + 1
-        var receipts: [PutReceipt] = []
+        var outcomes: [Result<PutReceipt, StoreError>] = []
         var written: Set<ChunkAddress> = []
         var anyDegraded = false
-        for object in staged {
+        for result in staged {
+            guard case .success(let object) = result else {
+                if case .failure(let error) = result { outcomes.append(.failure(error)) }
+                continue
+            }
             let address = SHA256.hash(object.manifest)
             var isDegraded = object.isDegraded
-            let stored =
-                written.contains(address)
-                ? copies : try store.locate(address).filter { $0.entry.header.kind == .manifest }.count
-            if stored < copies {
-                var count = 0
-                for (copy, volume) in store.ranking(for: address).prefix(copies).enumerated() {
-                    let header = RecordHeader(
-                        kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
-                        parityShardCount: UInt8(copies - 1), objectLength: UInt32(object.manifest.count))
-                    let isWritten = object.manifest.withUnsafeBytes { payload in
-                        Result { () throws(StoreError) in try append(header, payload: payload, to: volume) }
-                    }
-                    if try isWritten.get() { count += 1 }
-                }
-                guard count >= min(copies, 2) else {
-                    throw StoreError(.unavailable, "only \(count) copies of the manifest could be written")
-                }
+            if !written.contains(address) {
+                isDegraded = try writeManifest(object.manifest, address: address, copies: copies) || isDegraded
                 written.insert(address)
-                if count < copies {
-                    isDegraded = true
-                    store.healQueue.withLock { _ = $0.insert(address) }
-                }
             }
             anyDegraded = anyDegraded || isDegraded
-            receipts.append(
-                PutReceipt(
-                    address: address, length: object.length, chunkCount: object.chunkCount,
-                    newChunkCount: object.newChunkCount, isDegraded: isDegraded))
+            outcomes.append(
+                .success(
+                    PutReceipt(
+                        address: address, length: object.length, chunkCount: object.chunkCount,
+                        newChunkCount: object.newChunkCount, isDegraded: isDegraded)))
         }
         try commitAppended()
         if anyDegraded { try store.saveHealQueue() }
-        return receipts
+        return outcomes
+    }
+
+    /// Appends the copies of a manifest the store does not hold yet; returns whether some copy is missing (queued
+    /// to heal). Throws when fewer than two copies (or all, if fewer are wanted) could be written.
+    private func writeManifest(_ manifest: [UInt8], address: ChunkAddress, copies: Int) throws(StoreError) -> Bool {
+        let stored = try store.locate(address).filter { $0.entry.header.kind == .manifest }.count
+        guard stored < copies else { return false }
+        var count = 0
+        for (copy, volume) in store.ranking(for: address).prefix(copies).enumerated() {
+            let header = RecordHeader(
+                kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
+                parityShardCount: UInt8(copies - 1), objectLength: UInt32(manifest.count))
+            let isWritten = manifest.withUnsafeBytes { payload in
+                Result { () throws(StoreError) in try append(header, payload: payload, to: volume) }
+            }
+            if try isWritten.get() { count += 1 }
+        }
+        guard count >= min(copies, 2) else {
+            throw StoreError(.unavailable, "only \(count) copies of the manifest could be written")
+        }
+        guard count < copies else { return false }
+        store.healQueue.withLock { _ = $0.insert(address) }
+        return true
     }
 
     /// Commits every volume with records of this batch, once each and at once; forgets the records of the
@@ -163,95 +201,96 @@ public final class PutBatch: @unchecked Sendable {
 
     /// Takes back whatever the batch appended and did not commit. Called by `withBatch` when its body returns.
     func abandon() {
+        joinStage()
         for value in appended.values where !value.tickets.isEmpty { _ = value.volume.discard(value.tickets) }
         appended = [:]
         staged = []
     }
 
-    // MARK: - The stage: hash, deduplicate, code, append
+    // MARK: - The reader side
 
-    /// Hashes and stores one chunk unless this batch or the store already holds it.
-    func store(_ buffer: ChunkBuffer) throws {
-        let address = SHA256.hash(buffer.bytes)
-        entries.append(ManifestEntry(address: address, length: UInt32(buffer.count)))
-        guard seen.insert(address).inserted else { return }
-        seenByPart.append(address)
-        let present = Set(
-            try store.locate(address).filter { $0.entry.header.kind != .manifest }.map {
-                $0.entry.header.shardIndex
-            })
-        let configuration = store.configuration
-        let isSmall = buffer.count < configuration.smallObjectBytesMax
-        let wanted =
-            isSmall
-            ? configuration.parityShardCount + 1
-            : configuration.dataShardCount
-                + configuration.parityShardCount
-        if present.count >= (isSmall ? 1 : configuration.dataShardCount) {
-            if present.count < wanted { store.healQueue.withLock { _ = $0.insert(address) } }
-            return
+    /// Starts the batch's stage thread at the first put; inline when the store is not pipelined or is closing
+    /// and its stage threads are gone.
+    private func startStage() {
+        guard !isStageStarted else { return }
+        isStageStarted = true
+        guard store.isPipelined else { return }
+        let work = BoundedQueue<StageItem>(capacity: ObjectStore.buffersInFlight + 2)
+        let free = BoundedQueue<ChunkBuffer>(capacity: ObjectStore.buffersInFlight)
+        let finished = BoundedQueue<Bool>(capacity: 1)
+        for buffer in chunkBuffers { free.push(buffer) }
+        let stage: @Sendable () -> Void = { [self] in
+            while let item = work.pop() {
+                handle(item)
+                if case .chunk(let buffer) = item { free.push(buffer) }
+            }
+            finished.push(true)
         }
-        newChunkCount += 1
-        let written = isSmall ? try writeCopies(buffer, address: address) : try writeShards(buffer, address: address)
-        let required = min(wanted, (isSmall ? 1 : configuration.dataShardCount) + 1)
-        guard written >= required else {
-            throw StoreError(
-                .unavailable,
-                "only \(written) of \(wanted) shards of a chunk could be written (at least \(required) are needed): "
-                    + "too many volumes are unavailable")
-        }
-        if written < wanted {
-            isDegraded = true
-            store.healQueue.withLock { _ = $0.insert(address) }
-        }
+        if store.stagePool.start(stage) { pipeline = Pipeline(work: work, free: free, finished: finished) }
     }
 
-    private func writeCopies(_ buffer: ChunkBuffer, address: ChunkAddress) throws -> Int {
-        let configuration = store.configuration
-        var written = 0
-        for (copy, volume) in store.ranking(for: address).prefix(configuration.parityShardCount + 1).enumerated() {
-            let header = RecordHeader(
-                kind: .copy, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
-                parityShardCount: UInt8(configuration.parityShardCount), objectLength: UInt32(buffer.count))
-            if try append(header, payload: buffer.bytes, to: volume) { written += 1 }
-        }
-        return written
+    /// Lets the stage finish what it was handed and waits for it; afterwards the stage state is the caller's.
+    private func joinStage() {
+        guard let pipeline else { return }
+        pipeline.work.close()
+        _ = pipeline.finished.pop()
+        self.pipeline = nil
     }
 
-    private func writeShards(_ buffer: ChunkBuffer, address: ChunkAddress) throws -> Int {
-        let k = store.configuration.dataShardCount
-        let m = store.configuration.parityShardCount
-        let length = ReedSolomon.shardLength(objectLength: buffer.count, dataShardCount: k)
-        let area = UnsafeMutableRawBufferPointer(rebasing: shards[..<(length * (k + m))])
-        area.copyMemory(from: buffer.bytes)
-        area[buffer.count..<(length * k)].initializeMemory(as: UInt8.self, repeating: 0)
-        let pieces = (0..<(k + m)).map {
-            UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)])
-        }
-        store.code.encode(data: pieces[..<k].map { UnsafeRawBufferPointer($0) }, parity: Array(pieces[k...]))
-        var written = 0
-        for (index, volume) in store.ranking(for: address).prefix(k + m).enumerated() {
-            let header = RecordHeader(
-                kind: .shard, key: address, shardIndex: UInt8(index), dataShardCount: UInt8(k),
-                parityShardCount: UInt8(m), objectLength: UInt32(buffer.count))
-            if try append(header, payload: UnsafeRawBufferPointer(pieces[index]), to: volume) { written += 1 }
-        }
-        return written
+    /// Hands `item` to the stage thread, or runs it here when the stage is inline.
+    private func hand(_ item: StageItem) {
+        guard let pipeline else { return handle(item) }
+        let isHanded = pipeline.work.push(item)
+        precondition(isHanded, "the stage's queue closes only when the batch joins it")
     }
 
-    /// Appends a record; false (the shard is missing, to be healed) when the volume fails, except a full disk,
-    /// which fails the put.
-    private func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer, to volume: Volume)
-        throws(StoreError) -> Bool
-    {
-        do {
-            let ticket = try volume.append(header, payload: payload)
-            appended[ObjectIdentifier(volume), default: (volume, [])].tickets.append(ticket)
-            return true
-        } catch  where error.isDiskFull {
-            throw StoreError(.diskFull, "\(error)")
-        } catch {
-            return false
+    /// A buffer for the next chunk: one the stage gave back, or the first one when the stage is inline.
+    private func nextBuffer() -> ChunkBuffer {
+        guard let pipeline else { return chunkBuffers[0] }
+        guard let buffer = pipeline.free.pop() else { preconditionFailure("the free queue is never closed") }
+        return buffer
+    }
+
+    /// Tells the stage the current put failed and waits until it has taken back the put's records.
+    private func abortPut() {
+        guard pipeline != nil else { return handle(.abort(done: nil)) }
+        let done = BoundedQueue<Bool>(capacity: 1)
+        hand(.abort(done: done))
+        _ = done.pop()
+    }
+
+    /// Reads `source` into the read buffer, filling it before each chunking pass so a chunk that fits in it is
+    /// handed out in place, and hands every chunk to the stage; returns the length.
+    private func stream(from source: inout some ByteSource, progress: ((Int64) -> Void)?) throws -> UInt64 {
+        var consumed: Int64 = 0
+        var isExhausted = false
+        while !isExhausted {
+            var filled = 0
+            while filled < readBuffer.count {
+                let count: Int
+                do {
+                    count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: readBuffer[filled...]))
+                } catch {
+                    throw StoreError(.io, "reading the object to store failed: \(error)")
+                }
+                if count == 0 {
+                    isExhausted = true
+                    break
+                }
+                filled += count
+                consumed += Int64(count)
+                progress?(consumed)
+            }
+            chunker.feed(UnsafeRawBufferPointer(rebasing: readBuffer[..<filled])) { emit($0) }
         }
+        chunker.finish { emit($0) }
+        return UInt64(consumed)
+    }
+
+    /// Copies one chunk into a free buffer and hands it to the stage.
+    private func emit(_ chunk: UnsafeRawBufferPointer) {
+        let buffer = nextBuffer()
+        buffer.fill(from: chunk)
+        hand(.chunk(buffer))
     }
 }

@@ -12,11 +12,10 @@ import Volumes
 
 /// Objects stored together and made durable with one commit per volume. Made by `ObjectStore.withBatch`; used by
 /// one thread at a time.
-// SAFETY: the state marked "reader" is touched only by the thread using the batch. The state marked "stage" is
-// touched by the stage thread while it runs and by the thread using the batch only after joining it (commit,
-// abandon) or while it waits for the stage's acknowledgement of an abort; every hand-over goes through
-// BoundedQueue's lock, which orders the writes of one side before the reads of the other. Inline (no stage
-// thread), both sides are the thread using the batch.
+// "Reader" state belongs to the thread using the batch. "Stage" state belongs to the stage thread while it runs,
+// and to the thread using the batch after joining it (commit, abandon) or during an abort's wait. Inline, both
+// sides are the thread using the batch.
+// SAFETY: every hand-over goes through BoundedQueue's lock, ordering one side's writes before the other's reads.
 public final class PutBatch: @unchecked Sendable {
     let store: ObjectStore
 
@@ -30,7 +29,7 @@ public final class PutBatch: @unchecked Sendable {
     }
 
     /// What the reader hands the stage, in order.
-    enum StageItem: @unchecked Sendable {
+    enum StageItem: Sendable {
         /// The next chunk of the current put; the stage gives the buffer back through `free`.
         case chunk(ChunkBuffer)
         /// The current put ended after `length` bytes: stage its manifest.

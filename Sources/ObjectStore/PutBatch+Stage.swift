@@ -1,6 +1,6 @@
 // The stage of a batch: for each chunk the reader hands over, hash it, deduplicate it, code it in place and append
-// its shards or copies (nothing is committed here); at the end of a put, stage its manifest; when a put fails,
-// take back its records. Runs on the batch's stage thread, or inline (PutBatch.swift).
+// its shards or copies (nothing is committed here); at the end of a put, stage its manifest and start writing its
+// records back; when a put fails, take back its records. Runs on the batch's stage thread, or inline (PutBatch.swift).
 import Coding
 import Primitives
 import Synchronization
@@ -22,6 +22,8 @@ extension PutBatch {
         case .end(let length):
             staged.append(stagedObject(length: length))
             beginPut()
+            // The drive writes this put's records while the next one is read; the commit finds little left.
+            for (volume, tickets) in appended.values where !tickets.isEmpty { volume.startWriteback() }
         case .abort(let done):
             rollBack()
             beginPut()

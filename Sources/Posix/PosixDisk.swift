@@ -1,5 +1,6 @@
 // The real file system behind the DiskIO seam: positional reads and writes that complete or throw, fdatasync, and
 // the directory operations volumes need. Stateless, so any thread may use it.
+internal import CPosix
 import Glibc
 public import Primitives
 
@@ -59,6 +60,11 @@ public struct PosixDisk: DiskIO {
 
     public func synchronize(_ file: DiskFile) throws(SystemError) {
         _ = try Posix.syscall("fdatasync") { fdatasync(file.descriptor) }
+    }
+
+    public func startWriteback(_ file: DiskFile) {
+        // A hint (sync_file_range): a failure here shows up in the fdatasync that must follow anyway.
+        _ = tessera_start_writeback(file.descriptor)
     }
 
     public func synchronizeDirectory(_ path: String) throws(SystemError) {

@@ -39,6 +39,9 @@ public protocol DiskIO: Sendable {
     func truncate(_ file: DiskFile, to length: Int64) throws(SystemError)
     /// Makes the file's data durable (fdatasync).
     func synchronize(_ file: DiskFile) throws(SystemError)
+    /// Starts writing the file's data to the drive without waiting, so a later `synchronize` has less left to do.
+    /// A hint: it makes nothing durable and reports nothing; `synchronize` reports any failure.
+    func startWriteback(_ file: DiskFile)
     /// Makes the directory's entries durable, after creating, renaming or removing files in it.
     func synchronizeDirectory(_ path: String) throws(SystemError)
     /// Creates the directory and any missing parents; succeeds if it exists.
@@ -54,6 +57,9 @@ public protocol DiskIO: Sendable {
 }
 
 extension DiskIO {
+    /// No write-behind by default: a disk without it (a simulated one) loses only the head start.
+    public func startWriteback(_ file: DiskFile) {}
+
     /// Reads a whole small file (configs, identity files), refusing files over `limit` bytes.
     public func readWholeFile(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
         let file = try open(path, mode: .readOnly)

@@ -99,4 +99,26 @@ private func appendRecord(_ volume: Volume, _ number: UInt64) throws -> AppendTi
         try volume.commit([second])
         #expect(throws: VolumeError.self) { try volume.commit([third]) }
     }
+
+    @Test("records written back early stay invisible and discardable until a commit; committed, they survive reopen")
+    func writebackTakesNothing() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("v")
+        var volume = try Volume.open(path: path, disk: PosixDisk())
+        try appendRecords(volume, count: 2)
+        let committedBytes = try volume.statistics().totalBytes
+        let dropped = [try appendRecord(volume, 30), try appendRecord(volume, 31)]
+        volume.startWriteback()
+        #expect(try readRecord(volume, 30) == nil, "written back is not committed")
+        #expect(volume.discard(dropped))
+        #expect(try volume.statistics().totalBytes == committedBytes)
+        let kept = try appendRecord(volume, 32)
+        volume.startWriteback()
+        try volume.commit([kept])
+        volume.close()
+        volume = try Volume.open(path: path, disk: PosixDisk())
+        #expect(volume.openReport.truncatedBytes == 0)
+        #expect(try readRecord(volume, 30) == nil && readRecord(volume, 31) == nil)
+        #expect(try readRecord(volume, 32) == TestBytes.random(count: 1000, seed: 32))
+    }
 }

@@ -1,9 +1,10 @@
 // A group of puts made durable together: each put is read and chunked on the caller's thread while one stage
 // thread, kept for the whole batch, hashes, deduplicates, codes and appends the chunks without committing (so the
-// stage of one put overlaps the reading of the next); `commit` then joins the stage, commits every touched volume
-// once (fdatasync + index), and only after that appends and commits the manifests. An object exists only once
-// its manifest is committed, and a manifest is appended only after the chunks it names are durable, so a crash
-// at any point leaves no partial object. The stage's work is in PutBatch+Stage.swift.
+// stage of one put overlaps the reading of the next); `commit` then joins the stage, makes every touched volume
+// durable once (fdatasync), and only after that appends the manifests and commits (fdatasync + index, chunks and
+// manifests together). An object exists only once its manifest is committed, and a manifest is appended only
+// after the chunks it names are durable, so a crash at any point leaves no partial object. The stage's work is in
+// PutBatch+Stage.swift.
 import Chunking
 import Coding
 public import Primitives
@@ -125,8 +126,8 @@ public final class PutBatch: @unchecked Sendable {
         }
     }
 
-    /// Makes every object put so far durable and returns one outcome per object, in put order: commits each
-    /// touched volume once, then appends the manifests and commits their volumes once. An object the stage
+    /// Makes every object put so far durable and returns one outcome per object, in put order: makes each
+    /// touched volume durable once, then appends the manifests and commits every volume once. An object the stage
     /// failed is a failure here, and the others go on. When the commit itself fails none of the batch's
     /// objects is visible (manifests are written only after every chunk is durable) and what was not made
     /// durable is taken back.
@@ -134,7 +135,7 @@ public final class PutBatch: @unchecked Sendable {
         precondition(!isCommitted, "a batch commits once")
         isCommitted = true
         joinStage()
-        try commitAppended()
+        try synchronizeAppended()
         let configuration = store.configuration
         let copies = configuration.parityShardCount + 1
         var outcomes: [Result<PutReceipt, StoreError>] = []
@@ -184,6 +185,14 @@ public final class PutBatch: @unchecked Sendable {
         guard count < copies else { return false }
         store.healQueue.withLock { _ = $0.insert(address) }
         return true
+    }
+
+    /// Makes every record of this batch durable, each volume once and all at once, without indexing: the chunks
+    /// are durable before any manifest naming them is appended, and the commit after the manifests indexes both
+    /// in one transaction per volume. Throws the first failure; the records stay the batch's, to commit or discard.
+    private func synchronizeAppended() throws(StoreError) {
+        let pending = appended.values.filter { !$0.tickets.isEmpty }
+        if let failure = store.synchronizeAll(pending).first { throw failure.error }
     }
 
     /// Commits every volume with records of this batch, once each and at once; forgets the records of the

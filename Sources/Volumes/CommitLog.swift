@@ -10,6 +10,9 @@ struct CommitLog {
 
     /// Sequence ranges of failed commits, ascending and disjoint.
     private(set) var failedRanges: [Range<UInt64>] = []
+    /// Set when a synchronize (Volume+Synchronize.swift) failed: the drive may have lost appended, untaken records,
+    /// and Linux reports a failed writeback to one fdatasync only, so the next commit MUST fail what it takes.
+    var isSynchronizeFailed = false
 
     /// Records that a commit taking the appends `taken` failed.
     mutating func recordFailure(_ taken: Range<UInt64>) {

@@ -191,6 +191,14 @@ public final class Volume: Sendable {
                     }
                     return (state.pending.map(\.entry), state.unsynced, state.takenCount..<state.appendCount)
                 }
+                if log.isSynchronizeFailed {
+                    // The failed fdatasync concerned records untaken then: the ones still here are taken now.
+                    log.isSynchronizeFailed = false
+                    if let first = batch.first {
+                        log.recordFailure(taken)
+                        throw VolumeError(.commitFailed(first.location), path: path)
+                    }
+                }
                 if let last = batch.last {
                     do {
                         let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }

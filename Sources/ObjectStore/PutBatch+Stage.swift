@@ -31,7 +31,8 @@ extension PutBatch {
         }
     }
 
-    /// The outcome of the put that just ended: its manifest, or why it failed (its records are then taken back).
+    /// The outcome of the put that just ended: its manifest, its address and the copies already stored, or why it
+    /// failed (its records are then taken back).
     private func stagedObject(length: UInt64) -> Result<StagedObject, StoreError> {
         if let failure = current.failure { return .failure(failure) }
         let manifest = Manifest(length: length, entries: current.entries).encoded()
@@ -43,10 +44,19 @@ extension PutBatch {
                     "the object has \(current.entries.count) chunks; a manifest holds at most "
                         + "\(Manifest.bytesMax / Manifest.entryBytes)"))
         }
+        let address = SHA256.hash(manifest)
+        let storedCopyCount: Int
+        do {
+            storedCopyCount = try store.locate(address).filter { $0.entry.header.kind == .manifest }.count
+        } catch {
+            rollBack()
+            return .failure(error)
+        }
         return .success(
             StagedObject(
                 length: length, chunkCount: current.entries.count, newChunkCount: current.newChunkCount,
-                isDegraded: current.isDegraded, manifest: manifest))
+                isDegraded: current.isDegraded, manifest: manifest, address: address,
+                storedCopyCount: storedCopyCount))
     }
 
     /// Starts the next put: what is appended now is its own.

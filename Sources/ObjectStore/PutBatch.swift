@@ -27,6 +27,10 @@ public final class PutBatch: @unchecked Sendable {
         let newChunkCount: Int
         let isDegraded: Bool
         let manifest: [UInt8]
+        /// The manifest's address, and the copies of it the store held when the put ended: found by the stage,
+        /// so the commit only appends what is missing.
+        let address: ChunkAddress
+        let storedCopyCount: Int
     }
 
     /// What the reader hands the stage, in order.
@@ -146,12 +150,12 @@ public final class PutBatch: @unchecked Sendable {
                 if case .failure(let error) = result { outcomes.append(.failure(error)) }
                 continue
             }
-            let address = SHA256.hash(object.manifest)
+            let address = object.address
             var isDegraded = object.isDegraded
-            if !written.contains(address) {
+            if !written.contains(address) && object.storedCopyCount < copies {
                 isDegraded = try writeManifest(object.manifest, address: address, copies: copies) || isDegraded
-                written.insert(address)
             }
+            written.insert(address)
             anyDegraded = anyDegraded || isDegraded
             outcomes.append(
                 .success(
@@ -164,11 +168,9 @@ public final class PutBatch: @unchecked Sendable {
         return outcomes
     }
 
-    /// Appends the copies of a manifest the store does not hold yet; returns whether some copy is missing (queued
-    /// to heal). Throws when fewer than two copies (or all, if fewer are wanted) could be written.
+    /// Appends the copies of a manifest the store does not hold enough of; returns whether some copy is missing
+    /// (queued to heal). Throws when fewer than two copies (or all, if fewer are wanted) could be written.
     private func writeManifest(_ manifest: [UInt8], address: ChunkAddress, copies: Int) throws(StoreError) -> Bool {
-        let stored = try store.locate(address).filter { $0.entry.header.kind == .manifest }.count
-        guard stored < copies else { return false }
         var count = 0
         for (copy, volume) in store.ranking(for: address).prefix(copies).enumerated() {
             let header = RecordHeader(

@@ -56,12 +56,6 @@ public struct Chunker: ~Copyable {
         hash = 0
     }
 
-    /// Forgets the chunk in progress, so the next `feed` starts a new stream (after a stream was given up).
-    public mutating func reset() {
-        pendingCount = 0
-        hash = 0
-    }
-
     private mutating func gather(_ piece: UnsafeRawBufferPointer) {
         precondition(pendingCount + piece.count <= pending.count, "a chunk outgrew chunkSizeMax")
         guard piece.count > 0 else { return }

@@ -24,8 +24,6 @@ public struct PutReceipt: Sendable {
 extension ObjectStore {
     /// Pipeline depth: chunk buffers in flight between the reader and the stage.
     static let buffersInFlight = 4
-    /// Bytes read from the source per call.
-    static let readBytes = 1 << 20
 
     /// Stores everything `source` yields as one object and returns its address once it is durable.
     ///

@@ -44,7 +44,7 @@ public final class PutBatch: @unchecked Sendable {
     }
 
     /// The stage thread's queues; nil until the first put, and when the stage runs inline.
-    private struct Pipeline {
+    struct Pipeline {
         let work: BoundedQueue<StageItem>
         let free: BoundedQueue<ChunkBuffer>
         let finished: BoundedQueue<Bool>
@@ -52,11 +52,10 @@ public final class PutBatch: @unchecked Sendable {
 
     // MARK: Reader state
 
-    private var pipeline: Pipeline?
-    private var isStageStarted = false
+    var pipeline: Pipeline?
+    var isStageStarted = false
     private var isCommitted = false
     private var putCount = 0
-    private var chunker: Chunker
 
     // MARK: Stage state
 
@@ -84,10 +83,9 @@ public final class PutBatch: @unchecked Sendable {
     /// Scratch for the parity shards of one chunk.
     let parity: UnsafeMutableRawBufferPointer
     /// The buffers of the put pipeline, reused by every put of the batch (no page faults on fresh memory per put).
-    /// Each holds a max chunk padded to whole data shards, so a chunk is coded in place.
+    /// The source is read straight into them, and each holds a max chunk padded to whole data shards, so a chunk
+    /// is cut and coded in place.
     let chunkBuffers: [ChunkBuffer]
-    /// Where each put reads its source into.
-    let readBuffer: UnsafeMutableRawBufferPointer
 
     init(store: ObjectStore) {
         self.store = store
@@ -97,15 +95,10 @@ public final class PutBatch: @unchecked Sendable {
         chunkBuffers = (0..<ObjectStore.buffersInFlight).map { _ in
             ChunkBuffer(capacity: shardLengthMax * configuration.dataShardCount)
         }
-        readBuffer = .allocate(byteCount: ObjectStore.readBytes, alignment: 64)
         parity = .allocate(byteCount: shardLengthMax * max(1, configuration.parityShardCount), alignment: 64)
-        chunker = Chunker(configuration: configuration.chunking)
     }
 
-    deinit {
-        parity.deallocate()
-        readBuffer.deallocate()
-    }
+    deinit { parity.deallocate() }
 
     /// Objects put so far and not yet committed.
     public var count: Int { putCount }
@@ -124,7 +117,6 @@ public final class PutBatch: @unchecked Sendable {
             hand(.end(length: length))
             putCount += 1
         } catch {
-            chunker.reset()
             abortPut()
             throw ObjectStore.storeError(error)
         }
@@ -215,92 +207,5 @@ public final class PutBatch: @unchecked Sendable {
         for value in appended.values where !value.tickets.isEmpty { _ = value.volume.discard(value.tickets) }
         appended = [:]
         staged = []
-    }
-
-    // MARK: - The reader side
-
-    /// Starts the batch's stage thread at the first put; inline when the store is not pipelined or is closing
-    /// and its stage threads are gone.
-    private func startStage() {
-        guard !isStageStarted else { return }
-        isStageStarted = true
-        guard store.isPipelined else { return }
-        let work = BoundedQueue<StageItem>(capacity: ObjectStore.buffersInFlight + 2)
-        let free = BoundedQueue<ChunkBuffer>(capacity: ObjectStore.buffersInFlight)
-        let finished = BoundedQueue<Bool>(capacity: 1)
-        for buffer in chunkBuffers { free.push(buffer) }
-        let stage: @Sendable () -> Void = { [self] in
-            while let item = work.pop() {
-                handle(item)
-                if case .chunk(let buffer) = item { free.push(buffer) }
-            }
-            finished.push(true)
-        }
-        if store.stagePool.start(stage) { pipeline = Pipeline(work: work, free: free, finished: finished) }
-    }
-
-    /// Lets the stage finish what it was handed and waits for it; afterwards the stage state is the caller's.
-    private func joinStage() {
-        guard let pipeline else { return }
-        pipeline.work.close()
-        _ = pipeline.finished.pop()
-        self.pipeline = nil
-    }
-
-    /// Hands `item` to the stage thread, or runs it here when the stage is inline.
-    private func hand(_ item: StageItem) {
-        guard let pipeline else { return handle(item) }
-        let isHanded = pipeline.work.push(item)
-        precondition(isHanded, "the stage's queue closes only when the batch joins it")
-    }
-
-    /// A buffer for the next chunk: one the stage gave back, or the first one when the stage is inline.
-    private func nextBuffer() -> ChunkBuffer {
-        guard let pipeline else { return chunkBuffers[0] }
-        guard let buffer = pipeline.free.pop() else { preconditionFailure("the free queue is never closed") }
-        return buffer
-    }
-
-    /// Tells the stage the current put failed and waits until it has taken back the put's records.
-    private func abortPut() {
-        guard pipeline != nil else { return handle(.abort(done: nil)) }
-        let done = BoundedQueue<Bool>(capacity: 1)
-        hand(.abort(done: done))
-        _ = done.pop()
-    }
-
-    /// Reads `source` into the read buffer, filling it before each chunking pass so a chunk that fits in it is
-    /// handed out in place, and hands every chunk to the stage; returns the length.
-    private func stream(from source: inout some ByteSource, progress: ((Int64) -> Void)?) throws -> UInt64 {
-        var consumed: Int64 = 0
-        var isExhausted = false
-        while !isExhausted {
-            var filled = 0
-            while filled < readBuffer.count {
-                let count: Int
-                do {
-                    count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: readBuffer[filled...]))
-                } catch {
-                    throw StoreError(.io, "reading the object to store failed: \(error)")
-                }
-                if count == 0 {
-                    isExhausted = true
-                    break
-                }
-                filled += count
-                consumed += Int64(count)
-                progress?(consumed)
-            }
-            chunker.feed(UnsafeRawBufferPointer(rebasing: readBuffer[..<filled])) { emit($0) }
-        }
-        chunker.finish { emit($0) }
-        return UInt64(consumed)
-    }
-
-    /// Copies one chunk into a free buffer and hands it to the stage.
-    private func emit(_ chunk: UnsafeRawBufferPointer) {
-        let buffer = nextBuffer()
-        buffer.fill(from: chunk)
-        hand(.chunk(buffer))
     }
 }

@@ -58,29 +58,6 @@ func oracleBoundaries(_ bytes: [UInt8], configuration: ChunkerConfiguration) -> 
         }
     }
 
-    @Test("a chunker reset mid-stream cuts the next stream exactly as a fresh one does")
-    func resetForgetsTheAbandonedStream() {
-        let configuration = Self.tiny
-        let abandoned = TestBytes.random(count: 700, seed: 90)
-        let next = TestBytes.random(count: configuration.chunkSizeMax * 8 + 5, seed: 91)
-        var chunker = Chunker(configuration: configuration)
-        abandoned.withUnsafeBytes { chunker.feed($0) { _ in } }
-        chunker.reset()
-        var ends: [Int] = []
-        var total = 0
-        next.withUnsafeBytes { bytes in
-            chunker.feed(bytes) { chunk in
-                total += chunk.count
-                ends.append(total)
-            }
-        }
-        chunker.finish { chunk in
-            total += chunk.count
-            ends.append(total)
-        }
-        #expect(ends == oracleBoundaries(next, configuration: configuration))
-    }
-
     @Test("every chunk but the last lies within min and max, and the average is near the target")
     func sizesWithinBounds() {
         let configuration = Self.small

@@ -14,13 +14,18 @@ extension Volume {
     public func synchronize(_ tickets: [AppendTicket]) throws(VolumeError) {
         do {
             try commitLock.withLock { log throws in
-                let unsynced = appendState.withLock { $0.unsynced }
-                let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
-                do {
-                    for file in files { try disk.synchronize(file) }
-                } catch {
-                    log.isSynchronizeFailed = true
-                    throw error
+                // Another writer's synchronize or commit may already have made these records durable: group
+                // commit, as a commit that finds nothing pending does no fdatasync.
+                if tickets.contains(where: { $0.sequence >= log.durableCount }) {
+                    let (unsynced, appendCount) = appendState.withLock { ($0.unsynced, $0.appendCount) }
+                    let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
+                    do {
+                        for file in files { try disk.synchronize(file) }
+                    } catch {
+                        log.isSynchronizeFailed = true
+                        throw error
+                    }
+                    log.durableCount = max(log.durableCount, appendCount)
                 }
                 if let lost = tickets.first(where: { log.isLost($0) }) {
                     throw VolumeError(.commitFailed(lost.location), path: path)

@@ -203,6 +203,7 @@ public final class Volume: Sendable {
                     do {
                         let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
                         for file in files { try disk.synchronize(file) }
+                        log.durableCount = max(log.durableCount, taken.upperBound)
                         let end = RecordLocation(
                             segment: last.location.segment, offset: last.location.offset + last.recordBytes)
                         try index.withLock { try $0.apply(batch, end: end) }

@@ -161,4 +161,19 @@ private func appendRecord(_ volume: Volume, _ number: UInt64) throws -> AppendTi
         try volume.commit([later])
         #expect(try readRecord(volume, 51) == TestBytes.random(count: 1000, seed: 51))
     }
+
+    @Test("a synchronize of records an earlier one made durable needs no fdatasync; newer records do")
+    func synchronizeIsGroupCommitted() throws {
+        let directory = TemporaryDirectory()
+        let disk = FaultInjectingDisk()
+        let volume = try Volume.open(path: directory.appending("v"), disk: disk)
+        let theirs = try appendRecord(volume, 60)
+        let mine = try appendRecord(volume, 61)
+        try volume.synchronize([theirs])  // one fdatasync covers both writers' records
+        disk.syncFailure.isOn = true
+        try volume.synchronize([mine])  // would fail if it called fdatasync
+        let later = try appendRecord(volume, 62)
+        #expect(throws: VolumeError.self) { try volume.synchronize([later]) }
+        disk.syncFailure.isOn = false
+    }
 }

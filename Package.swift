@@ -1,6 +1,7 @@
 // swift-tools-version: 6.2
 // Tessera: a regional archive for medical images. No package dependencies: Debian's C libraries come in through
-// system-library targets (CSQLite, COpenSSL, CISAL); everything else is ours. See ../shared/DESIGN.md, "Code layout".
+// system-library targets (CSQLite, COpenSSL, CISAL, and CPosix for glibc calls behind _GNU_SOURCE); everything else
+// is ours. See ../shared/DESIGN.md, "Code layout".
 import PackageDescription
 
 /// Strictness every Swift target shares (STYLE.md, "Swift 6 on Linux: pitfalls" 10).
@@ -35,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
+        // glibc calls that need _GNU_SOURCE (sync_file_range); nothing to link.
+        .systemLibrary(name: "CPosix"),
         // Plain C references the storage bench compares our Swift against, compiled in the same build.
         .target(
             name: "CBenchReference",
@@ -47,7 +50,7 @@ let package = Package(
         module("Coding", ["Primitives", "CISAL", "COpenSSL"]),
         module("SQLite", ["Primitives", "CSQLite"]),
         module("Chunking", ["Primitives"]),
-        module("Posix", ["Primitives"]),
+        module("Posix", ["Primitives", "CPosix"]),
         module("Volumes", ["Primitives", "Coding", "SQLite"]),
         module("ObjectStore", ["Primitives", "Chunking", "Coding", "Volumes"]),
         module("DICOM", ["Primitives"]),

@@ -23,31 +23,73 @@ public func findCutPoint(
         if index == count { return offset == sizeMax ? index : -1 }
     }
     var running = hash
-    let maskSmall = configuration.maskSmall
-    var stop = min(count, index + max(0, sizeAvg - offset))
-    while index < stop {
-        running = (running &<< 1) &+ gear[Int(bytes[index])]
-        index += 1
-        if running & maskSmall == 0 {
-            hash = 0
-            return index
-        }
+    let small = scanGear(
+        bytes, from: index, to: min(count, index + max(0, sizeAvg - offset)), hash: &running,
+        mask: configuration.maskSmall, gear: gear)
+    if small.isCut {
+        hash = 0
+        return small.end
     }
+    index = small.end
     offset = chunkOffset + index
-    let maskLarge = configuration.maskLarge
-    stop = min(count, index + (sizeMax - offset))
-    while index < stop {
-        running = (running &<< 1) &+ gear[Int(bytes[index])]
-        index += 1
-        if running & maskLarge == 0 {
-            hash = 0
-            return index
-        }
-    }
-    if chunkOffset + index == sizeMax {
+    let large = scanGear(
+        bytes, from: index, to: min(count, index + (sizeMax - offset)), hash: &running,
+        mask: configuration.maskLarge, gear: gear)
+    index = large.end
+    if large.isCut || chunkOffset + index == sizeMax {
         hash = 0
         return index
     }
     hash = running
     return -1
+}
+
+/// Rolls the gear hash over `bytes[start..<stop]` until `hash & mask` is zero: returns the index after that byte
+/// and true, or `stop` and false. Four bytes per loop turn, so the bounds check and the counter are paid once per
+/// four bytes; the hash is FastCDC's (§3: shift one, add the byte's gear value), each byte's hash is tested in
+/// turn, so the cut is the same as byte by byte.
+@inlinable @inline(__always)
+func scanGear(
+    _ bytes: UnsafePointer<UInt8>, from start: Int, to stop: Int, hash: inout UInt64, mask: UInt64,
+    gear: UnsafePointer<UInt64>
+) -> (end: Int, isCut: Bool) {
+    var index = start
+    var running = hash
+    defer { hash = running }
+    while index &+ 4 <= stop {
+        // The four hashes from `running` directly (h + k bytes later is h << k plus the gear terms, which do not
+        // depend on h), so each turn waits on one shift and one add instead of four of each.
+        let gear0 = gear[Int(bytes[index])]
+        let gear1 = gear[Int(bytes[index &+ 1])]
+        let gear2 = gear[Int(bytes[index &+ 2])]
+        let gear3 = gear[Int(bytes[index &+ 3])]
+        let terms2 = (gear0 &<< 1) &+ gear1
+        let terms3 = (terms2 &<< 1) &+ gear2
+        let terms4 = (terms3 &<< 1) &+ gear3
+        let hash1 = (running &<< 1) &+ gear0
+        let hash2 = (running &<< 2) &+ terms2
+        let hash3 = (running &<< 3) &+ terms3
+        let hash4 = (running &<< 4) &+ terms4
+        if hash1 & mask == 0 {
+            running = hash1
+            return (index &+ 1, true)
+        }
+        if hash2 & mask == 0 {
+            running = hash2
+            return (index &+ 2, true)
+        }
+        if hash3 & mask == 0 {
+            running = hash3
+            return (index &+ 3, true)
+        }
+        running = hash4
+        if hash4 & mask == 0 { return (index &+ 4, true) }
+        index &+= 4
+    }
+    while index < stop {
+        running = (running &<< 1) &+ gear[Int(bytes[index])]
+        index &+= 1
+        if running & mask == 0 { return (index, true) }
+    }
+    return (index, false)
 }

@@ -40,26 +40,31 @@ public enum DICOMJSON {
     ) {
         writer.beginObject()
         for element in dataSet.sortedElements where !element.tag.isGroupLength {
-            let elementPath = DataElementPath(tags: path.tags + [element.tag], itemIndices: path.itemIndices)
             writer.key(element.tag.hexString)
             writer.beginObject()
             writer.key("vr")
             writer.string(element.vr.rawValue)
-            writeValue(element, of: dataSet, path: elementPath, into: &writer, bulkDataURI: bulkDataURI)
+            writeValue(element, of: dataSet, parent: path, into: &writer, bulkDataURI: bulkDataURI)
             writer.endObject()
         }
         writer.endObject()
     }
 
+    /// Writes the value of `element`, a member of the data set at `parent`; the element's own path is built only
+    /// for the values that need it (sequences and BulkDataURIs), not for every element.
     private static func writeValue(
-        _ element: DataElement, of dataSet: DataSet, path: DataElementPath, into writer: inout JSONWriter,
+        _ element: DataElement, of dataSet: DataSet, parent: DataElementPath, into writer: inout JSONWriter,
         bulkDataURI: BulkDataURIProvider
     ) {
+        var path: DataElementPath {
+            DataElementPath(tags: parent.tags + [element.tag], itemIndices: parent.itemIndices)
+        }
         switch element.value {
         case .sequence(let items):
             guard !items.isEmpty else { return }
             writer.key("Value")
             writer.beginArray()
+            let path = path
             for (index, item) in items.enumerated() {
                 let itemPath = DataElementPath(tags: path.tags, itemIndices: path.itemIndices + [index])
                 write(item, path: itemPath, into: &writer, bulkDataURI: bulkDataURI)

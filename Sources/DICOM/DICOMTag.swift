@@ -33,10 +33,13 @@ public struct DICOMTag: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var isItemOrDelimiter: Bool { group == 0xFFFE }
 
     /// `(GGGG,EEEE)` in upper-case hexadecimal, the form PS3.6 prints.
-    public var description: String { "(\(Self.hex(group)),\(Self.hex(element)))" }
+    public var description: String {
+        let digits = Self.hex(rawValue)
+        return "(\(digits.prefix(4)),\(digits.suffix(4)))"
+    }
 
     /// `GGGGEEEE` in upper-case hexadecimal, the form DICOM JSON keys use (PS3.18 §F.2.1).
-    public var hexString: String { Self.hex(group) + Self.hex(element) }
+    public var hexString: String { Self.hex(rawValue) }
 
     /// Parses `GGGGEEEE` (8 hexadecimal digits, any case) into a tag, or nil.
     public init?(hexString: some StringProtocol) {
@@ -46,10 +49,14 @@ public struct DICOMTag: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public static func < (lhs: DICOMTag, rhs: DICOMTag) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    private static func hex(_ value: UInt16) -> String {
-        let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
-        var text: [UInt8] = []
-        for shift in stride(from: 12, through: 0, by: -4) { text.append(digits[Int(value >> UInt16(shift)) & 0xF]) }
-        return String(decoding: text, as: UTF8.self)
+    /// The upper-case hexadecimal digits, indexed by nibble.
+    static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// `GGGGEEEE` written straight into one small string: tags are named once per element in DICOM JSON.
+    private static func hex(_ value: UInt32) -> String {
+        String(unsafeUninitializedCapacity: 8) { text in
+            for index in 0..<8 { text[index] = hexDigits[Int(value >> UInt32(28 - 4 * index)) & 0xF] }
+            return 8
+        }
     }
 }

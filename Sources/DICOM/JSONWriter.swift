@@ -78,11 +78,25 @@ public struct JSONWriter: Sendable {
         hasMember[last] = true
     }
 
-    /// Appends `value` quoted, escaping '"', '\' and control characters (RFC 8259 §7).
+    /// Lower-case hexadecimal digits for \u escapes.
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Whether `byte` must be escaped inside a JSON string (RFC 8259 §7).
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Appends `value` quoted, escaping '"', '\' and control characters (RFC 8259 §7); a value with nothing to
+    /// escape, as nearly every DICOM value is, is copied in one go.
     private mutating func appendString(_ value: String) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        let utf8 = value.utf8
+        if !utf8.contains(where: Self.needsEscape) {
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
@@ -90,9 +104,9 @@ public struct JSONWriter: Sendable {
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case 0..<0x20:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
             default: bytes.append(byte)
             }
         }

@@ -7,7 +7,8 @@ import Primitives
 /// A STOW-RS request body as parts, pulled on demand from the request body. A class, so the part being stored
 /// and the request loop share one position in the body.
 ///
-/// Memory: one read buffer plus the part bytes one parse of it produced (never more than the buffer's size).
+/// Memory: one read buffer plus the part bytes of one parse of it that the multipart reader produced from its own
+/// memory (never more than the buffer's size); part bytes lying in the read buffer are handed out from there.
 final class StoreBodyStream<Body: ByteSource> {
     /// Bytes pulled from the request body at a time.
     static var readBytes: Int { 64 << 10 }
@@ -15,7 +16,9 @@ final class StoreBodyStream<Body: ByteSource> {
     /// What the multipart reader produced and the consumer has not taken yet.
     private enum Item {
         case head(HTTPHeaders)
-        case body(start: Int, count: Int)
+        /// Part bytes in the read buffer (`isPending` false) or in `pending`, which holds the few the reader gave
+        /// from its own memory (a partial delimiter that turned out to be content).
+        case body(start: Int, count: Int, isPending: Bool)
         case partEnd
         case end
     }
@@ -26,9 +29,10 @@ final class StoreBodyStream<Body: ByteSource> {
     private var reader: MultipartReader?
     private var items: [Item] = []
     private var itemIndex = 0
-    /// Part bytes of the pending `.body` items.
+    /// Part bytes of the `.body` items that do not lie in the read buffer.
     private var pending: [UInt8] = []
-    private var readBuffer: [UInt8]
+    /// Where the request body is read into; its bytes stay put until every item of the read was taken.
+    private let readBuffer: UnsafeMutableRawBufferPointer
     private var isBodyExhausted = false
     /// Set once the multipart close delimiter was seen; the epilogue is read and discarded.
     private var isClosed = false
@@ -45,8 +49,10 @@ final class StoreBodyStream<Body: ByteSource> {
     init(body: Body, boundary: String?, limits: MultipartLimits) {
         self.body = body
         reader = boundary.map { MultipartReader(boundary: $0, limits: limits) }
-        readBuffer = [UInt8](repeating: 0, count: Self.readBytes)
+        readBuffer = .allocate(byteCount: Self.readBytes, alignment: 16)
     }
+
+    deinit { readBuffer.deallocate() }
 
     /// The events the consumer sees: a part starts (with its headers), bytes of it, it ends, the body ends.
     enum Event {
@@ -91,17 +97,21 @@ final class StoreBodyStream<Body: ByteSource> {
             if stopsAtHead { return .partEnd }
             itemIndex += 1
             return .partHead(headers)
-        case .body(let start, let count):
+        case .body(let start, let count, let isPending):
             let taken = min(count, target?.count ?? count)
             if let target {
-                pending.withUnsafeBytes { source in
-                    target.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: taken)
+                if isPending {
+                    pending.withUnsafeBytes { source in
+                        target.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: taken)
+                    }
+                } else {
+                    target.baseAddress!.copyMemory(from: readBuffer.baseAddress! + start, byteCount: taken)
                 }
             }
             if taken == count {
                 itemIndex += 1
             } else {
-                items[itemIndex] = .body(start: start + taken, count: count - taken)
+                items[itemIndex] = .body(start: start + taken, count: count - taken, isPending: isPending)
             }
             return .partBytes(taken)
         case .partEnd:
@@ -121,27 +131,25 @@ final class StoreBodyStream<Body: ByteSource> {
             items.append(.end)
             return
         }
-        var local = readBuffer
-        readBuffer = []
-        defer { readBuffer = local }
         let count: Int
         do {
-            count = try local.withUnsafeMutableBytes { try body.read(into: $0) }
+            count = try body.read(into: readBuffer)
         } catch {
             throw DICOMwebError(.badRequest, "reading the request body failed after \(consumedBytes) bytes: \(error)")
         }
         consumedBytes += Int64(count)
-        let failure = local.withUnsafeBytes { all -> DICOMwebError? in
-            do {
-                try queue(UnsafeRawBufferPointer(rebasing: all[..<count]))
-                return nil
-            } catch let error as DICOMwebError {
-                return error
-            } catch {
-                return DICOMwebError(.internalFailure, "\(error)")
-            }
+        try queue(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]))
+    }
+
+    /// The item for part bytes: where they lie in the read buffer, or a copy in `pending` when they do not.
+    private func bodyItem(_ part: UnsafeRawBufferPointer) -> Item {
+        if let base = part.baseAddress, let start = readBuffer.baseAddress, base >= UnsafeRawPointer(start),
+            base + part.count <= UnsafeRawPointer(start) + readBuffer.count
+        {
+            return .body(start: UnsafeRawPointer(start).distance(to: base), count: part.count, isPending: false)
         }
-        if let failure { throw failure }
+        defer { pending.append(contentsOf: part) }
+        return .body(start: pending.count, count: part.count, isPending: true)
     }
 
     /// Queues what one buffer of the request body produced; an empty buffer means the body ended.
@@ -170,8 +178,7 @@ final class StoreBodyStream<Body: ByteSource> {
                 items.append(.partEnd)
                 items.append(.end)
             } else {
-                items.append(.body(start: 0, count: count))
-                pending.append(contentsOf: bytes)
+                items.append(.body(start: 0, count: count, isPending: false))
             }
             return
         }
@@ -186,9 +193,7 @@ final class StoreBodyStream<Body: ByteSource> {
             try multipart.parse(bytes) { event in
                 switch event {
                 case .partHead(let headers): items.append(.head(headers))
-                case .partBody(let part):
-                    items.append(.body(start: pending.count, count: part.count))
-                    pending.append(contentsOf: part)
+                case .partBody(let part): items.append(bodyItem(part))
                 case .partEnd: items.append(.partEnd)
                 case .end: isClosed = true
                 }

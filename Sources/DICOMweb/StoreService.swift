@@ -47,9 +47,14 @@ struct StoreService {
             }
             guard !staged.isEmpty else { return }
             do throws(StoreError) {
-                let receipts = try batch.commit()
-                pending = zip(staged, receipts).map {
-                    PendingInstance(index: $0.index, header: $0.header, receipt: $1)
+                for (part, result) in zip(staged, try batch.commit()) {
+                    switch result {
+                    case .success(let receipt):
+                        pending.append(PendingInstance(index: part.index, header: part.header, receipt: receipt))
+                    case .failure(let error):
+                        outcome.parts[part.index] = Self.failure(
+                            part.header.sopClassUID, part.header.sopInstanceUID, rejection: nil, error: error)
+                    }
                 }
             } catch {
                 for (index, header) in staged {

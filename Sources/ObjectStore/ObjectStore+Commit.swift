@@ -1,5 +1,6 @@
 // Committing volumes: one volume on the calling thread, or several at once on the store's commit workers (one
-// long-lived thread per volume) so their fdatasyncs overlap. Whether a writer's own records are durable, and when
+// long-lived thread per volume) so their fdatasyncs overlap; and synchronizing several at once, which makes their
+// records durable without indexing them (Volume.synchronize). Whether a writer's own records are durable, and when
 // they may be taken back, is the volume's business (Volume.commit, Volume.discard).
 import Volumes
 
@@ -29,5 +30,24 @@ extension ObjectStore {
                 }
             })
         return zip(commits, outcomes).compactMap { commit, error in error.map { (commit.volume, $0) } }
+    }
+
+    /// Makes the records of `volumes` durable without indexing them, each volume on its commit worker, so their
+    /// fdatasyncs overlap. Returns the volumes that failed with their errors (empty when every ticket is durable).
+    func synchronizeAll(_ volumes: [(volume: Volume, tickets: [AppendTicket])])
+        -> [(volume: Volume, error: StoreError)]
+    {
+        let outcomes = commitPool.run(
+            volumes.map { volume, tickets in
+                { @Sendable () -> StoreError? in
+                    do throws(VolumeError) {
+                        try volume.synchronize(tickets)
+                        return nil
+                    } catch {
+                        return Self.storeError(error)
+                    }
+                }
+            })
+        return zip(volumes, outcomes).compactMap { entry, error in error.map { (entry.volume, $0) } }
     }
 }

@@ -47,8 +47,9 @@ public final class ObjectStore: Sendable {
     let commitPool: WorkerPool
     /// Long-lived threads for the hash-code-append stage of puts.
     let stagePool: WorkerPool
-    /// Put stages that run at once; a further put waits for a free stage thread.
-    static let stageThreadCount = 4
+    /// Put stages that run at once. A batch holds one from its first put to its commit (PutBatch), so this is how
+    /// many uploads store at once; a further batch waits for a free stage thread. Idle threads cost only memory.
+    static let stageThreadCount = 16
     /// Recently read chunks and manifests, verified; nil when the store was opened without one.
     let readCache: ReadCache?
 

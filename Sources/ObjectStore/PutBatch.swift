@@ -1,7 +1,10 @@
-// A group of puts made durable together: each put chunks, hashes, deduplicates, codes and appends its chunks
-// without committing; `commit` then commits every touched volume once (fdatasync + index), and only after that
-// appends and commits the manifests. An object exists only once its manifest is committed, and a manifest is
-// appended only after the chunks it names are durable, so a crash at any point leaves no partial object.
+// A group of puts made durable together: each put is read and chunked on the caller's thread while one stage
+// thread, kept for the whole batch, hashes, deduplicates, codes and appends the chunks without committing (so the
+// stage of one put overlaps the reading of the next); `commit` then joins the stage, makes every touched volume
+// durable once (fdatasync), and only after that appends the manifests and commits (fdatasync + index, chunks and
+// manifests together). An object exists only once its manifest is committed, and a manifest is appended only
+// after the chunks it names are durable, so a crash at any point leaves no partial object. The stage's work is in
+// PutBatch+Stage.swift.
 import Chunking
 import Coding
 public import Primitives
@@ -10,143 +13,180 @@ import Volumes
 
 /// Objects stored together and made durable with one commit per volume. Made by `ObjectStore.withBatch`; used by
 /// one thread at a time.
-// SAFETY: the mutable state is touched by the thread using the batch and, during a put, by the one stage thread
-// that `put` waits for before it touches the state again (the hand-over goes through BoundedQueue's lock).
+// "Reader" state belongs to the thread using the batch. "Stage" state belongs to the stage thread while it runs,
+// and to the thread using the batch after joining it (commit, abandon) or during an abort's wait. Inline, both
+// sides are the thread using the batch.
+// SAFETY: every hand-over goes through BoundedQueue's lock, ordering one side's writes before the other's reads.
 public final class PutBatch: @unchecked Sendable {
     let store: ObjectStore
+
     /// A put whose chunks are appended, waiting for the commit.
-    private struct StagedObject {
+    struct StagedObject {
         let length: UInt64
         let chunkCount: Int
         let newChunkCount: Int
         let isDegraded: Bool
         let manifest: [UInt8]
+        /// The manifest's address, and the copies of it the store held when the put ended: found by the stage,
+        /// so the commit only appends what is missing.
+        let address: ChunkAddress
+        let storedCopyCount: Int
     }
 
-    private var staged: [StagedObject] = []
-    /// Chunks this batch has stored or found stored, so a second part with the same chunks writes them once.
-    private var seen: Set<ChunkAddress> = []
-    /// Records appended and not yet known durable, by volume.
-    private var appended: [ObjectIdentifier: (volume: Volume, tickets: [AppendTicket])] = [:]
+    /// What the reader hands the stage, in order.
+    enum StageItem: Sendable {
+        /// The next chunk of the current put; the stage gives the buffer back through `free`.
+        case chunk(ChunkBuffer)
+        /// The current put ended after `length` bytes: stage its manifest.
+        case end(length: UInt64)
+        /// The current put failed while reading: take back its records, then push to `done` when there is one.
+        case abort(done: BoundedQueue<Bool>?)
+    }
+
+    /// The stage thread's queues; nil until the first put, and when the stage runs inline.
+    struct Pipeline {
+        let work: BoundedQueue<StageItem>
+        let free: BoundedQueue<ChunkBuffer>
+        let finished: BoundedQueue<Bool>
+    }
+
+    // MARK: Reader state
+
+    var pipeline: Pipeline?
+    var isStageStarted = false
     private var isCommitted = false
-    // The put in progress.
-    private var entries: [ManifestEntry] = []
-    private var newChunkCount = 0
-    private var isDegraded = false
-    private var seenByPart: [ChunkAddress] = []
-    private let shards: UnsafeMutableRawBufferPointer
+    private var putCount = 0
+
+    // MARK: Stage state
+
+    /// Every put that ended, in put order: staged, or failed in the stage (its records taken back).
+    var staged: [Result<StagedObject, StoreError>] = []
+    /// Chunks this batch has stored or found stored, so a second part with the same chunks writes them once.
+    var seen: Set<ChunkAddress> = []
+    /// Records appended and not yet known durable, by volume.
+    var appended: [ObjectIdentifier: (volume: Volume, tickets: [AppendTicket])] = [:]
+    /// The put the stage is working on.
+    var current = PutProgress()
+
+    /// What the stage has done for the put in progress, and where the batch stood when it began.
+    struct PutProgress {
+        var entries: [ManifestEntry] = []
+        var newChunkCount = 0
+        var isDegraded = false
+        var seenByPut: [ChunkAddress] = []
+        /// Appended records per volume when the put began; what lies past them is the put's own.
+        var mark: [ObjectIdentifier: Int] = [:]
+        /// Set when the stage failed the put; its later chunks are skipped.
+        var failure: StoreError?
+    }
+
+    /// Scratch for the parity shards of one chunk.
+    let parity: UnsafeMutableRawBufferPointer
     /// The buffers of the put pipeline, reused by every put of the batch (no page faults on fresh memory per put).
+    /// The source is read straight into them, and each holds a max chunk padded to whole data shards, so a chunk
+    /// is cut and coded in place.
     let chunkBuffers: [ChunkBuffer]
-    /// Where each put reads its source into.
-    let readBuffer: UnsafeMutableRawBufferPointer
 
     init(store: ObjectStore) {
         self.store = store
         let configuration = store.configuration
-        chunkBuffers = (0..<ObjectStore.buffersInFlight).map { _ in
-            ChunkBuffer(capacity: configuration.chunking.chunkSizeMax)
-        }
-        readBuffer = .allocate(byteCount: ObjectStore.readBytes, alignment: 64)
         let shardLengthMax = ReedSolomon.shardLength(
-            objectLength: configuration.chunking.chunkSizeMax,
-            dataShardCount: configuration.dataShardCount)
-        shards = .allocate(
-            byteCount: shardLengthMax * (configuration.dataShardCount + configuration.parityShardCount),
-            alignment: 64)
+            objectLength: configuration.chunking.chunkSizeMax, dataShardCount: configuration.dataShardCount)
+        chunkBuffers = (0..<ObjectStore.buffersInFlight).map { _ in
+            ChunkBuffer(capacity: shardLengthMax * configuration.dataShardCount)
+        }
+        parity = .allocate(byteCount: shardLengthMax * max(1, configuration.parityShardCount), alignment: 64)
     }
 
-    deinit {
-        shards.deallocate()
-        readBuffer.deallocate()
-    }
+    deinit { parity.deallocate() }
 
     /// Objects put so far and not yet committed.
-    public var count: Int { staged.count }
+    public var count: Int { putCount }
 
     /// Stores everything `source` yields as the batch's next object, durable and visible only after `commit`.
     ///
-    /// On failure the object's records are taken back and the batch goes on without it: the objects put before
-    /// and after it still commit.
+    /// Returns once the object is read and chunked; its chunks may still be on their way to the volumes. A
+    /// failure reading the source throws here, after the object's records are taken back; a failure storing
+    /// them (a full disk, too few volumes) is reported for this object by `commit`. Either way the objects put
+    /// before and after it still commit.
     public func put(from source: inout some ByteSource, progress: ((Int64) -> Void)? = nil) throws(StoreError) {
         precondition(!isCommitted, "put into a committed batch")
-        entries = []
-        newChunkCount = 0
-        isDegraded = false
-        seenByPart = []
-        let mark = appended.mapValues(\.tickets.count)
+        startStage()
         do {
-            let length = try store.stream(from: &source, into: self, progress: progress)
-            let manifest = Manifest(length: length, entries: entries).encoded()
-            guard manifest.count <= Manifest.bytesMax else {
-                throw StoreError(
-                    .io,
-                    "the object has \(entries.count) chunks; a manifest holds at most "
-                        + "\(Manifest.bytesMax / Manifest.entryBytes)")
-            }
-            staged.append(
-                StagedObject(
-                    length: length, chunkCount: entries.count, newChunkCount: newChunkCount,
-                    isDegraded: isDegraded, manifest: manifest))
+            let length = try stream(from: &source, progress: progress)
+            hand(.end(length: length))
+            putCount += 1
         } catch {
-            seen.subtract(seenByPart)
-            for (key, value) in appended {
-                let kept = mark[key] ?? 0
-                guard kept < value.tickets.count else { continue }
-                _ = value.volume.discard(Array(value.tickets[kept...]))
-                appended[key]?.tickets.removeSubrange(kept...)
-            }
+            abortPut()
             throw ObjectStore.storeError(error)
         }
     }
 
-    /// Makes every object put so far durable and returns their receipts, in put order: commits each touched
-    /// volume once, then appends the manifests and commits their volumes once. On failure none of the batch's
+    /// Makes every object put so far durable and returns one outcome per object, in put order: makes each
+    /// touched volume durable once, then appends the manifests and commits every volume once. An object the stage
+    /// failed is a failure here, and the others go on. When the commit itself fails none of the batch's
     /// objects is visible (manifests are written only after every chunk is durable) and what was not made
     /// durable is taken back.
-    public func commit() throws(StoreError) -> [PutReceipt] {
+    public func commit() throws(StoreError) -> [Result<PutReceipt, StoreError>] {
         precondition(!isCommitted, "a batch commits once")
         isCommitted = true
-        try commitAppended()
+        joinStage()
+        try synchronizeAppended()
         let configuration = store.configuration
         let copies = configuration.parityShardCount + 1
-        var receipts: [PutReceipt] = []
+        var outcomes: [Result<PutReceipt, StoreError>] = []
         var written: Set<ChunkAddress> = []
         var anyDegraded = false
-        for object in staged {
-            let address = SHA256.hash(object.manifest)
-            var isDegraded = object.isDegraded
-            let stored =
-                written.contains(address)
-                ? copies : try store.locate(address).filter { $0.entry.header.kind == .manifest }.count
-            if stored < copies {
-                var count = 0
-                for (copy, volume) in store.ranking(for: address).prefix(copies).enumerated() {
-                    let header = RecordHeader(
-                        kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
-                        parityShardCount: UInt8(copies - 1), objectLength: UInt32(object.manifest.count))
-                    let isWritten = object.manifest.withUnsafeBytes { payload in
-                        Result { () throws(StoreError) in try append(header, payload: payload, to: volume) }
-                    }
-                    if try isWritten.get() { count += 1 }
-                }
-                guard count >= min(copies, 2) else {
-                    throw StoreError(.unavailable, "only \(count) copies of the manifest could be written")
-                }
-                written.insert(address)
-                if count < copies {
-                    isDegraded = true
-                    store.healQueue.withLock { _ = $0.insert(address) }
-                }
+        for result in staged {
+            guard case .success(let object) = result else {
+                if case .failure(let error) = result { outcomes.append(.failure(error)) }
+                continue
             }
+            let address = object.address
+            var isDegraded = object.isDegraded
+            if !written.contains(address) && object.storedCopyCount < copies {
+                isDegraded = try writeManifest(object.manifest, address: address, copies: copies) || isDegraded
+            }
+            written.insert(address)
             anyDegraded = anyDegraded || isDegraded
-            receipts.append(
-                PutReceipt(
-                    address: address, length: object.length, chunkCount: object.chunkCount,
-                    newChunkCount: object.newChunkCount, isDegraded: isDegraded))
+            outcomes.append(
+                .success(
+                    PutReceipt(
+                        address: address, length: object.length, chunkCount: object.chunkCount,
+                        newChunkCount: object.newChunkCount, isDegraded: isDegraded)))
         }
         try commitAppended()
         if anyDegraded { try store.saveHealQueue() }
-        return receipts
+        return outcomes
+    }
+
+    /// Appends the copies of a manifest the store does not hold enough of; returns whether some copy is missing
+    /// (queued to heal). Throws when fewer than two copies (or all, if fewer are wanted) could be written.
+    private func writeManifest(_ manifest: [UInt8], address: ChunkAddress, copies: Int) throws(StoreError) -> Bool {
+        var count = 0
+        for (copy, volume) in store.ranking(for: address).prefix(copies).enumerated() {
+            let header = RecordHeader(
+                kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
+                parityShardCount: UInt8(copies - 1), objectLength: UInt32(manifest.count))
+            let isWritten = manifest.withUnsafeBytes { payload in
+                Result { () throws(StoreError) in try append(header, payload: payload, to: volume) }
+            }
+            if try isWritten.get() { count += 1 }
+        }
+        guard count >= min(copies, 2) else {
+            throw StoreError(.unavailable, "only \(count) copies of the manifest could be written")
+        }
+        guard count < copies else { return false }
+        store.healQueue.withLock { _ = $0.insert(address) }
+        return true
+    }
+
+    /// Makes every record of this batch durable, each volume once and all at once, without indexing: the chunks
+    /// are durable before any manifest naming them is appended, and the commit after the manifests indexes both
+    /// in one transaction per volume. Throws the first failure; the records stay the batch's, to commit or discard.
+    private func synchronizeAppended() throws(StoreError) {
+        let pending = appended.values.filter { !$0.tickets.isEmpty }
+        if let failure = store.synchronizeAll(pending).first { throw failure.error }
     }
 
     /// Commits every volume with records of this batch, once each and at once; forgets the records of the
@@ -163,95 +203,9 @@ public final class PutBatch: @unchecked Sendable {
 
     /// Takes back whatever the batch appended and did not commit. Called by `withBatch` when its body returns.
     func abandon() {
+        joinStage()
         for value in appended.values where !value.tickets.isEmpty { _ = value.volume.discard(value.tickets) }
         appended = [:]
         staged = []
-    }
-
-    // MARK: - The stage: hash, deduplicate, code, append
-
-    /// Hashes and stores one chunk unless this batch or the store already holds it.
-    func store(_ buffer: ChunkBuffer) throws {
-        let address = SHA256.hash(buffer.bytes)
-        entries.append(ManifestEntry(address: address, length: UInt32(buffer.count)))
-        guard seen.insert(address).inserted else { return }
-        seenByPart.append(address)
-        let present = Set(
-            try store.locate(address).filter { $0.entry.header.kind != .manifest }.map {
-                $0.entry.header.shardIndex
-            })
-        let configuration = store.configuration
-        let isSmall = buffer.count < configuration.smallObjectBytesMax
-        let wanted =
-            isSmall
-            ? configuration.parityShardCount + 1
-            : configuration.dataShardCount
-                + configuration.parityShardCount
-        if present.count >= (isSmall ? 1 : configuration.dataShardCount) {
-            if present.count < wanted { store.healQueue.withLock { _ = $0.insert(address) } }
-            return
-        }
-        newChunkCount += 1
-        let written = isSmall ? try writeCopies(buffer, address: address) : try writeShards(buffer, address: address)
-        let required = min(wanted, (isSmall ? 1 : configuration.dataShardCount) + 1)
-        guard written >= required else {
-            throw StoreError(
-                .unavailable,
-                "only \(written) of \(wanted) shards of a chunk could be written (at least \(required) are needed): "
-                    + "too many volumes are unavailable")
-        }
-        if written < wanted {
-            isDegraded = true
-            store.healQueue.withLock { _ = $0.insert(address) }
-        }
-    }
-
-    private func writeCopies(_ buffer: ChunkBuffer, address: ChunkAddress) throws -> Int {
-        let configuration = store.configuration
-        var written = 0
-        for (copy, volume) in store.ranking(for: address).prefix(configuration.parityShardCount + 1).enumerated() {
-            let header = RecordHeader(
-                kind: .copy, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
-                parityShardCount: UInt8(configuration.parityShardCount), objectLength: UInt32(buffer.count))
-            if try append(header, payload: buffer.bytes, to: volume) { written += 1 }
-        }
-        return written
-    }
-
-    private func writeShards(_ buffer: ChunkBuffer, address: ChunkAddress) throws -> Int {
-        let k = store.configuration.dataShardCount
-        let m = store.configuration.parityShardCount
-        let length = ReedSolomon.shardLength(objectLength: buffer.count, dataShardCount: k)
-        let area = UnsafeMutableRawBufferPointer(rebasing: shards[..<(length * (k + m))])
-        area.copyMemory(from: buffer.bytes)
-        area[buffer.count..<(length * k)].initializeMemory(as: UInt8.self, repeating: 0)
-        let pieces = (0..<(k + m)).map {
-            UnsafeMutableRawBufferPointer(rebasing: area[($0 * length)..<(($0 + 1) * length)])
-        }
-        store.code.encode(data: pieces[..<k].map { UnsafeRawBufferPointer($0) }, parity: Array(pieces[k...]))
-        var written = 0
-        for (index, volume) in store.ranking(for: address).prefix(k + m).enumerated() {
-            let header = RecordHeader(
-                kind: .shard, key: address, shardIndex: UInt8(index), dataShardCount: UInt8(k),
-                parityShardCount: UInt8(m), objectLength: UInt32(buffer.count))
-            if try append(header, payload: UnsafeRawBufferPointer(pieces[index]), to: volume) { written += 1 }
-        }
-        return written
-    }
-
-    /// Appends a record; false (the shard is missing, to be healed) when the volume fails, except a full disk,
-    /// which fails the put.
-    private func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer, to volume: Volume)
-        throws(StoreError) -> Bool
-    {
-        do {
-            let ticket = try volume.append(header, payload: payload)
-            appended[ObjectIdentifier(volume), default: (volume, [])].tickets.append(ticket)
-            return true
-        } catch  where error.isDiskFull {
-            throw StoreError(.diskFull, "\(error)")
-        } catch {
-            return false
-        }
     }
 }

@@ -1,5 +1,6 @@
 // The real file system behind the DiskIO seam: positional reads and writes that complete or throw, fdatasync, and
 // the directory operations volumes need. Stateless, so any thread may use it.
+internal import CPosix
 import Glibc
 public import Primitives
 
@@ -64,6 +65,11 @@ public struct PosixDisk: DiskIO {
     public func prefetch(_ file: DiskFile, at offset: Int64, length: Int64) {
         // A hint (POSIX_FADV_WILLNEED starts the reads and returns): a failure shows up in the read that follows.
         _ = posix_fadvise(file.descriptor, off_t(offset), off_t(length), POSIX_FADV_WILLNEED)
+    }
+
+    public func startWriteback(_ file: DiskFile) {
+        // A hint (sync_file_range): a failure here shows up in the fdatasync that must follow anyway.
+        _ = tessera_start_writeback(file.descriptor)
     }
 
     public func synchronizeDirectory(_ path: String) throws(SystemError) {

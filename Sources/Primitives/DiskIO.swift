@@ -42,6 +42,9 @@ public protocol DiskIO: Sendable {
     /// Asks for bytes `offset ..< offset + length` of the file to be read into memory now, without waiting, so a
     /// later `read` of them does not wait for the drive. A hint: it reads nothing back and reports nothing.
     func prefetch(_ file: DiskFile, at offset: Int64, length: Int64)
+    /// Starts writing the file's data to the drive without waiting, so a later `synchronize` has less left to do.
+    /// A hint: it makes nothing durable and reports nothing; `synchronize` reports any failure.
+    func startWriteback(_ file: DiskFile)
     /// Makes the directory's entries durable, after creating, renaming or removing files in it.
     func synchronizeDirectory(_ path: String) throws(SystemError)
     /// Creates the directory and any missing parents; succeeds if it exists.
@@ -59,6 +62,9 @@ public protocol DiskIO: Sendable {
 extension DiskIO {
     /// No read-ahead by default: a disk without it (a simulated one) only loses the head start.
     public func prefetch(_ file: DiskFile, at offset: Int64, length: Int64) {}
+
+    /// No write-behind by default: a disk without it (a simulated one) loses only the head start.
+    public func startWriteback(_ file: DiskFile) {}
 
     /// Reads a whole small file (configs, identity files), refusing files over `limit` bytes.
     public func readWholeFile(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {

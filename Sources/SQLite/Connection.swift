@@ -25,7 +25,27 @@ public final class Connection {
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    /// BEGIN IMMEDIATE, COMMIT and ROLLBACK, each compiled on first use and kept: a volume's group commit and a
+    /// STOW-RS request each run a transaction, and sqlite3_exec would compile the text every time.
+    private var transactionSteps: [OpaquePointer?] = Array(repeating: nil, count: TransactionStep.allCases.count)
+
+    /// The statements that frame a transaction.
+    private enum TransactionStep: Int, CaseIterable {
+        case begin, commit, rollback
+
+        var sql: String {
+            switch self {
+            case .begin: "BEGIN IMMEDIATE"
+            case .commit: "COMMIT"
+            case .rollback: "ROLLBACK"
+            }
+        }
+    }
+
+    deinit {
+        for statement in transactionSteps { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
     /// Runs one or more statements that return no rows (schema, pragmas).
     public func execute(_ sql: String) throws(SQLiteError) {
@@ -45,15 +65,30 @@ public final class Connection {
 
     /// Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back if it throws.
     public func transaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try execute("BEGIN IMMEDIATE")
+        try run(.begin)
         do {
             let result = try body()
-            try execute("COMMIT")
+            try run(.commit)
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? run(.rollback)
             throw error
         }
+    }
+
+    /// Runs one of the transaction statements, compiling it on first use.
+    private func run(_ step: TransactionStep) throws(SQLiteError) {
+        if transactionSteps[step.rawValue] == nil {
+            var pointer: OpaquePointer?
+            let code = sqlite3_prepare_v2(handle, step.sql, -1, &pointer, nil)
+            guard code == SQLITE_OK, let pointer else { throw error(code: code, context: step.sql) }
+            transactionSteps[step.rawValue] = pointer
+        }
+        let statement = transactionSteps[step.rawValue]
+        let code = sqlite3_step(statement)
+        let failure = code == SQLITE_DONE ? nil : error(code: code, context: step.sql)
+        sqlite3_reset(statement)
+        if let failure { throw failure }
     }
 
     /// The number of rows the last INSERT, UPDATE or DELETE changed.

@@ -191,10 +191,19 @@ public final class Volume: Sendable {
                     }
                     return (state.pending.map(\.entry), state.unsynced, state.takenCount..<state.appendCount)
                 }
+                if log.isSynchronizeFailed {
+                    // The failed fdatasync concerned records untaken then: the ones still here are taken now.
+                    log.isSynchronizeFailed = false
+                    if let first = batch.first {
+                        log.recordFailure(taken)
+                        throw VolumeError(.commitFailed(first.location), path: path)
+                    }
+                }
                 if let last = batch.last {
                     do {
                         let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
                         for file in files { try disk.synchronize(file) }
+                        log.durableCount = max(log.durableCount, taken.upperBound)
                         let end = RecordLocation(
                             segment: last.location.segment, offset: last.location.offset + last.recordBytes)
                         try index.withLock { try $0.apply(batch, end: end) }

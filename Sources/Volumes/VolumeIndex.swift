@@ -11,6 +11,7 @@ final class VolumeIndex {
     private let deleteManifests: Statement
     private let deleteOne: Statement
     private let page: Statement
+    private let updateHighWater: Statement
 
     /// Opens (creating) the index at `path`; throws if the file is not a healthy index.
     init(path: String) throws(SQLiteError) {
@@ -42,6 +43,7 @@ final class VolumeIndex {
             "DELETE FROM records WHERE key = ? AND kind = ? AND shard = ? AND segment = ? AND offset = ?")
         page = try connection.prepare(
             "SELECT * FROM records WHERE (segment, offset) > (?, ?) ORDER BY segment, offset LIMIT ?")
+        updateHighWater = try connection.prepare("UPDATE high_water SET segment = ?, offset = ?")
     }
 
     /// The location up to which the segments are indexed.
@@ -55,9 +57,7 @@ final class VolumeIndex {
     func apply(_ entries: [IndexEntry], end: RecordLocation) throws {
         try connection.transaction {
             for entry in entries { try index(entry) }
-            try connection.prepare("UPDATE high_water SET segment = ?, offset = ?").run([
-                .integer(Int64(end.segment)), .integer(end.offset),
-            ])
+            try updateHighWater.run([.integer(Int64(end.segment)), .integer(end.offset)])
         }
     }
 

@@ -71,4 +71,21 @@ struct SplitSource: ByteSource {
             #expect(single.study == whole.study)
         }
     }
+
+    @Test("content that starts like the delimiter, cut anywhere, is stored byte for byte")
+    func delimiterLookalike() throws {
+        // The reader hands back a partial delimiter that turns out to be content from its own memory, not from the
+        // read buffer: this part makes it do so at every split.
+        let lookalike = "A\r\n--" + String(TestMultipart.boundary.prefix(3))
+        let part = TestPart10.instance(
+            study: Self.study, series: "\(Self.study).1", sop: "\(Self.study).1.9", patientName: lookalike,
+            pixelCount: 64)
+        let bytes = TestMultipart.body([part])
+        let whole = try Self.post(SplitSource(bytes: bytes, pieceBytesMax: bytes.count))
+        #expect(whole.status == 200)
+        let single = try Self.post(SplitSource(bytes: bytes, pieceBytesMax: 1))
+        #expect(single.answer == whole.answer)
+        #expect(single.study == whole.study)
+        #expect(whole.study.firstRange(of: part) != nil, "the instance reads back as it was sent")
+    }
 }

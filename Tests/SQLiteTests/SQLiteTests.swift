@@ -56,4 +56,41 @@ import Testing
         try count.query { rows.append($0.int64(at: 0)) }
         #expect(rows == [0])
     }
+
+    @Test("transactions run back to back reuse their framing: commits keep rows, a rollback between them drops its own")
+    func transactionsBackToBack() throws {
+        struct Abort: Error {}
+        let directory = TemporaryDirectory()
+        let path = directory.appending("many.sqlite")
+        let connection = try Connection(path: path)
+        try connection.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)")
+        let insert = try connection.prepare("INSERT INTO t VALUES (?)")
+        for round in 0..<50 as Range<Int64> {
+            if round % 10 == 5 {
+                #expect(throws: Abort.self) {
+                    try connection.transaction {
+                        try insert.run([.integer(-1)])
+                        throw Abort()
+                    }
+                }
+            } else {
+                try connection.transaction { try insert.run([.integer(round)]) }
+            }
+        }
+        let reader = try Connection(path: path, readOnly: true)
+        var rows: [Int64] = []
+        try reader.prepare("SELECT count(*), min(x) FROM t").query {
+            rows = [$0.int64(at: 0), $0.int64(at: 1)]
+        }
+        #expect(rows == [45, 0])
+        // A writer busy elsewhere makes BEGIN IMMEDIATE fail, and the next transaction still works.
+        let other = try Connection(path: path, busyTimeoutMilliseconds: 0)
+        try other.execute("BEGIN IMMEDIATE")
+        let busy = try Connection(path: path, busyTimeoutMilliseconds: 0)
+        #expect(throws: SQLiteError.self) { try busy.transaction { try busy.execute("INSERT INTO t VALUES (99)") } }
+        try other.execute("ROLLBACK")
+        try busy.transaction { try busy.execute("INSERT INTO t VALUES (99)") }
+        try reader.prepare("SELECT count(*) FROM t").query { rows = [$0.int64(at: 0)] }
+        #expect(rows == [46])
+    }
 }

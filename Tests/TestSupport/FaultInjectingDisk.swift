@@ -1,6 +1,6 @@
 // A DiskIO over the real file system that fails writes on purpose: EIO under chosen directories (a dying drive),
-// ENOSPC once a byte budget is spent (a full disk), EIO from fdatasync while a switch is on. Shared by the volume
-// and store tests.
+// ENOSPC once a byte budget is spent (a full disk) or for writes starting with chosen bytes (a fault tied to one
+// object, whatever thread writes it), EIO from fdatasync while a switch is on. Shared by the volume and store tests.
 import Foundation
 import Posix
 public import Primitives
@@ -10,6 +10,7 @@ public struct FaultInjectingDisk: DiskIO {
     let inner = PosixDisk()
     let failingDirectories: [String]
     let budget: Budget
+    let failingPrefix: [UInt8]
     /// While on, every fdatasync fails with EIO (a drive that stops acknowledging writes).
     public let syncFailure = FaultSwitch()
 
@@ -21,10 +22,12 @@ public struct FaultInjectingDisk: DiskIO {
         init(_ remaining: Int) { self.remaining = remaining }
     }
 
-    /// Fails writes with EIO under `failingDirectories`, and with ENOSPC once `bytesBudget` bytes are written.
-    public init(failingDirectories: [String] = [], bytesBudget: Int = .max) {
+    /// Fails writes with EIO under `failingDirectories`, and with ENOSPC once `bytesBudget` bytes are written or
+    /// when the written bytes begin with `failingPrefix` (when it is not empty).
+    public init(failingDirectories: [String] = [], bytesBudget: Int = .max, failingPrefix: [UInt8] = []) {
         self.failingDirectories = failingDirectories
         budget = Budget(bytesBudget)
+        self.failingPrefix = failingPrefix
     }
 
     private func path(of file: DiskFile) -> String {
@@ -35,6 +38,9 @@ public struct FaultInjectingDisk: DiskIO {
         let target = path(of: file)
         if failingDirectories.contains(where: { target.hasPrefix($0 + "/") }) {
             throw SystemError(errno: EIO, operation: "pwrite", path: target)
+        }
+        if !failingPrefix.isEmpty && buffer.starts(with: failingPrefix) {
+            throw SystemError(errno: ENOSPC, operation: "pwrite", path: target)
         }
         budget.lock.lock()
         let allowed = budget.remaining >= buffer.count

@@ -99,4 +99,81 @@ private func appendRecord(_ volume: Volume, _ number: UInt64) throws -> AppendTi
         try volume.commit([second])
         #expect(throws: VolumeError.self) { try volume.commit([third]) }
     }
+
+    @Test("records written back early stay invisible and discardable until a commit; committed, they survive reopen")
+    func writebackTakesNothing() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("v")
+        var volume = try Volume.open(path: path, disk: PosixDisk())
+        try appendRecords(volume, count: 2)
+        let committedBytes = try volume.statistics().totalBytes
+        let dropped = [try appendRecord(volume, 30), try appendRecord(volume, 31)]
+        volume.startWriteback()
+        #expect(try readRecord(volume, 30) == nil, "written back is not committed")
+        #expect(volume.discard(dropped))
+        #expect(try volume.statistics().totalBytes == committedBytes)
+        let kept = try appendRecord(volume, 32)
+        volume.startWriteback()
+        try volume.commit([kept])
+        volume.close()
+        volume = try Volume.open(path: path, disk: PosixDisk())
+        #expect(volume.openReport.truncatedBytes == 0)
+        #expect(try readRecord(volume, 30) == nil && readRecord(volume, 31) == nil)
+        #expect(try readRecord(volume, 32) == TestBytes.random(count: 1000, seed: 32))
+    }
+
+    @Test("synchronized records are durable but unindexed and discardable until a commit indexes them")
+    func synchronizeLeavesRecordsPending() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("v")
+        var volume = try Volume.open(path: path, disk: PosixDisk())
+        let committedBytes = try volume.statistics().totalBytes
+        let dropped = [try appendRecord(volume, 40)]
+        try volume.synchronize(dropped)
+        #expect(try readRecord(volume, 40) == nil, "synchronized is not indexed")
+        #expect(volume.discard(dropped))
+        #expect(try volume.statistics().totalBytes == committedBytes)
+        let kept = [try appendRecord(volume, 41), try appendRecord(volume, 42)]
+        try volume.synchronize(kept)
+        let manifest = try appendRecord(volume, 43)
+        try volume.commit(kept + [manifest])
+        #expect(try readRecord(volume, 41) == TestBytes.random(count: 1000, seed: 41))
+        volume.close()
+        volume = try Volume.open(path: path, disk: PosixDisk())
+        for number in 41...43 as ClosedRange<UInt64> {
+            #expect(try readRecord(volume, number) == TestBytes.random(count: 1000, seed: number))
+        }
+    }
+
+    @Test("a failed synchronize fails the next commit of its records, even when the drive answers again")
+    func failedSynchronizePoisonsTheNextCommit() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("v")
+        let disk = FaultInjectingDisk()
+        let volume = try Volume.open(path: path, disk: disk)
+        let mine = try appendRecord(volume, 50)
+        disk.syncFailure.isOn = true
+        #expect(throws: VolumeError.self) { try volume.synchronize([mine]) }
+        disk.syncFailure.isOn = false
+        // Linux may report the lost writeback to the failed fdatasync only: the commit must not trust its own.
+        #expect(throws: VolumeError.self) { try volume.commit([mine]) }
+        let later = try appendRecord(volume, 51)
+        try volume.commit([later])
+        #expect(try readRecord(volume, 51) == TestBytes.random(count: 1000, seed: 51))
+    }
+
+    @Test("a synchronize of records an earlier one made durable needs no fdatasync; newer records do")
+    func synchronizeIsGroupCommitted() throws {
+        let directory = TemporaryDirectory()
+        let disk = FaultInjectingDisk()
+        let volume = try Volume.open(path: directory.appending("v"), disk: disk)
+        let theirs = try appendRecord(volume, 60)
+        let mine = try appendRecord(volume, 61)
+        try volume.synchronize([theirs])  // one fdatasync covers both writers' records
+        disk.syncFailure.isOn = true
+        try volume.synchronize([mine])  // would fail if it called fdatasync
+        let later = try appendRecord(volume, 62)
+        #expect(throws: VolumeError.self) { try volume.synchronize([later]) }
+        disk.syncFailure.isOn = false
+    }
 }

@@ -4,28 +4,8 @@
 import DICOMweb
 import HTTP
 import Primitives
+import TestSupport
 import Testing
-
-/// A source over bytes that returns at most the next scheduled count per read.
-struct SplitSource: ByteSource {
-    let bytes: [UInt8]
-    var offset = 0
-    var random: SeededRandom?
-    let pieceBytesMax: Int
-
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        var wanted = pieceBytesMax
-        if var generator = random {
-            wanted = 1 + Int(generator.next() % UInt64(pieceBytesMax))
-            random = generator
-        }
-        let count = min(wanted, buffer.count, bytes.count - offset)
-        guard count > 0 else { return 0 }
-        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
-        offset += count
-        return count
-    }
-}
 
 @Suite struct SplitInvarianceTests {
     static let study = "1.2.826.0.1.3680043.10.7"

@@ -12,7 +12,7 @@ import Testing
 @testable import Volumes
 
 /// PosixDisk that records which records were asked for, as (file path, offset).
-private struct PrefetchRecordingDisk: DiskIO {
+private struct PrefetchRecordingDisk: ForwardingDisk {
     /// What was asked for, shared by the copies of the disk the store keeps.
     final class Log: Sendable {
         let asked = Mutex<Set<String>>([])
@@ -27,29 +27,12 @@ private struct PrefetchRecordingDisk: DiskIO {
         log.paths.withLock { $0[file.descriptor] = path }
         return file
     }
-    func close(_ file: DiskFile) { inner.close(file) }
-    func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError)
-        -> Int
-    {
-        try inner.read(file, at: offset, into: buffer)
-    }
-    func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError) {
-        try inner.write(file, at: offset, from: buffer)
-    }
-    func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }
-    func truncate(_ file: DiskFile, to length: Int64) throws(SystemError) { try inner.truncate(file, to: length) }
-    func synchronize(_ file: DiskFile) throws(SystemError) { try inner.synchronize(file) }
+
     func prefetch(_ file: DiskFile, at offset: Int64, length: Int64) {
         inner.prefetch(file, at: offset, length: length)
         let path = log.paths.withLock { $0[file.descriptor] ?? "?" }
         _ = log.asked.withLock { $0.insert("\(path)@\(offset)") }
     }
-    func synchronizeDirectory(_ path: String) throws(SystemError) { try inner.synchronizeDirectory(path) }
-    func makeDirectory(_ path: String) throws(SystemError) { try inner.makeDirectory(path) }
-    func listDirectory(_ path: String) throws(SystemError) -> [String] { try inner.listDirectory(path) }
-    func exists(_ path: String) -> Bool { inner.exists(path) }
-    func removeFile(_ path: String) throws(SystemError) { try inner.removeFile(path) }
-    func rename(_ source: String, to target: String) throws(SystemError) { try inner.rename(source, to: target) }
 }
 
 @Suite(.serialized) struct PrefetchTests {

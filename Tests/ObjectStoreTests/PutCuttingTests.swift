@@ -8,30 +8,6 @@ import Primitives
 import TestSupport
 import Testing
 
-/// Yields `bytes` in reads of the scheduled sizes, or fails after `failAfter` bytes.
-private struct ScheduledSource: ByteSource {
-    let bytes: [UInt8]
-    var offset = 0
-    var random: SeededRandom?
-    let pieceBytesMax: Int
-    var failAfter: Int?
-    struct Broken: Error {}
-
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if let failAfter, offset >= failAfter { throw Broken() }
-        var wanted = pieceBytesMax
-        if var generator = random {
-            wanted = 1 + Int(generator.next() % UInt64(pieceBytesMax))
-            random = generator
-        }
-        let count = min(wanted, buffer.count, bytes.count - offset)
-        guard count > 0 else { return 0 }
-        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
-        offset += count
-        return count
-    }
-}
-
 @Suite(.serialized) struct PutCuttingTests {
     @Test(
         "a put cuts where the one-shot chunker does, whole, byte by byte and in random reads", arguments: [false, true])
@@ -43,9 +19,9 @@ private struct ScheduledSource: ByteSource {
             Chunker.boundaries(of: $0, configuration: tinyConfiguration().chunking)
         }
         let sources = [
-            ScheduledSource(bytes: bytes, pieceBytesMax: bytes.count),
-            ScheduledSource(bytes: bytes, pieceBytesMax: 1),
-            ScheduledSource(bytes: bytes, random: SeededRandom(seed: 96), pieceBytesMax: 3000),
+            SplitSource(bytes: bytes, pieceBytesMax: bytes.count),
+            SplitSource(bytes: bytes, pieceBytesMax: 1),
+            SplitSource(bytes: bytes, random: SeededRandom(seed: 96), pieceBytesMax: 3000),
         ]
         var addresses: Set<ChunkAddress> = []
         for var source in sources {
@@ -69,12 +45,12 @@ private struct ScheduledSource: ByteSource {
         let good = TestBytes.random(count: 20_000, seed: 97)
         let receipts = try store.withBatch { batch in
             for round in 0..<10 {
-                var failing = ScheduledSource(
+                var failing = SplitSource(
                     bytes: TestBytes.random(count: 20_000, seed: UInt64(98 + round)), pieceBytesMax: 700,
                     failAfter: 1400 * (round + 1))
                 #expect(throws: StoreError.self) { try batch.put(from: &failing) }
             }
-            var source = ScheduledSource(bytes: good, pieceBytesMax: 700)
+            var source = SplitSource(bytes: good, pieceBytesMax: 700)
             try batch.put(from: &source)
             return try batch.commit().map { try $0.get() }
         }

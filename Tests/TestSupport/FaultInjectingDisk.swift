@@ -2,12 +2,12 @@
 // ENOSPC once a byte budget is spent (a full disk) or for writes starting with chosen bytes (a fault tied to one
 // object, whatever thread writes it), EIO from fdatasync while a switch is on. Shared by the volume and store tests.
 import Foundation
-import Posix
+public import Posix
 public import Primitives
 
 /// PosixDisk with injected write faults.
-public struct FaultInjectingDisk: DiskIO {
-    let inner = PosixDisk()
+public struct FaultInjectingDisk: ForwardingDisk {
+    public let inner = PosixDisk()
     let failingDirectories: [String]
     let budget: Budget
     let failingPrefix: [UInt8]
@@ -50,29 +50,10 @@ public struct FaultInjectingDisk: DiskIO {
         try inner.write(file, at: offset, from: buffer)
     }
 
-    public func open(_ path: String, mode: DiskOpenMode) throws(SystemError) -> DiskFile {
-        try inner.open(path, mode: mode)
-    }
-    public func close(_ file: DiskFile) { inner.close(file) }
-    public func read(_ file: DiskFile, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer)
-        throws(SystemError) -> Int
-    {
-        try inner.read(file, at: offset, into: buffer)
-    }
-    public func size(of file: DiskFile) throws(SystemError) -> Int64 { try inner.size(of: file) }
-    public func truncate(_ file: DiskFile, to length: Int64) throws(SystemError) {
-        try inner.truncate(file, to: length)
-    }
     public func synchronize(_ file: DiskFile) throws(SystemError) {
         if syncFailure.isOn { throw SystemError(errno: EIO, operation: "fdatasync", path: path(of: file)) }
         try inner.synchronize(file)
     }
-    public func synchronizeDirectory(_ path: String) throws(SystemError) { try inner.synchronizeDirectory(path) }
-    public func makeDirectory(_ path: String) throws(SystemError) { try inner.makeDirectory(path) }
-    public func listDirectory(_ path: String) throws(SystemError) -> [String] { try inner.listDirectory(path) }
-    public func exists(_ path: String) -> Bool { inner.exists(path) }
-    public func removeFile(_ path: String) throws(SystemError) { try inner.removeFile(path) }
-    public func rename(_ source: String, to target: String) throws(SystemError) { try inner.rename(source, to: target) }
 }
 
 /// A fault a test turns on and off while the code under test runs.

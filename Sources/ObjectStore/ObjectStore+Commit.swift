@@ -18,18 +18,7 @@ extension ObjectStore {
     /// Commits each volume of `commits` with its tickets at once, each on its commit worker, so their fdatasyncs
     /// overlap. Returns the volumes that failed with their errors (empty when every ticket is durable).
     func commitAll(_ commits: [(volume: Volume, tickets: [AppendTicket])]) -> [(volume: Volume, error: StoreError)] {
-        let outcomes = commitPool.run(
-            commits.map { volume, tickets in
-                { @Sendable () -> StoreError? in
-                    do throws(StoreError) {
-                        try self.commit(volume, tickets)
-                        return nil
-                    } catch {
-                        return error
-                    }
-                }
-            })
-        return zip(commits, outcomes).compactMap { commit, error in error.map { (commit.volume, $0) } }
+        onCommitWorkers(commits) { volume, tickets throws(VolumeError) in try volume.commit(tickets) }
     }
 
     /// Makes the records of `volumes` durable without indexing them, each volume on its commit worker, so their
@@ -37,11 +26,20 @@ extension ObjectStore {
     func synchronizeAll(_ volumes: [(volume: Volume, tickets: [AppendTicket])])
         -> [(volume: Volume, error: StoreError)]
     {
+        onCommitWorkers(volumes) { volume, tickets throws(VolumeError) in try volume.synchronize(tickets) }
+    }
+
+    /// Runs `operation` on every volume of `volumes` with its tickets at once, each on its commit worker; returns
+    /// the volumes it failed on, with their errors.
+    private func onCommitWorkers(
+        _ volumes: [(volume: Volume, tickets: [AppendTicket])],
+        _ operation: @escaping @Sendable (Volume, [AppendTicket]) throws(VolumeError) -> Void
+    ) -> [(volume: Volume, error: StoreError)] {
         let outcomes = commitPool.run(
             volumes.map { volume, tickets in
                 { @Sendable () -> StoreError? in
                     do throws(VolumeError) {
-                        try volume.synchronize(tickets)
+                        try operation(volume, tickets)
                         return nil
                     } catch {
                         return Self.storeError(error)

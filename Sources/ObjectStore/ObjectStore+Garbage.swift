@@ -29,6 +29,9 @@ extension ObjectStore {
     public func delete(_ address: ChunkAddress) throws(StoreError) {
         let copies = try locate(address).filter { $0.entry.header.kind == .manifest }
         guard !copies.isEmpty else { throw StoreError(.notFound, "no object with address \(address)") }
+        // Once the tombstones are committed no read from the volumes finds the manifest again; after a failure some
+        // may be, so the cached manifest goes either way.
+        defer { readCache?.forgetObject(address) }
         do {
             for (volume, _) in copies {
                 let header = RecordHeader(
@@ -38,12 +41,8 @@ extension ObjectStore {
                 try commit(volume, [ticket])
             }
         } catch {
-            // Some tombstones may have been committed: the object may be gone from some volumes already.
-            readCache?.forgetObject(address)
             throw Self.storeError(error)
         }
-        // Only now that the tombstones are committed, so no read from the volumes can find the manifest again.
-        readCache?.forgetObject(address)
     }
 
     /// Every live object, by address.

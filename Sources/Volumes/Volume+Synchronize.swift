@@ -18,9 +18,8 @@ extension Volume {
                 // commit, as a commit that finds nothing pending does no fdatasync.
                 if tickets.contains(where: { $0.sequence >= log.durableCount }) {
                     let (unsynced, appendCount) = appendState.withLock { ($0.unsynced, $0.appendCount) }
-                    let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
                     do {
-                        for file in files { try disk.synchronize(file) }
+                        try synchronize(segments: unsynced)
                     } catch {
                         log.isSynchronizeFailed = true
                         throw error

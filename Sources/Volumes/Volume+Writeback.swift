@@ -10,7 +10,6 @@ extension Volume {
     public func startWriteback() {
         let unsynced = appendState.withLock { $0.unsynced }
         guard !unsynced.isEmpty else { return }
-        let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
-        for file in files { disk.startWriteback(file) }
+        for file in files(of: unsynced) { disk.startWriteback(file) }
     }
 }

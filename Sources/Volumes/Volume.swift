@@ -201,8 +201,7 @@ public final class Volume: Sendable {
                 }
                 if let last = batch.last {
                     do {
-                        let files = segmentFiles.withLock { files in unsynced.compactMap { files[$0] } }
-                        for file in files { try disk.synchronize(file) }
+                        try synchronize(segments: unsynced)
                         log.durableCount = max(log.durableCount, taken.upperBound)
                         let end = RecordLocation(
                             segment: last.location.segment, offset: last.location.offset + last.recordBytes)
@@ -219,6 +218,16 @@ public final class Volume: Sendable {
         } catch {
             throw Self.volumeError(error, path: path)
         }
+    }
+
+    /// The open files of `segments`.
+    func files(of segments: Set<UInt32>) -> [DiskFile] {
+        segmentFiles.withLock { files in segments.compactMap { files[$0] } }
+    }
+
+    /// fdatasyncs the files of `segments`, one after another.
+    func synchronize(segments: Set<UInt32>) throws {
+        for file in files(of: segments) { try disk.synchronize(file) }
     }
 
     // MARK: - Reads

@@ -24,15 +24,8 @@ struct BenchServers {
         self.nodeData = nodeData
         self.orthancFolder = orthancFolder
         self.logDirectory = logDirectory
-        let started = try DICOMwebBench.startNode(
-            data: nodeData, logDirectory: logDirectory, readCacheBytes: Self.readCacheBytes)
-        node = started.process
-        ours = try DICOMwebPeer(name: "ours", origin: started.origin)
-        if withOrthanc {
-            let orthanc = try OrthancServer.start(directory: orthancFolder, storageCacheBytes: Self.readCacheBytes)
-            self.orthanc = orthanc.process
-            reference = try DICOMwebPeer(name: "Orthanc", origin: orthanc.origin)
-        }
+        (node, ours) = try Self.startNode(data: nodeData, logDirectory: logDirectory)
+        if withOrthanc { (orthanc, reference) = try Self.startReference(folder: orthancFolder) }
     }
 
     /// The folders holding both servers' stored data, whose pages a cold read drops.
@@ -41,10 +34,7 @@ struct BenchServers {
     /// Stops our node and starts it again on the same data, with nothing in its memory.
     mutating func restartNode() throws {
         node.stop()
-        let started = try DICOMwebBench.startNode(
-            data: nodeData, logDirectory: logDirectory, readCacheBytes: Self.readCacheBytes)
-        node = started.process
-        ours = try DICOMwebPeer(name: "ours", origin: started.origin)
+        (node, ours) = try Self.startNode(data: nodeData, logDirectory: logDirectory)
     }
 
     /// Stops Orthanc and starts it again on the same index and storage, with nothing in its memory.
@@ -52,9 +42,18 @@ struct BenchServers {
         guard let running = orthanc else { return }
         running.stop()
         orthanc = nil
-        let started = try OrthancServer.start(directory: orthancFolder, storageCacheBytes: Self.readCacheBytes)
-        orthanc = started.process
-        reference = try DICOMwebPeer(name: "Orthanc", origin: started.origin)
+        (orthanc, reference) = try Self.startReference(folder: orthancFolder)
+    }
+
+    private static func startNode(data: String, logDirectory: String) throws -> (BenchProcess, DICOMwebPeer) {
+        let started = try DICOMwebBench.startNode(
+            data: data, logDirectory: logDirectory, readCacheBytes: readCacheBytes)
+        return (started.process, try DICOMwebPeer(name: "ours", origin: started.origin))
+    }
+
+    private static func startReference(folder: String) throws -> (BenchProcess, DICOMwebPeer) {
+        let started = try OrthancServer.start(directory: folder, storageCacheBytes: readCacheBytes)
+        return (started.process, try DICOMwebPeer(name: "Orthanc", origin: started.origin))
     }
 
     /// Stops both.

@@ -106,7 +106,7 @@ struct DICOMwebBench {
                 seconds: concurrent, ratioMin: Self.stowRatioMin))
 
         Console.error("WADO-RS: first read of each, then \(Self.warmReadCount) warm reads…")
-        let warm = try retrieveWarm(study, ours: ours, reference: reference, notes: &notes)
+        let warm = try retrieveWarm(study, servers: &servers, notes: &notes)
         table.add(
             Self.rateRow(
                 "WADO-RS study retrieve, warm", bytes: study.totalBytes, seconds: warm, ratioMin: Self.warmRatioMin))
@@ -201,11 +201,11 @@ struct DICOMwebBench {
 
     /// Reads the study once from each server (checking it), then `warmReadCount` more times, alternating; returns
     /// the best seconds of the later reads.
-    private func retrieveWarm(
-        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, notes: inout [String]
-    ) throws -> (ours: Double, reference: Double?) {
-        try checkedRetrieve(study, from: ours, hashes: true)
-        if let reference {
+    private func retrieveWarm(_ study: BenchStudy, servers: inout BenchServers, notes: inout [String]) throws -> (
+        ours: Double, reference: Double?
+    ) {
+        try checkedRetrieve(study, from: servers.ours, hashes: true)
+        if let reference = servers.reference {
             let first = try reference.retrieve(study: study.studyInstanceUID, hashes: true)
             try Self.checkLength(first, of: study, from: reference)
             notes.append(
@@ -215,7 +215,7 @@ struct DICOMwebBench {
         notes.append(
             "WADO-RS reads of ours are checked against the files sent: SHA-256 of every part on the first read, "
                 + "CRC32C of every part on the timed ones (which checksum Orthanc's parts alike, so both pay the same)")
-        return try best(of: Self.warmReadCount, study, ours: ours, reference: reference)
+        return try best(of: Self.warmReadCount, study, servers: &servers)
     }
 
     /// Reads the study `coldReadCount` times from each server, each read by a server just restarted on its data
@@ -223,38 +223,34 @@ struct DICOMwebBench {
     private func retrieveCold(_ study: BenchStudy, servers: inout BenchServers) throws -> (
         seconds: (ours: Double, reference: Double?), method: PageCache.Method
     ) {
-        var best: (ours: Double, reference: Double?) = (.infinity, nil)
         var method = PageCache.Method.fadvise
-        for _ in 0..<Self.coldReadCount {
-            try servers.restartReference()
-            if let reference = servers.reference {
-                method = PageCache.drop(folders: servers.dataFolders)
-                let seconds = try BenchTiming.seconds {
-                    try Self.checkLength(
-                        try reference.retrieve(study: study.studyInstanceUID), of: study, from: reference)
-                }
-                best.reference = min(best.reference ?? .infinity, seconds)
-            }
-            try servers.restartNode()
+        let seconds = try best(of: Self.coldReadCount, study, servers: &servers) { servers, isReference in
+            if isReference { try servers.restartReference() } else { try servers.restartNode() }
             method = PageCache.drop(folders: servers.dataFolders)
-            let ours = servers.ours
-            best.ours = min(best.ours, try BenchTiming.seconds { try checkedRetrieve(study, from: ours) })
         }
-        return (best, method)
+        return (seconds, method)
     }
 
-    private func best(of count: Int, _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?) throws -> (
-        ours: Double, reference: Double?
-    ) {
+    /// Reads the study `count` times from each server, alternating, with `before` run ahead of every read (told
+    /// whether Orthanc reads next); the best seconds of each.
+    private func best(
+        of count: Int, _ study: BenchStudy, servers: inout BenchServers,
+        before: (inout BenchServers, _ isReference: Bool) throws -> Void = { _, _ in }
+    ) throws -> (ours: Double, reference: Double?) {
         var best: (ours: Double, reference: Double?) = (.infinity, nil)
         for _ in 0..<count {
-            if let reference {
-                let seconds = try BenchTiming.seconds {
-                    try Self.checkLength(
-                        try reference.retrieve(study: study.studyInstanceUID), of: study, from: reference)
+            if servers.reference != nil {
+                try before(&servers, true)
+                if let reference = servers.reference {
+                    let seconds = try BenchTiming.seconds {
+                        try Self.checkLength(
+                            try reference.retrieve(study: study.studyInstanceUID), of: study, from: reference)
+                    }
+                    best.reference = min(best.reference ?? .infinity, seconds)
                 }
-                best.reference = min(best.reference ?? .infinity, seconds)
             }
+            try before(&servers, false)
+            let ours = servers.ours
             best.ours = min(best.ours, try BenchTiming.seconds { try checkedRetrieve(study, from: ours) })
         }
         return best

@@ -28,6 +28,17 @@ func putBytes(_ store: ObjectStore, _ bytes: [UInt8]) throws -> PutReceipt {
     return try store.put(from: &source)
 }
 
+/// Puts one object of random bytes per entry of `sizes` (object i seeded `firstSeed + i`); returns each object's
+/// address and bytes, in order.
+func putRandomObjects(_ store: ObjectStore, sizes: [Int], firstSeed: UInt64) throws -> [(
+    address: ChunkAddress, bytes: [UInt8]
+)] {
+    try sizes.enumerated().map { index, size in
+        let bytes = TestBytes.random(count: size, seed: firstSeed + UInt64(index))
+        return (try putBytes(store, bytes).address, bytes)
+    }
+}
+
 func getBytes(_ store: ObjectStore, _ address: ChunkAddress) throws -> [UInt8] {
     var sink = MemorySink()
     try store.get(address, into: &sink)
@@ -98,10 +109,7 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
         var store = try openStore(path)
-        let objects = try (0..<5).map { seed in
-            let bytes = TestBytes.random(count: 20_000, seed: UInt64(seed) + 10)
-            return (try putBytes(store, bytes).address, bytes)
-        }
+        let objects = try putRandomObjects(store, sizes: Array(repeating: 20_000, count: 5), firstSeed: 10)
         store.close()
         try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, 2))
         store = try openStore(path)

@@ -41,10 +41,8 @@ private struct PrefetchRecordingDisk: ForwardingDisk {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
         var store = try openStore(path)
-        let objects = try (0..<6).map { seed in
-            let bytes = TestBytes.random(count: seed == 4 ? 100 : 3_000 + seed * 500, seed: 70 + UInt64(seed))
-            return (address: try putBytes(store, bytes).address, bytes: bytes)
-        }
+        let sizes = (0..<6).map { $0 == 4 ? 100 : 3_000 + $0 * 500 }
+        let objects = try putRandomObjects(store, sizes: sizes, firstSeed: 70)
         store.close()
         for object in objects {
             let disk = PrefetchRecordingDisk()
@@ -73,10 +71,7 @@ private struct PrefetchRecordingDisk: ForwardingDisk {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
         var store = try openStore(path)
-        let objects = try (0..<60).map { seed in
-            let bytes = TestBytes.random(count: 2_000 + seed * 100, seed: 80 + UInt64(seed))
-            return (address: try putBytes(store, bytes).address, bytes: bytes)
-        }
+        let objects = try putRandomObjects(store, sizes: (0..<60).map { 2_000 + $0 * 100 }, firstSeed: 80)
         store.close()
         let disk = PrefetchRecordingDisk()
         store = try openStore(path, disk: disk)
@@ -91,9 +86,8 @@ private struct PrefetchRecordingDisk: ForwardingDisk {
     func joinedOnFailure() throws {
         let directory = TemporaryDirectory()
         let store = try openStore(directory.appending("data"))
-        let addresses = try (0..<30).map { seed in
-            try putBytes(store, TestBytes.random(count: 4_000, seed: 90 + UInt64(seed))).address
-        }
+        let addresses = try putRandomObjects(store, sizes: Array(repeating: 4_000, count: 30), firstSeed: 90).map(
+            \.address)
         var sink = RecordingSink(failAfterWrites: 3)
         #expect(throws: RecordingSink.Failure.self) { try store.get(addresses, into: &sink) }
         #expect(store.prefetchThreadCount == 0)

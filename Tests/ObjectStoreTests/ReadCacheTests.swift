@@ -144,10 +144,7 @@ import Testing
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
         let store = try openCached(path)
-        let objects = try (0..<8).map { seed in
-            let bytes = TestBytes.random(count: 5_000 + seed * 3_000, seed: 50 + UInt64(seed))
-            return (address: try putBytes(store, bytes).address, bytes: bytes)
-        }
+        let objects = try putRandomObjects(store, sizes: (0..<8).map { 5_000 + $0 * 3_000 }, firstSeed: 50)
         for _ in 0..<2 {
             var sink = ObjectsSink()
             try store.get(objects.map(\.address), into: &sink)
@@ -167,10 +164,7 @@ import Testing
         let directory = TemporaryDirectory()
         let budget = 64 << 10
         let store = try openCached(directory.appending("data"), bytes: budget)
-        let objects = try (0..<12).map { seed in
-            let bytes = TestBytes.random(count: 20_000, seed: 30 + UInt64(seed))
-            return (address: try putBytes(store, bytes).address, bytes: bytes)
-        }
+        let objects = try putRandomObjects(store, sizes: Array(repeating: 20_000, count: 12), firstSeed: 30)
         for _ in 0..<3 {
             var sink = ObjectsSink()
             try store.get(objects.map(\.address), into: &sink)

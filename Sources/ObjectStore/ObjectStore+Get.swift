@@ -116,10 +116,15 @@ extension ObjectStore {
     /// Reads one chunk into `buffer`, from the read cache or else from the volumes (rebuilding from parity if
     /// needed), its SHA-256 checked before it was cached or before this returns.
     func readChunk(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
-        guard let readCache else { return try readChunkFromVolumes(entry, into: buffer) }
-        if readCache.copyChunk(entry.address, length: Int(entry.length), into: buffer) { return }
+        if readCache?.copyChunk(entry.address, length: Int(entry.length), into: buffer) == true { return }
+        try readChunkAfterMiss(entry, into: buffer)
+    }
+
+    /// Reads a chunk the read cache does not hold (or a store without one) from the volumes, and offers it to the
+    /// cache once its SHA-256 is checked.
+    func readChunkAfterMiss(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
         try readChunkFromVolumes(entry, into: buffer)
-        readCache.keepChunk(buffer.bytes, address: entry.address)
+        readCache?.keepChunk(buffer.bytes, address: entry.address)
     }
 
     /// Reads one chunk from the volumes into `buffer`, rebuilding from parity if needed, and checks its SHA-256.

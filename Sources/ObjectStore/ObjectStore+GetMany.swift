@@ -55,7 +55,7 @@ extension ObjectStore {
     /// delivered, nor anything of the objects after it.
     public func get(_ addresses: [ChunkAddress], into sink: inout some ObjectSequenceSink) throws {
         if let manifests = readCache?.manifestsFullyHeld(addresses) {
-            return try getHeld(manifests, of: addresses, into: &sink)
+            return try getHeld(manifests, into: &sink)
         }
         guard isPipelined && addresses.count > 1 else {
             for (index, address) in addresses.enumerated() {
@@ -120,9 +120,7 @@ extension ObjectStore {
 
     /// Delivers objects whose manifests and chunks the read cache held a moment ago straight from it on the
     /// caller's thread: no read-ahead threads, no copies. A chunk forgotten since is read from the volumes.
-    private func getHeld(
-        _ manifests: [Manifest], of addresses: [ChunkAddress], into sink: inout some ObjectSequenceSink
-    ) throws {
+    private func getHeld(_ manifests: [Manifest], into sink: inout some ObjectSequenceSink) throws {
         guard let readCache else { preconditionFailure("only a store with a read cache holds objects") }
         let buffer = ChunkBuffer(capacity: 0)
         for (index, manifest) in manifests.enumerated() {
@@ -131,7 +129,7 @@ extension ObjectStore {
                 if let held = readCache.chunk(entry.address, length: Int(entry.length)) {
                     try held.withUnsafeBytes { try sink.write($0) }
                 } else {
-                    try readChunk(entry, into: buffer)
+                    try readChunkAfterMiss(entry, into: buffer)
                     try sink.write(buffer.bytes)
                 }
             }

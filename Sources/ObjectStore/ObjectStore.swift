@@ -21,6 +21,11 @@ public struct StoreOpenReport: Sendable {
     public var unavailableVolumes: [(number: Int, reason: String)] = []
     /// Volumes whose open repaired something (torn tail, rebuilt index, skipped damage).
     public var repairs: [(number: Int, report: VolumeOpenReport)] = []
+    /// Objects whose put a crash interrupted (a chunk did not survive), deleted at open: no client was told they
+    /// were stored (ObjectStore+Unsettled.swift).
+    public var discardedUnfinished: [ChunkAddress] = []
+    /// Whether the check of unsettled objects waits for a later open, because a volume is missing or new.
+    public var isUnsettledCheckDeferred = false
 }
 
 /// A synchronous, thread-safe store of immutable objects on one node's volumes.
@@ -30,7 +35,8 @@ public final class ObjectStore: Sendable {
     /// The settings in force.
     public let configuration: StoreConfiguration
     /// What opening found.
-    public let openReport: StoreOpenReport
+    public var openReport: StoreOpenReport { openReportState.withLock { $0 } }
+    let openReportState: Mutex<StoreOpenReport>
     /// Volumes by number; nil where a volume is unavailable.
     let volumes: [Volume?]
     let code: ReedSolomon
@@ -63,7 +69,7 @@ public final class ObjectStore: Sendable {
         self.volumes = volumes
         self.disk = disk
         self.isPipelined = isPipelined
-        self.openReport = report
+        self.openReportState = Mutex(report)
         commitPool = WorkerPool(name: "tessera-commit", threadCount: max(1, volumes.count))
         stagePool = WorkerPool(name: "tessera-put", threadCount: Self.stageThreadCount)
         do {
@@ -113,6 +119,7 @@ public final class ObjectStore: Sendable {
             isPipelined: isPipelined, readCacheBytes: readCacheBytes, report: report)
         store.loadHealQueue()
         if !report.replacedVolumes.isEmpty { store.healQueue.withLock { _ = $0.insert(Self.healEverything) } }
+        try store.finishUnsettled()
         return store
     }
 

@@ -1,10 +1,11 @@
 // A group of puts made durable together: each put is read and chunked on the caller's thread while one stage
 // thread, kept for the whole batch, hashes, deduplicates, codes and appends the chunks without committing (so the
-// stage of one put overlaps the reading of the next); `commit` then joins the stage, makes every touched volume
-// durable once (fdatasync), and only after that appends the manifests and commits (fdatasync + index, chunks and
-// manifests together). An object exists only once its manifest is committed, and a manifest is appended only
-// after the chunks it names are durable, so a crash at any point leaves no partial object. The stage's work is in
-// PutBatch+Stage.swift.
+// stage of one put overlaps the reading of the next); `commit` then joins the stage, appends the manifests and
+// commits every touched volume once, all at once (one fdatasync round, then the index), chunks and manifests
+// together. An object exists only once its manifest is committed. A manifest may so become durable before a
+// chunk it names on another volume, so it is appended provisional and settled only once every volume committed:
+// after a crash the store checks the unsettled ones when it opens (ObjectStore+Unsettled.swift) and deletes those
+// whose chunks did not survive, which no client was told were stored. The stage's work is in PutBatch+Stage.swift.
 import Chunking
 import Coding
 public import Primitives
@@ -54,6 +55,8 @@ public final class PutBatch: @unchecked Sendable {
 
     var pipeline: Pipeline?
     var isStageStarted = false
+    /// The manifests the commit appended (provisional), by volume, to settle once every volume committed.
+    private var manifestTickets: [ObjectIdentifier: (volume: Volume, tickets: [AppendTicket])] = [:]
     private var isCommitted = false
     private var putCount = 0
 
@@ -122,16 +125,14 @@ public final class PutBatch: @unchecked Sendable {
         }
     }
 
-    /// Makes every object put so far durable and returns one outcome per object, in put order: makes each
-    /// touched volume durable once, then appends the manifests and commits every volume once. An object the stage
-    /// failed is a failure here, and the others go on. When the commit itself fails none of the batch's
-    /// objects is visible (manifests are written only after every chunk is durable) and what was not made
-    /// durable is taken back.
+    /// Makes every object put so far durable and returns one outcome per object, in put order: appends the
+    /// manifests and commits every touched volume once, all at once. An object the stage failed is a failure here,
+    /// and the others go on. When the commit itself fails, none of the batch's objects may be relied on: what
+    /// other volumes committed stays unsettled, for the store to check when it next opens.
     public func commit() throws(StoreError) -> [Result<PutReceipt, StoreError>] {
         precondition(!isCommitted, "a batch commits once")
         isCommitted = true
         joinStage()
-        try synchronizeAppended()
         let configuration = store.configuration
         let copies = configuration.parityShardCount + 1
         var outcomes: [Result<PutReceipt, StoreError>] = []
@@ -155,7 +156,16 @@ public final class PutBatch: @unchecked Sendable {
                         address: address, length: object.length, chunkCount: object.chunkCount,
                         newChunkCount: object.newChunkCount, isDegraded: isDegraded)))
         }
-        try commitAppended()
+        do {
+            try commitAppended()
+        } catch {
+            // Volumes that committed made these manifests visible, and a failed commit (this one, or another
+            // writer's that took the batch's chunks) may have lost chunks they name: an object left short of
+            // chunks goes at once, as it would at the next open. The others stay unsettled until then.
+            _ = try? store.deleteIncomplete(Array(written))
+            throw error
+        }
+        for (volume, tickets) in manifestTickets.values { volume.settle(tickets) }
         if anyDegraded { try store.saveHealQueue() }
         return outcomes
     }
@@ -168,10 +178,15 @@ public final class PutBatch: @unchecked Sendable {
             let header = RecordHeader(
                 kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
                 parityShardCount: UInt8(copies - 1), objectLength: UInt32(manifest.count))
-            let isWritten = manifest.withUnsafeBytes { payload in
-                Result { () throws(StoreError) in try append(header, payload: payload, to: volume) }
+            let ticket = manifest.withUnsafeBytes { payload in
+                Result { () throws(StoreError) in
+                    try append(header, payload: payload, to: volume, isProvisional: true)
+                }
             }
-            if try isWritten.get() { count += 1 }
+            if let ticket = try ticket.get() {
+                manifestTickets[ObjectIdentifier(volume), default: (volume, [])].tickets.append(ticket)
+                count += 1
+            }
         }
         guard count >= min(copies, 2) else {
             throw StoreError(.unavailable, "only \(count) copies of the manifest could be written")
@@ -179,14 +194,6 @@ public final class PutBatch: @unchecked Sendable {
         guard count < copies else { return false }
         store.healQueue.withLock { _ = $0.insert(address) }
         return true
-    }
-
-    /// Makes every record of this batch durable, each volume once and all at once, without indexing: the chunks
-    /// are durable before any manifest naming them is appended, and the commit after the manifests indexes both
-    /// in one transaction per volume. Throws the first failure; the records stay the batch's, to commit or discard.
-    private func synchronizeAppended() throws(StoreError) {
-        let pending = appended.values.filter { !$0.tickets.isEmpty }
-        if let failure = store.synchronizeAll(pending).first { throw failure.error }
     }
 
     /// Commits every volume with records of this batch, once each and at once; forgets the records of the

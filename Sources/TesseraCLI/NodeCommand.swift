@@ -114,5 +114,6 @@ enum NodeCommand {
         for (number, reason) in report.unavailableVolumes {
             Console.error("tessera node: warning: volume \(number) is unavailable: \(reason)")
         }
+        for line in report.unsettledNotes { Console.error("tessera node: " + line) }
     }
 }

@@ -130,6 +130,7 @@ enum StoreCommands {
         for (number, reason) in report.unavailableVolumes {
             Console.error("tessera: warning: volume \(number) is unavailable: \(reason)")
         }
+        for line in report.unsettledNotes { Console.error("tessera: " + line) }
         for (number, repair) in report.repairs {
             Console.error(
                 "tessera: note: volume \(number) repaired on open: rebuilt index \(repair.rebuiltIndex), "

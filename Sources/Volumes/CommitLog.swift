@@ -10,12 +10,6 @@ struct CommitLog {
 
     /// Sequence ranges of failed commits, ascending and disjoint.
     private(set) var failedRanges: [Range<UInt64>] = []
-    /// Set when a synchronize (Volume+Synchronize.swift) failed: the drive may have lost appended, untaken records,
-    /// and Linux reports a failed writeback to one fdatasync only, so the next commit MUST fail what it takes.
-    var isSynchronizeFailed = false
-    /// Appends with a lower sequence number are durable (or lost in a failed commit): a later synchronize of only
-    /// such records needs no fdatasync of its own, as a commit that took them would not either (group commit).
-    var durableCount: UInt64 = 0
 
     /// Records that a commit taking the appends `taken` failed.
     mutating func recordFailure(_ taken: Range<UInt64>) {

@@ -29,9 +29,10 @@ extension Volume {
     /// Entries fetched from the index per page, bounding memory while walking a large volume.
     static let pageCountMax = 1024
 
-    /// Calls `body` for every live committed entry in location order, a page at a time.
-    public func forEachEntry(_ body: (IndexEntry) throws -> Void) throws {
-        var after = RecordLocation(segment: 0, offset: -1)
+    /// Calls `body` for every live committed entry in location order, a page at a time; with `start`, only for
+    /// those at or after it.
+    public func forEachEntry(from start: RecordLocation? = nil, _ body: (IndexEntry) throws -> Void) throws {
+        var after = RecordLocation(segment: start?.segment ?? 0, offset: (start?.offset ?? 0) - 1)
         while true {
             let page = try index.withLock { try $0.entries(after: after, limit: Self.pageCountMax) }
             for entry in page { try body(entry) }

@@ -53,12 +53,14 @@ extension Volume {
         for number in numbers { files[number] = try disk.open(segmentPath(path, number), mode: .readWrite) }
         var index = try openIndex(path: path, disk: disk, report: &report)
         var highWater = try index.highWater()
+        var unsettledFrom = try index.settledMark()
         if highWater.segment != 0 {
             let indexedSize = try files[highWater.segment].map { file throws in try disk.size(of: file) } ?? -1
             if indexedSize < highWater.offset {
                 index = try recreateIndex(path: path)
                 report.rebuiltIndex = true
                 highWater = RecordLocation(segment: 0, offset: 0)
+                unsettledFrom = highWater
             }
         }
         for number in numbers where number >= highWater.segment {
@@ -85,7 +87,7 @@ extension Volume {
         let active = AppendState(segment: last, file: files[last]!, offset: try disk.size(of: files[last]!))
         return Volume(
             id: id, path: path, disk: disk, options: options, index: index, files: files, active: active,
-            report: report)
+            report: report, unsettledFrom: unsettledFrom)
     }
 
     /// Reads the identity file, formatting the volume first when the directory is missing or empty.

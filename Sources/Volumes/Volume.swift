@@ -56,6 +56,9 @@ public final class Volume: Sendable {
     public let path: String
     /// What opening had to repair.
     public let openReport: VolumeOpenReport
+    /// Records at or after this location may be provisional ones whose writer never settled them (a crash came
+    /// first): their writer's store checks them when it opens (Volume+Provisional.swift).
+    public let unsettledFrom: RecordLocation
     let disk: any DiskIO
     let options: VolumeOptions
     let index: Mutex<VolumeIndex>
@@ -73,6 +76,8 @@ public final class Volume: Sendable {
         /// Records appended and not yet taken by a commit, in append order.
         var pending: [PendingRecord] = []
         var unsynced: Set<UInt32> = []
+        /// Provisional records not yet settled by their writer, in append order (Volume+Provisional.swift).
+        var provisional: [AppendTicket] = []
         /// Appends so far: the sequence number of the next ticket.
         var appendCount: UInt64 = 0
         /// Appends with a lower sequence number have been taken by a commit (or discarded).
@@ -88,9 +93,10 @@ public final class Volume: Sendable {
 
     init(
         id: VolumeID, path: String, disk: any DiskIO, options: VolumeOptions, index: sending VolumeIndex,
-        files: [UInt32: DiskFile], active: AppendState, report: VolumeOpenReport
+        files: [UInt32: DiskFile], active: AppendState, report: VolumeOpenReport, unsettledFrom: RecordLocation
     ) {
         self.id = id
+        self.unsettledFrom = unsettledFrom
         self.path = path
         self.disk = disk
         self.options = options
@@ -108,8 +114,11 @@ public final class Volume: Sendable {
     // MARK: - Append and commit
 
     /// Appends a record to the active segment. Not durable, and invisible to `lookup`, until a commit; the ticket
-    /// names the record to `commit(_:)` and `discard(_:)`.
-    public func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer) throws(VolumeError) -> AppendTicket {
+    /// names the record to `commit(_:)` and `discard(_:)`. A provisional record stays unsettled, for recovery to
+    /// check, until its writer settles it (Volume+Provisional.swift).
+    public func append(_ header: RecordHeader, payload: UnsafeRawBufferPointer, isProvisional: Bool = false)
+        throws(VolumeError) -> AppendTicket
+    {
         precondition(payload.count <= RecordHeader.payloadBytesMax, "record payload over the limit")
         var framed = header
         framed.payloadLength = UInt32(payload.count)
@@ -135,6 +144,7 @@ public final class Volume: Sendable {
                 state.pending.append(
                     PendingRecord(entry: IndexEntry(header: framed, location: location), ticket: ticket))
                 state.unsynced.insert(state.segment)
+                if isProvisional { state.provisional.append(ticket) }
                 return ticket
             }
         } catch {
@@ -170,6 +180,7 @@ public final class Volume: Sendable {
             guard (try? disk.truncate(state.file, to: first.offset)) != nil else { return false }
             state.pending.removeAll { $0.entry.location >= first }
             state.offset = first.offset
+            state.provisional.removeAll { $0.location >= first }
             return true
         }
     }
@@ -183,29 +194,24 @@ public final class Volume: Sendable {
     public func commit(_ tickets: [AppendTicket]) throws(VolumeError) {
         do {
             try commitLock.withLock { log throws in
-                let (batch, unsynced, taken) = appendState.withLock { state in
+                let (batch, unsynced, taken, firstProvisional) = appendState.withLock { state in
                     defer {
                         state.pending = []
                         state.unsynced = []
                         state.takenCount = state.appendCount
                     }
-                    return (state.pending.map(\.entry), state.unsynced, state.takenCount..<state.appendCount)
-                }
-                if log.isSynchronizeFailed {
-                    // The failed fdatasync concerned records untaken then: the ones still here are taken now.
-                    log.isSynchronizeFailed = false
-                    if let first = batch.first {
-                        log.recordFailure(taken)
-                        throw VolumeError(.commitFailed(first.location), path: path)
-                    }
+                    return (
+                        state.pending.map(\.entry), state.unsynced, state.takenCount..<state.appendCount,
+                        state.provisional.first?.location
+                    )
                 }
                 if let last = batch.last {
                     do {
                         try synchronize(segments: unsynced)
-                        log.durableCount = max(log.durableCount, taken.upperBound)
                         let end = RecordLocation(
                             segment: last.location.segment, offset: last.location.offset + last.recordBytes)
-                        try index.withLock { try $0.apply(batch, end: end) }
+                        let settled = firstProvisional.map { min($0, end) } ?? end
+                        try index.withLock { try $0.apply(batch, end: end, settled: settled) }
                     } catch {
                         log.recordFailure(taken)
                         throw error

@@ -1,5 +1,6 @@
 // The per-volume index: SQLite mapping (key, kind, shard) to the record's location and header fields, plus the
-// high-water mark of what has been indexed. Only a cache of the segments: it can always be rebuilt from them.
+// high-water mark of what has been indexed and the settled mark (Volume+Provisional.swift). Only a cache of the
+// segments: it can always be rebuilt from them (a rebuilt index starts with nothing settled).
 import Primitives
 import SQLite
 
@@ -12,6 +13,7 @@ final class VolumeIndex {
     private let deleteOne: Statement
     private let page: Statement
     private let updateHighWater: Statement
+    private let updateSettled: Statement
 
     /// Opens (creating) the index at `path`; throws if the file is not a healthy index.
     init(path: String) throws(SQLiteError) {
@@ -30,6 +32,9 @@ final class VolumeIndex {
             CREATE TABLE IF NOT EXISTS high_water (id INTEGER PRIMARY KEY CHECK (id = 0),
                 segment INTEGER NOT NULL, offset INTEGER NOT NULL);
             INSERT OR IGNORE INTO high_water VALUES (0, 0, 0);
+            CREATE TABLE IF NOT EXISTS settled (id INTEGER PRIMARY KEY CHECK (id = 0),
+                segment INTEGER NOT NULL, offset INTEGER NOT NULL);
+            INSERT OR IGNORE INTO settled SELECT 0, segment, offset FROM high_water;
             """)
         let check = try connection.prepare("PRAGMA quick_check")
         guard try check.step(), check.text(at: 0) == "ok" else {
@@ -44,6 +49,7 @@ final class VolumeIndex {
         page = try connection.prepare(
             "SELECT * FROM records WHERE (segment, offset) > (?, ?) ORDER BY segment, offset LIMIT ?")
         updateHighWater = try connection.prepare("UPDATE high_water SET segment = ?, offset = ?")
+        updateSettled = try connection.prepare("UPDATE settled SET segment = ?, offset = ?")
     }
 
     /// The location up to which the segments are indexed.
@@ -53,11 +59,20 @@ final class VolumeIndex {
         return RecordLocation(segment: UInt32(statement.int64(at: 0)), offset: statement.int64(at: 1))
     }
 
-    /// Indexes `entries` in order and moves the high-water mark to `end`, in one transaction.
-    func apply(_ entries: [IndexEntry], end: RecordLocation) throws {
+    /// The location before which no record is provisional (Volume+Provisional.swift).
+    func settledMark() throws(SQLiteError) -> RecordLocation {
+        let statement = try connection.prepare("SELECT segment, offset FROM settled")
+        guard try statement.step() else { return RecordLocation(segment: 0, offset: 0) }
+        return RecordLocation(segment: UInt32(statement.int64(at: 0)), offset: statement.int64(at: 1))
+    }
+
+    /// Indexes `entries` in order and moves the high-water mark to `end`, and the settled mark to `settled` when
+    /// given, in one transaction.
+    func apply(_ entries: [IndexEntry], end: RecordLocation, settled: RecordLocation? = nil) throws {
         try connection.transaction {
             for entry in entries { try index(entry) }
             try updateHighWater.run([.integer(Int64(end.segment)), .integer(end.offset)])
+            if let settled { try updateSettled.run([.integer(Int64(settled.segment)), .integer(settled.offset)]) }
         }
     }
 

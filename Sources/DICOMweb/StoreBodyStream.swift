@@ -11,7 +11,7 @@ import Primitives
 /// memory (never more than the buffer's size); part bytes lying in the read buffer are handed out from there.
 final class StoreBodyStream<Body: ByteSource> {
     /// Bytes pulled from the request body at a time.
-    static var readBytes: Int { 64 << 10 }
+    static var readBytes: Int { 256 << 10 }
 
     /// What the multipart reader produced and the consumer has not taken yet.
     private enum Item {

@@ -28,6 +28,22 @@ struct HTTPBodyReader: Sendable {
         return false
     }
 
+    /// Bytes of a counted body still to come; nil for a chunked body or one read until close.
+    var countedRemaining: Int? {
+        if case .length(let remaining) = mode { return remaining }
+        return nil
+    }
+
+    /// Accounts for `count` bytes of a counted body that the caller received itself (at most `countedRemaining`);
+    /// returns true once the body is complete.
+    mutating func skipCounted(_ count: Int) -> Bool {
+        guard case .length(let remaining) = mode, (0...remaining).contains(count) else {
+            preconditionFailure("skipped more than the counted body has left")
+        }
+        mode = .length(remaining: remaining - count)
+        return count == remaining
+    }
+
     /// Reads from `bytes[index...]` (where `bytes[0]` is at `offsetBase` in the message), handing body bytes to
     /// `emit` and moving `index` past what it consumed. Returns true once the body is complete; a body read until
     /// close never completes here (the parser's `finish` ends it).

@@ -27,6 +27,28 @@ public struct HTTPRequestParser: Sendable {
         return false
     }
 
+    /// Bytes of a counted body (Content-Length) still to come, once its head is parsed; nil otherwise. A caller
+    /// with no unparsed input left may receive up to this many bytes straight into its own buffer and account for
+    /// them with `skipCountedBody`, sparing a copy.
+    public var countedBodyRemaining: Int? {
+        if case .body(let body) = state { return body.countedRemaining }
+        return nil
+    }
+
+    /// Accounts for `count` body bytes the caller received itself (at most `countedBodyRemaining`); returns true
+    /// when they complete the request, after which the parser expects the next one, as after `.end`.
+    public mutating func skipCountedBody(_ count: Int) -> Bool {
+        guard case .body(var body) = state else { preconditionFailure("skipCountedBody outside a body") }
+        guard body.skipCounted(count) else {
+            consumedBytes += count
+            state = .body(body)
+            return false
+        }
+        consumedBytes = 0
+        state = .head(HTTPHeadReader())
+        return true
+    }
+
     /// Parses `bytes`, calling `handle` for each event; body buffers are valid only during the call. Stops right
     /// after `.end` and returns how many bytes it consumed (the rest belongs to the next request).
     ///

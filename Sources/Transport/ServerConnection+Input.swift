@@ -1,5 +1,6 @@
 // Reading requests on a server connection: the head within its deadlines, then the body as the responder pulls it,
-// parsed from socket reads in slices no larger than the responder's buffer, under the slow-body guards.
+// parsed from socket reads in slices no larger than the responder's buffer (or, for a counted body with nothing
+// buffered, received straight into that buffer), under the slow-body guards.
 import Glibc
 import HTTP
 import Posix
@@ -81,12 +82,21 @@ extension ServerConnection {
             while targetCount == 0 && !isRequestComplete {
                 if inputStart < inputEnd {
                     try parseInput(bytesMax: buffer.count)
+                } else if let remaining = parser.countedBodyRemaining, remaining > 0 {
+                    // Nothing buffered and a counted body: receive it straight into the responder's buffer, one
+                    // copy fewer than through the input buffer and the parser.
+                    let direct = UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, remaining)])
+                    let received = try receiveBody(into: direct)
+                    if received == 0 { throw PeerGoneError(peer: stream.peerAddress) }
+                    bodyBytesParsed += received
+                    targetCount = received
+                    isRequestComplete = parser.skipCountedBody(received)
                 } else if try receiveBody() == 0 {
-                    isPeerGone = true
                     throw PeerGoneError(peer: stream.peerAddress)
                 }
             }
         } catch {
+            if error is PeerGoneError { isPeerGone = true }
             if let system = error as? SystemError, system.errno != ETIMEDOUT { isPeerGone = true }
             inputFailure = error
             throw error
@@ -130,27 +140,33 @@ extension ServerConnection {
         }
     }
 
-    /// Receives into the (empty) input buffer until `deadline`; nil when the deadline passed first.
-    private func receive(deadline: Instant?) throws(SystemError) -> Int? {
+    /// Receives into `destination`, or the (empty) input buffer when it is nil, until `deadline`; nil when the
+    /// deadline passed first.
+    private func receive(into destination: UnsafeMutableRawBufferPointer? = nil, deadline: Instant?)
+        throws(SystemError) -> Int?
+    {
         precondition(inputStart == 0 && inputEnd == 0, "receive only when every input byte was parsed")
         do {
-            inputEnd = try stream.receive(into: input, deadline: deadline)
+            let received = try stream.receive(into: destination ?? input, deadline: deadline)
+            if destination == nil { inputEnd = received }
+            return received
         } catch  where error.errno == ETIMEDOUT {
             return nil
         }
-        return inputEnd
     }
 
-    /// Receives body bytes under the slow-body guards: the overall body deadline, and the minimum rate over
-    /// each window of time spent waiting for the client (time the responder spends elsewhere does not count).
-    private func receiveBody() throws -> Int {
+    /// Receives body bytes, into `destination` or the input buffer, under the slow-body guards: the overall body
+    /// deadline, and the minimum rate over each window of time spent waiting for the client (time the responder
+    /// spends elsewhere does not count).
+    private func receiveBody(into destination: UnsafeMutableRawBufferPointer? = nil) throws -> Int {
         let windowTicks = ticks(seconds: configuration.bodyRateWindowSeconds)
         let rateMin = configuration.bodyRateBytesPerSecondMin
         while true {
             let start = clock.now()
             var deadline = start.advanced(byTicks: max(0, windowTicks - windowWaitTicks))
             if let bodyDeadline, bodyDeadline < deadline { deadline = bodyDeadline }
-            let received = try receive(deadline: rateMin > 0 || bodyDeadline != nil ? deadline : nil) ?? -1
+            let received =
+                try receive(into: destination, deadline: rateMin > 0 || bodyDeadline != nil ? deadline : nil) ?? -1
             let end = clock.now()
             windowWaitTicks += end.ticks(since: start)
             windowBytes += max(0, received)

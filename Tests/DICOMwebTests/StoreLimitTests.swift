@@ -43,7 +43,7 @@ import Testing
         let before = try fixture.storedObjects()
         let huge = try client.post(
             "/dicom-web/studies", contentType: TestMultipart.contentType,
-            body: other + [UInt8](repeating: 0x41, count: 300_000))
+            body: other + [UInt8](repeating: 0x41, count: 1_000_000))
         #expect(huge.status == 400, "\(huge.text)")
         #expect(try fixture.storedObjects() == before)
     }

@@ -38,6 +38,36 @@ import Testing
             ])
     }
 
+    @Test("a counted body the caller receives itself is skipped; the parser then reads the next request")
+    func skipCountedBody() throws {
+        var parser = HTTPRequestParser(limits: HTTPLimits())
+        #expect(parser.countedBodyRemaining == nil)
+        let head = Array("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc".utf8)
+        var bodies: [String] = []
+        _ = try head.withUnsafeBytes { buffer in
+            try parser.parse(buffer) { event in
+                if case .body(let bytes) = event { bodies.append(String(decoding: bytes, as: UTF8.self)) }
+            }
+        }
+        #expect(bodies == ["abc"] && parser.countedBodyRemaining == 7)
+        let endedEarly = parser.skipCountedBody(4)
+        #expect(!endedEarly && parser.countedBodyRemaining == 3)
+        let endedNow = parser.skipCountedBody(3)
+        #expect(endedNow)
+        #expect(parser.countedBodyRemaining == nil && parser.isAtMessageStart)
+        var ended = false
+        _ = try Array("GET /b HTTP/1.1\r\nHost: a\r\n\r\n".utf8).withUnsafeBytes { buffer in
+            try parser.parse(buffer) { event in if case .end = event { ended = true } }
+        }
+        #expect(ended)
+
+        var chunked = HTTPRequestParser(limits: HTTPLimits())
+        _ = try Array("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n".utf8).withUnsafeBytes {
+            try chunked.parse($0) { _ in }
+        }
+        #expect(chunked.countedBodyRemaining == nil, "a chunked body is never received around the parser")
+    }
+
     @Test("chunked bodies with extensions and trailers are de-chunked; trailers are discarded")
     func chunked() {
         let text =

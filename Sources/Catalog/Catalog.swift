@@ -64,8 +64,29 @@ public final class Catalog: Sendable {
     public func insert(_ batch: [(instance: CatalogInstance, version: HLCTimestamp)]) throws(CatalogError)
         -> [CatalogInsertOutcome]
     {
-        guard !batch.isEmpty else { return [] }
-        return try writer.withLock { writer throws(CatalogError) in try writer.insert(batch) }
+        try insert(batch) { true } ?? []
+    }
+
+    /// Catalogues `batch` in one transaction like `insert(_:)`, but makes it durable only if `shouldCommit`,
+    /// called once every row is in and the transaction still open, returns true; otherwise rolls it back and
+    /// returns nil, storing nothing. Lets a caller catalogue instances while their bytes are being made durable
+    /// and commit only once they are. Other inserts wait meanwhile.
+    public func insert(
+        _ batch: [(instance: CatalogInstance, version: HLCTimestamp)], committingIf shouldCommit: () -> Bool
+    ) throws(CatalogError) -> [CatalogInsertOutcome]? {
+        guard !batch.isEmpty else { return shouldCommit() ? [] : nil }
+        return try withoutActuallyEscaping(shouldCommit) { decide throws(CatalogError) in
+            let decision = CallerDecision(decide: decide)
+            return try writer.withLock { writer throws(CatalogError) in
+                try writer.insert(batch, committingIf: decision.decide)
+            }
+        }
+    }
+
+    /// The caller's commit decision, carried into the writer's lock.
+    // SAFETY: called only on the caller's thread, during the insert that received it.
+    private struct CallerDecision: @unchecked Sendable {
+        let decide: () -> Bool
     }
 
     // MARK: - Reading

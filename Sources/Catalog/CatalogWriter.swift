@@ -21,19 +21,28 @@ final class CatalogWriter {
     /// The cached prepared statement for `sql`.
     func statement(_ sql: String) throws(SQLiteError) -> Statement { try statementCache.statement(sql) }
 
-    /// Inserts every element of `batch` in one transaction; throws on the first invalid instance and stores none.
-    func insert(_ batch: [(instance: CatalogInstance, version: HLCTimestamp)]) throws(CatalogError)
-        -> [CatalogInsertOutcome]
+    /// Inserts every element of `batch` in one transaction, committed only if `shouldCommit` (called with every
+    /// row in) returns true, else rolled back (nil); throws on the first invalid instance and stores none.
+    func insert(_ batch: [(instance: CatalogInstance, version: HLCTimestamp)], committingIf shouldCommit: () -> Bool)
+        throws(CatalogError) -> [CatalogInsertOutcome]?
     {
         try CatalogFailure.mapping("inserting \(batch.count) instances into \(connection.path)") {
-            try connection.transaction {
-                var outcomes: [CatalogInsertOutcome] = []
-                outcomes.reserveCapacity(batch.count)
-                for (instance, version) in batch { outcomes.append(try insertOne(instance, version: version)) }
-                return outcomes
+            do {
+                return try connection.transaction {
+                    var outcomes: [CatalogInsertOutcome] = []
+                    outcomes.reserveCapacity(batch.count)
+                    for (instance, version) in batch { outcomes.append(try insertOne(instance, version: version)) }
+                    guard shouldCommit() else { throw Withdrawn() }
+                    return outcomes
+                }
+            } catch is Withdrawn {
+                return nil
             }
         }
     }
+
+    /// A transaction its caller chose not to commit (rolled back).
+    private struct Withdrawn: Error {}
 
     private func insertOne(_ instance: CatalogInstance, version: HLCTimestamp) throws -> CatalogInsertOutcome {
         try Self.validate(instance)

@@ -26,9 +26,10 @@ struct StoreService {
         var outcome = StoreOutcome()
         if let study { outcome.studyRetrieveURL = context.retrieveURL(study: study) }
         var pending: [PendingInstance] = []
+        var inserted: [CatalogInsertOutcome]?
         // Every part goes into one batch, committed once at the end (one fdatasync per volume for the request);
         // a request that fails as a whole (framing, limits) leaves the batch uncommitted, so nothing of it is
-        // stored.
+        // stored. The catalog rows are written while the volumes commit, and committed only once they did.
         try context.store.withBatch { batch in
             var staged: [(index: Int, header: InstanceHeader)] = []
             while let headers = try stream.nextPart() {
@@ -47,7 +48,15 @@ struct StoreService {
             }
             guard !staged.isEmpty else { return }
             do throws(StoreError) {
-                for (part, result) in zip(staged, try batch.commit()) {
+                let results = try batch.commit { outcomes, awaitDurable in
+                    let stored = zip(staged, outcomes).compactMap { part, outcome in
+                        (try? outcome.get()).map {
+                            PendingInstance(index: part.index, header: part.header, receipt: $0)
+                        }
+                    }
+                    inserted = catalogueAlongside(stored, awaitDurable: awaitDurable)
+                }
+                for (part, result) in zip(staged, results) {
                     switch result {
                     case .success(let receipt):
                         pending.append(PendingInstance(index: part.index, header: part.header, receipt: receipt))
@@ -64,7 +73,9 @@ struct StoreService {
             }
         }
         guard !outcome.parts.isEmpty else { throw DICOMwebError(.badRequest, "the multipart body has no parts") }
-        for (instance, part) in zip(pending, catalogue(pending)) { outcome.parts[instance.index] = part }
+        for (instance, part) in zip(pending, catalogue(pending, inserted: inserted)) {
+            outcome.parts[instance.index] = part
+        }
         if study == nil {
             let studies = Set(
                 pending.filter { outcome.parts[$0.index].retrieveURL != nil }.map(\.header.studyInstanceUID))
@@ -138,17 +149,27 @@ struct StoreService {
         return part
     }
 
-    /// Catalogues the stored parts of a request in one transaction, or one by one when the batch is refused; then
-    /// takes back the objects the catalog refused, unless another part of the request was catalogued with them.
-    private func catalogue(_ pending: [PendingInstance]) -> [StoredPart] {
-        let batch = pending.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
+    /// Catalogues the instances of `stored` in one transaction while their objects commit, making it durable only
+    /// once `awaitDurable` says they are; nil when the transaction was refused (an invalid instance) or rolled
+    /// back (the objects' commit failed).
+    private func catalogueAlongside(_ stored: [PendingInstance], awaitDurable: () -> Bool) -> [CatalogInsertOutcome]? {
+        let batch = stored.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
+        return (try? context.catalog.insert(batch, committingIf: awaitDurable)) ?? nil
+    }
+
+    /// The answers for the stored parts of a request: from the rows `inserted` alongside the commit, or else from
+    /// cataloguing each one on its own (one transaction refused for one bad instance must not fail the others);
+    /// then takes back the objects the catalog refused, unless another part of the request was catalogued with
+    /// them.
+    private func catalogue(_ pending: [PendingInstance], inserted: [CatalogInsertOutcome]?) -> [StoredPart] {
         let outcomes: [Result<CatalogInsertOutcome, CatalogError>]
-        if let inserted = try? context.catalog.insert(batch) {
+        if let inserted, inserted.count == pending.count {
             outcomes = inserted.map { .success($0) }
         } else {
-            outcomes = batch.map { element in
+            outcomes = pending.map { instance in
                 Result { () throws(CatalogError) in
-                    try context.catalog.insert(element.instance, version: element.version)
+                    try context.catalog.insert(
+                        catalogInstance(instance.header, instance.receipt), version: context.version())
                 }
             }
         }

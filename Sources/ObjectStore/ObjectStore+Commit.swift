@@ -1,6 +1,6 @@
 // Committing volumes: one volume on the calling thread, or several at once on the store's commit workers (one
-// long-lived thread per volume) so their fdatasyncs overlap. Whether a writer's own records are durable, and when
-// they may be taken back, is the volume's business (Volume.commit, Volume.discard).
+// long-lived thread per volume) so their fdatasyncs overlap while the caller does other work. Whether a writer's
+// own records are durable, and when they may be taken back, is the volume's business (Volume.commit, discard).
 import Volumes
 
 extension ObjectStore {
@@ -14,10 +14,10 @@ extension ObjectStore {
         }
     }
 
-    /// Commits each volume of `commits` with its tickets at once, each on its commit worker, so their fdatasyncs
-    /// overlap. Returns the volumes that failed with their errors (empty when every ticket is durable).
-    func commitAll(_ commits: [(volume: Volume, tickets: [AppendTicket])]) -> [(volume: Volume, error: StoreError)] {
-        let outcomes = commitPool.run(
+    /// Starts committing each volume of `commits` with its tickets, each on its commit worker so their fdatasyncs
+    /// overlap, and returns at once: the caller may work meanwhile, then wait with the round's `failures()`.
+    func startCommits(_ commits: [(volume: Volume, tickets: [AppendTicket])]) -> CommitRound {
+        let run = commitPool.launch(
             commits.map { volume, tickets in
                 { @Sendable () -> StoreError? in
                     do throws(VolumeError) {
@@ -28,6 +28,18 @@ extension ObjectStore {
                     }
                 }
             })
-        return zip(commits, outcomes).compactMap { entry, error in error.map { (entry.volume, $0) } }
+        return CommitRound(volumes: commits.map(\.volume), run: run)
+    }
+}
+
+/// Volume commits running on the store's commit workers.
+struct CommitRound {
+    let volumes: [Volume]
+    let run: WorkerPool.Run<StoreError?>
+
+    /// Waits for every commit of the round; returns the volumes that failed, with their errors (empty when every
+    /// ticket is durable). Call once.
+    func failures() -> [(volume: Volume, error: StoreError)] {
+        zip(volumes, run.results()).compactMap { volume, error in error.map { (volume, $0) } }
     }
 }

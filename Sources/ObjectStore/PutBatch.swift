@@ -130,6 +130,16 @@ public final class PutBatch: @unchecked Sendable {
     /// and the others go on. When the commit itself fails, none of the batch's objects may be relied on: what
     /// other volumes committed stays unsettled, for the store to check when it next opens.
     public func commit() throws(StoreError) -> [Result<PutReceipt, StoreError>] {
+        try commit { _, _ in }
+    }
+
+    /// Commits like `commit()`, and runs `alongside` on the calling thread while the volumes commit, with the
+    /// outcomes the objects will have if the commit succeeds and a function that waits for the commit and says
+    /// whether it did (every success then durable). A caller catalogues the objects there, in a transaction it
+    /// commits only once they are durable, so the two waits overlap.
+    public func commit(
+        alongside: (_ outcomes: [Result<PutReceipt, StoreError>], _ awaitDurable: () -> Bool) -> Void
+    ) throws(StoreError) -> [Result<PutReceipt, StoreError>] {
         precondition(!isCommitted, "a batch commits once")
         isCommitted = true
         joinStage()
@@ -156,17 +166,27 @@ public final class PutBatch: @unchecked Sendable {
                         address: address, length: object.length, chunkCount: object.chunkCount,
                         newChunkCount: object.newChunkCount, isDegraded: isDegraded)))
         }
-        do {
-            try commitAppended()
-        } catch {
+        if anyDegraded { try store.saveHealQueue() }
+        let pending = appended.values.filter { !$0.tickets.isEmpty }
+        let round = store.startCommits(pending)
+        var failures: [(volume: Volume, error: StoreError)]?
+        let awaitDurable = {
+            if failures == nil { failures = round.failures() }
+            return failures?.isEmpty ?? false
+        }
+        alongside(outcomes, awaitDurable)
+        _ = awaitDurable()
+        for (volume, _) in pending where !(failures ?? []).contains(where: { $0.volume === volume }) {
+            appended[ObjectIdentifier(volume)] = nil
+        }
+        if let failure = failures?.first {
             // Volumes that committed made these manifests visible, and a failed commit (this one, or another
             // writer's that took the batch's chunks) may have lost chunks they name: an object left short of
             // chunks goes at once, as it would at the next open. The others stay unsettled until then.
             _ = try? store.deleteIncomplete(Array(written))
-            throw error
+            throw failure.error
         }
         for (volume, tickets) in manifestTickets.values { volume.settle(tickets) }
-        if anyDegraded { try store.saveHealQueue() }
         return outcomes
     }
 
@@ -194,18 +214,6 @@ public final class PutBatch: @unchecked Sendable {
         guard count < copies else { return false }
         store.healQueue.withLock { _ = $0.insert(address) }
         return true
-    }
-
-    /// Commits every volume with records of this batch, once each and at once; forgets the records of the
-    /// volumes that committed. Throws the first failure, including a failed commit by another writer that took
-    /// this batch's records with it (the volume reports it: Volume.commit).
-    private func commitAppended() throws(StoreError) {
-        let pending = appended.values.filter { !$0.tickets.isEmpty }
-        let failures = store.commitAll(pending)
-        for (volume, _) in pending where !failures.contains(where: { $0.volume === volume }) {
-            appended[ObjectIdentifier(volume)] = nil
-        }
-        if let failure = failures.first { throw failure.error }
     }
 
     /// Takes back whatever the batch appended and did not commit. Called by `withBatch` when its body returns.

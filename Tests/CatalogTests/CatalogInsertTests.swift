@@ -47,6 +47,29 @@ import Testing
         #expect(corrupt?.message.contains(garbage) == true)
     }
 
+    @Test("an insert whose caller withdraws it before the commit stores nothing; one it confirms is stored")
+    func insertCommittingIf() throws {
+        let test = try TestCatalog()
+        let batch = (1...3).map { number in
+            (instance: makeInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.\(number)"), version: version(number))
+        }
+        var asked = 0
+        let withdrawn = try test.catalog.insert(batch) {
+            asked += 1
+            return false
+        }
+        #expect(withdrawn == nil && asked == 1)
+        #expect(try test.catalog.instanceCount() == 0 && test.catalog.studyCount() == 0)
+        let confirmed = try test.catalog.insert(batch) {
+            asked += 1
+            return true
+        }
+        #expect(confirmed == [.stored, .stored, .stored] && asked == 2)
+        #expect(try test.instances(study: "2.1", []) == ["2.1.1.1", "2.1.1.2", "2.1.1.3"])
+        let invalid = [(instance: makeInstance(study: "", series: "2.2.1", sop: "2.2.1.1"), version: version(9))]
+        #expect(throws: CatalogError.self) { try test.catalog.insert(invalid) { true } }
+    }
+
     @Test("storing the same instance twice is idempotent")
     func idempotent() throws {
         let test = try TestCatalog()

@@ -36,7 +36,7 @@ final class DICOMwebFixture {
         }
         configuration.segmentBytesMax = 1 << 20
         store = try ObjectStore.open(
-            directory: directory.appending("store"), requested: configuration, disk: UnsyncedDisk(),
+            directory: directory.appending("store"), requested: configuration, disk: disk,
             isPipelined: isPipelined)
         catalog = try Catalog.open(
             path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
@@ -54,6 +54,9 @@ final class DICOMwebFixture {
     }
 
     deinit { store.close() }
+
+    /// The store's disk: fdatasync does nothing, or fails while its switch is on.
+    let disk = UnsyncedDisk()
 
     /// The in-process client.
     var client: InProcessClient { InProcessClient(responder: responder) }

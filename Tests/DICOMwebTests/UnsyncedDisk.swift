@@ -4,11 +4,14 @@ import Posix
 import Primitives
 import TestSupport
 
-/// PosixDisk without synchronization.
+/// PosixDisk without synchronization; an fdatasync fails with EIO while `syncFailure` is on.
 struct UnsyncedDisk: ForwardingDisk {
     let inner = PosixDisk()
+    let syncFailure = FaultSwitch()
 
-    func synchronize(_ file: DiskFile) throws(SystemError) {}
+    func synchronize(_ file: DiskFile) throws(SystemError) {
+        if syncFailure.isOn { throw SystemError(errno: 5, operation: "fdatasync") }
+    }
     func startWriteback(_ file: DiskFile) {}
     func synchronizeDirectory(_ path: String) throws(SystemError) {}
 }

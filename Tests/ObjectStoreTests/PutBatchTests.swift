@@ -135,6 +135,40 @@ private func segmentBytes(_ path: String) throws -> Int {
         #expect(try store.list().count == 2)
     }
 
+    @Test("work alongside the commit sees the outcomes to come and learns when they are durable, or that they failed")
+    func commitAlongside() throws {
+        let directory = TemporaryDirectory()
+        let disk = FaultInjectingDisk()
+        let store = try openStore(directory.appending("data"), disk: disk)
+        let bytes = TestBytes.random(count: 30_000, seed: 40)
+        var seen: [ChunkAddress] = []
+        var durable: [Bool] = []
+        let receipts = try store.withBatch { batch in
+            var source = MemorySource(bytes)
+            try batch.put(from: &source)
+            return try batch.commit { outcomes, awaitDurable in
+                seen = outcomes.compactMap { try? $0.get().address }
+                durable.append(awaitDurable())
+                durable.append(awaitDurable())  // asked again: the same answer, no second wait
+            }.map { try $0.get() }
+        }
+        #expect(seen == receipts.map(\.address) && durable == [true, true])
+        #expect(try getBytes(store, receipts[0].address) == bytes)
+
+        var failedRound: Bool?
+        #expect(throws: StoreError.self) {
+            try store.withBatch { batch in
+                var source = MemorySource(TestBytes.random(count: 30_000, seed: 41))
+                try batch.put(from: &source)
+                disk.syncFailure.isOn = true
+                defer { disk.syncFailure.isOn = false }
+                _ = try batch.commit { _, awaitDurable in failedRound = awaitDurable() }
+            }
+        }
+        #expect(failedRound == false)
+        #expect(try store.list().map(\.address) == [receipts[0].address])
+    }
+
     @Test("a batch left uncommitted (its body throws) leaves no object and takes back every record")
     func abandoned() throws {
         let directory = TemporaryDirectory()

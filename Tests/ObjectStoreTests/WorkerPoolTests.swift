@@ -1,6 +1,7 @@
-// Goal: WorkerPool.run runs every job, the first on the calling thread and the others at once on the pool, and
-// returns their results in order, also when the pool is closed. Method: jobs that record their thread and wait
-// for each other, so they finish only if they run at the same time.
+// Goal: WorkerPool.launch starts every job at once on the pool and returns at once, so the caller works while they
+// run, and results() gives their results in order; on a closed pool the jobs run on the caller. Method: jobs that
+// record their thread and wait (with a deadline) for each other and for the caller, so they finish in time only if
+// everything runs at the same time.
 import Glibc
 import Primitives
 import Synchronization
@@ -9,33 +10,40 @@ import Testing
 @testable import ObjectStore
 
 @Suite struct WorkerPoolTests {
-    @Test("run returns every result in order; the first job runs on the caller, the rest at once on the pool")
-    func runInOrderAndAtOnce() {
+    @Test("launch returns at once, runs every job at once on the pool, and results() keeps their order")
+    func launchAtOnce() {
         let pool = WorkerPool(name: "test-pool", threadCount: 4)
         defer { pool.close() }
         let caller = pthread_self()
         let arrived = Atomic<Int>(0)
-        let onCaller = Mutex<[Int]>([])
-        let count = 5
-        let results = pool.run(
+        let callerWorked = Atomic<Bool>(false)
+        let onCaller = Atomic<Int>(0)
+        let count = 4
+        let deadline = ContinuousClock.now + .seconds(10)
+        let run = pool.launch(
             (0..<count).map { position in
                 { @Sendable () -> Int in
-                    if pthread_equal(pthread_self(), caller) != 0 { onCaller.withLock { $0.append(position) } }
+                    if pthread_equal(pthread_self(), caller) != 0 { onCaller.add(1, ordering: .relaxed) }
                     arrived.add(1, ordering: .relaxed)
-                    // Every job waits until all have started: this ends only if they run at once.
-                    while arrived.load(ordering: .relaxed) < count { sched_yield() }
+                    // Ends in time only if every job and the caller run at once.
+                    while arrived.load(ordering: .relaxed) < count || !callerWorked.load(ordering: .relaxed) {
+                        guard ContinuousClock.now < deadline else { return -1 }
+                        sched_yield()
+                    }
                     return position * 10
                 }
             })
-        #expect(results == (0..<count).map { $0 * 10 })
-        #expect(onCaller.withLock { $0 } == [0])
+        callerWorked.store(true, ordering: .relaxed)
+        #expect(run.results() == (0..<count).map { $0 * 10 })
+        #expect(onCaller.load(ordering: .relaxed) == 0)
     }
 
-    @Test("run on a closed pool runs every job on the caller, in order")
-    func runOnClosedPool() {
+    @Test("launch on a closed pool runs every job on the caller, in order")
+    func launchOnClosedPool() {
         let pool = WorkerPool(name: "test-pool", threadCount: 2)
         pool.close()
-        let results = pool.run((0..<3).map { position in { @Sendable () -> Int in position + 1 } })
-        #expect(results == [1, 2, 3])
+        let run = pool.launch((0..<3).map { position in { @Sendable () -> Int in position + 1 } })
+        #expect(run.results() == [1, 2, 3])
+        #expect(pool.launch([] as [@Sendable () -> Int]).results().isEmpty)
     }
 }

@@ -62,6 +62,9 @@ public final class FaultSwitch: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
 
+    /// A switch, off.
+    public init() {}
+
     /// Whether the fault is injected.
     public var isOn: Bool {
         get {

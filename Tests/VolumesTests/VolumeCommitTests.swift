@@ -7,13 +7,6 @@ import TestSupport
 import Testing
 import Volumes
 
-/// Appends test record `number` (seeded payload) and returns its ticket.
-private func appendRecord(_ volume: Volume, _ number: UInt64) throws -> AppendTicket {
-    try TestBytes.random(count: 1000, seed: number).withUnsafeBytes {
-        try volume.append(testHeader(number), payload: $0)
-    }
-}
-
 @Suite struct VolumeCommitTests {
     @Test("a discard of records another writer's commit took cuts nothing off; they stay as garbage")
     func discardAfterForeignCommit() throws {

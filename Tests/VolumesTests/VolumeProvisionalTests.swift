@@ -8,13 +8,6 @@ import TestSupport
 import Testing
 import Volumes
 
-/// Appends test record `number` (seeded payload), provisional or not, and returns its ticket.
-private func appendRecord(_ volume: Volume, _ number: UInt64, isProvisional: Bool = false) throws -> AppendTicket {
-    try TestBytes.random(count: 1000, seed: number).withUnsafeBytes {
-        try volume.append(testHeader(number, kind: .manifest), payload: $0, isProvisional: isProvisional)
-    }
-}
-
 @Suite struct VolumeProvisionalTests {
     @Test("a committed provisional record stays at or after the mark until settled and committed past")
     func markWaitsForSettle() throws {
@@ -23,7 +16,7 @@ private func appendRecord(_ volume: Volume, _ number: UInt64, isProvisional: Boo
         var volume = try Volume.open(path: path, disk: PosixDisk())
         let before = try appendRecord(volume, 1)
         try volume.commit([before])
-        let mine = try appendRecord(volume, 2, isProvisional: true)
+        let mine = try appendRecord(volume, 2, kind: .manifest, isProvisional: true)
         let theirs = try appendRecord(volume, 3)
         try volume.commit([mine, theirs])
         volume.close()
@@ -44,8 +37,8 @@ private func appendRecord(_ volume: Volume, _ number: UInt64, isProvisional: Boo
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
         var volume = try Volume.open(path: path, disk: PosixDisk())
-        let settled = try appendRecord(volume, 1, isProvisional: true)
-        let unsettled = try appendRecord(volume, 2, isProvisional: true)
+        let settled = try appendRecord(volume, 1, kind: .manifest, isProvisional: true)
+        let unsettled = try appendRecord(volume, 2, kind: .manifest, isProvisional: true)
         try volume.commit([settled, unsettled])
         volume.settle([settled])
         try volume.commit([try appendRecord(volume, 3)])
@@ -53,7 +46,7 @@ private func appendRecord(_ volume: Volume, _ number: UInt64, isProvisional: Boo
         volume = try Volume.open(path: path, disk: PosixDisk())
         #expect(volume.unsettledFrom == unsettled.location)
 
-        let next = try appendRecord(volume, 4, isProvisional: true)
+        let next = try appendRecord(volume, 4, kind: .manifest, isProvisional: true)
         try volume.commit([next])
         volume.settle([next])
         let last = try appendRecord(volume, 5)
@@ -68,7 +61,7 @@ private func appendRecord(_ volume: Volume, _ number: UInt64, isProvisional: Boo
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
         var volume = try Volume.open(path: path, disk: PosixDisk())
-        let dropped = try appendRecord(volume, 1, isProvisional: true)
+        let dropped = try appendRecord(volume, 1, kind: .manifest, isProvisional: true)
         #expect(volume.discard([dropped]))
         let kept = try appendRecord(volume, 2)
         try volume.commit([kept])
@@ -98,7 +91,7 @@ private func appendRecord(_ volume: Volume, _ number: UInt64, isProvisional: Boo
         let path = directory.appending("v")
         var volume = try Volume.open(path: path, disk: PosixDisk())
         try appendRecords(volume, count: 2)
-        let tail = try appendRecord(volume, 7, isProvisional: true)
+        let tail = try appendRecord(volume, 7, kind: .manifest, isProvisional: true)
         volume.close()  // appended, never committed: the next open indexes it from the segment
         volume = try Volume.open(path: path, disk: PosixDisk())
         #expect(volume.openReport.reindexedRecords == 1)

@@ -28,6 +28,15 @@ func appendRecords(_ volume: Volume, count: Int, first: UInt64 = 0, size: Int = 
     return payloads
 }
 
+/// Appends test record `number` of `kind` (1000 seeded bytes), provisional or not, and returns its ticket.
+func appendRecord(_ volume: Volume, _ number: UInt64, kind: RecordKind = .shard, isProvisional: Bool = false)
+    throws -> AppendTicket
+{
+    try TestBytes.random(count: 1000, seed: number).withUnsafeBytes {
+        try volume.append(testHeader(number, kind: kind), payload: $0, isProvisional: isProvisional)
+    }
+}
+
 func readRecord(_ volume: Volume, _ number: UInt64) throws -> [UInt8]? {
     guard let entry = try volume.lookup(testHeader(number).key).first else { return nil }
     return try volume.read(entry)

@@ -1,6 +1,6 @@
-// Storing objects: read → chunk (FastCDC) on the caller's thread; hash → deduplicate → code → append on the
-// batch's stage thread from the store's pool (PutBatch+Stage.swift); then the batch's group commit, then the
-// manifests (PutBatch.commit). An object exists only once its manifest is committed. A single put is a batch of one.
+// Storing objects: read → chunk (FastCDC) → hash on the caller's thread; deduplicate → code → append on the
+// batch's stage thread from the store's pool (PutBatch+Stage.swift); then the manifests and the batch's group
+// commit (PutBatch.commit). An object exists only once its manifest is committed. A single put is a batch of one.
 import Chunking
 import Coding
 public import Primitives

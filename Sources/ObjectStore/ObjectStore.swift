@@ -51,7 +51,7 @@ public final class ObjectStore: Sendable {
     let prefetchThreads = Atomic<Int>(0)
     /// One long-lived thread per volume for commits, so the fdatasyncs of a put overlap.
     let commitPool: WorkerPool
-    /// Long-lived threads for the hash-code-append stage of puts.
+    /// Long-lived threads for the deduplicate-code-append stage of puts.
     let stagePool: WorkerPool
     /// Put stages that run at once. A batch holds one from its first put to its commit (PutBatch), so this is how
     /// many uploads store at once; a further batch waits for a free stage thread. Idle threads cost only memory.

@@ -1,7 +1,10 @@
 // The reader side of a batch: the stage thread's queues, and the read of each put's source straight into chunk
-// buffers, cut in place (FastCDC) and handed to the stage whole, so a chunk is copied once, from the source. Runs on
-// the thread using the batch (PutBatch.swift); the stage is PutBatch+Stage.swift.
+// buffers, cut in place (FastCDC), hashed (SHA-256) and handed to the stage whole, so a chunk is copied once, from
+// the source. Hashing here rather than on the stage balances the two threads: the stage, which also codes and
+// appends, was the one a request waited for. Runs on the thread using the batch (PutBatch.swift); the stage is
+// PutBatch+Stage.swift.
 import Chunking
+import Coding
 import Primitives
 
 extension PutBatch {
@@ -95,6 +98,7 @@ extension PutBatch {
                 let next = nextBuffer(besides: buffer)
                 next.storage.baseAddress!.copyMemory(from: buffer.storage.baseAddress! + end, byteCount: filled - end)
                 buffer.count = end
+                buffer.address = SHA256.hash(buffer.bytes)
                 hand(.chunk(buffer))
                 buffer = next
                 filled -= end
@@ -117,6 +121,7 @@ extension PutBatch {
         }
         if filled > 0 {
             buffer.count = filled
+            buffer.address = SHA256.hash(buffer.bytes)
             isHandedOver = true
             hand(.chunk(buffer))
         }

@@ -1,4 +1,4 @@
-// The stage of a batch: for each chunk the reader hands over, hash it, deduplicate it, code it in place and append
+// The stage of a batch: for each chunk the reader hands over (hashed), deduplicate it, code it in place and append
 // its shards or copies (nothing is committed here); at the end of a put, stage its manifest and start writing its
 // records back; when a put fails, take back its records. Runs on the batch's stage thread, or inline (PutBatch.swift).
 import Coding
@@ -78,7 +78,7 @@ extension PutBatch {
 
     /// Hashes and stores one chunk unless this batch or the store already holds it.
     private func store(_ buffer: ChunkBuffer) throws {
-        let address = SHA256.hash(buffer.bytes)
+        let address = buffer.address
         current.entries.append(ManifestEntry(address: address, length: UInt32(buffer.count)))
         guard seen.insert(address).inserted else { return }
         current.seenByPut.append(address)

@@ -1,5 +1,5 @@
-// A group of puts made durable together: each put is read and chunked on the caller's thread while one stage
-// thread, kept for the whole batch, hashes, deduplicates, codes and appends the chunks without committing (so the
+// A group of puts made durable together: each put is read, chunked and hashed on the caller's thread while one
+// stage thread, kept for the whole batch, deduplicates, codes and appends the chunks without committing (so the
 // stage of one put overlaps the reading of the next); `commit` then joins the stage, appends the manifests and
 // commits every touched volume once, all at once (one fdatasync round, then the index), chunks and manifests
 // together. An object exists only once its manifest is committed. A manifest may so become durable before a

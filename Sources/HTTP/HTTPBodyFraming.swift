@@ -63,10 +63,16 @@ enum HTTPBodyFraming: Equatable, Sendable {
     }
 
     /// Checks that Transfer-Encoding is exactly "chunked": other codings are 501, a repeated or misplaced
-    /// chunked 400 (RFC 9112 §6.1, §7).
+    /// chunked, or an element with parameters but no coding (";x"), 400 (RFC 9112 §6.1, §7).
     private static func checkChunkedOnly(_ headers: HTTPHeaders, offset: Int) throws(HTTPParseError) {
         let codings = headers.listValues("Transfer-Encoding").map { coding in
-            HTTPFieldSyntax.lowercased(String(HTTPFieldSyntax.trimmed(coding.split(separator: ";")[0])))
+            // Splitting keeps the empty name before a leading ";", so there is always a first part.
+            let name = coding.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            return HTTPFieldSyntax.lowercased(String(HTTPFieldSyntax.trimmed(name)))
+        }
+        if codings.contains("") {
+            throw HTTPParseError(
+                .invalidTransferEncoding, "a Transfer-Encoding element has no transfer coding", offset: offset)
         }
         if let unknown = codings.first(where: { $0 != "chunked" }) {
             throw HTTPParseError(

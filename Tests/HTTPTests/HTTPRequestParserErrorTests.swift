@@ -81,6 +81,13 @@ let hostileRequests: [HostileRequest] = [
         name: "gzip coding", text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
         code: .unsupportedTransferCoding, status: 501),
     .init(
+        name: "coding without a name (found by FuzzHTTPRequest)",
+        text: "PORT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:;,a``n :cghunedue\r\n\r\n",
+        code: .invalidTransferEncoding, status: 400),
+    .init(
+        name: "parameters without a coding", text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ;q=1\r\n\r\n",
+        code: .invalidTransferEncoding, status: 400),
+    .init(
         name: "chunked twice", text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
         code: .invalidTransferEncoding, status: 400),
     .init(

@@ -48,24 +48,22 @@ struct StoreService {
             }
             guard !staged.isEmpty else { return }
             do throws(StoreError) {
+                // The outcomes handed alongside are the ones the commit returns when it succeeds.
                 let results = try batch.commit { outcomes, awaitDurable in
-                    let stored = zip(staged, outcomes).compactMap { part, outcome in
+                    pending = zip(staged, outcomes).compactMap { part, outcome in
                         (try? outcome.get()).map {
                             PendingInstance(index: part.index, header: part.header, receipt: $0)
                         }
                     }
-                    inserted = catalogueAlongside(stored, awaitDurable: awaitDurable)
+                    inserted = catalogueAlongside(pending, awaitDurable: awaitDurable)
                 }
                 for (part, result) in zip(staged, results) {
-                    switch result {
-                    case .success(let receipt):
-                        pending.append(PendingInstance(index: part.index, header: part.header, receipt: receipt))
-                    case .failure(let error):
-                        outcome.parts[part.index] = Self.failure(
-                            part.header.sopClassUID, part.header.sopInstanceUID, rejection: nil, error: error)
-                    }
+                    guard case .failure(let error) = result else { continue }
+                    outcome.parts[part.index] = Self.failure(
+                        part.header.sopClassUID, part.header.sopInstanceUID, rejection: nil, error: error)
                 }
             } catch {
+                pending = []
                 for (index, header) in staged {
                     outcome.parts[index] = Self.failure(
                         header.sopClassUID, header.sopInstanceUID, rejection: nil, error: error)

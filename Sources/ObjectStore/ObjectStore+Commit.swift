@@ -37,8 +37,8 @@ struct CommitRound {
     let volumes: [Volume]
     let run: WorkerPool.Run<StoreError?>
 
-    /// Waits for every commit of the round; returns the volumes that failed, with their errors (empty when every
-    /// ticket is durable). Call once.
+    /// Waits for every commit of the round (a later call returns at once); returns the volumes that failed, with
+    /// their errors (empty when every ticket is durable).
     func failures() -> [(volume: Volume, error: StoreError)] {
         zip(volumes, run.results()).compactMap { volume, error in error.map { (volume, $0) } }
     }

@@ -119,7 +119,7 @@ extension PutBatch {
             let header = RecordHeader(
                 kind: .copy, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
                 parityShardCount: UInt8(configuration.parityShardCount), objectLength: UInt32(buffer.count))
-            if try append(header, payload: buffer.bytes, to: volume) != nil { written += 1 }
+            if try append(header, payload: buffer.bytes, to: volume) { written += 1 }
         }
         return written
     }
@@ -145,25 +145,24 @@ extension PutBatch {
                 kind: .shard, key: address, shardIndex: UInt8(index), dataShardCount: UInt8(k),
                 parityShardCount: UInt8(m), objectLength: UInt32(buffer.count))
             let payload = index < k ? data[index] : UnsafeRawBufferPointer(parityShards[index - k])
-            if try append(header, payload: payload, to: volume) != nil { written += 1 }
+            if try append(header, payload: payload, to: volume) { written += 1 }
         }
         return written
     }
 
-    /// Appends a record; nil (the shard is missing, to be healed) when the volume fails, except a full disk,
+    /// Appends a record; false (the shard is missing, to be healed) when the volume fails, except a full disk,
     /// which fails the put.
-    @discardableResult
     func append(
         _ header: RecordHeader, payload: UnsafeRawBufferPointer, to volume: Volume, isProvisional: Bool = false
-    ) throws(StoreError) -> AppendTicket? {
+    ) throws(StoreError) -> Bool {
         do {
             let ticket = try volume.append(header, payload: payload, isProvisional: isProvisional)
             appended[ObjectIdentifier(volume), default: (volume, [])].tickets.append(ticket)
-            return ticket
+            return true
         } catch  where error.isDiskFull {
             throw StoreError(.diskFull, "\(error)")
         } catch {
-            return nil
+            return false
         }
     }
 }

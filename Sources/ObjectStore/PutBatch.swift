@@ -55,8 +55,6 @@ public final class PutBatch: @unchecked Sendable {
 
     var pipeline: Pipeline?
     var isStageStarted = false
-    /// The manifests the commit appended (provisional), by volume, to settle once every volume committed.
-    private var manifestTickets: [ObjectIdentifier: (volume: Volume, tickets: [AppendTicket])] = [:]
     private var isCommitted = false
     private var putCount = 0
 
@@ -169,24 +167,20 @@ public final class PutBatch: @unchecked Sendable {
         if anyDegraded { try store.saveHealQueue() }
         let pending = appended.values.filter { !$0.tickets.isEmpty }
         let round = store.startCommits(pending)
-        var failures: [(volume: Volume, error: StoreError)]?
-        let awaitDurable = {
-            if failures == nil { failures = round.failures() }
-            return failures?.isEmpty ?? false
-        }
-        alongside(outcomes, awaitDurable)
-        _ = awaitDurable()
-        for (volume, _) in pending where !(failures ?? []).contains(where: { $0.volume === volume }) {
+        alongside(outcomes) { round.failures().isEmpty }
+        let failures = round.failures()
+        for (volume, _) in pending where !failures.contains(where: { $0.volume === volume }) {
             appended[ObjectIdentifier(volume)] = nil
         }
-        if let failure = failures?.first {
+        if let failure = failures.first {
             // Volumes that committed made these manifests visible, and a failed commit (this one, or another
             // writer's that took the batch's chunks) may have lost chunks they name: an object left short of
             // chunks goes at once, as it would at the next open. The others stay unsettled until then.
             _ = try? store.deleteIncomplete(Array(written))
             throw failure.error
         }
-        for (volume, tickets) in manifestTickets.values { volume.settle(tickets) }
+        // Only the manifests among the batch's records are provisional; settle ignores the others.
+        for (volume, tickets) in pending { volume.settle(tickets) }
         return outcomes
     }
 
@@ -198,15 +192,12 @@ public final class PutBatch: @unchecked Sendable {
             let header = RecordHeader(
                 kind: .manifest, key: address, shardIndex: UInt8(copy), dataShardCount: 1,
                 parityShardCount: UInt8(copies - 1), objectLength: UInt32(manifest.count))
-            let ticket = manifest.withUnsafeBytes { payload in
+            let isWritten = manifest.withUnsafeBytes { payload in
                 Result { () throws(StoreError) in
                     try append(header, payload: payload, to: volume, isProvisional: true)
                 }
             }
-            if let ticket = try ticket.get() {
-                manifestTickets[ObjectIdentifier(volume), default: (volume, [])].tickets.append(ticket)
-                count += 1
-            }
+            if try isWritten.get() { count += 1 }
         }
         guard count >= min(copies, 2) else {
             throw StoreError(.unavailable, "only \(count) copies of the manifest could be written")

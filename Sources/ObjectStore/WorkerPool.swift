@@ -66,9 +66,10 @@ final class WorkerPool: Sendable {
             if isLast { done.push(true) }
         }
 
-        /// Waits for every job, then returns the results in order.
+        /// Waits for every job, then returns the results in order; a later call returns at once.
         func results() -> [Result] {
             _ = done.pop()
+            done.push(true)
             return slots.withLock { slots in slots.results.map { $0! } }
         }
     }

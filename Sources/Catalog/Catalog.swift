@@ -1,5 +1,5 @@
-// The catalog of one node: the SQLite (WAL) index of the patients, studies, series and instances it knows, with
-// QIDO-RS matching and WADO-RS lookups. Blocking: call it from owned threads, never from async code.
+// The catalog of one node: the SQLite (WAL) index of the studies (each with its patient), series and instances it
+// knows, with QIDO-RS matching and WADO-RS lookups. Blocking: call it from owned threads, never from async code.
 import Primitives
 import SQLite
 import Synchronization
@@ -19,6 +19,7 @@ public final class Catalog: Sendable {
     private let writer: Mutex<CatalogWriter>
     private let idleReaders: Mutex<[CatalogReader]>
     private let readerCountMax: Int
+    private let patientConflictsNoticed = Atomic<Int>(0)
 
     private init(path: String, writer: sending CatalogWriter, readerCountMax: Int) {
         self.path = path
@@ -77,9 +78,12 @@ public final class Catalog: Sendable {
         guard !batch.isEmpty else { return shouldCommit() ? [] : nil }
         return try withoutActuallyEscaping(shouldCommit) { decide throws(CatalogError) in
             let decision = CallerDecision(decide: decide)
-            return try writer.withLock { writer throws(CatalogError) in
+            let outcomes = try writer.withLock { writer throws(CatalogError) in
                 try writer.insert(batch, committingIf: decision.decide)
             }
+            let conflicts = outcomes?.count { if case .stored(.some) = $0 { true } else { false } } ?? 0
+            if conflicts > 0 { patientConflictsNoticed.add(conflicts, ordering: .relaxed) }
+            return outcomes
         }
     }
 
@@ -140,6 +144,16 @@ public final class Catalog: Sendable {
     public func instanceCount() throws(CatalogError) -> Int {
         Int(try withReader { reader throws(CatalogError) in try reader.integer("SELECT count(*) FROM instances") })
     }
+
+    /// The PatientIDs whose studies disagree about the patient (name, birth date or sex), each with every one of
+    /// its studies and the values they carry; at most `limit` PatientIDs, in PatientID order.
+    public func patientConflicts(limit: Int = 1_000) throws(CatalogError) -> [PatientConflictSummary] {
+        precondition(limit > 0, "a listing of patient conflicts needs a positive limit")
+        return try withReader { reader throws(CatalogError) in try reader.patientConflicts(limit: limit) }
+    }
+
+    /// Instances catalogued with a patient conflict since the catalog was opened.
+    public var patientConflictCount: Int { patientConflictsNoticed.load(ordering: .relaxed) }
 
     /// The number of studies catalogued.
     public func studyCount() throws(CatalogError) -> Int {

@@ -27,7 +27,7 @@ struct CatalogAttribute: Sendable {
     let keyword: String
     /// The lowest level whose matches carry it; it may be matched there and at every lower level.
     let level: CatalogLevel
-    /// The SQL expression returning the stored value (table aliases p, st, se, i).
+    /// The SQL expression returning the stored value (table aliases st, se, i).
     let column: String
     /// The SQL expression a filter compares against, when it differs from `column` (folded PN, normalised TM).
     let matchColumn: String
@@ -49,15 +49,16 @@ struct CatalogAttribute: Sendable {
     /// "StudyDate (0008,0020)", for messages.
     var name: String { "\(keyword) \(CatalogTag.text(tag))" }
 
-    /// Every indexed attribute, in the order matches list them: study (with patient), series, instance.
+    /// Every indexed attribute, in the order matches list them: study (with its patient), series, instance.
     static let all: [CatalogAttribute] = [
         .init(
-            CatalogTag.patientName, "PatientName", .study, "p.patient_name", .personName,
-            matchColumn: "p.patient_name_folded"),
-        .init(CatalogTag.patientID, "PatientID", .study, "p.patient_id", .text),
-        .init(CatalogTag.issuerOfPatientID, "IssuerOfPatientID", .study, "p.issuer_of_patient_id", .text),
-        .init(CatalogTag.patientBirthDate, "PatientBirthDate", .study, "p.patient_birth_date", .date),
-        .init(CatalogTag.patientSex, "PatientSex", .study, "p.patient_sex", .text),
+            CatalogTag.patientName, "PatientName", .study, "st.patient_name", .personName,
+            matchColumn: "st.patient_name_folded"),
+        .init(CatalogTag.patientID, "PatientID", .study, "st.patient_id", .text),
+        .init(CatalogTag.issuerOfPatientID, "IssuerOfPatientID", .study, "st.issuer_of_patient_id", .text),
+        .init(CatalogTag.patientBirthDate, "PatientBirthDate", .study, "st.patient_birth_date", .date),
+        .init(CatalogTag.patientSex, "PatientSex", .study, "st.patient_sex", .text),
+        .init(CatalogTag.otherPatientIDs, "OtherPatientIDs", .study, "st.other_patient_ids", .text),
         .init(CatalogTag.studyDate, "StudyDate", .study, "st.study_date", .date),
         .init(CatalogTag.studyTime, "StudyTime", .study, "st.study_time", .time, matchColumn: "st.study_time_key"),
         .init(CatalogTag.accessionNumber, "AccessionNumber", .study, "st.accession_number", .text),

@@ -7,6 +7,9 @@ public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible 
     public enum Code: Sendable, Equatable {
         /// The database's schema is missing, damaged or newer than this build understands.
         case schema
+        /// The database's schema is older than this build and cannot be migrated in place: rebuild the catalog
+        /// from the store (`CatalogRebuild`).
+        case outdated
         /// SQLite or the file system failed (a full disk, an unreadable file).
         case io
         /// The database file is damaged or is not a catalog.

@@ -4,8 +4,10 @@ public import Primitives
 
 /// The result of cataloguing one instance.
 public enum CatalogInsertOutcome: Sendable, Equatable {
-    /// The instance is new and is now catalogued.
-    case stored
+    /// The instance is new and is now catalogued. `patientConflict` says when its patient attributes disagree with
+    /// another study of its PatientID, or with earlier instances of its own study; it is catalogued all the same,
+    /// each study keeping its own patient.
+    case stored(patientConflict: PatientConflict? = nil)
     /// The same SOP Instance UID with the same manifest, study and series is already catalogued; nothing changed.
     case alreadyStored
     /// The SOP Instance UID is catalogued with other bytes or under another study or series; nothing changed.

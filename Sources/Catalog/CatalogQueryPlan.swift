@@ -71,12 +71,11 @@ struct CatalogQueryPlan {
 
     /// The FROM clause of `level`: the level's table joined to every level above it.
     static func tables(_ level: CatalogLevel) -> String {
-        let patients = " JOIN patients p ON p.id = st.patient_key"
         let studies = " JOIN studies st ON st.id = se.study_key"
         switch level {
-        case .study: return "studies st" + patients
-        case .series: return "series se" + studies + patients
-        case .instance: return "instances i JOIN series se ON se.id = i.series_key" + studies + patients
+        case .study: return "studies st"
+        case .series: return "series se" + studies
+        case .instance: return "instances i JOIN series se ON se.id = i.series_key" + studies
         }
     }
 

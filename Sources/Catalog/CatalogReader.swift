@@ -75,6 +75,38 @@ final class CatalogReader: @unchecked Sendable {
         }
     }
 
+    /// The PatientIDs whose studies disagree on a non-empty name, birth date or sex, by PatientID and issuer; at
+    /// most `limit` of them.
+    func patientConflicts(limit: Int) throws(CatalogError) -> [PatientConflictSummary] {
+        let sql = """
+            SELECT st.patient_id, st.issuer_of_patient_id, st.study_instance_uid, st.patient_name,
+            st.patient_birth_date, st.patient_sex, st.study_date, st.accession_number FROM studies st
+            JOIN (SELECT patient_id, issuer_of_patient_id FROM studies WHERE patient_id <> ''
+                GROUP BY patient_id, issuer_of_patient_id
+                HAVING count(DISTINCT nullif(patient_name_folded, '')) > 1
+                OR count(DISTINCT nullif(patient_birth_date, '')) > 1 OR count(DISTINCT nullif(patient_sex, '')) > 1
+                ORDER BY patient_id, issuer_of_patient_id LIMIT ?) c
+            ON c.patient_id = st.patient_id AND c.issuer_of_patient_id = st.issuer_of_patient_id
+            ORDER BY st.patient_id, st.issuer_of_patient_id, st.id
+            """
+        return try CatalogFailure.mapping("listing patient conflicts in \(connection.path)") {
+            var summaries: [PatientConflictSummary] = []
+            try statementCache.statement(sql).query([.integer(Int64(limit))]) { row in
+                let (patientID, issuer) = (row.text(at: 0), row.text(at: 1))
+                let study = PatientConflictSummary.Study(
+                    studyInstanceUID: row.text(at: 2), patientName: row.text(at: 3), patientBirthDate: row.text(at: 4),
+                    patientSex: row.text(at: 5), studyDate: row.text(at: 6), accessionNumber: row.text(at: 7))
+                if let last = summaries.last, last.patientID == patientID, last.issuerOfPatientID == issuer {
+                    summaries[summaries.count - 1].studies.append(study)
+                } else {
+                    summaries.append(
+                        PatientConflictSummary(patientID: patientID, issuerOfPatientID: issuer, studies: [study]))
+                }
+            }
+            return summaries
+        }
+    }
+
     /// The integer the one-row, one-column `sql` returns.
     func integer(_ sql: String) throws(CatalogError) -> Int64 {
         try CatalogFailure.mapping("running \(sql) on \(connection.path)") {

@@ -80,8 +80,48 @@ enum CatalogSchema {
         CREATE TABLE instance_metadata (
             instance_key INTEGER PRIMARY KEY REFERENCES instances (id),
             metadata BLOB NOT NULL);
+        """,
+        // Version 2: patient attributes belong to each study, never shared through a patient row (a study shows
+        // the patient its own instances name). Only ever runs on a catalog without studies: see `rebuildBelow`.
         """
+        CREATE TABLE studies_v2 (
+            id INTEGER PRIMARY KEY,
+            study_instance_uid TEXT NOT NULL UNIQUE,
+            patient_id TEXT NOT NULL, issuer_of_patient_id TEXT NOT NULL,
+            patient_name TEXT NOT NULL, patient_name_folded TEXT NOT NULL,
+            patient_birth_date TEXT NOT NULL, patient_sex TEXT NOT NULL, other_patient_ids TEXT NOT NULL,
+            study_date TEXT NOT NULL, study_time TEXT NOT NULL, study_time_key TEXT NOT NULL,
+            accession_number TEXT NOT NULL,
+            referring_physician_name TEXT NOT NULL, referring_physician_name_folded TEXT NOT NULL,
+            study_description TEXT NOT NULL, study_id TEXT NOT NULL, timezone_offset_from_utc TEXT NOT NULL,
+            modalities_in_study TEXT NOT NULL,
+            series_count INTEGER NOT NULL, instance_count INTEGER NOT NULL,
+            version TEXT NOT NULL);
+        DROP TABLE studies;
+        DROP TABLE patients;
+        ALTER TABLE studies_v2 RENAME TO studies;
+        CREATE INDEX studies_by_patient_id ON studies (patient_id, issuer_of_patient_id);
+        CREATE INDEX studies_by_patient_name ON studies (patient_name_folded);
+        CREATE INDEX studies_by_issuer ON studies (issuer_of_patient_id);
+        CREATE INDEX studies_by_birth_date ON studies (patient_birth_date);
+        CREATE INDEX studies_by_sex ON studies (patient_sex);
+        CREATE INDEX studies_by_other_ids ON studies (other_patient_ids);
+        CREATE INDEX studies_by_date ON studies (study_date, study_time_key);
+        CREATE INDEX studies_by_time ON studies (study_time_key);
+        CREATE INDEX studies_by_accession ON studies (accession_number);
+        CREATE INDEX studies_by_referring ON studies (referring_physician_name_folded);
+        CREATE INDEX studies_by_description ON studies (study_description);
+        CREATE INDEX studies_by_study_id ON studies (study_id);
+        CREATE INDEX studies_by_timezone ON studies (timezone_offset_from_utc);
+        CREATE INDEX studies_by_series_count ON studies (series_count);
+        CREATE INDEX studies_by_instance_count ON studies (instance_count);
+        """,
     ]
+
+    /// A catalog below this version that holds studies cannot be migrated in place, because what it stored is
+    /// not enough to derive the new schema: version 1 kept one patient row per PatientID, so a later study's own
+    /// patient name was lost. Such a catalog is refused with `.outdated` and rebuilt from the store.
+    static let rebuildBelow = 2
 
     /// Brings the database on `connection` to `version`, creating it when empty. Throws `.schema` when the
     /// database is newer than this build or a migration fails.
@@ -101,6 +141,19 @@ enum CatalogSchema {
                 .schema, "\(path) has catalog schema version \(current), newer than this build's \(version)")
         }
         guard current < version else { return }
+        if current > 0 && current < rebuildBelow {
+            let studyCount = try CatalogFailure.mapping("counting the studies of \(path)") {
+                var count: Int64 = 0
+                try connection.prepare("SELECT count(*) FROM studies").query { count = $0.int64(at: 0) }
+                return count
+            }
+            guard studyCount == 0 else {
+                throw CatalogError(
+                    .outdated,
+                    "\(path) has catalog schema version \(current), which cannot be migrated to \(version) in place "
+                        + "(it kept one patient's name for every study of a PatientID); rebuild it from the store")
+            }
+        }
         do {
             try connection.transaction {
                 for migration in migrations[current...] { try connection.execute(migration) }

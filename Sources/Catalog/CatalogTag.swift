@@ -8,8 +8,10 @@ public enum CatalogTag {
     public static let patientName: UInt32 = 0x0010_0010
     /// (0010,0020) Patient ID, LO.
     public static let patientID: UInt32 = 0x0010_0020
-    /// (0010,0021) Issuer of Patient ID, LO: with Patient ID, identifies the patient row.
+    /// (0010,0021) Issuer of Patient ID, LO: with Patient ID, names the patient in the issuer's ID space.
     public static let issuerOfPatientID: UInt32 = 0x0010_0021
+    /// (0010,1000) Other Patient IDs, LO (retired in PS3.6 but still written by many modalities).
+    public static let otherPatientIDs: UInt32 = 0x0010_1000
     /// (0010,0030) Patient's Birth Date, DA.
     public static let patientBirthDate: UInt32 = 0x0010_0030
     /// (0010,0040) Patient's Sex, CS.

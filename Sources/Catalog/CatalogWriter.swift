@@ -7,8 +7,8 @@ import SQLite
 ///
 /// Attribute rule: the first instance of a patient, study or series creates its row; a later instance fills only
 /// the values still empty there and never overwrites one (so a corrected header needs an explicit update, not a
-/// re-store). A patient row is identified by (PatientID, IssuerOfPatientID); a study keeps the patient of its first
-/// instance, and later instances fill only that patient's empty name, birth date and sex.
+/// re-store). Patient attributes are kept per study, never shared between studies through their PatientID: a study
+/// shows the patient its own instances name, and a disagreement with another study is reported (`PatientConflict`).
 final class CatalogWriter {
     let connection: Connection
     private let statementCache: StatementCache
@@ -61,7 +61,7 @@ final class CatalogWriter {
             throw CatalogError(
                 .conflict, "series \(seriesUID) is catalogued under study \(series.studyUID), not \(studyUID)")
         }
-        let studyKey = try study(of: instance, version: versionText)
+        let (studyKey, patientConflict) = try study(of: instance, version: versionText)
         let seriesKey: Int64
         if let series {
             seriesKey = series.key
@@ -79,7 +79,7 @@ final class CatalogWriter {
         ).run([.integer(studyKey), .integer(series == nil ? 1 : 0)])
         try statement("UPDATE series SET instance_count = instance_count + 1 WHERE id = ?")
             .run([.integer(seriesKey)])
-        return .stored
+        return .stored(patientConflict: patientConflict)
     }
 
     // MARK: - Lookups
@@ -117,56 +117,110 @@ final class CatalogWriter {
         return key
     }
 
-    // MARK: - Patients and studies
+    // MARK: - Studies and their patients
 
-    /// The key of the instance's study, inserting it (and its patient) or filling its empty values.
-    private func study(of instance: CatalogInstance, version: SQLValue) throws -> Int64 {
+    /// The key of the instance's study, inserting it or filling its empty values, with the patient conflict the
+    /// instance brings, if any.
+    ///
+    /// Patient attributes are the study's own: the first instance of a study sets them, later instances only fill
+    /// empty ones, and no other study's values ever reach it. An instance whose non-empty patient values differ
+    /// from its study's, or from another study of the same non-empty PatientID, is reported, not refused.
+    private func study(of instance: CatalogInstance, version: SQLValue) throws
+        -> (key: Int64, patientConflict: PatientConflict?)
+    {
         let studyUID = instance.value(CatalogTag.studyInstanceUID)
-        var found: (study: Int64, patient: Int64)?
-        try statement("SELECT id, patient_key FROM studies WHERE study_instance_uid = ?").query([.text(studyUID)]) {
-            found = ($0.int64(at: 0), $0.int64(at: 1))
-        }
-        let patientKey = try found?.patient ?? patient(of: instance, version: version)
-        let name = instance.value(CatalogTag.patientName)
+        let patient = PatientValues(instance)
+        var found: (key: Int64, patient: PatientValues)?
         try statement(
             """
-            UPDATE patients SET patient_name = iif(patient_name = '', ?2, patient_name),
-            patient_name_folded = iif(patient_name = '', ?3, patient_name_folded),
-            patient_birth_date = iif(patient_birth_date = '', ?4, patient_birth_date),
-            patient_sex = iif(patient_sex = '', ?5, patient_sex), version = max(version, ?6) WHERE id = ?1
+            SELECT id, patient_id, issuer_of_patient_id, patient_name_folded, patient_birth_date, patient_sex
+            FROM studies WHERE study_instance_uid = ?
             """
-        ).run([
-            .integer(patientKey), .text(name), .text(StoredValue.foldedPersonName(name)),
-            .text(StoredValue.date(instance.value(CatalogTag.patientBirthDate))),
-            .text(instance.value(CatalogTag.patientSex)), version,
-        ])
-        let values = Self.studyValues(instance)
+        ).query([.text(studyUID)]) { row in
+            found = (row.int64(at: 0), PatientValues(row, from: 1))
+        }
+        var conflict: PatientConflict?
+        if let found {
+            let differing = patient.differences(from: found.patient)
+            if !differing.isEmpty {
+                conflict = PatientConflict(
+                    patientID: found.patient.patientID, issuerOfPatientID: found.patient.issuer,
+                    studyInstanceUID: studyUID, otherStudyInstanceUID: studyUID, attributes: differing)
+            }
+        }
+        if conflict == nil { conflict = try otherStudyConflict(patient, studyUID: studyUID) }
+        let values = Self.patientColumns(instance) + Self.studyValues(instance)
         guard let found else {
             try statement(
                 """
-                INSERT INTO studies (study_instance_uid, patient_key, study_date, study_time, study_time_key,
-                accession_number, referring_physician_name, referring_physician_name_folded, study_description,
-                study_id, timezone_offset_from_utc, modalities_in_study, series_count, instance_count, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, 0, ?)
+                INSERT INTO studies (study_instance_uid, patient_id, issuer_of_patient_id, patient_name,
+                patient_name_folded, patient_birth_date, patient_sex, other_patient_ids, study_date, study_time,
+                study_time_key, accession_number, referring_physician_name, referring_physician_name_folded,
+                study_description, study_id, timezone_offset_from_utc, modalities_in_study, series_count,
+                instance_count, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, 0, ?)
                 """
-            ).run([.text(studyUID), .integer(patientKey)] + values + [version])
-            return connection.lastInsertRowID
+            ).run([.text(studyUID)] + values + [version])
+            return (connection.lastInsertRowID, conflict)
         }
         try statement(
             """
-            UPDATE studies SET study_date = iif(study_date = '', ?2, study_date),
-            study_time_key = iif(study_time = '', ?4, study_time_key),
-            study_time = iif(study_time = '', ?3, study_time),
-            accession_number = iif(accession_number = '', ?5, accession_number),
-            referring_physician_name_folded = iif(referring_physician_name = '', ?7, referring_physician_name_folded),
-            referring_physician_name = iif(referring_physician_name = '', ?6, referring_physician_name),
-            study_description = iif(study_description = '', ?8, study_description),
-            study_id = iif(study_id = '', ?9, study_id),
-            timezone_offset_from_utc = iif(timezone_offset_from_utc = '', ?10, timezone_offset_from_utc),
-            version = max(version, ?11) WHERE id = ?1
+            UPDATE studies SET
+            patient_name_folded = iif(patient_name = '', ?5, patient_name_folded),
+            patient_name = iif(patient_name = '', ?4, patient_name),
+            patient_birth_date = iif(patient_birth_date = '', ?6, patient_birth_date),
+            patient_sex = iif(patient_sex = '', ?7, patient_sex),
+            other_patient_ids = iif(other_patient_ids = '', ?8, other_patient_ids),
+            study_date = iif(study_date = '', ?9, study_date),
+            study_time_key = iif(study_time = '', ?11, study_time_key),
+            study_time = iif(study_time = '', ?10, study_time),
+            accession_number = iif(accession_number = '', ?12, accession_number),
+            referring_physician_name_folded = iif(referring_physician_name = '', ?14, referring_physician_name_folded),
+            referring_physician_name = iif(referring_physician_name = '', ?13, referring_physician_name),
+            study_description = iif(study_description = '', ?15, study_description),
+            study_id = iif(study_id = '', ?16, study_id),
+            timezone_offset_from_utc = iif(timezone_offset_from_utc = '', ?17, timezone_offset_from_utc),
+            version = max(version, ?18) WHERE id = ?1
             """
-        ).run([.integer(found.study)] + values + [version])
-        return found.study
+        ).run([.integer(found.key)] + values + [version])
+        return (found.key, conflict)
+    }
+
+    /// Another study of the instance's (non-empty) PatientID whose non-empty patient values differ from the
+    /// instance's, as a conflict; nil when there is none. An empty PatientID identifies nobody and groups nothing.
+    private func otherStudyConflict(_ patient: PatientValues, studyUID: String) throws -> PatientConflict? {
+        guard !patient.patientID.isEmpty else { return nil }
+        var conflict: PatientConflict?
+        try statement(
+            """
+            SELECT study_instance_uid, patient_id, issuer_of_patient_id, patient_name_folded, patient_birth_date,
+            patient_sex FROM studies
+            WHERE patient_id = ?1 AND issuer_of_patient_id = ?2 AND study_instance_uid <> ?3
+            AND ((?4 <> '' AND patient_name_folded NOT IN ('', ?4)) OR (?5 <> '' AND patient_birth_date NOT IN ('', ?5))
+            OR (?6 <> '' AND patient_sex NOT IN ('', ?6)))
+            ORDER BY id LIMIT 1
+            """
+        ).query([
+            .text(patient.patientID), .text(patient.issuer), .text(studyUID), .text(patient.nameFolded),
+            .text(patient.birthDate), .text(patient.sex),
+        ]) { row in
+            conflict = PatientConflict(
+                patientID: patient.patientID, issuerOfPatientID: patient.issuer, studyInstanceUID: studyUID,
+                otherStudyInstanceUID: row.text(at: 0),
+                attributes: patient.differences(from: PatientValues(row, from: 1)))
+        }
+        return conflict
+    }
+
+    /// The study's patient columns from patient_id to other_patient_ids, in schema order.
+    private static func patientColumns(_ instance: CatalogInstance) -> [SQLValue] {
+        let name = instance.value(CatalogTag.patientName)
+        return [
+            .text(instance.value(CatalogTag.patientID)), .text(instance.value(CatalogTag.issuerOfPatientID)),
+            .text(name), .text(StoredValue.foldedPersonName(name)),
+            .text(StoredValue.date(instance.value(CatalogTag.patientBirthDate))),
+            .text(instance.value(CatalogTag.patientSex)), .text(instance.value(CatalogTag.otherPatientIDs)),
+        ]
     }
 
     /// The study columns from study_date to timezone_offset_from_utc, in schema order.
@@ -180,20 +234,5 @@ final class CatalogWriter {
             .text(instance.value(CatalogTag.studyDescription)), .text(instance.value(CatalogTag.studyID)),
             .text(instance.value(CatalogTag.timezoneOffsetFromUTC)),
         ]
-    }
-
-    private func patient(of instance: CatalogInstance, version: SQLValue) throws -> Int64 {
-        let identity: [SQLValue] = [
-            .text(instance.value(CatalogTag.patientID)), .text(instance.value(CatalogTag.issuerOfPatientID)),
-        ]
-        let select = "SELECT id FROM patients WHERE patient_id = ? AND issuer_of_patient_id = ?"
-        if let key = try key(select, identity) { return key }
-        try statement(
-            """
-            INSERT INTO patients (patient_id, issuer_of_patient_id, patient_name, patient_name_folded,
-            patient_birth_date, patient_sex, version) VALUES (?, ?, '', '', '', '', ?)
-            """
-        ).run(identity + [version])
-        return connection.lastInsertRowID
     }
 }

@@ -112,6 +112,7 @@ extension DataDictionary {
         DictionaryEntry(0x0010_0030, .DA, "PatientBirthDate", "Patient's Birth Date"),
         DictionaryEntry(0x0010_0032, .TM, "PatientBirthTime", "Patient's Birth Time"),
         DictionaryEntry(0x0010_0040, .CS, "PatientSex", "Patient's Sex"),
+        DictionaryEntry(0x0010_1000, .LO, "OtherPatientIDs", "Other Patient IDs"),
         DictionaryEntry(0x0010_1001, .PN, "OtherPatientNames", "Other Patient Names"),
         DictionaryEntry(0x0010_1002, .SQ, "OtherPatientIDsSequence", "Other Patient IDs Sequence"),
         DictionaryEntry(0x0010_1010, .AS, "PatientAge", "Patient's Age"),

@@ -26,6 +26,7 @@ struct SearchAttribute: Sendable {
         .init(0x0010_0021, .study, "LO", isDefault: false),  // IssuerOfPatientID
         .init(0x0010_0030, .study, "DA"),  // PatientBirthDate
         .init(0x0010_0040, .study, "CS"),  // PatientSex
+        .init(0x0010_1000, .study, "LO", isDefault: false),  // OtherPatientIDs
         .init(0x0008_0020, .study, "DA"),  // StudyDate
         .init(0x0008_0030, .study, "TM"),  // StudyTime
         .init(0x0008_0050, .study, "SH"),  // AccessionNumber

@@ -1,5 +1,6 @@
 // What one STOW-RS request did, instance by instance, and its answer: the Store Instances Response Module of
 // PS3.18 Annex I as DICOM JSON, and the HTTP status of PS3.18 §10.5.3.1. Pure; the store service fills it in.
+public import Catalog
 import DICOM
 
 /// The Failure Reason (0008,1197) and Warning Reason (0008,1196) values Tessera uses (PS3.18 Table I.2-2,
@@ -36,6 +37,9 @@ public struct StoredPart: Sendable, Equatable {
     public var warningReason: UInt16?
     /// A sentence saying what was wrong or noteworthy, returned as Error Comment (0000,0902).
     public var comment: String?
+    /// The patient attributes of a stored instance disagree with another study of its PatientID (or with its own
+    /// study's): it was stored, and the response says so in its comment and a `Warning` header.
+    public var patientConflict: PatientConflict?
 
     /// Whether the instance is in the archive after the request.
     public var isStored: Bool { failureReason == nil }
@@ -58,6 +62,31 @@ public struct StoreOutcome: Sendable {
         let storedCount = parts.filter(\.isStored).count
         if storedCount == parts.count { return 200 }
         return storedCount == 0 ? 409 : 202
+    }
+
+    /// The `Warning` header values (RFC 9111 §5.5, code 299, as PS3.18 §8.1.5 uses it) for the patient conflicts
+    /// of the stored parts: one per PatientID and study pair, at most `patientWarningCountMax`.
+    public var patientConflictWarnings: [String] {
+        var seen: Set<String> = []
+        var warnings: [String] = []
+        for conflict in parts.compactMap(\.patientConflict) {
+            let key =
+                conflict.patientID + "\u{0}" + conflict.studyInstanceUID + "\u{0}" + conflict.otherStudyInstanceUID
+            guard warnings.count < Self.patientWarningCountMax, seen.insert(key).inserted else { continue }
+            warnings.append("299 tessera \"patient conflict: \(Self.quotable(conflict.description))\"")
+        }
+        return warnings
+    }
+
+    /// The most patient-conflict `Warning` headers one response carries; the parts' comments say the rest.
+    public static let patientWarningCountMax = 8
+
+    /// `text` with what may not appear in a quoted-string (quotes, backslashes, control characters) replaced.
+    static func quotable(_ text: String) -> String {
+        String(
+            text.unicodeScalars.map {
+                $0 == "\"" || $0 == "\\" || $0.value < 0x20 || $0.value > 0x7E ? "_" : Character($0)
+            })
     }
 
     /// The Store Instances Response Module (PS3.18 Annex I) as a DICOM JSON object.

@@ -83,6 +83,7 @@ struct StoreService {
         }
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/dicom+json")
+        for warning in outcome.patientConflictWarnings { headers.add("Warning", warning) }
         try ResponseBody.write(
             Array(outcome.response.encoded().utf8), status: outcome.status, headers: headers, to: &response)
     }
@@ -200,8 +201,12 @@ struct StoreService {
         let url = context.retrieveURL(
             study: header.studyInstanceUID, series: header.seriesInstanceUID, instance: header.sopInstanceUID)
         switch outcome {
-        case .success(.stored):
+        case .success(.stored(let patientConflict)):
             part.retrieveURL = url
+            if let patientConflict {
+                part.patientConflict = patientConflict
+                part.comment = "stored; patient conflict: \(patientConflict)"
+            }
         case .success(.alreadyStored):
             part.retrieveURL = url
             part.warningReason = StoreStatusCode.duplicateSOPInstance

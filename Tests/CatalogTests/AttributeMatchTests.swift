@@ -30,7 +30,8 @@ import Testing
             CatalogQuery(
                 level: .series, studyInstanceUID: "1.2", filters: [(CatalogTag.patientID, "P")], limit: 10,
                 offset: 20))
-        #expect(plan.sql.contains("FROM series se JOIN studies st ON st.id = se.study_key JOIN patients p"))
+        #expect(plan.sql.contains("FROM series se JOIN studies st ON st.id = se.study_key WHERE"))
+        #expect(plan.sql.contains("st.patient_id = ?"))
         #expect(
             plan.sql.hasSuffix(
                 "ORDER BY se.study_key, se.series_number IS NULL, se.series_number, "

@@ -32,7 +32,7 @@ import Testing
                                 ])
                             do {
                                 let outcome = try catalog.insert(instance, version: version(Int64(number)))
-                                if outcome != .stored { record(CatalogError(.io, "unexpected \(outcome)")) }
+                                if outcome != .stored() { record(CatalogError(.io, "unexpected \(outcome)")) }
                             } catch { record(error) }
                         }
                         shared.writersDone.add(1, ordering: .sequentiallyConsistent)

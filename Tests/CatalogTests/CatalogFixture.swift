@@ -106,7 +106,7 @@ enum Sample {
             }
         }
         let outcomes = try catalog.insert(batch)
-        precondition(outcomes.allSatisfy { $0 == .stored })
+        precondition(outcomes.allSatisfy { $0 == .stored() })
     }
 
     private static func study(

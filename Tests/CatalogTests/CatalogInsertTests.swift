@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 @Suite struct CatalogInsertTests {
-    @Test("a new catalog is created with schema version 1 and reopens with its rows")
+    @Test("a new catalog is created with schema version 2 and reopens with its rows")
     func createAndReopen() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("catalog.sqlite")
@@ -25,7 +25,7 @@ import Testing
         let connection = try Connection(path: path)
         var versions: [Int64] = []
         try connection.prepare("SELECT version FROM schema_version").query { versions.append($0.int64(at: 0)) }
-        #expect(versions == [1])
+        #expect(versions == [2])
         var mode = ""
         try connection.prepare("PRAGMA journal_mode").query { mode = $0.text(at: 0) }
         #expect(mode == "wal")
@@ -64,7 +64,7 @@ import Testing
             asked += 1
             return true
         }
-        #expect(confirmed == [.stored, .stored, .stored] && asked == 2)
+        #expect(confirmed == [.stored(), .stored(), .stored()] && asked == 2)
         #expect(try test.instances(study: "2.1", []) == ["2.1.1.1", "2.1.1.2", "2.1.1.3"])
         let invalid = [(instance: makeInstance(study: "", series: "2.2.1", sop: "2.2.1.1"), version: version(9))]
         #expect(throws: CatalogError.self) { try test.catalog.insert(invalid) { true } }
@@ -74,7 +74,7 @@ import Testing
     func idempotent() throws {
         let test = try TestCatalog()
         let instance = makeInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", extra: [CatalogTag.modality: "CT"])
-        #expect(try test.catalog.insert(instance, version: version(1)) == .stored)
+        #expect(try test.catalog.insert(instance, version: version(1)) == .stored())
         #expect(try test.catalog.insert(instance, version: version(2)) == .alreadyStored)
         let study = try test.catalog.query(CatalogQuery(level: .study))
         #expect(study.count == 1)
@@ -137,7 +137,7 @@ import Testing
         #expect(try test.catalog.instanceCount() == 0)
     }
 
-    @Test("later instances fill only empty study, series and patient values; modalities follow the series")
+    @Test("later instances fill only empty study, series and patient values, a differing name is reported")
     func fillIfEmpty() throws {
         let test = try TestCatalog()
         let first = makeInstance(
@@ -157,7 +157,11 @@ import Testing
             ])
         #expect(
             try test.catalog.insert([(first, version(1)), (second, version(2)), (third, version(3))]) == [
-                .stored, .stored, .stored,
+                .stored(), .stored(),
+                .stored(
+                    patientConflict: PatientConflict(
+                        patientID: "P", issuerOfPatientID: "", studyInstanceUID: "1.1", otherStudyInstanceUID: "1.1",
+                        attributes: ["PatientName"])),
             ])
         let study = try #require(try test.catalog.query(CatalogQuery(level: .study)).first).attributes
         #expect(study[CatalogTag.accessionNumber] == "A1")

@@ -1,6 +1,6 @@
 // The catalog of one node: the SQLite (WAL) index of the studies (each with its patient), series and instances it
 // knows, with QIDO-RS matching and WADO-RS lookups. Blocking: call it from owned threads, never from async code.
-import Primitives
+public import Primitives
 import SQLite
 import Synchronization
 
@@ -154,6 +154,45 @@ public final class Catalog: Sendable {
 
     /// Instances catalogued with a patient conflict since the catalog was opened.
     public var patientConflictCount: Int { patientConflictsNoticed.load(ordering: .relaxed) }
+
+    /// What SQLite's quick integrity check finds wrong with the database, nil when nothing. Reads every page:
+    /// run it at open, not per request.
+    public func integrityProblem() throws(CatalogError) -> String? {
+        try withReader { reader throws(CatalogError) in
+            try CatalogFailure.mapping("checking the integrity of \(path)") {
+                var lines: [String] = []
+                try reader.connection.prepare("PRAGMA quick_check(10)").query { lines.append($0.text(at: 0)) }
+                return lines == ["ok"] ? nil : lines.joined(separator: "; ")
+            }
+        }
+    }
+
+    /// The manifest address of every instance the catalog at `path` names, read without migrating or changing
+    /// it (any schema version this build has written), so a rebuild can prefer what an old catalog served.
+    public static func manifestAddresses(atPath path: String) throws(CatalogError) -> Set<ChunkAddress> {
+        try CatalogFailure.mapping("reading the manifests named in \(path)") {
+            let connection = try Connection(path: path, readOnly: true)
+            var addresses = Set<ChunkAddress>()
+            try connection.prepare("SELECT manifest FROM instances").query { row in
+                let bytes = row.blob(at: 0)
+                if bytes.count == ChunkAddress.byteCount { addresses.insert(ChunkAddress(bytes: bytes)) }
+            }
+            return addresses
+        }
+    }
+
+    /// Every catalogued instance's manifest address with its SOP Instance UID, for `tessera check`.
+    public func catalogedObjects() throws(CatalogError) -> [(manifest: ChunkAddress, sopInstanceUID: String)] {
+        try withReader { reader throws(CatalogError) in
+            try CatalogFailure.mapping("listing the instances of \(path)") {
+                var objects: [(manifest: ChunkAddress, sopInstanceUID: String)] = []
+                try reader.connection.prepare("SELECT manifest, sop_instance_uid FROM instances ORDER BY id").query {
+                    objects.append((try CatalogReader.address($0.blob(at: 0)), $0.text(at: 1)))
+                }
+                return objects
+            }
+        }
+    }
 
     /// The number of studies catalogued.
     public func studyCount() throws(CatalogError) -> Int {

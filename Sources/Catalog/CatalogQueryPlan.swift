@@ -79,13 +79,17 @@ struct CatalogQueryPlan {
         }
     }
 
-    /// The stable result order of `level`: studies newest first (StudyDate, StudyTime, then the most recently
-    /// catalogued), series by study then SeriesNumber then UID, instances by series then InstanceNumber then UID.
+    /// The stable result order of `level`, a function of the catalogued values alone (never of the order rows
+    /// arrived in), so a catalog rebuilt from the store, or another node's, answers in the same order: studies
+    /// newest first (StudyDate, StudyTime, then StudyInstanceUID), series by study UID then SeriesNumber then UID,
+    /// instances by series UID then InstanceNumber then UID.
     static func order(_ level: CatalogLevel) -> String {
         switch level {
-        case .study: "st.study_date DESC, st.study_time_key DESC, st.id DESC"
-        case .series: "se.study_key, se.series_number IS NULL, se.series_number, se.series_instance_uid"
-        case .instance: "i.series_key, i.instance_number IS NULL, i.instance_number, i.sop_instance_uid"
+        case .study: "st.study_date DESC, st.study_time_key DESC, st.study_instance_uid DESC"
+        case .series:
+            "st.study_instance_uid, se.series_number IS NULL, se.series_number, se.series_instance_uid"
+        case .instance:
+            "se.series_instance_uid, i.instance_number IS NULL, i.instance_number, i.sop_instance_uid"
         }
     }
 

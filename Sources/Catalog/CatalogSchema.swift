@@ -106,7 +106,7 @@ enum CatalogSchema {
         CREATE INDEX studies_by_birth_date ON studies (patient_birth_date);
         CREATE INDEX studies_by_sex ON studies (patient_sex);
         CREATE INDEX studies_by_other_ids ON studies (other_patient_ids);
-        CREATE INDEX studies_by_date ON studies (study_date, study_time_key);
+        CREATE INDEX studies_by_date ON studies (study_date, study_time_key, study_instance_uid);
         CREATE INDEX studies_by_time ON studies (study_time_key);
         CREATE INDEX studies_by_accession ON studies (accession_number);
         CREATE INDEX studies_by_referring ON studies (referring_physician_name_folded);

@@ -1,4 +1,4 @@
-// The series and instance half of CatalogWriter: inserting them, filling empty series values, recomputing
+// The series and instance half of CatalogWriter: inserting them, merging series values, recomputing
 // ModalitiesInStudy, and checking an instance before anything is written.
 import Primitives
 import SQLite
@@ -65,25 +65,27 @@ extension CatalogWriter {
         return connection.lastInsertRowID
     }
 
-    func fillSeries(_ instance: CatalogInstance, key: Int64, version: SQLValue) throws {
+    func mergeSeries(_ instance: CatalogInstance, key: Int64, version: SQLValue) throws {
         let time = instance.value(CatalogTag.performedProcedureStepStartTime)
-        try statement(
-            """
-            UPDATE series SET modality = iif(modality = '', ?2, modality),
-            series_description = iif(series_description = '', ?3, series_description),
-            series_number = ifnull(series_number, ?4),
-            pps_start_date = iif(pps_start_date = '', ?5, pps_start_date),
-            pps_start_time_key = iif(pps_start_time = '', ?7, pps_start_time_key),
-            pps_start_time = iif(pps_start_time = '', ?6, pps_start_time),
-            version = max(version, ?8) WHERE id = ?1
-            """
-        ).run([
+        try statement(Self.seriesMerge).run([
             .integer(key), .text(instance.value(CatalogTag.modality)),
             .text(instance.value(CatalogTag.seriesDescription)), Self.integer(instance, CatalogTag.seriesNumber),
             .text(StoredValue.date(instance.value(CatalogTag.performedProcedureStepStartDate))), .text(time),
             .text(StoredValue.timeKey(time) ?? time), version,
         ])
     }
+
+    /// The UPDATE merging one instance's values into its series row (LowestValueRule): key, modality,
+    /// description, number, PPS start date, time and time key, version.
+    static let seriesMerge: String = {
+        let rule = LowestValueRule.self
+        let assignments =
+            rule.assignments("modality", 2) + rule.assignments("series_description", 3)
+            + [rule.integerAssignment("series_number", 4)] + rule.assignments("pps_start_date", 5)
+            + rule.assignments("pps_start_time", 6, companions: [("pps_start_time_key", 7)])
+            + ["version = max(version, ?8)"]
+        return "UPDATE series SET " + assignments.joined(separator: ", ") + " WHERE id = ?1"
+    }()
 
     /// Recomputes the study's ModalitiesInStudy from its series: distinct, sorted, joined with "\\". Runs only when
     /// a series is added or gains a modality, so searches read a stored column instead of aggregating.

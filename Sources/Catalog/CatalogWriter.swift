@@ -5,9 +5,9 @@ import SQLite
 
 /// Writes to the catalog. Not thread-safe: Catalog keeps it behind a Mutex.
 ///
-/// Attribute rule: the first instance of a patient, study or series creates its row; a later instance fills only
-/// the values still empty there and never overwrites one (so a corrected header needs an explicit update, not a
-/// re-store). Patient attributes are kept per study, never shared between studies through their PatientID: a study
+/// Attribute rule: the first instance of a study or series creates its row; each later one merges its values in by
+/// LowestValueRule (the lowest non-empty value wins), so the row does not depend on the order instances arrive in
+/// and a re-store changes nothing. Patient attributes are kept per study, never shared between studies through their PatientID: a study
 /// shows the patient its own instances name, and a disagreement with another study is reported (`PatientConflict`).
 final class CatalogWriter {
     let connection: Connection
@@ -65,8 +65,9 @@ final class CatalogWriter {
         let seriesKey: Int64
         if let series {
             seriesKey = series.key
-            try fillSeries(instance, key: seriesKey, version: versionText)
-            if series.modality.isEmpty && !instance.value(CatalogTag.modality).isEmpty {
+            try mergeSeries(instance, key: seriesKey, version: versionText)
+            let modality = instance.value(CatalogTag.modality)
+            if !modality.isEmpty && modality != series.modality {
                 try refreshModalities(studyKey: studyKey)
             }
         } else {
@@ -122,8 +123,8 @@ final class CatalogWriter {
     /// The key of the instance's study, inserting it or filling its empty values, with the patient conflict the
     /// instance brings, if any.
     ///
-    /// Patient attributes are the study's own: the first instance of a study sets them, later instances only fill
-    /// empty ones, and no other study's values ever reach it. An instance whose non-empty patient values differ
+    /// Patient attributes are the study's own, merged from its instances like its other values, and no other
+    /// study's values ever reach it. An instance whose non-empty patient values differ
     /// from its study's, or from another study of the same non-empty PatientID, is reported, not refused.
     private func study(of instance: CatalogInstance, version: SQLValue) throws
         -> (key: Int64, patientConflict: PatientConflict?)
@@ -163,28 +164,26 @@ final class CatalogWriter {
             ).run([.text(studyUID)] + values + [version])
             return (connection.lastInsertRowID, conflict)
         }
-        try statement(
-            """
-            UPDATE studies SET
-            patient_name_folded = iif(patient_name = '', ?5, patient_name_folded),
-            patient_name = iif(patient_name = '', ?4, patient_name),
-            patient_birth_date = iif(patient_birth_date = '', ?6, patient_birth_date),
-            patient_sex = iif(patient_sex = '', ?7, patient_sex),
-            other_patient_ids = iif(other_patient_ids = '', ?8, other_patient_ids),
-            study_date = iif(study_date = '', ?9, study_date),
-            study_time_key = iif(study_time = '', ?11, study_time_key),
-            study_time = iif(study_time = '', ?10, study_time),
-            accession_number = iif(accession_number = '', ?12, accession_number),
-            referring_physician_name_folded = iif(referring_physician_name = '', ?14, referring_physician_name_folded),
-            referring_physician_name = iif(referring_physician_name = '', ?13, referring_physician_name),
-            study_description = iif(study_description = '', ?15, study_description),
-            study_id = iif(study_id = '', ?16, study_id),
-            timezone_offset_from_utc = iif(timezone_offset_from_utc = '', ?17, timezone_offset_from_utc),
-            version = max(version, ?18) WHERE id = ?1
-            """
-        ).run([.integer(found.key)] + values + [version])
+        try statement(Self.studyMerge).run([.integer(found.key)] + values + [version])
         return (found.key, conflict)
     }
+
+    /// The UPDATE merging one instance's values into its study row (LowestValueRule); parameters as INSERT's, the
+    /// study's key first and the version last.
+    static let studyMerge: String = {
+        let rule = LowestValueRule.self
+        let assignments =
+            rule.assignments("patient_id", 2) + rule.assignments("issuer_of_patient_id", 3)
+            + rule.assignments("patient_name", 4, companions: [("patient_name_folded", 5)])
+            + rule.assignments("patient_birth_date", 6) + rule.assignments("patient_sex", 7)
+            + rule.assignments("other_patient_ids", 8) + rule.assignments("study_date", 9)
+            + rule.assignments("study_time", 10, companions: [("study_time_key", 11)])
+            + rule.assignments("accession_number", 12)
+            + rule.assignments("referring_physician_name", 13, companions: [("referring_physician_name_folded", 14)])
+            + rule.assignments("study_description", 15) + rule.assignments("study_id", 16)
+            + rule.assignments("timezone_offset_from_utc", 17) + ["version = max(version, ?18)"]
+        return "UPDATE studies SET " + assignments.joined(separator: ", ") + " WHERE id = ?1"
+    }()
 
     /// Another study of the instance's (non-empty) PatientID whose non-empty patient values differ from the
     /// instance's, as a conflict; nil when there is none. An empty PatientID identifies nobody and groups nothing.

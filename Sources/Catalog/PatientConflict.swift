@@ -14,7 +14,7 @@ public struct PatientConflict: Sendable, Equatable, CustomStringConvertible {
     /// The study of the instance just catalogued.
     public let studyInstanceUID: String
     /// The study it disagrees with: another study of the PatientID, or the same study when its own instances
-    /// disagree (the study keeps the values of its first instance).
+    /// disagree (the study shows the lowest of their values, LowestValueRule).
     public let otherStudyInstanceUID: String
     /// The keywords of the attributes that differ, in a fixed order: PatientID (inside one study only),
     /// PatientName, PatientBirthDate, PatientSex.
@@ -39,8 +39,8 @@ public struct PatientConflict: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let differing = attributes.joined(separator: ", ")
         if isWithinStudy {
-            return "instances of study \(studyInstanceUID) disagree on \(differing); the study keeps the values of "
-                + "its first instance"
+            return "instances of study \(studyInstanceUID) disagree on \(differing); the study shows the lowest "
+                + "of their values (byte order) until the instances are corrected"
         }
         let issuer = issuerOfPatientID.isEmpty ? "" : " (issuer \(issuerOfPatientID))"
         return "PatientID \(patientID)\(issuer) names a patient with another \(differing) in study "

@@ -181,9 +181,12 @@ struct StoreService {
             case .failure: break
             }
         }
-        for (instance, answer) in zip(pending, answers)
-        where !answer.isStored && !kept.contains(instance.receipt.address) {
-            takeBack(instance.receipt)
+        for (instance, outcome) in zip(pending, outcomes) where !kept.contains(instance.receipt.address) {
+            switch outcome {
+            case .success(.conflict): takeBack(instance.receipt, isConflict: true)
+            case .failure: takeBack(instance.receipt, isConflict: false)
+            default: break
+            }
         }
         return answers
     }
@@ -226,11 +229,13 @@ struct StoreService {
         return part
     }
 
-    /// Deletes an object this request stored but could not catalogue. Only an object with new chunks is surely
-    /// this request's own: an object made only of known chunks may be another instance's, and an uncatalogued
-    /// manifest is invisible and harmless, so it stays.
-    private func takeBack(_ receipt: PutReceipt) {
-        guard receipt.newChunkCount > 0 else { return }
+    /// Deletes an object this request stored but could not catalogue, so a catalog rebuilt from the store does not
+    /// find it. An object refused as a conflict is surely nobody's: its bytes name the SOP Instance UID the catalog
+    /// holds with other bytes, so no request can catalogue it. Otherwise only an object with new chunks is surely
+    /// this request's own; one made only of known chunks may be another instance's, so it stays (a rebuild finds
+    /// it a duplicate or catalogues it, as it was meant to be).
+    private func takeBack(_ receipt: PutReceipt, isConflict: Bool) {
+        guard isConflict || receipt.newChunkCount > 0 else { return }
         try? context.store.delete(receipt.address)
     }
 

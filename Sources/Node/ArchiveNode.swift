@@ -20,7 +20,7 @@ public final class ArchiveNode: Sendable {
     public let configuration: NodeConfiguration
     /// The object store in `dataDirectory`.
     public let store: ObjectStore
-    /// The catalog in `dataDirectory/catalog.sqlite`.
+    /// The catalog in `dataDirectory/catalog.sqlite` (CatalogRecovery).
     public let catalog: Catalog
     private let server: HTTPServer
     private let gate: RequestGate
@@ -28,19 +28,21 @@ public final class ArchiveNode: Sendable {
 
     /// Opens the store and catalog and binds the listen address; nothing is served until `start()`.
     ///
+    /// A catalog that is missing (while the store holds objects), empty over a full store, too old, damaged or half
+    /// rebuilt is first rebuilt from the store (CatalogRecovery), with progress and a summary through `log`.
     /// Errors name the path or address at fault: a data directory that is a file, not writable, or whose parent
     /// is missing; a store whose layout differs from the configuration; an address in use.
-    public init(configuration: NodeConfiguration) throws(NodeError) {
+    public init(configuration: NodeConfiguration, log: (String) -> Void = { _ in }) throws(NodeError) {
         try configuration.validate()
         self.configuration = configuration
         address = try configuration.listenAddress
         let directory = configuration.dataDirectory
         store = try Self.openStore(configuration)
         do {
-            catalog = try Catalog.open(path: directory + "/catalog.sqlite")
+            catalog = try CatalogRecovery.open(directory: directory, store: store, site: configuration.site, log: log)
         } catch {
             store.close()
-            throw NodeError(.dataDirectory, "cannot open the catalog \(directory)/catalog.sqlite: \(error)")
+            throw error
         }
         gate = RequestGate()
         let clock: NodeClock

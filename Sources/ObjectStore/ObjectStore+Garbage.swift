@@ -45,6 +45,9 @@ extension ObjectStore {
         }
     }
 
+    /// The address of every live object, sorted, without reading their manifests (what `list` reads).
+    public func objectAddresses() throws(StoreError) -> [ChunkAddress] { try liveManifestAddresses() }
+
     /// Every live object, by address.
     public func list() throws(StoreError) -> [StoredObject] {
         try liveManifestAddresses().map { address throws(StoreError) in

@@ -72,8 +72,24 @@ enum StoreCommands {
     }
 
     static func collectGarbage(_ words: [String]) throws {
-        let store = try openStore(try Arguments(words, valued: ["data"]))
+        let arguments = try Arguments(words, valued: ["data"], switches: ["force"])
+        let directory = try arguments.required("data")
+        let store = try openStore(arguments)
         defer { store.close() }
+        // In a node's data directory an object no catalog row names may be an instance the catalog lost: only
+        // --force deletes those; a rebuild would catalogue them instead.
+        if let uncatalogued = try CatalogCommands.uncatalogued(directory: directory, store: store),
+            !uncatalogued.isEmpty
+        {
+            if arguments.flag("force") {
+                for address in uncatalogued { try store.delete(address) }
+                Console.output("deleted \(uncatalogued.count) objects no catalog row names (--force)\n")
+            } else {
+                Console.error(
+                    "tessera: kept \(uncatalogued.count) objects no catalog row names (`tessera check` lists them; "
+                        + "`tessera catalog rebuild` catalogues the instances among them; --force deletes them)")
+            }
+        }
         let report = try store.collectGarbage()
         Console.output(
             "live objects: \(report.liveObjects), records freed: \(report.recordsFreed), "

@@ -28,8 +28,13 @@ public enum TesseraCommand {
           get ADDRESS --data DIR --out FILE                     read an object back, verified
           list --data DIR                                       every object: address, length, chunks
           delete ADDRESS --data DIR                             delete an object (tombstone)
-          gc --data DIR                                         free unreferenced chunks, compact segments
+          gc --data DIR [--force]                               free unreferenced chunks, compact segments (in a
+                                                                node's directory --force also deletes objects no
+                                                                catalog row names)
           scrub --data DIR [--rate MB/s]                        check every record, heal what fails
+          catalog rebuild --data DIR [--site S]                 rebuild a stopped node's catalog from its store
+          check --data DIR                                      catalogued instances without a whole object, and
+                                                                objects no catalog row names
 
         Benchmarks (use a release build):
           bench storage [--gib N] [--data DIR]                  chunker, hashes, Reed-Solomon, put/get, RSS
@@ -65,6 +70,8 @@ public enum TesseraCommand {
             case "delete": try StoreCommands.delete(rest)
             case "gc": try StoreCommands.collectGarbage(rest)
             case "scrub": try StoreCommands.scrub(rest)
+            case "catalog": try CatalogCommands.run(rest)
+            case "check": try CatalogCommands.check(rest)
             case "bench": try BenchCommand.run(rest)
             case "fuzz": try FuzzCommand.run(rest)
             case "bench-rss-child": try BenchCommand.rssChild(rest)

@@ -34,7 +34,7 @@ import Testing
         #expect(plan.sql.contains("st.patient_id = ?"))
         #expect(
             plan.sql.hasSuffix(
-                "ORDER BY se.study_key, se.series_number IS NULL, se.series_number, "
+                "ORDER BY st.study_instance_uid, se.series_number IS NULL, se.series_number, "
                     + "se.series_instance_uid LIMIT ? OFFSET ?"))
         #expect(plan.bindings == [.text("1.2"), .text("P"), .integer(10), .integer(20)])
     }

@@ -137,7 +137,7 @@ import Testing
         #expect(try test.catalog.instanceCount() == 0)
     }
 
-    @Test("later instances fill only empty study, series and patient values, a differing name is reported")
+    @Test("later instances merge the lowest non-empty study, series and patient values; a differing name is reported")
     func fillIfEmpty() throws {
         let test = try TestCatalog()
         let first = makeInstance(
@@ -152,7 +152,7 @@ import Testing
         let third = makeInstance(
             study: "1.1", series: "1.1.2", sop: "1.1.2.1",
             extra: [
-                CatalogTag.patientName: "Other^Name", CatalogTag.studyDescription: "ignored",
+                CatalogTag.patientName: "Other^Name", CatalogTag.studyDescription: "higher",
                 CatalogTag.modality: "CT",
             ])
         #expect(
@@ -166,7 +166,7 @@ import Testing
         let study = try #require(try test.catalog.query(CatalogQuery(level: .study)).first).attributes
         #expect(study[CatalogTag.accessionNumber] == "A1")
         #expect(study[CatalogTag.studyDescription] == "filled")
-        #expect(study[CatalogTag.patientName] == "Roe^Richard")
+        #expect(study[CatalogTag.patientName] == "Other^Name")
         #expect(study[CatalogTag.modalitiesInStudy] == "CT\\MR")
         #expect(study[CatalogTag.numberOfStudyRelatedSeries] == "2")
         #expect(study[CatalogTag.numberOfStudyRelatedInstances] == "3")

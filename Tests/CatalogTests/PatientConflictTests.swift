@@ -158,3 +158,55 @@ struct PatientConflictTests {
         }
     }
 }
+
+@Suite("Catalog rows do not depend on arrival order")
+struct ArrivalOrderTests {
+    /// Instances of two studies whose values disagree within a study and within a series.
+    static func instances() -> [CatalogInstance] {
+        let values: [[UInt32: String]] = [
+            [CatalogTag.patientID: "P", CatalogTag.patientName: "Roe^Richard", CatalogTag.accessionNumber: "A2"],
+            [CatalogTag.patientName: "Other^Name", CatalogTag.studyTime: "101500", CatalogTag.seriesNumber: "4"],
+            [CatalogTag.patientID: "P", CatalogTag.studyTime: "0930", CatalogTag.modality: "MR"],
+            [CatalogTag.accessionNumber: "A1", CatalogTag.seriesNumber: "3", CatalogTag.modality: "CT"],
+        ]
+        var instances = values.enumerated().map { index, extra in
+            makeInstance(
+                study: "7.1", series: "7.1.\(index % 2)", sop: "7.1.\(index % 2).\(index)",
+                manifestNumber: UInt64(index + 1), extra: extra)
+        }
+        instances.append(
+            makeInstance(
+                study: "7.2", series: "7.2.1", sop: "7.2.1.1", manifestNumber: 9,
+                extra: [CatalogTag.patientID: "P", CatalogTag.patientName: "Roe^Rick"]))
+        return instances
+    }
+
+    /// Every answer at every level, as text.
+    static func answers(_ catalog: Catalog) throws -> [String] {
+        try [CatalogLevel.study, .series, .instance].flatMap { level in
+            try catalog.query(CatalogQuery(level: level)).map { match in
+                match.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
+        }
+    }
+
+    @Test("every order of the same instances gives the same answers and the same conflict listing", arguments: 0..<6)
+    func permutations(seed: UInt64) throws {
+        let reference = try TestCatalog()
+        _ = try reference.catalog.insert(Self.instances().enumerated().map { ($1, version(Int64($0))) })
+        var generator = SeededRandom(seed: seed)
+        var shuffled = Self.instances()
+        shuffled.shuffle(using: &generator)
+        let test = try TestCatalog()
+        for (index, instance) in shuffled.enumerated() {
+            _ = try test.catalog.insert(instance, version: version(Int64(index)))
+        }
+        #expect(try Self.answers(test.catalog) == Self.answers(reference.catalog))
+        #expect(try test.catalog.patientConflicts() == reference.catalog.patientConflicts())
+        let study = try #require(
+            try reference.catalog.query(CatalogQuery(level: .study, studyInstanceUID: "7.1")).first)
+        #expect(study.attributes[CatalogTag.accessionNumber] == "A1")
+        #expect(study.attributes[CatalogTag.patientName] == "Other^Name")
+        #expect(study.attributes[CatalogTag.studyTime] == "0930")
+    }
+}

@@ -236,9 +236,19 @@ struct SampleStudy {
         #expect(checked.status == 0, "\(checked.errorOutput)")
         #expect(checked.output.contains("shutdownTimeoutSeconds") && !checked.output.contains("0123456789abcdef"))
         #expect(!FileManager.default.fileExists(atPath: data))
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: good)
-        let readable = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
-        #expect(readable.status == 0 && readable.errorOutput.contains("chmod 600"), "\(readable.errorOutput)")
+        #expect(!checked.errorOutput.contains("chmod 600"), "mode 600 is silent: \(checked.errorOutput)")
+        // Any permission for group or others is warned about, not only reading by others.
+        for mode in [0o644, 0o640, 0o660, 0o604, 0o700 | 0o010] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: good)
+            let shared = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
+            #expect(
+                shared.status == 0 && shared.errorOutput.contains("chmod 600")
+                    && shared.errorOutput.contains("mode \(String(mode, radix: 8))"),
+                "mode \(String(mode, radix: 8)): \(shared.errorOutput)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: good)
+        let ownerOnly = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
+        #expect(ownerOnly.status == 0 && ownerOnly.errorOutput.isEmpty, "mode 400: \(ownerOnly.errorOutput)")
 
         // A port in use, a data path that is a file, a missing config file.
         let running = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])

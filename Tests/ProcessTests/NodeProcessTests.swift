@@ -301,7 +301,7 @@ struct SampleStudy {
         #expect(!ended.errorOutput.contains("volume 5 was missing"), "\(ended.errorOutput)")
     }
 
-    @Test("a node with tokens refuses requests without one and accepts the right token")
+    @Test("a node with tokens refuses requests without one and accepts the right token; /healthz figures need one")
     func tokens() async throws {
         let directory = TemporaryDirectory()
         let config = directory.appending("node.json")
@@ -332,6 +332,21 @@ struct SampleStudy {
             ], in: directory)
         #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == 1)
         #expect(FileManager.default.fileExists(atPath: directory.appending("data/catalog.sqlite")))
+
+        // /healthz: the status alone without a token, the figures for a reader, 401 for a wrong token.
+        let bare = try await httpGet(port: node.port, path: "/healthz")
+        let summary = try JSONSerialization.jsonObject(with: Data(bare.body.utf8)) as? [String: Any]
+        #expect(bare.status == 200 && summary?.keys.sorted() == ["status"], "\(bare)")
+        #expect(summary?["status"] as? String == "ok", "\(bare)")
+        let read = try await httpGet(
+            port: node.port, path: "/healthz", headers: [("Authorization", "Bearer read-0123456789abcdef")])
+        let figures = try JSONSerialization.jsonObject(with: Data(read.body.utf8)) as? [String: Any]
+        #expect(read.status == 200 && figures?["instanceCount"] as? Int == files(under: samples).count, "\(read)")
+        #expect(figures?["version"] != nil && figures?["volumesAvailable"] as? Int == 6, "\(read)")
+        #expect(figures?["readCacheBytesMax"] != nil, "\(read)")
+        let wrong = try await httpGet(
+            port: node.port, path: "/healthz", headers: [("Authorization", "Bearer not-a-token-of-this-node")])
+        #expect(wrong.status == 401 && !wrong.body.contains("instanceCount"), "\(wrong)")
         #expect(await node.stop().status == 0)
     }
 }

@@ -54,7 +54,8 @@ struct InstanceInspector {
         return complete
     }
 
-    /// The catalog's view of a header; refuses one without valid identifying UIDs (Failure Reason A900).
+    /// The catalog's view of a header; refuses one without valid identifying UIDs (Failure Reason A900), or one
+    /// the archive could not serve back as it is (`checkConsistency`).
     static func header(of parsed: Part10Header) throws(PartRejection) -> InstanceHeader {
         let dataSet = parsed.dataSet
         func uid(_ tag: DICOMTag, _ keyword: String) throws(PartRejection) -> String {
@@ -74,6 +75,13 @@ struct InstanceInspector {
         let series = try uid(.seriesInstanceUID, "SeriesInstanceUID")
         let sop = try uid(.sopInstanceUID, "SOPInstanceUID")
         let sopClass = try uid(.sopClassUID, "SOPClassUID")
+        do {
+            try checkConsistency(parsed, sopInstanceUID: sop, sopClassUID: sopClass)
+        } catch {
+            var named = error
+            (named.sopClassUID, named.sopInstanceUID) = (sopClass, sop)
+            throw named
+        }
         var attributes: [UInt32: String] = [:]
         for attribute in SearchAttribute.all {
             let tag = DICOMTag(attribute.tag)

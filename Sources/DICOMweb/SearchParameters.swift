@@ -13,6 +13,8 @@ struct SearchParameters: Equatable {
     var includesAll = false
     /// The most results.
     var limit: Int
+    /// Whether `limit` is the node's default because the request gave none: a cut answer is then warned about.
+    var isLimitDefault = true
     /// Results to skip.
     var offset = 0
     /// Sentences for the `Warning: 299` header: parameters ignored and why.
@@ -47,6 +49,7 @@ struct SearchParameters: Equatable {
                     parameters.warnings.append("limit \(limit) lowered to this node's maximum \(limitMax)")
                 }
                 parameters.limit = min(limit, limitMax)
+                parameters.isLimitDefault = false
             case "offset":
                 guard let offset = Int(value), offset >= 0 else {
                     throw DICOMwebError(.badRequest, "offset must be a non-negative integer, not \"\(value)\"")

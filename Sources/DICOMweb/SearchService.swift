@@ -30,14 +30,21 @@ struct SearchService {
             }
             filters.append((filter.tag, filter.value))
         }
+        // Without a `limit`, one match more than the default is asked for, to tell whether the default cut the
+        // answer: a client that gave no limit expects everything, so a cut one says so (PS3.18 §8.3.4.4.1).
+        let probesBeyond = parameters.isLimitDefault && parameters.limit < CatalogQuery.limitMax
         let query = CatalogQuery(
             level: level.catalogLevel, studyInstanceUID: study, seriesInstanceUID: series, filters: filters,
-            limit: parameters.limit, offset: parameters.offset)
-        let matches: [CatalogMatch]
+            limit: parameters.limit + (probesBeyond ? 1 : 0), offset: parameters.offset)
+        var matches: [CatalogMatch]
         do {
             matches = try context.catalog.query(query)
         } catch {
             throw Self.map(error)
+        }
+        if probesBeyond && matches.count > parameters.limit {
+            matches.removeLast(matches.count - parameters.limit)
+            parameters.warnings.append(Self.cutWarning(limit: parameters.limit, offset: parameters.offset))
         }
         let returned = returnedTags(
             level: level, scopedByStudy: study != nil, scopedBySeries: series != nil,
@@ -85,6 +92,12 @@ struct SearchService {
             [.string(context.retrieveURL(study: study, series: series, instance: instance))])
         object.set(SearchAttribute.instanceAvailability, vr: "CS", [.string("ONLINE")])
         return object
+    }
+
+    /// The warning for an answer the default limit cut: how many were returned and how to ask for the rest.
+    static func cutWarning(limit: Int, offset: Int) -> String {
+        "The number of results exceeded this node's default limit of \(limit); additional results can be "
+            + "requested with offset=\(offset + limit) (or a larger limit)"
     }
 
     /// A catalog failure as the HTTP answer: a bad value is the client's 400, anything else ours.

@@ -8,13 +8,15 @@ import DICOM
 public enum StoreStatusCode {
     /// A7xx "Refused: out of resources": the disk is full or too few volumes are available.
     public static let outOfResources: UInt16 = 0xA700
-    /// A9xx "Error: data set does not match SOP class": a required UID is missing, or the instance belongs to
-    /// another study than the one the request is addressed to (`POST /studies/{study}`).
+    /// A9xx "Error: data set does not match SOP class": a required UID is missing, the file meta group names
+    /// another SOP instance or class than the data set, or the instance belongs to another study than the one the
+    /// request is addressed to (`POST /studies/{study}`).
     public static let dataSetDoesNotMatchSOPClass: UInt16 = 0xA900
     /// Cxxx "Error: cannot understand": the part is not a Part-10 file we can parse (not DICOM, truncated, an
-    /// element running past the end, a limit on nesting, size or element count exceeded).
+    /// element running past the end, a limit on nesting, size or element count exceeded), or its pixel data is
+    /// encoded against its transfer syntax (encapsulated under a native one, or the reverse).
     public static let cannotUnderstand: UInt16 = 0xC000
-    /// C122 "Referenced Transfer Syntax not supported": deflated or otherwise undecodable transfer syntax.
+    /// C122 "Referenced Transfer Syntax not supported": a deflated syntax, or one this archive does not know.
     public static let transferSyntaxNotSupported: UInt16 = 0xC122
     /// 0110 "Processing failure": the store or catalog failed for another reason.
     public static let processingFailure: UInt16 = 0x0110

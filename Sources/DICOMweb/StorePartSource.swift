@@ -11,6 +11,10 @@ struct PartRejection: Error {
     let failureReason: UInt16
     /// What was wrong, in words.
     let comment: String
+    /// The refused instance's SOP Class UID, when its header was read far enough to name it.
+    var sopClassUID: String?
+    /// The refused instance's SOP Instance UID, likewise.
+    var sopInstanceUID: String?
 }
 
 /// One part of a STOW-RS body as a ByteSource, checked as it streams.

@@ -121,10 +121,12 @@ struct StoreService {
             try batch.put(from: &source)
         } catch {
             if let framing = source.framingError { throw framing }
+            let header = source.inspector.header
             return .failed(
                 Self.failure(
-                    source.inspector.header?.sopClassUID, source.inspector.header?.sopInstanceUID,
-                    rejection: source.rejection, error: error))
+                    header?.sopClassUID ?? source.rejection?.sopClassUID,
+                    header?.sopInstanceUID ?? source.rejection?.sopInstanceUID, rejection: source.rejection,
+                    error: error))
         }
         guard let header = source.header else {
             throw DICOMwebError(.internalFailure, "the part ended without a checked header")

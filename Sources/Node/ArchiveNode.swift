@@ -61,7 +61,10 @@ public final class ArchiveNode: Sendable {
         let listeningPort = ListeningPort()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
+            access: AccessPolicy(
+                tokens: dicomWeb.configuration.tokens, allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
             hostPort: configuration.publicURL == nil ? listeningPort : nil,
+            status: { [store] in Self.status(store: store) },
             health: { [store, catalog, site = configuration.site] in
                 try Self.health(store: store, catalog: catalog, site: site)
             })
@@ -135,15 +138,23 @@ public final class ArchiveNode: Sendable {
         }
     }
 
+    /// The node's status from its volumes alone: "ok" with all open, "degraded" with enough to read and write,
+    /// "unavailable" with fewer.
+    static func status(store: ObjectStore) -> String {
+        let total = store.configuration.volumeCount
+        let available = total - store.openReport.unavailableVolumes.count
+        if available == total { return NodeHealth.ok }
+        return available >= store.configuration.dataShardCount ? NodeHealth.degraded : NodeHealth.unavailable
+    }
+
     /// The health report: volumes open, instances catalogued.
     static func health(store: ObjectStore, catalog: Catalog, site: String) throws -> NodeHealth {
         let total = store.configuration.volumeCount
         let available = total - store.openReport.unavailableVolumes.count
-        let status =
-            available == total ? "ok" : available >= store.configuration.dataShardCount ? "degraded" : "unavailable"
         let cache = store.readCacheStatistics
         return NodeHealth(
-            status: status, version: version, site: site, volumesAvailable: available, volumeCount: total,
+            status: status(store: store), version: version, site: site, volumesAvailable: available,
+            volumeCount: total,
             instanceCount: try catalog.instanceCount(), readCacheBytes: cache?.bytes ?? 0,
             readCacheBytesMax: cache?.bytesMax ?? 0, readCacheHitCount: cache?.hitCount ?? 0,
             readCacheMissCount: cache?.missCount ?? 0)

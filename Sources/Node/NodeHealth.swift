@@ -1,5 +1,5 @@
-// What a node's `/healthz` answers: status, version, site, volumes and instances. The JSON field names are part of
-// what operators' monitoring reads; change them only with the README.
+// What a node's `/healthz` answers: status, version, site, volumes and instances for a reader, the status alone for
+// anyone else. The JSON field names are part of what operators' monitoring reads; change them only with the README.
 
 /// What `/healthz` reports about a node.
 public struct NodeHealth: Codable, Sendable, Equatable {
@@ -39,5 +39,25 @@ public struct NodeHealth: Codable, Sendable, Equatable {
         self.readCacheBytesMax = readCacheBytesMax
         self.readCacheHitCount = readCacheHitCount
         self.readCacheMissCount = readCacheMissCount
+    }
+}
+
+extension NodeHealth {
+    /// The status of a node that serves everything.
+    public static let ok = "ok"
+    /// The status of a node with volumes missing that still reads and writes.
+    public static let degraded = "degraded"
+    /// The status of a node with too few volumes to read or write; `/healthz` answers it with a 503.
+    public static let unavailable = "unavailable"
+
+    /// What `/healthz` tells a request without a read token: the status alone.
+    public struct Summary: Codable, Sendable, Equatable {
+        /// "ok", "degraded" or "unavailable", as in the full report.
+        public var status: String
+
+        /// Makes a summary.
+        public init(status: String) {
+            self.status = status
+        }
     }
 }

@@ -1,5 +1,6 @@
 // The node's own HTTP routes in front of DICOMweb: `GET /healthz` (JSON for load balancers and operators) and
 // `GET /` (a short page saying what this is and where DICOMweb lives). Everything else goes to the inner responder.
+public import DICOMweb
 public import HTTP
 public import Primitives
 
@@ -15,8 +16,14 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public let inner: Inner
     /// The path prefix DICOMweb answers under, "/dicom-web".
     public let dicomWebPath: String
-    /// Reads the health report for each `/healthz` request; it runs on the connection's owned thread and may block.
+    /// Reads the health report for each `/healthz` request from a reader; it runs on the connection's owned thread
+    /// and may block.
     public let health: @Sendable () throws -> NodeHealth
+    /// The status alone ("ok", "degraded", "unavailable") for `/healthz` requests without a read token; cheap, so
+    /// anyone who can reach the port may ask it as often as they like.
+    public let status: @Sendable () -> String
+    /// Who may read the health figures: a read token, or anyone when anonymous access is on.
+    public let access: AccessPolicy
     /// Counts requests in flight and refuses new ones during shutdown.
     public let gate: RequestGate
     /// The port added to a Host header that has none, or nil to leave Host alone (a public URL is configured).
@@ -24,13 +31,15 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
 
     /// Puts the node's routes in front of `inner`.
     public init(
-        inner: Inner, dicomWebPath: String, gate: RequestGate, hostPort: ListeningPort? = nil,
-        health: @escaping @Sendable () throws -> NodeHealth
+        inner: Inner, dicomWebPath: String, gate: RequestGate, access: AccessPolicy, hostPort: ListeningPort? = nil,
+        status: @escaping @Sendable () -> String, health: @escaping @Sendable () throws -> NodeHealth
     ) {
         self.inner = inner
         self.dicomWebPath = dicomWebPath
         self.gate = gate
+        self.access = access
         self.hostPort = hostPort
+        self.status = status
         self.health = health
     }
 
@@ -46,13 +55,7 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         switch request.path {
         case "/healthz":
             try requireGet(request)
-            let report = try health()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let bytes = Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
-            try send(
-                status: report.status == "unavailable" ? 503 : 200, type: "application/json", bytes,
-                request: request, response: &response)
+            try answerHealth(request, response: &response)
         case "/":
             try requireGet(request)
             try send(
@@ -61,6 +64,29 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         default:
             try inner.respond(to: withPort(request), body: &body, response: &response)
         }
+    }
+
+    /// Answers `/healthz`: the figures for a reader (or anyone, with anonymous access on), the status alone for a
+    /// request without a token, so a load balancer needs none and a stranger learns nothing about the node's
+    /// content. A token that is not valid is a 401, as on DICOMweb.
+    private func answerHealth(_ request: HTTPRequestHead, response: inout some HTTPResponseWriter) throws {
+        let authorization = request.headers["Authorization"]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let summary: String
+        let body: [UInt8]
+        if authorization == nil && !access.allowsAnonymous {
+            summary = status()
+            body = Array(try encoder.encode(NodeHealth.Summary(status: summary)))
+        } else {
+            try access.authorize(authorization: authorization, required: .read)
+            let report = try health()
+            summary = report.status
+            body = Array(try encoder.encode(report))
+        }
+        try send(
+            status: summary == NodeHealth.unavailable ? 503 : 200, type: "application/json",
+            body + [UInt8(ascii: "\n")], request: request, response: &response)
     }
 
     /// The request with the listening port added to a Host header that names none.

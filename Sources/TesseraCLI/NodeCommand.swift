@@ -69,10 +69,10 @@ enum NodeCommand {
             }
             let configuration = try NodeConfiguration.load(path: path)
             var status = stat()
-            if !configuration.tokens.isEmpty && stat(path, &status) == 0 && status.st_mode & 0o004 != 0 {
-                Console.error(
-                    "tessera node: warning: \(path) holds access tokens and any user of this machine may read it; "
-                        + "run `chmod 600 \(path)`")
+            if !configuration.tokens.isEmpty && stat(path, &status) == 0,
+                let warning = permissionWarning(path: path, mode: status.st_mode)
+            {
+                Console.error(warning)
             }
             return configuration
         }
@@ -96,6 +96,17 @@ enum NodeCommand {
         }
         try configuration.validate()
         return configuration
+    }
+
+    /// The permission bits of group and others: any of them set lets another user read or change the tokens.
+    static let sharedPermissionBits: mode_t = 0o077
+
+    /// The warning for a config file holding tokens whose `mode` gives group or others any permission, else nil.
+    static func permissionWarning(path: String, mode: mode_t) -> String? {
+        let permissions = mode & 0o777
+        guard permissions & sharedPermissionBits != 0 else { return nil }
+        return "tessera node: warning: \(path) holds access tokens and its mode \(String(permissions, radix: 8)) lets "
+            + "other users of this machine read or change it; run `chmod 600 \(path)`"
     }
 
     private static func hostPort(_ node: ArchiveNode) -> String {

@@ -9,7 +9,7 @@ import ObjectStore
 /// The `tessera` command line.
 public enum TesseraCommand {
     static let usage = """
-        usage: tessera <command> [options]
+        usage: tessera <command> [options]      tessera <command> --help prints that command's usage
 
         Archive node (DICOMweb at http://HOST:PORT/dicom-web):
           node --config FILE [--check]                          run a node as its config file says (--check: only
@@ -22,6 +22,8 @@ public enum TesseraCommand {
                filters: --patient-id ID --patient-name PAT --modality M --since YYYYMMDD --until YYYYMMDD
                         --accession A --study UID --level study|series|instance --limit N
           The token may also come from $TESSERA_TOKEN.
+          samples --out DIR [--studies N] [--slices N]          write generated CT and MR studies as
+                  [--size PIXELS] [--seed N]                    DIR/STUDY/SERIES/SOP.dcm (sample data)
 
         Local store (a node's data directory with its volumes):
           put FILE... --data DIR [--volumes N] [--config FILE]   store files, print "ADDRESS  FILE" for each
@@ -51,12 +53,32 @@ public enum TesseraCommand {
     }
 
     /// Runs `arguments` (without the program name) and returns the exit status.
+    ///
+    /// `tessera`, `tessera help`, `--help` or `-h` print the list of commands (exit 2 for the bare command, a
+    /// mistake; 0 otherwise); `tessera help COMMAND` and `tessera COMMAND --help` (or `-h`) that command's usage.
     public static func run(_ arguments: [String]) -> Int32 {
-        guard let command = arguments.first, command != "help", command != "--help", command != "-h" else {
+        guard let command = arguments.first else {
             print(usage)
-            return arguments.isEmpty ? 2 : 0
+            return 2
+        }
+        if command == "help" || CommandUsage.helpWords.contains(command) {
+            guard arguments.count > 1 else {
+                print(usage)
+                return 0
+            }
+            guard let text = CommandUsage.text(for: arguments[1]) else {
+                Console.error("tessera: unknown command '\(arguments[1])'")
+                Console.error(usage)
+                return 2
+            }
+            Console.output(text)
+            return 0
         }
         let rest = Array(arguments.dropFirst())
+        if CommandUsage.asksForHelp(rest), let text = CommandUsage.text(for: command) {
+            Console.output(text)
+            return 0
+        }
         do {
             switch command {
             case "node": try NodeCommand.run(rest)
@@ -80,7 +102,7 @@ public enum TesseraCommand {
             return 0
         } catch let error as UsageError {
             Console.error("tessera: \(error)")
-            Console.error(usage)
+            Console.error(CommandUsage.text(for: command) ?? usage)
             return 2
         } catch {
             Console.error("tessera: error: \(error)")

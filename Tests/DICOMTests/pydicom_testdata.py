@@ -36,7 +36,9 @@ for path in sorted(get_testdata_files()):
     if meta is None or "TransferSyntaxUID" not in meta:
         continue
     record = {"path": path, "transferSyntax": str(meta.TransferSyntaxUID),
-              "characterSet": text(ds.get("SpecificCharacterSet"))}
+              "characterSet": text(ds.get("SpecificCharacterSet")),
+              "mediaStorageSOPInstanceUID": text(meta.get("MediaStorageSOPInstanceUID")),
+              "mediaStorageSOPClassUID": text(meta.get("MediaStorageSOPClassUID"))}
     for keyword in KEYWORDS:
         element = ds.get(keyword)
         record[keyword] = text(element)

@@ -75,6 +75,26 @@ enum SearchBodies {
         #expect(try uids(warned, "0020000D") == [DICOMwebFixture.studyA])
     }
 
+    /// With a default limit of one and two studies: the cut answer says so, a whole one does not.
+    static func defaultLimitCut(_ client: some TestClient) throws {
+        let cut = try client.get(studies)
+        #expect(cut.status == 200)
+        #expect(try uids(cut, "0020000D").count == 1)
+        let warnings = cut.headers.values("Warning")
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(
+            warnings.first.map { $0.hasPrefix("299 ") && $0.contains("default limit of 1") && $0.contains("offset=1") }
+                == true, "\(warnings)")
+        let last = try client.get(studies + "?offset=1")
+        #expect(try uids(last, "0020000D").count == 1)
+        #expect(last.headers.values("Warning").isEmpty, "the last page is whole")
+        let asked = try client.get(studies + "?limit=1")
+        #expect(asked.headers.values("Warning").isEmpty, "a limit the client gave is not warned about")
+        let one = try client.get(studies + "?PatientID=P1")
+        #expect(try uids(one, "0020000D") == [DICOMwebFixture.studyA])
+        #expect(one.headers.values("Warning").isEmpty, "fewer matches than the default limit")
+    }
+
     static func badParameters(_ client: some TestClient) throws {
         for (query, named) in [
             ("limit=abc", "limit"), ("limit=0", "limit"), ("offset=-1", "offset"), ("StudyDate=2024", "StudyDate"),
@@ -125,6 +145,18 @@ enum SearchBodies {
 
     @Test("includefield, limit and offset; unknown parameters are ignored with Warning 299")
     func includeAndPaging() throws { try run(SearchBodies.includeAndPaging) }
+
+    @Test("an answer the default limit cuts carries Warning 299; a whole answer carries none")
+    func defaultLimitCut() throws {
+        let fixture = try DICOMwebFixture { $0.searchLimitDefault = 1 }
+        try fixture.seed()
+        try SearchBodies.defaultLimitCut(fixture.client)
+        let whole = try DICOMwebFixture { $0.searchLimitDefault = 2 }
+        try whole.seed()
+        let answer = try whole.client.get(SearchBodies.studies)
+        #expect(try SearchBodies.uids(answer, "0020000D").count == 2)
+        #expect(answer.headers.values("Warning").isEmpty, "exactly the default limit of matches is not cut")
+    }
 
     @Test("bad parameter values are 400 naming the parameter")
     func badParameters() throws { try run(SearchBodies.badParameters) }

@@ -27,10 +27,11 @@ func files(under directory: String) -> [String] {
 }
 
 /// A plain HTTP/1.1 GET of `path` on 127.0.0.1:`port` over a Posix socket, for the node's own routes: the status
-/// code and the body (the connection is closed by the server after the answer).
-func httpGet(port: Int, path: String) async throws -> (status: Int, body: String) {
+/// code and the body (the connection is closed by the server after the answer). `headers` are added as given.
+func httpGet(port: Int, path: String, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
+    let lines = headers.map { "\($0.0): \($0.1)\r\n" }.joined()
     let result = await runOnOwnedThread {
-        Result { () throws -> HTTPAnswer in try httpGetBlocking(port: port, path: path) }
+        Result { () throws -> HTTPAnswer in try httpGetBlocking(port: port, path: path, headerLines: lines) }
     }
     let answer = try result.get()
     return (answer.status, answer.body)
@@ -42,10 +43,10 @@ struct HTTPAnswer: Sendable {
     let body: String
 }
 
-private func httpGetBlocking(port: Int, path: String) throws -> HTTPAnswer {
+private func httpGetBlocking(port: Int, path: String, headerLines: String) throws -> HTTPAnswer {
     let socket = try Socket.connect(host: "127.0.0.1", port: port)
     defer { socket.close() }
-    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(headerLines)\r\n".utf8)
     try request.withUnsafeBytes { try socket.sendAll($0) }
     var answer: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 64 << 10)

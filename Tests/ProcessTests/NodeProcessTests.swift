@@ -236,9 +236,19 @@ struct SampleStudy {
         #expect(checked.status == 0, "\(checked.errorOutput)")
         #expect(checked.output.contains("shutdownTimeoutSeconds") && !checked.output.contains("0123456789abcdef"))
         #expect(!FileManager.default.fileExists(atPath: data))
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: good)
-        let readable = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
-        #expect(readable.status == 0 && readable.errorOutput.contains("chmod 600"), "\(readable.errorOutput)")
+        #expect(!checked.errorOutput.contains("chmod 600"), "mode 600 is silent: \(checked.errorOutput)")
+        // Any permission for group or others is warned about, not only reading by others.
+        for mode in [0o644, 0o640, 0o660, 0o604, 0o700 | 0o010] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: good)
+            let shared = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
+            #expect(
+                shared.status == 0 && shared.errorOutput.contains("chmod 600")
+                    && shared.errorOutput.contains("mode \(String(mode, radix: 8))"),
+                "mode \(String(mode, radix: 8)): \(shared.errorOutput)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: good)
+        let ownerOnly = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
+        #expect(ownerOnly.status == 0 && ownerOnly.errorOutput.isEmpty, "mode 400: \(ownerOnly.errorOutput)")
 
         // A port in use, a data path that is a file, a missing config file.
         let running = try await NodeProcess.start(["--data", data, "--http", "127.0.0.1:0"])
@@ -291,7 +301,7 @@ struct SampleStudy {
         #expect(!ended.errorOutput.contains("volume 5 was missing"), "\(ended.errorOutput)")
     }
 
-    @Test("a node with tokens refuses requests without one and accepts the right token")
+    @Test("a node with tokens refuses requests without one and accepts the right token; /healthz figures need one")
     func tokens() async throws {
         let directory = TemporaryDirectory()
         let config = directory.appending("node.json")
@@ -322,6 +332,21 @@ struct SampleStudy {
             ], in: directory)
         #expect((try JSONSerialization.jsonObject(with: Data(found.output.utf8)) as? [Any])?.count == 1)
         #expect(FileManager.default.fileExists(atPath: directory.appending("data/catalog.sqlite")))
+
+        // /healthz: the status alone without a token, the figures for a reader, 401 for a wrong token.
+        let bare = try await httpGet(port: node.port, path: "/healthz")
+        let summary = try JSONSerialization.jsonObject(with: Data(bare.body.utf8)) as? [String: Any]
+        #expect(bare.status == 200 && summary?.keys.sorted() == ["status"], "\(bare)")
+        #expect(summary?["status"] as? String == "ok", "\(bare)")
+        let read = try await httpGet(
+            port: node.port, path: "/healthz", headers: [("Authorization", "Bearer read-0123456789abcdef")])
+        let figures = try JSONSerialization.jsonObject(with: Data(read.body.utf8)) as? [String: Any]
+        #expect(read.status == 200 && figures?["instanceCount"] as? Int == files(under: samples).count, "\(read)")
+        #expect(figures?["version"] != nil && figures?["volumesAvailable"] as? Int == 6, "\(read)")
+        #expect(figures?["readCacheBytesMax"] != nil, "\(read)")
+        let wrong = try await httpGet(
+            port: node.port, path: "/healthz", headers: [("Authorization", "Bearer not-a-token-of-this-node")])
+        #expect(wrong.status == 401 && !wrong.body.contains("instanceCount"), "\(wrong)")
         #expect(await node.stop().status == 0)
     }
 }

@@ -95,6 +95,11 @@ def expected_refusal(name, dataset):
     missing = [k for k in ["StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"] if not text(dataset.get(k))]
     if missing:  # the node names the first one missing in this order
         return (DATA_SET_DOES_NOT_MATCH, f"has no {missing[0]}")
+    for meta_keyword, keyword in (("MediaStorageSOPInstanceUID", "SOPInstanceUID"),
+                                  ("MediaStorageSOPClassUID", "SOPClassUID")):
+        declared = text(dataset.file_meta.get(meta_keyword))
+        if declared and declared != text(dataset.get(keyword)):  # the meta group names another instance or class
+            return (DATA_SET_DOES_NOT_MATCH, "differs from the data set's")
     return None
 
 

@@ -1,0 +1,125 @@
+// The usage of each subcommand: what `tessera <command> --help` (or `-h`, or `tessera help <command>`) prints, and
+// what follows a usage mistake in that command. The list of every command is TesseraCommand.usage.
+
+/// Per-command usage texts.
+enum CommandUsage {
+    /// The words that ask a subcommand for its usage instead of running it.
+    static let helpWords: Set<String> = ["--help", "-h"]
+
+    /// Whether `words` (a subcommand's arguments) ask for its usage.
+    static func asksForHelp(_ words: [String]) -> Bool {
+        words.contains { helpWords.contains($0) }
+    }
+
+    /// The usage of `command`, or nil for a command that has none (unknown, or internal).
+    static func text(for command: String) -> String? {
+        byCommand[command]
+    }
+
+    /// Each subcommand's usage, ending with a newline.
+    static let byCommand: [String: String] = [
+        "node": """
+        usage: tessera node --config FILE [--check]
+               tessera node --data DIR [--http 127.0.0.1:PORT] [--volumes N] [--read-cache-mb N]
+
+        Runs an archive node in the foreground until SIGINT or SIGTERM; DICOMweb at http://HOST:PORT/dicom-web.
+          --config FILE        run as the JSON config file says (README.md, "Configuration file")
+          --check              only check the config file and print it with its defaults; start nothing
+          --data DIR           a loopback node with anonymous read and write, its data in DIR
+          --http ADDRESS       IPv4:PORT to listen on, loopback only with --data (default 127.0.0.1:8042;
+                               port 0 picks a free one)
+          --volumes N          volumes of a new store (default 6)
+          --read-cache-mb N    memory for chunks already read (default 512; 0 turns it off)
+
+        """,
+        "store": """
+        usage: tessera store PATH... --node URL [--token T] [--batch-mb N]
+
+        Sends DICOM Part-10 files and folders (recursive, hidden files skipped) to a node with STOW-RS.
+          --node URL           the node's DICOMweb base URL, e.g. http://127.0.0.1:8042/dicom-web
+          --token T            bearer token with role write (or $TESSERA_TOKEN)
+          --batch-mb N         the most megabytes per request (default 64)
+
+        """,
+        "fetch": """
+        usage: tessera fetch --study UID --out DIR --node URL [--token T]
+
+        Retrieves a study with WADO-RS as DIR/SERIES/SOP.dcm.
+          --study UID          the Study Instance UID
+          --out DIR            where to write the files
+          --node URL           the node's DICOMweb base URL
+          --token T            bearer token with role read (or $TESSERA_TOKEN)
+
+        """,
+        "find": """
+        usage: tessera find [filters] --node URL [--token T] [--json]
+
+        Searches studies (or series, or instances) with QIDO-RS and prints a table.
+          --patient-id ID      --patient-name PATTERN (wildcards * and ?)     --modality M
+          --since YYYYMMDD     --until YYYYMMDD     --accession A     --study UID
+          --level study|series|instance (default study)     --limit N
+          --node URL           the node's DICOMweb base URL
+          --token T            bearer token with role read (or $TESSERA_TOKEN)
+          --json               print the DICOM JSON as received
+
+        """,
+        "samples": """
+        usage: tessera samples --out DIR [--studies N] [--slices N] [--size PIXELS] [--seed N]
+
+        Writes generated CT and MR studies as DIR/STUDY/SERIES/SOP.dcm, one line per study.
+
+        """,
+        "put": """
+        usage: tessera put FILE... --data DIR [--volumes N] [--config FILE]
+
+        Stores files in a local store (a stopped node's data directory); prints "ADDRESS  FILE" for each.
+          --volumes N          volumes of a new store (default 6)
+          --config FILE        JSON with volumeCount, dataShardCount, parityShardCount for a new store
+
+        """,
+        "get": """
+        usage: tessera get ADDRESS --data DIR --out FILE
+
+        Reads an object of a local store back to FILE, verified.
+
+        """,
+        "list": """
+        usage: tessera list --data DIR
+
+        Lists every object of a local store: address, length, chunks.
+
+        """,
+        "delete": """
+        usage: tessera delete ADDRESS --data DIR
+
+        Deletes an object of a local store (a tombstone; `gc` frees its chunks).
+
+        """,
+        "gc": """
+        usage: tessera gc --data DIR
+
+        Frees the chunks no live object references, then compacts segments.
+
+        """,
+        "scrub": """
+        usage: tessera scrub --data DIR [--rate MB/s]
+
+        Checks every record of a local store and heals what fails (--rate 0, the default, is unthrottled).
+
+        """,
+        "bench": """
+        usage: tessera bench storage [--gib N] [--data DIR]
+               tessera bench dicomweb [--quick] [--batch N] [--data DIR]
+               tessera bench catalog [--studies N] [--searches N]
+
+        Prints benchmark tables (use a release build; README.md, "Benchmarks").
+
+        """,
+        "fuzz": """
+        usage: tessera fuzz dicom|http|multipart [--seed N] [--rounds N]
+
+        Runs a parser's seeded hostile-input loop; a crash replays with its seed (README.md, "Fuzzing").
+
+        """,
+    ]
+}

@@ -172,7 +172,7 @@ struct RebuildSink: ObjectSequenceSink {
         finishLast()
         current = index
         lengths[index] = length
-        inspector = InstanceInspector(pathPrefix: pathPrefix)
+        inspector = InstanceInspector(pathPrefix: pathPrefix, checksConsistency: false)
     }
 
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -25,21 +25,29 @@ struct InstanceInspector {
     /// The header, as soon as the reader has seen all of it (at Pixel Data, or at the end of the stream).
     private(set) var header: InstanceHeader?
 
-    init(pathPrefix: String, limits: DICOMLimits = .standard) {
+    /// Whether an instance the archive could not serve back as it is gets refused (`checkConsistency`): true when
+    /// admitting new instances, false when re-reading ones already stored (a catalog rebuild), which were
+    /// acknowledged under the rules of their day and must not vanish from the catalog.
+    let checksConsistency: Bool
+
+    init(pathPrefix: String, limits: DICOMLimits = .standard, checksConsistency: Bool = true) {
         self.pathPrefix = pathPrefix
+        self.checksConsistency = checksConsistency
         reader = Part10Reader(limits: limits)
     }
 
     /// Feeds the next bytes of the stream; throws DICOMParseError or PartRejection.
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws {
         try reader.feed(bytes)
-        if header == nil, let parsed = reader.header { header = try Self.header(of: parsed) }
+        if header == nil, let parsed = reader.header {
+            header = try Self.header(of: parsed, checksConsistency: checksConsistency)
+        }
     }
 
     /// Ends the stream: the reader checks it is complete, and the header with its metadata is returned.
     mutating func finish() throws -> InstanceHeader {
         let parsed = try reader.finish()
-        var complete = try Self.header(of: parsed)
+        var complete = try Self.header(of: parsed, checksConsistency: checksConsistency)
         let location = (
             prefix: pathPrefix, study: complete.studyInstanceUID, series: complete.seriesInstanceUID,
             instance: complete.sopInstanceUID
@@ -54,9 +62,9 @@ struct InstanceInspector {
         return complete
     }
 
-    /// The catalog's view of a header; refuses one without valid identifying UIDs (Failure Reason A900), or one
-    /// the archive could not serve back as it is (`checkConsistency`).
-    static func header(of parsed: Part10Header) throws(PartRejection) -> InstanceHeader {
+    /// The catalog's view of a header; refuses one without valid identifying UIDs (Failure Reason A900), or, when
+    /// `checksConsistency`, one the archive could not serve back as it is (`checkConsistency`).
+    static func header(of parsed: Part10Header, checksConsistency: Bool) throws(PartRejection) -> InstanceHeader {
         let dataSet = parsed.dataSet
         func uid(_ tag: DICOMTag, _ keyword: String) throws(PartRejection) -> String {
             guard let value = dataSet.string(tag), !value.isEmpty else {
@@ -76,7 +84,7 @@ struct InstanceInspector {
         let sop = try uid(.sopInstanceUID, "SOPInstanceUID")
         let sopClass = try uid(.sopClassUID, "SOPClassUID")
         do {
-            try checkConsistency(parsed, sopInstanceUID: sop, sopClassUID: sopClass)
+            if checksConsistency { try checkConsistency(parsed, sopInstanceUID: sop, sopClassUID: sopClass) }
         } catch {
             var named = error
             (named.sopClassUID, named.sopInstanceUID) = (sopClass, sop)

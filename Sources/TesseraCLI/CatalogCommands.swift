@@ -42,8 +42,7 @@ enum CatalogCommands {
         let catalogued = try catalog.catalogedObjects()
         var missing = 0
         var degraded = 0
-        let progress = Progress("checking \(catalogued.count) instances", totalBytes: Int64(catalogued.count))
-        for (index, (address, sopInstanceUID)) in catalogued.enumerated() {
+        for (address, sopInstanceUID) in catalogued {
             switch store.wholeness(of: address) {
             case .whole: break
             case .degraded(let chunkCount):
@@ -53,9 +52,7 @@ enum CatalogCommands {
                 missing += 1
                 Console.output("missing   \(sopInstanceUID)  \(address)  \(reason)\n")
             }
-            progress.advance(toTotal: Int64(index + 1))
         }
-        progress.finish()
         let named = Set(catalogued.map(\.manifest))
         let uncatalogued = try store.objectAddresses().filter { !named.contains($0) }
         for address in uncatalogued { Console.output("uncatalogued  \(address)\n") }

@@ -96,9 +96,27 @@ enum CommandUsage {
 
         """,
         "gc": """
-        usage: tessera gc --data DIR
+        usage: tessera gc --data DIR [--force]
 
-        Frees the chunks no live object references, then compacts segments.
+        Frees the chunks no live object references, then compacts segments. In a node's data directory (one with
+        a catalog), objects no catalog row names are kept and counted: they may be instances the catalog lost.
+          --force   delete those objects too (`tessera check` lists them first)
+
+        """,
+        "catalog": """
+        usage: tessera catalog rebuild --data DIR [--site S]
+
+        Rebuilds a stopped node's catalog from its store alone: every stored object is read back, verified, and
+        each DICOM instance catalogued. The old catalog is kept as catalog.sqlite.before-rebuild. A node does this
+        by itself at start when its catalog is missing, empty over a full store, too old or damaged.
+          --site S  the origin site recorded for the instances (default: local)
+
+        """,
+        "check": """
+        usage: tessera check --data DIR
+
+        Compares a stopped node's catalog with its store: catalogued instances whose object is missing or short of
+        shards, and objects no catalog row names. Exits 1 when a catalogued instance cannot be read.
 
         """,
         "scrub": """

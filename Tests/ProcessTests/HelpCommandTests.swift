@@ -7,7 +7,8 @@ import Testing
 @Suite(.serialized) struct HelpCommandTests {
     /// Every command with a usage of its own.
     static let commands = [
-        "node", "store", "fetch", "find", "samples", "put", "get", "list", "delete", "gc", "scrub", "bench", "fuzz",
+        "node", "store", "fetch", "find", "samples", "put", "get", "list", "delete", "gc", "scrub", "catalog", "check",
+        "bench", "fuzz",
     ]
 
     @Test("tessera --help, -h and help list every command and exit 0")

@@ -67,7 +67,8 @@ public final class ArchiveNode: Sendable {
             status: { [store] in Self.status(store: store) },
             health: { [store, catalog, site = configuration.site] in
                 try Self.health(store: store, catalog: catalog, site: site)
-            })
+            },
+            patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) })
         let limits = configuration.limits
         do {
             server = try HTTPServer(
@@ -157,7 +158,7 @@ public final class ArchiveNode: Sendable {
             volumeCount: total,
             instanceCount: try catalog.instanceCount(), readCacheBytes: cache?.bytes ?? 0,
             readCacheBytesMax: cache?.bytesMax ?? 0, readCacheHitCount: cache?.hitCount ?? 0,
-            readCacheMissCount: cache?.missCount ?? 0)
+            readCacheMissCount: cache?.missCount ?? 0, patientConflictCount: catalog.patientConflictCount)
     }
 
     /// The sentence of an error without its type's decoration.

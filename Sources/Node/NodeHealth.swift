@@ -23,12 +23,17 @@ public struct NodeHealth: Codable, Sendable, Equatable {
     public var readCacheHitCount: Int
     /// Chunk reads that went to the volumes since the node started (with the cache on).
     public var readCacheMissCount: Int
+    /// Instances stored since the node started whose patient attributes disagree with another study of their
+    /// PatientID (`GET /admin/patient-conflicts` lists the PatientIDs).
+    public var patientConflictCount: Int
 
     /// Makes a report.
     public init(
         status: String, version: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int,
-        readCacheBytes: Int = 0, readCacheBytesMax: Int = 0, readCacheHitCount: Int = 0, readCacheMissCount: Int = 0
+        readCacheBytes: Int = 0, readCacheBytesMax: Int = 0, readCacheHitCount: Int = 0, readCacheMissCount: Int = 0,
+        patientConflictCount: Int = 0
     ) {
+        self.patientConflictCount = patientConflictCount
         self.status = status
         self.version = version
         self.site = site

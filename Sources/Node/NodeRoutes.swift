@@ -1,5 +1,6 @@
-// The node's own HTTP routes in front of DICOMweb: `GET /healthz` (JSON for load balancers and operators) and
-// `GET /` (a short page saying what this is and where DICOMweb lives). Everything else goes to the inner responder.
+// The node's own HTTP routes in front of DICOMweb: `GET /healthz` (JSON for load balancers and operators),
+// `GET /admin/patient-conflicts` (admin token) and `GET /` (a short page saying what this is and where DICOMweb
+// lives). Everything else goes to the inner responder.
 public import DICOMweb
 public import HTTP
 public import Primitives
@@ -22,7 +23,11 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     /// The status alone ("ok", "degraded", "unavailable") for `/healthz` requests without a read token; cheap, so
     /// anyone who can reach the port may ask it as often as they like.
     public let status: @Sendable () -> String
-    /// Who may read the health figures: a read token, or anyone when anonymous access is on.
+    /// The patient conflicts of the catalog, at most the given number of PatientIDs, for `/admin/patient-conflicts`;
+    /// runs on the connection's owned thread and may block.
+    public let patientConflicts: @Sendable (_ limit: Int) throws -> PatientConflictReport
+    /// Who may read the health figures (a read token, or anyone when anonymous access is on) and the admin routes
+    /// (an admin token only).
     public let access: AccessPolicy
     /// Counts requests in flight and refuses new ones during shutdown.
     public let gate: RequestGate
@@ -32,8 +37,10 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     /// Puts the node's routes in front of `inner`.
     public init(
         inner: Inner, dicomWebPath: String, gate: RequestGate, access: AccessPolicy, hostPort: ListeningPort? = nil,
-        status: @escaping @Sendable () -> String, health: @escaping @Sendable () throws -> NodeHealth
+        status: @escaping @Sendable () -> String, health: @escaping @Sendable () throws -> NodeHealth,
+        patientConflicts: @escaping @Sendable (_ limit: Int) throws -> PatientConflictReport
     ) {
+        self.patientConflicts = patientConflicts
         self.inner = inner
         self.dicomWebPath = dicomWebPath
         self.gate = gate
@@ -56,6 +63,16 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         case "/healthz":
             try requireGet(request)
             try answerHealth(request, response: &response)
+        case "/admin/patient-conflicts":
+            try requireGet(request)
+            try access.authorize(authorization: request.headers["Authorization"], required: .admin)
+            let limit = try Self.limit(
+                request, default: PatientConflictReport.limitDefault,
+                max: PatientConflictReport.limitMax)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let body = Array(try encoder.encode(try patientConflicts(limit))) + [UInt8(ascii: "\n")]
+            try send(status: 200, type: "application/json", body, request: request, response: &response)
         case "/":
             try requireGet(request)
             try send(
@@ -100,6 +117,17 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         var changed = request
         changed.headers.replace("Host", host + ":" + String(port))
         return changed
+    }
+
+    /// The request's `limit` query parameter within 1...`max`, or `default` without one; 400 for anything else.
+    static func limit(_ request: HTTPRequestHead, default limitDefault: Int, max limitMax: Int)
+        throws(NodeRouteError) -> Int
+    {
+        guard let text = request.queryItems.last(where: { $0.name == "limit" })?.value else { return limitDefault }
+        guard let limit = Int(text), (1...limitMax).contains(limit) else {
+            throw NodeRouteError(status: 400, reason: "limit \"\(text.prefix(32))\" is not a number in 1...\(limitMax)")
+        }
+        return limit
     }
 
     private func requireGet(_ request: HTTPRequestHead) throws(NodeRouteError) {

@@ -3,6 +3,7 @@
 // --force). The node itself rebuilds a lost catalog at start (CatalogRecovery); these are for operators.
 import Catalog
 import DICOMweb
+import Foundation
 import Node
 import ObjectStore
 import Posix
@@ -69,6 +70,31 @@ enum CatalogCommands {
         guard missing == 0 else {
             throw StoreError(.corrupt, "\(missing) catalogued instances cannot be read from this node's store")
         }
+    }
+
+    /// `tessera patient-conflicts --data DIR [--json]`: the PatientIDs whose studies name different patients, read
+    /// from the catalog alone (safe while the node runs; a running node also answers `GET /admin/patient-conflicts`).
+    static func patientConflicts(_ words: [String]) throws {
+        let arguments = try Arguments(words, valued: ["data"], switches: ["json"])
+        let path = CatalogRecovery.catalogPath(try arguments.required("data"))
+        guard PosixDisk().exists(path) else { throw StoreError(.dataDirectory, "there is no catalog at \(path)") }
+        let patients = try Catalog.open(path: path).patientConflicts(limit: PatientConflictReport.limitMax)
+        if arguments.flag("json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Console.output(String(decoding: try encoder.encode(patients), as: UTF8.self) + "\n")
+            return
+        }
+        for patient in patients {
+            let issuer = patient.issuerOfPatientID.isEmpty ? "" : " (issuer \(patient.issuerOfPatientID))"
+            Console.output("PatientID \(patient.patientID)\(issuer): \(patient.studies.count) studies\n")
+            for study in patient.studies {
+                Console.output(
+                    "  \(study.studyInstanceUID)  \(study.patientName)  born \(study.patientBirthDate)  "
+                        + "sex \(study.patientSex)  date \(study.studyDate)  accession \(study.accessionNumber)\n")
+            }
+        }
+        Console.output("PatientIDs whose studies disagree: \(patients.count)\n")
     }
 
     /// The objects of a node data directory's store that no catalog row names, or nil for a plain local store

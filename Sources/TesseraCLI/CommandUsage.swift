@@ -112,6 +112,14 @@ enum CommandUsage {
           --site S  the origin site recorded for the instances (default: local)
 
         """,
+        "patient-conflicts": """
+        usage: tessera patient-conflicts --data DIR [--json]
+
+        Lists the PatientIDs whose studies name different patients (name, birth date or sex), each with every one
+        of its studies and the values it carries. Reads only the catalog, so it is safe while the node runs; a
+        running node also answers GET /admin/patient-conflicts to an admin token.
+
+        """,
         "check": """
         usage: tessera check --data DIR
 

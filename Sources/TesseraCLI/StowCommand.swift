@@ -70,6 +70,10 @@ enum StowCommand {
         let body = try MultipartFileBody(
             files: batch.map { ($0.path, $0.length) }, onFileBytes: { progress.advance(by: $0) })
         let response = try client.post("/studies", body: body, accept: "application/dicom+json")
+        // The node stores an instance whose PatientID another study names with another patient, and says so.
+        for warning in response.headers.values("Warning") where warning.contains("patient conflict") {
+            Console.error("tessera: warning: " + warning)
+        }
         return outcomes(of: batch, response: response)
     }
 

@@ -37,6 +37,7 @@ public enum TesseraCommand {
           catalog rebuild --data DIR [--site S]                 rebuild a stopped node's catalog from its store
           check --data DIR                                      catalogued instances without a whole object, and
                                                                 objects no catalog row names
+          patient-conflicts --data DIR [--json]                 PatientIDs whose studies name different patients
 
         Benchmarks (use a release build):
           bench storage [--gib N] [--data DIR]                  chunker, hashes, Reed-Solomon, put/get, RSS
@@ -94,6 +95,7 @@ public enum TesseraCommand {
             case "scrub": try StoreCommands.scrub(rest)
             case "catalog": try CatalogCommands.run(rest)
             case "check": try CatalogCommands.check(rest)
+            case "patient-conflicts": try CatalogCommands.patientConflicts(rest)
             case "bench": try BenchCommand.run(rest)
             case "fuzz": try FuzzCommand.run(rest)
             case "bench-rss-child": try BenchCommand.rssChild(rest)

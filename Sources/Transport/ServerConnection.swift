@@ -158,7 +158,7 @@ final class ServerConnection {
             }
             answer(error, request: request)
         }
-                if closeAfterResponse || isPeerGone || isStopping() { return false }
+        if closeAfterResponse || isPeerGone || isStopping() { return false }
         return drainBody()
     }
 

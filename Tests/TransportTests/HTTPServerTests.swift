@@ -129,7 +129,7 @@ import Testing
         }
     }
 
-    @Test("statuses from HTTPStatusError (a 401 closing the connection), 500 for other errors, and a close after the head")
+    @Test("statuses from HTTPStatusError (a 401 closes), 500 for other errors, and a closed connection after the head")
     func errorMapping() async throws {
         try await blocking {
             try withServer { server in

@@ -26,12 +26,15 @@ public struct CatalogRebuildReport: Sendable {
     public var unreadable: [(address: ChunkAddress, reason: String)] = []
     /// Instances catalogued whose patient attributes disagree with another study of their PatientID.
     public var patientConflictCount = 0
+
+    /// An empty report.
+    public init() {}
 }
 
 /// Catalogues the DICOM instances a store holds.
 public enum CatalogRebuild {
     /// Objects read and catalogued per round: one catalog transaction and one multi-object read each.
-    static let roundObjectCount = 256
+    public static let roundObjectCount = 256
 
     /// Reads every live object of `store` and catalogues each DICOM instance into `catalog` (normally new and
     /// empty), with `originSite` as its origin, versions from `version`, and BulkDataURIs under `pathPrefix`.

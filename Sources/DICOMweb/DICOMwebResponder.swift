@@ -15,20 +15,23 @@ public struct DICOMwebResponder: HTTPResponder {
     let catalog: Catalog
     let policy: AccessPolicy
     let version: @Sendable () -> HLCTimestamp
+    let log: @Sendable (String) -> Void
 
     /// Makes a responder serving `store` and `catalog` as `configuration` says.
     ///
     /// `version` gives the catalog version of each stored instance: the node's HybridLogicalClock read at the
     /// wall clock (the catalog's replication compares versions). It is called once per stored instance, from the
-    /// request's thread, so it MUST be thread-safe.
+    /// request's thread, so it MUST be thread-safe. `log` gets the full message of failures the client is told
+    /// about only in general terms (they may name server paths); it too is called from request threads.
     public init(
         configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog,
-        version: @escaping @Sendable () -> HLCTimestamp
+        version: @escaping @Sendable () -> HLCTimestamp, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.store = store
         self.catalog = catalog
         self.version = version
+        self.log = log
         policy = AccessPolicy(tokens: configuration.tokens, allowsAnonymous: configuration.allowsAnonymous)
     }
 
@@ -51,7 +54,7 @@ public struct DICOMwebResponder: HTTPResponder {
                 "\(request.method) is not allowed on \(path); use \(route.allowedMethods.joined(separator: " or "))")
         }
         let context = ServiceContext(
-            configuration: configuration, store: store, catalog: catalog, version: version,
+            configuration: configuration, store: store, catalog: catalog, version: version, log: log,
             baseURL: baseURL(for: request))
         switch (request.method, route) {
         case ("POST", .studies):
@@ -90,10 +93,17 @@ public struct DICOMwebResponder: HTTPResponder {
         return rest.isEmpty || rest.hasPrefix("/") ? rest : nil
     }
 
-    /// The URL of the service root for links in responses: the configured public URL, else `http://` and the
-    /// request's Host, else the bare prefix.
+    /// The URL of the service root for links in responses: the configured public URL; else the scheme and
+    /// authority of an absolute-form target, which take the place of Host (RFC 9112 §3.2.2); else `http://` and
+    /// the request's Host; else (nothing usable) the bare prefix.
     func baseURL(for request: HTTPRequestHead) -> String {
         if let publicBaseURL = configuration.publicBaseURL { return publicBaseURL + configuration.pathPrefix }
+        if let origin = request.absoluteFormOrigin {
+            guard origin.scheme == "http" || origin.scheme == "https", Self.isPlainHost(origin.authority) else {
+                return configuration.pathPrefix
+            }
+            return origin.scheme + "://" + origin.authority + configuration.pathPrefix
+        }
         if let host = request.headers["Host"], Self.isPlainHost(host) {
             return "http://" + host + configuration.pathPrefix
         }
@@ -122,6 +132,8 @@ struct ServiceContext {
     let catalog: Catalog
     /// The catalog version for the next stored instance.
     let version: @Sendable () -> HLCTimestamp
+    /// Where failures go in full when the client is told only their kind.
+    let log: @Sendable (String) -> Void
     /// The service root for RetrieveURL and BulkDataURI, e.g. "http://node-a:8042/dicom-web".
     let baseURL: String
 

@@ -59,13 +59,13 @@ struct StoreService {
                 }
                 for (part, result) in zip(staged, results) {
                     guard case .failure(let error) = result else { continue }
-                    outcome.parts[part.index] = Self.failure(
+                    outcome.parts[part.index] = failure(
                         part.header.sopClassUID, part.header.sopInstanceUID, rejection: nil, error: error)
                 }
             } catch {
                 pending = []
                 for (index, header) in staged {
-                    outcome.parts[index] = Self.failure(
+                    outcome.parts[index] = failure(
                         header.sopClassUID, header.sopInstanceUID, rejection: nil, error: error)
                 }
             }
@@ -123,7 +123,7 @@ struct StoreService {
             if let framing = source.framingError { throw framing }
             let header = source.inspector.header
             return .failed(
-                Self.failure(
+                failure(
                     header?.sopClassUID ?? source.rejection?.sopClassUID,
                     header?.sopInstanceUID ?? source.rejection?.sopInstanceUID, rejection: source.rejection,
                     error: error))
@@ -134,8 +134,9 @@ struct StoreService {
         return .stored(header)
     }
 
-    /// The answer for a part that could not be stored: refused by the reader, or failed in the store.
-    static func failure(
+    /// The answer for a part that could not be stored: refused by the reader, or failed in the store. A store
+    /// failure's message may name server paths, so the client gets a sentence for its kind and the log the rest.
+    func failure(
         _ sopClassUID: String?, _ sopInstanceUID: String?, rejection: PartRejection?, error: StoreError
     ) -> StoredPart {
         var part = StoredPart(sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID)
@@ -145,9 +146,20 @@ struct StoreService {
         } else {
             let isFull = error.code == .diskFull || error.code == .unavailable
             part.failureReason = isFull ? StoreStatusCode.outOfResources : StoreStatusCode.processingFailure
-            part.comment = "storing the instance failed: \(error.description)"
+            part.comment = "storing the instance failed: " + Self.clientSentence(for: error.code)
+            context.log("storing instance \(sopInstanceUID ?? "(no SOP Instance UID)") failed: \(error.description)")
         }
         return part
+    }
+
+    /// What a client is told about a store failure of kind `code`: what happened, never where.
+    static func clientSentence(for code: StoreError.Code) -> String {
+        switch code {
+        case .diskFull: "the node's volumes are full"
+        case .unavailable: "too few of the node's volumes are available"
+        case .corrupt: "stored data is damaged beyond repair"
+        case .configuration, .dataDirectory, .notFound, .io: "the node could not write it (its log says why)"
+        }
     }
 
     /// Catalogues the instances of `stored` in one transaction while their objects commit, making it durable only
@@ -223,10 +235,15 @@ struct StoreService {
                 + "study or series; instances are immutable"
         case .failure(let error):
             switch error.code {
-            case .badInstance, .conflict: part.failureReason = StoreStatusCode.dataSetDoesNotMatchSOPClass
-            default: part.failureReason = StoreStatusCode.processingFailure
+            case .badInstance, .conflict:
+                part.failureReason = StoreStatusCode.dataSetDoesNotMatchSOPClass
+                part.comment = "the catalog refused the instance: \(error.message)"
+            default:
+                // Not the instance's fault: the message may name the catalog's path, so it goes to the log only.
+                part.failureReason = StoreStatusCode.processingFailure
+                part.comment = "the catalog could not record the instance"
+                context.log("cataloguing instance \(header.sopInstanceUID) failed: \(error.message)")
             }
-            part.comment = "the catalog refused the instance: \(error.message)"
         }
         return part
     }

@@ -23,6 +23,9 @@ public struct HTTPParseError: Error, HTTPStatusError, Sendable, Equatable, Custo
         case headerCountTooMany
         /// An HTTP/1.1 request has no Host field, several, or an invalid one (RFC 9112 §3.2).
         case invalidHost
+        /// A field that must appear at most once (Authorization, Content-Type, Content-Length, Host) appears on
+        /// several lines; taking one of them would let two parts of a system read different requests.
+        case repeatedField
         /// Content-Length is not digits, overflows, or is repeated with different values (RFC 9112 §6.3).
         case invalidContentLength
         /// Both Transfer-Encoding and Content-Length are present (RFC 9112 §6.3, request smuggling).

@@ -20,6 +20,31 @@ extension HTTPRequestHead {
         }
     }
 
+    /// The scheme and authority of an absolute-form target ("http://node-a:8042/dicom-web" gives "http" and
+    /// "node-a:8042"), nil for any other form. A server MUST take the target's host from here rather than from
+    /// Host (RFC 9112 §3.2.2). The scheme is lowercased; the authority is as sent, possibly empty.
+    public var absoluteFormOrigin: (scheme: String, authority: String)? {
+        guard !target.hasPrefix("/"), let separator = target.firstRange(of: "://") else { return nil }
+        let scheme = target[..<separator.lowerBound]
+        guard let first = scheme.utf8.first, HTTPRequestHead.isLetter(first),
+            scheme.utf8.allSatisfy({ HTTPRequestHead.isLetter($0) || HTTPRequestHead.isSchemeSymbol($0) })
+        else { return nil }
+        let rest = target[separator.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return (scheme.lowercased(), String(authority))
+    }
+
+    /// Whether `byte` is an ASCII letter.
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+    }
+
+    /// Whether `byte` may follow a scheme's first letter (RFC 3986 §3.1): a digit, "+", "-" or ".".
+    private static func isSchemeSymbol(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "+")
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+    }
+
     /// The raw path and query of `target`, dropping a fragment and, for absolute-form, scheme and authority.
     static func pathAndQuery(of target: String) -> (path: Substring, query: Substring?) {
         var rest = Substring(target)

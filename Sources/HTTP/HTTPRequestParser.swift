@@ -92,6 +92,7 @@ public struct HTTPRequestParser: Sendable {
                 method: line.method, target: line.target, versionMinor: line.versionMinor,
                 headers: HTTPHeaders(reader.fields))
             let framing = try HTTPBodyFraming.request(head, limits: limits, offset: offsetBase + index)
+            try HTTPSingletonFields.check(head.headers, offset: offsetBase + index)
             try handle(.head(head))
             // A request has no read-until-close body (RFC 9112 §6.3): without a length it has none.
             guard framing != .untilClose, let body = HTTPBodyReader(framing) else {

@@ -31,8 +31,12 @@ public final class ArchiveNode: Sendable {
     /// A catalog that is missing (while the store holds objects), empty over a full store, too old, damaged or half
     /// rebuilt is first rebuilt from the store (CatalogRecovery), with progress and a summary through `log`.
     /// Errors name the path or address at fault: a data directory that is a file, not writable, or whose parent
-    /// is missing; a store whose layout differs from the configuration; an address in use.
-    public init(configuration: NodeConfiguration, log: (String) -> Void = { _ in }) throws(NodeError) {
+    /// is missing; a store whose layout differs from the configuration; an address in use. `log` gets one line
+    /// per internal failure while serving (clients see only a generic sentence) and the rebuild's lines; by
+    /// default standard error.
+    public init(
+        configuration: NodeConfiguration, log: @escaping @Sendable (String) -> Void = ArchiveNode.logToStandardError
+    ) throws(NodeError) {
         try configuration.validate()
         self.configuration = configuration
         address = try configuration.listenAddress
@@ -57,7 +61,7 @@ public final class ArchiveNode: Sendable {
                 originSite: configuration.site, pathPrefix: Self.dicomWebPath,
                 tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
                 allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
-            store: store, catalog: catalog, version: { clock.next() })
+            store: store, catalog: catalog, version: { clock.next() }, log: log)
         let listeningPort = ListeningPort()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
@@ -75,15 +79,21 @@ public final class ArchiveNode: Sendable {
                 configuration: HTTPServerConfiguration(
                     host: address.host, port: address.port, limits: HTTPLimits(bodyBytesMax: Int(limits.bodyBytesMax)),
                     connectionCountMax: limits.connectionCountMax,
+                    connectionsPerAddressMax: limits.connectionsPerAddressMax,
                     idleTimeoutSeconds: Double(limits.idleTimeoutSeconds),
                     headerTimeoutSeconds: Double(limits.headerTimeoutSeconds),
                     bodyRateBytesPerSecondMin: limits.bodyRateBytesPerSecondMin),
-                responder: routes)
+                responder: routes, log: log)
         } catch {
             store.close()
             throw NodeError(.listen, "cannot listen on \(configuration.http): \(Self.reason(error))")
         }
         listeningPort.set(server.port)
+    }
+
+    /// Writes one log line to standard error, prefixed with "tessera node: ".
+    public static func logToStandardError(_ line: String) {
+        Terminal.write("tessera node: " + line + "\n", to: 2)
     }
 
     /// The port the server is bound to (the kernel's pick when the configuration said 0).

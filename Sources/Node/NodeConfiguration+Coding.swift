@@ -180,7 +180,7 @@ extension NodeConfiguration.AccessToken {
 
 extension NodeConfiguration.Limits {
     static let keys = [
-        "bodyBytesMax", "connectionCountMax", "idleTimeoutSeconds", "headerTimeoutSeconds",
+        "bodyBytesMax", "connectionCountMax", "connectionsPerAddressMax", "idleTimeoutSeconds", "headerTimeoutSeconds",
         "bodyRateBytesPerSecondMin", "shutdownTimeoutSeconds",
     ]
 
@@ -190,6 +190,7 @@ extension NodeConfiguration.Limits {
         self.init()
         bodyBytesMax = try container.optional("bodyBytesMax") ?? bodyBytesMax
         connectionCountMax = try container.optional("connectionCountMax") ?? connectionCountMax
+        connectionsPerAddressMax = try container.optional("connectionsPerAddressMax") ?? connectionsPerAddressMax
         idleTimeoutSeconds = try container.optional("idleTimeoutSeconds") ?? idleTimeoutSeconds
         headerTimeoutSeconds = try container.optional("headerTimeoutSeconds") ?? headerTimeoutSeconds
         bodyRateBytesPerSecondMin = try container.optional("bodyRateBytesPerSecondMin") ?? bodyRateBytesPerSecondMin

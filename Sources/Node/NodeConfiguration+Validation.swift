@@ -95,6 +95,7 @@ extension NodeConfiguration {
         let checks: [(String, Int64, ClosedRange<Int64>)] = [
             ("bodyBytesMax", limits.bodyBytesMax, 1 << 10...1 << 50),
             ("connectionCountMax", Int64(limits.connectionCountMax), 1...100_000),
+            ("connectionsPerAddressMax", Int64(limits.connectionsPerAddressMax), 1...100_000),
             ("idleTimeoutSeconds", Int64(limits.idleTimeoutSeconds), 1...86_400),
             ("headerTimeoutSeconds", Int64(limits.headerTimeoutSeconds), 1...3_600),
             ("bodyRateBytesPerSecondMin", Int64(limits.bodyRateBytesPerSecondMin), 0...1 << 30),

@@ -95,8 +95,11 @@ public struct NodeConfiguration: Sendable, Equatable {
     public struct Limits: Codable, Sendable, Equatable {
         /// The largest request body (a STOW-RS upload); 64 GiB by default.
         public var bodyBytesMax: Int64 = 64 << 30
-        /// Connections served at once; more wait in the listen backlog.
+        /// Connections served at once; one more takes the slot of the connection idle longest, or is answered 503.
         public var connectionCountMax = 256
+        /// Connections served at once from one client address, so one client cannot lock the others out; one more
+        /// from that address is answered 503.
+        public var connectionsPerAddressMax = 64
         /// A keep-alive connection idle this long is closed.
         public var idleTimeoutSeconds = 60
         /// A client must send a whole request head within this time.

@@ -93,7 +93,7 @@ public final class ListeningSocket: Sendable {
             _ = fcntl(accepted, F_SETFD, FD_CLOEXEC)
             _ = fcntl(accepted, F_SETFL, fcntl(accepted, F_GETFL) | O_NONBLOCK)
             let peer = SocketAddress(storage: storage, length: length)
-            let socket = Socket(descriptor: accepted, peerAddress: peer.description)
+            let socket = Socket(descriptor: accepted, peer: peer)
             try? socket.setNoDelay(true)
             return socket
         }

@@ -20,11 +20,14 @@ public final class Socket: Sendable {
     private let state: Mutex<Int32>
     /// The peer as "host:port", for errors and logs.
     public let peerAddress: String
+    /// The peer's host alone, "127.0.0.1" or "::1": what a server counts connections per address by.
+    public let peerHost: String
 
-    /// Takes ownership of `descriptor`, a connected non-blocking stream socket.
-    init(descriptor: Int32, peerAddress: String) {
+    /// Takes ownership of `descriptor`, a connected non-blocking stream socket to `peer`.
+    init(descriptor: Int32, peer: SocketAddress) {
         state = Mutex(descriptor)
-        self.peerAddress = peerAddress
+        peerAddress = peer.description
+        peerHost = peer.host
     }
 
     deinit {
@@ -44,15 +47,19 @@ public final class Socket: Sendable {
 
     // MARK: - Connecting
 
-    /// Connects to `host`:`port`, trying each resolved address until one answers or `deadline` passes.
+    /// Connects to `host`:`port`, trying each resolved address until one answers or `deadline` passes; from
+    /// `localHost` (an address of this machine, such as "127.0.0.5") when given, else from the kernel's choice.
     ///
     /// Errors name host:port, e.g. "connect 127.0.0.1:9: Connection refused"; a deadline that passes is ETIMEDOUT.
-    public static func connect(host: String, port: Int, deadline: Instant? = nil) throws(SystemError) -> Socket {
+    public static func connect(
+        host: String, port: Int, localHost: String? = nil, deadline: Instant? = nil
+    ) throws(SystemError) -> Socket {
         let addresses = try SocketAddress.resolve(host: host, port: port)
+        let local = try localHost.map { name throws(SystemError) in try SocketAddress.resolve(host: name, port: 0)[0] }
         var lastError = SystemError(errno: EHOSTUNREACH, operation: "connect", path: "\(host):\(port)")
         for address in addresses {
             do {
-                return try connect(to: address, deadline: deadline)
+                return try connect(to: address, from: local, deadline: deadline)
             } catch {
                 lastError = SystemError(errno: error.errno, operation: "connect", path: "\(host):\(port)")
             }
@@ -60,8 +67,10 @@ public final class Socket: Sendable {
         throw lastError
     }
 
-    /// Connects to one resolved address.
-    public static func connect(to address: SocketAddress, deadline: Instant? = nil) throws(SystemError) -> Socket {
+    /// Connects to one resolved address, from `local` (port 0: any) when given.
+    public static func connect(
+        to address: SocketAddress, from local: SocketAddress? = nil, deadline: Instant? = nil
+    ) throws(SystemError) -> Socket {
         let name = address.description
         let descriptor = try Posix.syscall("socket", path: name) {
             Glibc.socket(
@@ -69,7 +78,10 @@ public final class Socket: Sendable {
                 Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
                     | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
-        let socket = Socket(descriptor: descriptor, peerAddress: name)
+        let socket = Socket(descriptor: descriptor, peer: address)
+        if let local {
+            _ = try Posix.syscall("bind", path: local.description) { local.withSockaddr { bind(descriptor, $0, $1) } }
+        }
         let status = address.withSockaddr { Glibc.connect(descriptor, $0, $1) }
         if status != 0 {
             let code = errno

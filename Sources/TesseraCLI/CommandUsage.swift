@@ -137,6 +137,7 @@ enum CommandUsage {
         usage: tessera bench storage [--gib N] [--data DIR]
                tessera bench dicomweb [--quick] [--batch N] [--data DIR]
                tessera bench catalog [--studies N] [--searches N]
+               tessera bench rebuild [--instances N] [--slices N]
 
         Prints benchmark tables (use a release build; README.md, "Benchmarks").
 

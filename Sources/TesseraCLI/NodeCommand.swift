@@ -27,7 +27,7 @@ enum NodeCommand {
             Console.output(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n")
             return
         }
-        let node = try ArchiveNode(configuration: configuration) { Console.error("tessera node: " + $0) }
+        let node = try ArchiveNode(configuration: configuration)
         report(node.store.openReport, directory: configuration.dataDirectory)
         try node.start()
         let store = node.store.configuration

@@ -43,6 +43,7 @@ public enum TesseraCommand {
           bench storage [--gib N] [--data DIR]                  chunker, hashes, Reed-Solomon, put/get, RSS
           bench dicomweb [--quick] [--batch N] [--data DIR]     STOW/WADO/QIDO against Orthanc, node peak RSS
           bench catalog [--studies N] [--searches N]            Catalog.query latency (100 instances per study)
+          bench rebuild [--instances N] [--slices N]            catalog rebuild rate: small instances, a CT study
 
         Hostile-input loops of the parsers (README.md, "Fuzzing"):
           fuzz dicom|http|multipart [--seed N] [--rounds N]      seeded mutations; a crash replays with its seed

@@ -1,6 +1,6 @@
 // The HTTP/1.1 server: one accept thread and one owned thread per connection, at most connectionCountMax of them
-// (one more is answered 503), and a stop() that wakes and joins every thread. Requests are served by
-// ServerConnection; the application is an HTTPResponder.
+// and connectionsPerAddressMax per client address (HTTPServerState admits), and a stop() that wakes and joins
+// every thread. Requests are served by ServerConnection; the application is an HTTPResponder.
 public import HTTP
 public import Posix
 import Primitives
@@ -20,6 +20,8 @@ public final class HTTPServer: Sendable {
     private let makeStream: @Sendable (Socket) throws -> any ConnectionStream
     /// The bound listener; closed by `stop()`.
     private let listener: ListeningSocket
+    /// Receives one line per internal failure (a 500, an error after the response began), for the operator.
+    private let log: @Sendable (String) -> Void
     /// Fired by `stop()` to wake the accept loop.
     private let wakeup: WakeupSignal
     /// Threads and connections, under one lock.
@@ -29,20 +31,28 @@ public final class HTTPServer: Sendable {
     public var port: Int { listener.boundPort }
 
     /// Binds host:port from `configuration`; throws a SystemError naming host:port if that fails.
-    public convenience init(configuration: HTTPServerConfiguration, responder: some HTTPResponder) throws {
-        try self.init(configuration: configuration, responder: responder, makeStream: { $0 })
+    public convenience init(
+        configuration: HTTPServerConfiguration, responder: some HTTPResponder,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
+        try self.init(configuration: configuration, responder: responder, log: log, makeStream: { $0 })
     }
 
-    /// Binds like `init(configuration:responder:)`, with `makeStream` turning each accepted socket into the stream
-    /// requests are read from: the seam where TLS slots in. It runs on the connection's own thread (a handshake
-    /// never blocks the accept loop); a throw closes that connection.
+    /// Binds like `init(configuration:responder:log:)`, with `makeStream` turning each accepted socket into the
+    /// stream requests are read from: the seam where TLS slots in. It runs on the connection's own thread (a
+    /// handshake never blocks the accept loop); a throw closes that connection.
+    ///
+    /// `log` gets the full message of every internal failure, whose client sees only "internal server error"
+    /// (messages may name server paths); it is called on connection threads and MUST be thread-safe.
     public init(
         configuration: HTTPServerConfiguration, responder: some HTTPResponder,
+        log: @escaping @Sendable (String) -> Void = { _ in },
         makeStream: @escaping @Sendable (Socket) throws -> any ConnectionStream
     ) throws {
         configuration.validate()
         self.configuration = configuration
         self.responder = responder
+        self.log = log
         self.makeStream = makeStream
         listener = try ListeningSocket(
             host: configuration.host, port: configuration.port, backlog: configuration.backlog)
@@ -87,12 +97,18 @@ public final class HTTPServer: Sendable {
     /// The number of connections accepted and served since start (rejected ones not counted).
     public var acceptedConnectionCount: Int { state.withLock { $0.acceptedCount } }
 
+    /// The number of connections answered 503 and closed since start: over a limit, or while stopping.
+    public var rejectedConnectionCount: Int { state.withLock { $0.rejectedCount } }
+
+    /// The number of idle connections closed since start to make room for a newcomer at `connectionCountMax`.
+    public var evictedConnectionCount: Int { state.withLock { $0.evictedCount } }
+
     /// The number of connections being served now (for metrics and tests).
     public var connectionCount: Int { state.withLock { $0.connections.values.count { !$0.isDone } } }
 
     // MARK: - Accepting
 
-    /// Accepts until stopped: each connection gets an owned thread, or a 503 when the server is full.
+    /// Accepts until stopped: each connection gets an owned thread, or a 503 when it is not admitted.
     private func acceptLoop() {
         let clock = MonotonicClock()
         while !wakeup.isSignalled {
@@ -106,25 +122,23 @@ public final class HTTPServer: Sendable {
                 clock.sleep(until: clock.now().advanced(byTicks: Self.acceptBackoffTicks))
                 continue
             }
-            let id: Int? = state.withLock { state in
-                guard !state.isStopping,
-                    state.connections.values.count(where: { !$0.isDone })
-                        < configuration.connectionCountMax
-                else { return nil }
-                state.nextID += 1
-                state.acceptedCount += 1
-                state.connections[state.nextID] = ConnectionEntry(stream: socket)
-                return state.nextID
+            let activity = ConnectionActivity(idleSince: clock.now())
+            let admission = state.withLock { state in
+                state.admit(socket, activity: activity, now: clock.now(), configuration: configuration)
             }
-            guard let id else {
-                reject(socket)
+            let id: Int
+            switch admission {
+            case .success(let admitted): id = admitted
+            case .failure(let refusal):
+                state.withLock { $0.rejectedCount += 1 }
+                reject(socket, reason: refusal.reason)
                 continue
             }
             let thread = OwnedThread(name: "http-connection-\(id)") { [self] in
                 if let stream = try? makeStream(socket) {
                     ServerConnection(
-                        stream: stream, configuration: configuration, responder: responder,
-                        isStopping: { [wakeup] in wakeup.isSignalled }
+                        stream: stream, configuration: configuration, responder: responder, activity: activity,
+                        log: log, isStopping: { [wakeup] in wakeup.isSignalled }
                     ).run()
                 }
                 socket.close()
@@ -152,45 +166,32 @@ public final class HTTPServer: Sendable {
         for thread in finished { thread.join() }
     }
 
-    /// Answers a connection beyond `connectionCountMax` with 503 and Retry-After, then closes it after reading
-    /// what already arrived (so the client sees the answer rather than a reset).
-    private func reject(_ socket: Socket) {
-        let reason = Array(
-            "the server is serving its maximum of \(configuration.connectionCountMax) connections\n".utf8)
+    /// Answers a connection that was not admitted with 503 and Retry-After, and closes it, without ever waiting:
+    /// the answer goes out in one send that does not wait for room (a new connection's send buffer holds it), and
+    /// what the client already sent is read and discarded first, so the close is a clean end of stream rather
+    /// than a reset that could destroy the answer. The accept loop cannot stall on a client.
+    private func reject(_ socket: Socket, reason: String) {
+        let body = Array((reason + "\n").utf8)
         let head =
             "HTTP/1.1 503 Service Unavailable\r\nRetry-After: \(configuration.retryAfterSeconds)\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(reason.count)\r\nConnection: close\r\n\r\n"
-        let bytes = Array(head.utf8) + reason
-        let clock = MonotonicClock()
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let bytes = Array(head.utf8) + body
         bytes.withUnsafeBytes { bytes in
-            _ = try? socket.sendAll([bytes], deadline: clock.now().advanced(byTicks: Self.rejectTicks))
+            // A deadline already passed: send what fits now, never wait for the client.
+            _ = try? socket.sendAll([bytes], deadline: MonotonicClock().now())
         }
         socket.shutdown(.write)
-        var scratch = [UInt8](repeating: 0, count: 16 << 10)
-        let deadline = clock.now().advanced(byTicks: Self.rejectTicks)
+        var scratch = [UInt8](repeating: 0, count: Self.rejectDrainBytes)
         scratch.withUnsafeMutableBytes { scratch in
-            while let count = try? socket.receive(into: scratch, deadline: deadline), count > 0 {}
+            for _ in 0..<Self.rejectDrainReadsMax {
+                guard let count = try? socket.receiveAvailable(into: scratch), count > 0 else { break }
+            }
         }
         socket.close()
     }
 
-    /// How long a rejected connection may hold the accept loop (sending the 503, reading what arrived).
-    private static let rejectTicks: Int64 = 50_000
-}
-
-/// The server's threads and connections.
-private struct ServerState: Sendable {
-    var isStarted = false
-    var isStopping = false
-    var acceptThread: OwnedThread?
-    var nextID = 0
-    var acceptedCount = 0
-    var connections: [Int: ConnectionEntry] = [:]
-}
-
-/// One connection as the server tracks it: its stream (to wake it on stop) and its thread (to join it).
-private struct ConnectionEntry: Sendable {
-    let stream: any ConnectionStream
-    var thread: OwnedThread?
-    var isDone = false
+    /// Bytes of each read that discards what a rejected client already sent.
+    private static let rejectDrainBytes = 16 << 10
+    /// Most such reads per rejected connection (what arrived beyond them is left to the kernel).
+    private static let rejectDrainReadsMax = 4
 }

@@ -11,8 +11,16 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int
     /// Limits on each request's head and body, enforced by the parser (431, 414, 413, 400…).
     public var limits: HTTPLimits
-    /// Most connections served at once; one more is answered 503 with Retry-After and closed.
+    /// Most connections served at once. One more first takes the slot of the connection idle longest (between
+    /// requests, or not a byte sent yet) past `idleEvictionGraceSeconds`; with none, it is answered 503 with
+    /// Retry-After and closed.
     public var connectionCountMax: Int
+    /// Most connections served at once from one client address, so one client cannot take every slot; one more
+    /// from that address is answered 503 with Retry-After and closed.
+    public var connectionsPerAddressMax: Int
+    /// Seconds a connection must have been idle (between requests, or connected without sending a byte) before
+    /// a newcomer at `connectionCountMax` may take its slot; this spares a client about to send its next request.
+    public var idleEvictionGraceSeconds: Double
     /// Seconds a kept-alive connection may wait for the first byte of its next request before it is closed. A new
     /// connection gets at most `headerTimeoutSeconds` for its first byte, so idle sockets cannot hold every slot.
     public var idleTimeoutSeconds: Double
@@ -43,7 +51,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// Makes a configuration; the defaults suit a DICOMweb node on a hospital network.
     public init(
         host: String = "127.0.0.1", port: Int = 0, limits: HTTPLimits = HTTPLimits(),
-        connectionCountMax: Int = 256, idleTimeoutSeconds: Double = 60, headerTimeoutSeconds: Double = 10,
+        connectionCountMax: Int = 256, connectionsPerAddressMax: Int = 64, idleEvictionGraceSeconds: Double = 1,
+        idleTimeoutSeconds: Double = 60, headerTimeoutSeconds: Double = 10,
         bodyRateBytesPerSecondMin: Int = 1024, bodyRateWindowSeconds: Double = 10, bodyTimeoutSeconds: Double? = nil,
         sendTimeoutSeconds: Double = 60, drainBytesMax: Int = 1 << 20, lingerSeconds: Double = 2,
         receiveBufferBytes: Int = 256 << 10, retryAfterSeconds: Int = 1, backlog: Int = 512
@@ -52,6 +61,8 @@ public struct HTTPServerConfiguration: Sendable {
         self.port = port
         self.limits = limits
         self.connectionCountMax = connectionCountMax
+        self.connectionsPerAddressMax = connectionsPerAddressMax
+        self.idleEvictionGraceSeconds = idleEvictionGraceSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.headerTimeoutSeconds = headerTimeoutSeconds
         self.bodyRateBytesPerSecondMin = bodyRateBytesPerSecondMin
@@ -69,6 +80,8 @@ public struct HTTPServerConfiguration: Sendable {
     func validate() {
         precondition((0...65535).contains(port), "port \(port) is outside 0...65535")
         precondition(connectionCountMax > 0, "connectionCountMax must be positive")
+        precondition(connectionsPerAddressMax > 0, "connectionsPerAddressMax must be positive")
+        precondition(idleEvictionGraceSeconds >= 0, "idleEvictionGraceSeconds must not be negative")
         precondition(idleTimeoutSeconds > 0 && headerTimeoutSeconds > 0, "timeouts must be positive")
         precondition(bodyRateBytesPerSecondMin >= 0 && bodyRateWindowSeconds > 0, "body rate must be sane")
         precondition((bodyTimeoutSeconds ?? 1) > 0 && sendTimeoutSeconds > 0, "timeouts must be positive")

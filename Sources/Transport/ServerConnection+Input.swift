@@ -25,10 +25,14 @@ extension ServerConnection {
             ? min(configuration.idleTimeoutSeconds, configuration.headerTimeoutSeconds)
             : configuration.idleTimeoutSeconds
         let idleDeadline = clock.now().advanced(byTicks: ticks(seconds: idleSeconds))
+        // Waiting for the first byte of a request: the accept loop may give this slot to a newcomer.
+        if inputStart == inputEnd { activity.becomeIdle(now: clock.now()) }
         var headDeadline: Instant?
         while head == nil {
             if inputStart < inputEnd {
                 if headDeadline == nil {
+                    // The server evicted this connection before its request began: close without an answer.
+                    guard activity.becomeBusy() else { return nil }
                     headDeadline = clock.now().advanced(byTicks: ticks(seconds: configuration.headerTimeoutSeconds))
                 }
                 try parseInput(bytesMax: Self.headSliceBytes)

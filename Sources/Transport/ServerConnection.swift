@@ -13,6 +13,10 @@ final class ServerConnection {
     let configuration: HTTPServerConfiguration
     /// The application.
     let responder: any HTTPResponder
+    /// Whether the connection is idle, shared with the accept loop, which may evict it when the server is full.
+    let activity: ConnectionActivity
+    /// Where internal failures are reported in full (the client gets a generic sentence).
+    let log: @Sendable (String) -> Void
     /// Whether the server is stopping (checked between requests and when deciding keep-alive).
     let isStopping: @Sendable () -> Bool
     /// The clock for deadlines.
@@ -77,11 +81,14 @@ final class ServerConnection {
     /// Makes the state for one accepted stream.
     init(
         stream: any ConnectionStream, configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+        activity: ConnectionActivity, log: @escaping @Sendable (String) -> Void,
         isStopping: @escaping @Sendable () -> Bool
     ) {
         self.stream = stream
         self.configuration = configuration
         self.responder = responder
+        self.activity = activity
+        self.log = log
         self.isStopping = isStopping
         input = .allocate(byteCount: configuration.receiveBufferBytes, alignment: 16)
         pending = .allocate(byteCount: Self.headSliceBytes, alignment: 16)
@@ -138,7 +145,10 @@ final class ServerConnection {
                 try finishResponse()
             }
         } catch {
-            if outgoing != nil || isPeerGone { return false }
+            if outgoing != nil || isPeerGone {
+                if !isPeerGone { report(error, request: request) }
+                return false
+            }
             if let failure = inputFailure {
                 let status = failure as? any HTTPStatusError
                 answerError(
@@ -146,16 +156,37 @@ final class ServerConnection {
                     headers: status?.headers ?? HTTPHeaders(), close: true)
                 return false
             }
-            if let status = error as? any HTTPStatusError {
-                answerError(
-                    status: status.status, reason: status.reason, headers: status.headers,
-                    close: mustClose(request))
-            } else {
-                answerError(status: 500, reason: "internal server error", close: mustClose(request))
-            }
+            answer(error, request: request)
         }
         if closeAfterResponse || isPeerGone || isStopping() { return false }
         return drainBody()
+    }
+
+    /// Answers what the responder threw: its own status for an HTTPStatusError, else 500. An internal failure
+    /// (500) is answered with a generic sentence, its message going to the log, since it may name server paths.
+    /// A 400 or 401 closes the connection: a client that sent a bad request or no valid token gets no second try
+    /// on the slot it holds.
+    func answer(_ error: any Error, request: HTTPRequestHead) {
+        guard let status = error as? any HTTPStatusError, status.status != 500 else {
+            report(error, request: request)
+            answerError(status: 500, reason: Self.internalFailureReason, close: mustClose(request))
+            return
+        }
+        let headers = status.headers
+        let isClosing =
+            status.status == 400 || status.status == 401
+            || headers.listValues("Connection").contains { $0.lowercased() == "close" }
+        answerError(
+            status: status.status, reason: status.reason, headers: headers, close: isClosing || mustClose(request))
+    }
+
+    /// The sentence a client gets for an internal failure.
+    static let internalFailureReason = "internal server error"
+
+    /// Logs an internal failure with the request and client it happened to.
+    func report(_ error: any Error, request: HTTPRequestHead) {
+        let text = (error as? any HTTPStatusError).map { "HTTP \($0.status): \($0.reason)" } ?? "\(error)"
+        log("\(request.method) \(request.path) from \(stream.peerAddress) failed: \(text)")
     }
 
     /// Whether this response must end the connection: the client or the server asked for it, the body cannot be

@@ -15,6 +15,8 @@ final class DICOMwebFixture {
     let store: ObjectStore
     let catalog: Catalog
     let responder: DICOMwebResponder
+    /// What the responder logged (failures whose client sees only their kind).
+    let logged = LoggedLines()
 
     /// Tokens every fixture knows: one per role.
     static let tokens = [
@@ -50,7 +52,7 @@ final class DICOMwebFixture {
             version: {
                 let tick = counter.add(1, ordering: .relaxed).newValue
                 return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: 1)
-            })
+            }, log: { [logged] line in logged.append(line) })
     }
 
     deinit { store.close() }
@@ -63,4 +65,15 @@ final class DICOMwebFixture {
 
     /// Every object in the store, as addresses, for "nothing changed" checks.
     func storedObjects() throws -> [String] { try store.list().map(\.address.hex).sorted() }
+}
+
+/// Lines a responder logged, shared with the test.
+final class LoggedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// Adds one line.
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    /// Every line so far.
+    var all: [String] { lines.withLock { $0 } }
 }

@@ -29,6 +29,11 @@ import Testing
         fixture.disk.syncFailure.isOn = false
         #expect(failed.status != 200, "\(failed.text)")
         #expect(failed.text.contains("storing the instance failed"), "\(failed.text)")
+        // The store's message names the volume's path: the log gets it, the client only what kind of failure.
+        #expect(!failed.text.contains(fixture.directory.path), "\(failed.text)")
+        #expect(!failed.text.contains("/volumes/"), "\(failed.text)")
+        let logged = fixture.logged.all
+        #expect(logged.count == 2 && logged.allSatisfy { $0.contains(fixture.directory.path) }, "\(logged)")
         #expect(try fixture.catalog.instanceCount() == 1)
         #expect(try fixture.storedObjects() == objects)
 

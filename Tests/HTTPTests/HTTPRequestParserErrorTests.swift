@@ -57,6 +57,21 @@ let hostileRequests: [HostileRequest] = [
     .init(name: "missing Host", text: "GET / HTTP/1.1\r\nX: 1\r\n\r\n", code: .invalidHost, status: 400),
     .init(name: "two Hosts", text: "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", code: .invalidHost, status: 400),
     .init(
+        name: "two Authorization fields",
+        text: "GET / HTTP/1.1\r\nHost: a\r\nAuthorization: x\r\nAuthorization: y\r\n\r\n",
+        code: .repeatedField, status: 400),
+    .init(
+        name: "two Content-Type fields",
+        text: "GET / HTTP/1.1\r\nHost: a\r\nContent-Type: a/b\r\ncontent-type: a/b\r\n\r\n",
+        code: .repeatedField, status: 400),
+    .init(
+        name: "two equal Content-Length fields",
+        text: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+        code: .repeatedField, status: 400),
+    .init(
+        name: "two Hosts in HTTP/1.0", text: "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", code: .repeatedField,
+        status: 400),
+    .init(
         name: "Content-Length not digits", text: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\n",
         code: .invalidContentLength, status: 400),
     .init(
@@ -131,6 +146,20 @@ func chunkedRequest(_ chunks: String) -> String {
         }
         #expect(error.status == request.status)
         #expect(!error.reason.isEmpty)
+    }
+
+    @Test("a repeated singleton field is refused naming the field, never resolved as first or last wins")
+    func repeatedFieldNamed() throws {
+        for name in ["Authorization", "Content-Type", "Content-Length"] {
+            var parser = HTTPRequestParser(limits: HTTPLimits())
+            let bytes = Array("POST / HTTP/1.1\r\nHost: a\r\n\(name): 1\r\n\(name): 1\r\n\r\n".utf8)
+            let error = try #require(throws: HTTPParseError.self) {
+                _ = try bytes.withUnsafeBytes { try parser.parse($0) { _ in } }
+            }
+            #expect(error.code == .repeatedField)
+            #expect(error.status == 400)
+            #expect(error.reason.contains("2 \(name) fields"), "\(error.reason)")
+        }
     }
 
     @Test("a header line of 1 MiB is refused with 431 after a few KiB, without buffering it")

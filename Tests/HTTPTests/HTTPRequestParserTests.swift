@@ -146,6 +146,18 @@ import Testing
         #expect(HTTPRequestHead(method: "GET", target: "http://host?x=1").path == "/")
     }
 
+    @Test("an absolute-form target gives its scheme and authority (RFC 9112 §3.2.2); other forms give none")
+    func absoluteFormOrigin() {
+        let absolute = HTTPRequestHead(method: "GET", target: "HTTP://node-a.example:8042/dicom-web/studies?x=1")
+        #expect(absolute.absoluteFormOrigin?.scheme == "http")
+        #expect(absolute.absoluteFormOrigin?.authority == "node-a.example:8042")
+        #expect(HTTPRequestHead(method: "GET", target: "https://h?x").absoluteFormOrigin?.authority == "h")
+        #expect(HTTPRequestHead(method: "GET", target: "http://").absoluteFormOrigin?.authority == "")
+        for target in ["/dicom-web/studies", "/a?u=http://b/", "*", "host:80", "1x://h/", "://h/"] {
+            #expect(HTTPRequestHead(method: "GET", target: target).absoluteFormOrigin == nil, "\(target)")
+        }
+    }
+
     @Test("a large Content-Length body arrives as slices of the input, not copies")
     func zeroCopy() throws {
         let head = Array("PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 65536\r\n\r\n".utf8)

@@ -212,6 +212,10 @@ struct SampleStudy {
                 #"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "limits": {"bodyBytes": 1}}"#,
                 "unknown key 'bodyBytes' in limits"
             ),
+            (
+                #"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "limits": {"connectionsPerAddressMax": 0}}"#,
+                "'limits.connectionsPerAddressMax' is 0; it must be from 1"
+            ),
             (#"{"tokens": [\#(token)]}"#, "'dataDirectory' is required"),
             (
                 #"{"dataDirectory": "\#(data)", "tokens": [\#(token)], "publicURL": "pacs.example.org"}"#,
@@ -235,6 +239,7 @@ struct SampleStudy {
         let checked = try await runCaptured(["node", "--config", good, "--check"], in: directory, seconds: 60)
         #expect(checked.status == 0, "\(checked.errorOutput)")
         #expect(checked.output.contains("shutdownTimeoutSeconds") && !checked.output.contains("0123456789abcdef"))
+        #expect(checked.output.contains("\"connectionsPerAddressMax\" : 64"), "\(checked.output)")
         #expect(!FileManager.default.fileExists(atPath: data))
         #expect(!checked.errorOutput.contains("chmod 600"), "mode 600 is silent: \(checked.errorOutput)")
         // Any permission for group or others is warned about, not only reading by others.

@@ -64,11 +64,12 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         }
     }
 
-    @Test("one connection more than connectionCountMax is answered 503 with Retry-After and closed")
+    @Test("one connection more than connectionCountMax, with none idle past the grace, is answered 503 and closed")
     func tooManyConnections() async throws {
         try await blocking {
             var configuration = HTTPServerConfiguration()
             configuration.connectionCountMax = 2
+            configuration.idleEvictionGraceSeconds = 600
             try withServer(configuration) { server in
                 let first = try RawClient(port: server.port)
                 let second = try RawClient(port: server.port)

@@ -129,17 +129,20 @@ import Testing
         }
     }
 
-    @Test("statuses from HTTPStatusError, 500 for other errors, and a closed connection after the head")
+    @Test("statuses from HTTPStatusError (a 401 closes), 500 for other errors, and a closed connection after the head")
     func errorMapping() async throws {
         try await blocking {
             try withServer { server in
-                let raw = try RawClient(port: server.port)
-                try raw.send("GET /auth HTTP/1.1\r\nHost: t\r\n\r\n")
-                let auth = try #require(try raw.readResponse())
+                let unauthorized = try RawClient(port: server.port)
+                try unauthorized.send("GET /auth HTTP/1.1\r\nHost: t\r\n\r\n")
+                let auth = try #require(try unauthorized.readResponse())
                 #expect(auth.head.status == 401)
                 #expect(auth.head.headers["WWW-Authenticate"] == "Bearer")
                 #expect(auth.head.headers["Content-Type"] == "text/plain; charset=utf-8")
+                #expect(auth.head.headers["Connection"] == "close")
                 #expect(auth.body == Array("a bearer token is required\n".utf8))
+                #expect(unauthorized.isClosedByServer())
+                let raw = try RawClient(port: server.port)
                 try raw.send("GET /fail HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try raw.readResponse()?.head.status == 500)
                 try raw.send("GET /silent HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -185,9 +185,9 @@ final class RawClient {
     private var leftover: [UInt8] = []
     private var isEnded = false
 
-    /// Connects to the server.
-    init(port: Int) throws {
-        socket = try Socket.connect(host: "127.0.0.1", port: port, deadline: deadline(seconds: 10))
+    /// Connects to the server at `host`:`port`, from `localHost` when given.
+    init(host: String = "127.0.0.1", port: Int, localHost: String? = nil) throws {
+        socket = try Socket.connect(host: host, port: port, localHost: localHost, deadline: deadline(seconds: 10))
     }
 
     /// Sends `text` as bytes.

@@ -9,7 +9,7 @@ import Primitives
 enum BenchCommand {
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(
-            words, valued: ["gib", "data", "batch", "studies", "searches"], switches: ["quick"])
+            words, valued: ["gib", "data", "batch", "studies", "searches", "instances", "slices"], switches: ["quick"])
         let directory = arguments.value("data") ?? NSTemporaryDirectory() + "tessera-bench-\(getpid())"
         switch arguments.positionals {
         case ["storage"]:
@@ -38,8 +38,14 @@ enum BenchCommand {
                     + zip(CatalogQueryBench.searchKinds, result.p50MillisecondsByKind).map {
                         "\($0) \(Console.fixed($1, digits: 2))"
                     }.joined(separator: ", "))
+        case ["rebuild"]:
+            var bench = RebuildBench(directory: directory)
+            bench.smallCount = try arguments.integer("instances", in: 1...10_000_000) ?? bench.smallCount
+            bench.sliceCount = try arguments.integer("slices", in: 1...10_000) ?? bench.sliceCount
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            for line in try bench.run() { print(line) }
         default:
-            throw UsageError(description: "bench needs a benchmark name: storage, dicomweb or catalog")
+            throw UsageError(description: "bench needs a benchmark name: storage, dicomweb, catalog or rebuild")
         }
     }
 

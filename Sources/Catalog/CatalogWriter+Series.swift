@@ -118,3 +118,23 @@ extension CatalogWriter {
         ])
     }
 }
+
+/// The merged values of a series row, to tell whether an instance changes any (LowestValueRule).
+struct SeriesValues {
+    var modality: String
+    var description: String
+    var number: Int64?
+    var ppsStartDate: String
+    var ppsStartTime: String
+
+    /// Whether merging `instance` into the row changes a value.
+    func isChanged(by instance: CatalogInstance) -> Bool {
+        let rule = LowestValueRule.self
+        return rule.wins(instance.value(CatalogTag.modality), over: modality)
+            || rule.wins(instance.value(CatalogTag.seriesDescription), over: description)
+            || rule.wins(Int64(instance.value(CatalogTag.seriesNumber)), over: number)
+            || rule.wins(
+                StoredValue.date(instance.value(CatalogTag.performedProcedureStepStartDate)), over: ppsStartDate)
+            || rule.wins(instance.value(CatalogTag.performedProcedureStepStartTime), over: ppsStartTime)
+    }
+}

@@ -66,10 +66,11 @@ final class CatalogWriter {
         let seriesKey: Int64
         if let series {
             seriesKey = series.key
-            try mergeSeries(instance, key: seriesKey, version: versionText)
-            let modality = instance.value(CatalogTag.modality)
-            if !modality.isEmpty && modality != series.modality {
-                try refreshModalities(studyKey: studyKey)
+            if series.current.isChanged(by: instance) {
+                try mergeSeries(instance, key: seriesKey, version: versionText)
+                if LowestValueRule.wins(instance.value(CatalogTag.modality), over: series.current.modality) {
+                    try refreshModalities(studyKey: studyKey)
+                }
             }
         } else {
             seriesKey = try insertSeries(instance, studyKey: studyKey, version: versionText)
@@ -77,10 +78,13 @@ final class CatalogWriter {
         }
         try insertInstance(instance, seriesKey: seriesKey, version: versionText)
         try statement(
-            "UPDATE studies SET instance_count = instance_count + 1, series_count = series_count + ?2 WHERE id = ?1"
-        ).run([.integer(studyKey), .integer(series == nil ? 1 : 0)])
-        try statement("UPDATE series SET instance_count = instance_count + 1 WHERE id = ?")
-            .run([.integer(seriesKey)])
+            """
+            UPDATE studies SET instance_count = instance_count + 1, series_count = series_count + ?2,
+            version = max(version, ?3) WHERE id = ?1
+            """
+        ).run([.integer(studyKey), .integer(series == nil ? 1 : 0), versionText])
+        try statement("UPDATE series SET instance_count = instance_count + 1, version = max(version, ?2) WHERE id = ?1")
+            .run([.integer(seriesKey), versionText])
         return .stored(patientConflict: patientConflict)
     }
 
@@ -102,14 +106,23 @@ final class CatalogWriter {
         return found
     }
 
-    private func existingSeries(_ seriesUID: String) throws -> (key: Int64, studyUID: String, modality: String)? {
+    private func existingSeries(_ seriesUID: String) throws -> (key: Int64, studyUID: String, current: SeriesValues)? {
         let select = try statement(
             """
-            SELECT se.id, st.study_instance_uid, se.modality FROM series se JOIN studies st ON st.id = se.study_key
+            SELECT se.id, st.study_instance_uid, se.modality, se.series_description, se.series_number,
+            se.pps_start_date, se.pps_start_time FROM series se JOIN studies st ON st.id = se.study_key
             WHERE se.series_instance_uid = ?
             """)
-        var found: (key: Int64, studyUID: String, modality: String)?
-        try select.query([.text(seriesUID)]) { found = ($0.int64(at: 0), $0.text(at: 1), $0.text(at: 2)) }
+        var found: (key: Int64, studyUID: String, current: SeriesValues)?
+        try select.query([.text(seriesUID)]) { row in
+            found = (
+                row.int64(at: 0), row.text(at: 1),
+                SeriesValues(
+                    modality: row.text(at: 2), description: row.text(at: 3),
+                    number: row.isNull(at: 4) ? nil : row.int64(at: 4), ppsStartDate: row.text(at: 5),
+                    ppsStartTime: row.text(at: 6))
+            )
+        }
         return found
     }
 
@@ -132,14 +145,19 @@ final class CatalogWriter {
     {
         let studyUID = instance.value(CatalogTag.studyInstanceUID)
         let patient = PatientValues(instance)
-        var found: (key: Int64, patient: PatientValues)?
+        let values = Self.patientColumns(instance) + Self.studyValues(instance)
+        var found: (key: Int64, patient: PatientValues, changes: Bool)?
         try statement(
             """
-            SELECT id, patient_id, issuer_of_patient_id, patient_name_folded, patient_birth_date, patient_sex
-            FROM studies WHERE study_instance_uid = ?
+            SELECT id, patient_id, issuer_of_patient_id, patient_name_folded, patient_birth_date, patient_sex,
+            \(Self.studyMergedColumns.map(\.column).joined(separator: ", ")) FROM studies WHERE study_instance_uid = ?
             """
         ).query([.text(studyUID)]) { row in
-            found = (row.int64(at: 0), PatientValues(row, from: 1))
+            let changes = Self.studyMergedColumns.enumerated().contains { index, merged in
+                guard case .text(let new) = values[merged.value] else { return false }
+                return LowestValueRule.wins(new, over: row.text(at: Int32(6 + index)))
+            }
+            found = (row.int64(at: 0), PatientValues(row, from: 1), changes)
         }
         var conflict: PatientConflict?
         if let found {
@@ -151,7 +169,6 @@ final class CatalogWriter {
             }
         }
         if conflict == nil { conflict = try otherStudyConflict(patient, studyUID: studyUID) }
-        let values = Self.patientColumns(instance) + Self.studyValues(instance)
         guard let found else {
             try statement(
                 """
@@ -165,9 +182,18 @@ final class CatalogWriter {
             ).run([.text(studyUID)] + values + [version])
             return (connection.lastInsertRowID, conflict)
         }
-        try statement(Self.studyMerge).run([.integer(found.key)] + values + [version])
+        if found.changes { try statement(Self.studyMerge).run([.integer(found.key)] + values + [version]) }
         return (found.key, conflict)
     }
+
+    /// The study columns merged by LowestValueRule with the index of their value in `patientColumns +
+    /// studyValues` (the companions derived from them are not compared).
+    static let studyMergedColumns: [(column: String, value: Int)] = [
+        ("patient_id", 0), ("issuer_of_patient_id", 1), ("patient_name", 2), ("patient_birth_date", 4),
+        ("patient_sex", 5), ("other_patient_ids", 6), ("study_date", 7), ("study_time", 8), ("accession_number", 10),
+        ("referring_physician_name", 11), ("study_description", 13), ("study_id", 14),
+        ("timezone_offset_from_utc", 15),
+    ]
 
     /// The UPDATE merging one instance's values into its study row (LowestValueRule); parameters as INSERT's, the
     /// study's key first and the version last.

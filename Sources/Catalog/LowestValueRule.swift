@@ -21,4 +21,17 @@ enum LowestValueRule {
     static func integerAssignment(_ column: String, _ value: Int) -> String {
         "\(column) = iif(?\(value) IS NOT NULL AND (\(column) IS NULL OR ?\(value) < \(column)), ?\(value), \(column))"
     }
+
+    /// Whether merging `new` into a column holding `current` changes it: the same decision as `assignments` makes
+    /// in SQL (SQLite's BINARY collation compares UTF-8 bytes), so a caller can skip an UPDATE that changes
+    /// nothing, and the index writes it would cost.
+    static func wins(_ new: String, over current: String) -> Bool {
+        !new.isEmpty && (current.isEmpty || new.utf8.lexicographicallyPrecedes(current.utf8))
+    }
+
+    /// `wins` for a nullable integer column.
+    static func wins(_ new: Int64?, over current: Int64?) -> Bool {
+        guard let new else { return false }
+        return current.map { new < $0 } ?? true
+    }
 }

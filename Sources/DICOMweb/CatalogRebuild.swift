@@ -36,8 +36,9 @@ public enum CatalogRebuild {
     /// Objects read and catalogued per round: one catalog transaction and one multi-object read each.
     public static let roundObjectCount = 256
 
-    /// Reads every live object of `store` and catalogues each DICOM instance into `catalog` (normally new and
-    /// empty), with `originSite` as its origin, versions from `version`, and BulkDataURIs under `pathPrefix`.
+    /// Reads every live object of `store` (in storage order) and catalogues each DICOM instance into `catalog`
+    /// (normally new and empty), with `originSite` as its origin, versions from `version`, and BulkDataURIs under
+    /// `pathPrefix`. The reads run on one owned thread of their own, joined before this returns or throws.
     ///
     /// Objects named in `preferred` (the manifests an older catalog chose, by SOP Instance UID) are read first, so
     /// when two stored objects carry one SOP Instance UID the one the old catalog served wins. `progress` is called
@@ -48,44 +49,76 @@ public enum CatalogRebuild {
         pathPrefix: String = DICOMwebConfiguration.pathPrefixDefault, preferred: Set<ChunkAddress> = [],
         version: () -> HLCTimestamp, progress: (CatalogRebuildReport) -> Void = { _ in }
     ) throws -> CatalogRebuildReport {
-        let addresses = try store.objectAddresses()
+        let addresses = try store.objectAddressesInStorageOrder()
         let ordered = addresses.filter { preferred.contains($0) } + addresses.filter { !preferred.contains($0) }
         var report = CatalogRebuildReport()
         report.objectCount = ordered.count
-        var start = 0
-        while start < ordered.count {
-            let round = Array(ordered[start..<min(start + roundObjectCount, ordered.count)])
-            start += round.count
-            let headers = read(round, from: store, pathPrefix: pathPrefix, report: &report)
-            var batch: [(instance: CatalogInstance, version: HLCTimestamp)] = []
-            var batchAddresses: [ChunkAddress] = []
-            for (address, header, length) in headers {
-                batch.append(
-                    (
-                        CatalogInstance(
-                            attributes: header.attributes, transferSyntaxUID: header.transferSyntaxUID,
-                            manifestAddress: address, lengthBytes: Int64(length), originSite: originSite,
-                            metadata: header.metadata), version()
-                    ))
-                batchAddresses.append(address)
+        // Reading and parsing (on a thread of its own) overlap cataloguing (here): a cold store keeps the drives
+        // busy while SQLite works, and the queue bounds what waits between them to two rounds.
+        let rounds = BoundedQueue<RebuildRound>(capacity: roundsAheadMax)
+        let reader = OwnedThread(name: "tessera-rebuild") {
+            var start = 0
+            while start < ordered.count {
+                let addresses = Array(ordered[start..<min(start + roundObjectCount, ordered.count)])
+                start += addresses.count
+                var read = CatalogRebuildReport()
+                let headers = Self.read(addresses, from: store, pathPrefix: pathPrefix, report: &read)
+                guard rounds.push(RebuildRound(headers: headers, report: read)) else { return }
             }
-            for (index, outcome) in try insert(batch, into: catalog).enumerated() {
-                switch outcome {
-                case .success(.stored(let conflict)):
-                    report.instanceCount += 1
-                    if conflict != nil { report.patientConflictCount += 1 }
-                case .success(.alreadyStored):
-                    // Only when rebuilding into a catalog that already holds it: it is catalogued all the same.
-                    report.instanceCount += 1
-                case .success(.conflict):
-                    report.duplicates.append((batchAddresses[index], headers[index].header.sopInstanceUID))
-                case .failure(let error):
-                    report.notInstances.append((batchAddresses[index], "the catalog refused it: \(error.message)"))
-                }
-            }
+            rounds.close()
+        }
+        defer {
+            rounds.close()
+            reader.join()
+        }
+        while let round = rounds.pop() {
+            report.objectsRead += round.report.objectsRead
+            report.bytesRead += round.report.bytesRead
+            report.notInstances += round.report.notInstances
+            report.unreadable += round.report.unreadable
+            try catalogue(round.headers, into: catalog, originSite: originSite, version: version, report: &report)
             progress(report)
         }
         return report
+    }
+
+    /// Rounds read ahead of the one being catalogued.
+    static let roundsAheadMax = 2
+
+    /// One round read and parsed, waiting to be catalogued.
+    struct RebuildRound: Sendable {
+        let headers: [(address: ChunkAddress, header: InstanceHeader, length: UInt64)]
+        let report: CatalogRebuildReport
+    }
+
+    /// Catalogues the instances of one round in one transaction and counts what happened in `report`.
+    private static func catalogue(
+        _ headers: [(address: ChunkAddress, header: InstanceHeader, length: UInt64)], into catalog: Catalog,
+        originSite: String, version: () -> HLCTimestamp, report: inout CatalogRebuildReport
+    ) throws {
+        let batch = headers.map { address, header, length in
+            (
+                instance: CatalogInstance(
+                    attributes: header.attributes, transferSyntaxUID: header.transferSyntaxUID,
+                    manifestAddress: address, lengthBytes: Int64(length), originSite: originSite,
+                    metadata: header.metadata),
+                version: version()
+            )
+        }
+        for (index, outcome) in try insert(batch, into: catalog).enumerated() {
+            switch outcome {
+            case .success(.stored(let conflict)):
+                report.instanceCount += 1
+                if conflict != nil { report.patientConflictCount += 1 }
+            case .success(.alreadyStored):
+                // Only when rebuilding into a catalog that already holds it: it is catalogued all the same.
+                report.instanceCount += 1
+            case .success(.conflict):
+                report.duplicates.append((headers[index].address, headers[index].header.sopInstanceUID))
+            case .failure(let error):
+                report.notInstances.append((headers[index].address, "the catalog refused it: \(error.message)"))
+            }
+        }
     }
 
     /// Catalogues `batch` in one transaction, or one by one when an element is refused (so one bad instance

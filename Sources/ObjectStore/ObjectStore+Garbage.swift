@@ -48,6 +48,26 @@ extension ObjectStore {
     /// The address of every live object, sorted, without reading their manifests (what `list` reads).
     public func objectAddresses() throws(StoreError) -> [ChunkAddress] { try liveManifestAddresses() }
 
+    /// The address of every live object in the order its manifests lie in the segments (the order they were
+    /// written, volume by volume), so reading them all moves through the drives instead of jumping about: what a
+    /// catalog rebuild wants from a cold store.
+    public func objectAddressesInStorageOrder() throws(StoreError) -> [ChunkAddress] {
+        var seen = Set<ChunkAddress>()
+        var ordered: [ChunkAddress] = []
+        for (_, volume) in availableVolumes {
+            do {
+                try volume.forEachEntry { entry in
+                    if entry.header.kind == .manifest && seen.insert(entry.header.key).inserted {
+                        ordered.append(entry.header.key)
+                    }
+                }
+            } catch {
+                throw Self.storeError(error)
+            }
+        }
+        return ordered
+    }
+
     /// Every live object, by address.
     public func list() throws(StoreError) -> [StoredObject] {
         try liveManifestAddresses().map { address throws(StoreError) in

@@ -88,7 +88,7 @@ struct RebuildBench {
         defer { store.close() }
         var counter = CountingObjectSink()
         let readSeconds = try BenchTiming.seconds {
-            let addresses = try store.objectAddresses()
+            let addresses = try store.objectAddressesInStorageOrder()
             var start = 0
             while start < addresses.count {
                 let end = min(start + CatalogRebuild.roundObjectCount, addresses.count)

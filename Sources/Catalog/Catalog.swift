@@ -93,6 +93,16 @@ public final class Catalog: Sendable {
         let decide: () -> Bool
     }
 
+    /// Copies every committed page from the write-ahead log into the database file and empties the log, so the
+    /// file alone is the whole catalog (a copy of it is a backup). A node does it at shutdown, once nothing writes.
+    public func checkpoint() throws(CatalogError) {
+        try writer.withLock { writer throws(CatalogError) in
+            try CatalogFailure.mapping("checkpointing \(path)") {
+                try writer.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
+    }
+
     // MARK: - Reading
 
     /// The studies, series or instances matching `query`, in the level's stable order, paged by limit and offset.

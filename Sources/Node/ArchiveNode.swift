@@ -25,6 +25,8 @@ public final class ArchiveNode: Sendable {
     private let server: HTTPServer
     private let gate: RequestGate
     private let address: ListenAddress
+    /// Where the node's own lines go (internal failures, the catalog's rebuild and checkpoint).
+    private let log: @Sendable (String) -> Void
 
     /// Opens the store and catalog and binds the listen address; nothing is served until `start()`.
     ///
@@ -39,6 +41,7 @@ public final class ArchiveNode: Sendable {
     ) throws(NodeError) {
         try configuration.validate()
         self.configuration = configuration
+        self.log = log
         address = try configuration.listenAddress
         let directory = configuration.dataDirectory
         store = try Self.openStore(configuration)
@@ -128,6 +131,11 @@ public final class ArchiveNode: Sendable {
         }
         let aborted = gate.inFlightCount
         server.stop()
+        do {
+            try catalog.checkpoint()
+        } catch {
+            log("cannot checkpoint the catalog at shutdown (it stays consistent with its -wal file): \(error)")
+        }
         store.close()
         return aborted
     }

@@ -127,7 +127,7 @@ enum CommandUsage {
         """,
         "bench": """
         usage: tessera bench storage [--gib N] [--data DIR]
-               tessera bench dicomweb [--quick] [--batch N] [--data DIR]
+               tessera bench dicomweb [--quick] [--batch N] [--rounds N] [--retrieve-only] [--data DIR]
                tessera bench catalog [--studies N] [--searches N]
 
         Prints benchmark tables (use a release build; README.md, "Benchmarks").

@@ -13,22 +13,24 @@ extension ObjectStore {
     /// Asks the volumes to start reading the records a read of the object at `address` will read: its data shards,
     /// or the copy read first, for its first `prefetchBytesPerObjectMax` bytes. Reads the manifest to know them (and
     /// so keeps it in the read cache). Failures are ignored: the read that follows reports them.
-    func prefetchObject(_ address: ChunkAddress) {
+    func prefetchObject(_ address: ChunkAddress, located: LocatedRecords? = nil) {
         guard let manifest = try? manifest(address) else { return }
         var requested: UInt64 = 0
         for entry in manifest.entries {
             guard requested < Self.prefetchBytesPerObjectMax else { return }
             requested += UInt64(entry.length)
-            prefetchChunk(entry)
+            prefetchChunk(entry, located: located)
         }
     }
 
-    /// Asks for the records of the chunk that `readChunk` reads first: the k data shards, or the first copy.
-    private func prefetchChunk(_ entry: ManifestEntry) {
+    /// Asks for the records of the chunk that `readChunk` reads first: the k data shards, or the first copy; leaves
+    /// what it looked up in `located` for that read.
+    private func prefetchChunk(_ entry: ManifestEntry, located: LocatedRecords?) {
         if readCache?.holdsChunk(entry.address) == true { return }
-        guard let records = try? locate(entry.address).filter({ $0.entry.header.kind != .manifest }),
-            let first = records.first
-        else { return }
+        guard let found = try? locate(entry.address) else { return }
+        located?.keep(found, for: entry.address)
+        let records = found.filter { $0.entry.header.kind != .manifest }
+        guard let first = records.first else { return }
         if first.entry.header.kind == .copy {
             first.volume.prefetch(first.entry)
             return

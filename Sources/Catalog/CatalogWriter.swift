@@ -7,8 +7,9 @@ import SQLite
 ///
 /// Attribute rule: the first instance of a study or series creates its row; each later one merges its values in by
 /// LowestValueRule (the lowest non-empty value wins), so the row does not depend on the order instances arrive in
-/// and a re-store changes nothing. Patient attributes are kept per study, never shared between studies through their PatientID: a study
-/// shows the patient its own instances name, and a disagreement with another study is reported (`PatientConflict`).
+/// and a re-store changes nothing. Patient attributes are kept per study, never shared between studies through
+/// their PatientID: a study shows the patient its own instances name, and a disagreement with another study is
+/// reported (`PatientConflict`).
 final class CatalogWriter {
     let connection: Connection
     private let statementCache: StatementCache

@@ -71,7 +71,7 @@ extension ObjectStore {
         }
         // Every chunk is looked up in every volume's index, at random places (addresses are hashes): have the drives
         // read the indexes whole now rather than page by page as the lookups reach them.
-        for (_, volume) in availableVolumes { volume.prefetchIndex() }
+        prefetchIndexes()
         let located = LocatedRecords()
         let readerCount = min(Self.prefetchReaderCount, addresses.count)
         let readers = (0..<readerCount).map { _ in Reader() }

@@ -10,6 +10,13 @@ extension ObjectStore {
     /// Bytes of one object asked for ahead at most, so a huge object does not flood the page cache.
     static let prefetchBytesPerObjectMax: UInt64 = 32 << 20
 
+    /// Asks every volume's drive to read its index into memory now (Volume.prefetchIndex) and returns at once: a
+    /// caller about to read many objects calls it before its own slower steps (a catalog query), so the index reads
+    /// overlap them. A hint: it reports nothing.
+    public func prefetchIndexes() {
+        for (_, volume) in availableVolumes { volume.prefetchIndex() }
+    }
+
     /// Asks the volumes to start reading the records a read of the object at `address` will read: its data shards,
     /// or the copy read first, for its first `prefetchBytesPerObjectMax` bytes. Reads the manifest to know them (and
     /// so keeps it in the read cache). Failures are ignored: the read that follows reports them.

@@ -54,5 +54,6 @@ ensure_python_packages() {
     fi
 }
 
-# What the interoperability tests drive a node with: clients nobody here wrote (DESIGN.md, "Interfaces").
-TESSERA_TEST_PYTHON_PACKAGES=(pydicom dicomweb-client)
+# What the interoperability tests drive a node with: clients nobody here wrote (DESIGN.md, "Interfaces"); requests
+# is also the outside client of `tessera bench dicomweb`.
+TESSERA_TEST_PYTHON_PACKAGES=(pydicom dicomweb-client requests)

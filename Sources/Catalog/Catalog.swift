@@ -68,29 +68,24 @@ public final class Catalog: Sendable {
         try insert(batch) { true } ?? []
     }
 
-    /// Catalogues `batch` in one transaction like `insert(_:)`, but makes it durable only if `shouldCommit`,
-    /// called once every row is in and the transaction still open, returns true; otherwise rolls it back and
-    /// returns nil, storing nothing. Lets a caller catalogue instances while their bytes are being made durable
-    /// and commit only once they are. Other inserts wait meanwhile.
+    /// Catalogues `batch` in one transaction like `insert(_:)`, but only if `shouldCommit` returns true; otherwise
+    /// returns nil, storing nothing. Lets a caller catalogue instances once their bytes are durable: `shouldCommit`
+    /// waits for that (the volumes' fdatasyncs) and says whether it happened.
+    ///
+    /// `shouldCommit` runs before the writer is taken, so concurrent uploads wait for their own volume commits side
+    /// by side, and hold the writer only for their rows and its commit. (Waiting inside the writer made every other
+    /// upload wait for this one's fdatasyncs as well: four clients storing at once went one at a time.)
     public func insert(
         _ batch: [(instance: CatalogInstance, version: HLCTimestamp)], committingIf shouldCommit: () -> Bool
     ) throws(CatalogError) -> [CatalogInsertOutcome]? {
-        guard !batch.isEmpty else { return shouldCommit() ? [] : nil }
-        return try withoutActuallyEscaping(shouldCommit) { decide throws(CatalogError) in
-            let decision = CallerDecision(decide: decide)
-            let outcomes = try writer.withLock { writer throws(CatalogError) in
-                try writer.insert(batch, committingIf: decision.decide)
-            }
-            let conflicts = outcomes?.count { if case .stored(.some) = $0 { true } else { false } } ?? 0
-            if conflicts > 0 { patientConflictsNoticed.add(conflicts, ordering: .relaxed) }
-            return outcomes
+        guard shouldCommit() else { return nil }
+        guard !batch.isEmpty else { return [] }
+        let outcomes = try writer.withLock { writer throws(CatalogError) in
+            try writer.insert(batch, committingIf: { true })
         }
-    }
-
-    /// The caller's commit decision, carried into the writer's lock.
-    // SAFETY: called only on the caller's thread, during the insert that received it.
-    private struct CallerDecision: @unchecked Sendable {
-        let decide: () -> Bool
+        let conflicts = outcomes?.count { if case .stored(.some) = $0 { true } else { false } } ?? 0
+        if conflicts > 0 { patientConflictsNoticed.add(conflicts, ordering: .relaxed) }
+        return outcomes
     }
 
     /// Copies every committed page from the write-ahead log into the database file and empties the log, so the

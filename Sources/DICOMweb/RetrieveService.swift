@@ -16,6 +16,9 @@ struct RetrieveService {
         _ request: HTTPRequestHead, study: String, series: String?, instance: String?,
         response: inout some HTTPResponseWriter
     ) throws {
+        // The store looks every chunk up in every volume's index: have the drives read them while the catalog
+        // answers, so a cold read does not wait for them one page at a time.
+        if instance == nil { context.store.prefetchIndexes() }
         let instances = try find(study: study, series: series, instance: instance, includesMetadata: false)
         let accept = request.headers.values("Accept").joined(separator: ", ")
         try RetrieveNegotiation.check(

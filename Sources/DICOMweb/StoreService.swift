@@ -29,7 +29,7 @@ struct StoreService {
         var inserted: [CatalogInsertOutcome]?
         // Every part goes into one batch, committed once at the end (one fdatasync per volume for the request);
         // a request that fails as a whole (framing, limits) leaves the batch uncommitted, so nothing of it is
-        // stored. The catalog rows are written while the volumes commit, and committed only once they did.
+        // stored. The catalog rows are written once the volumes committed (Catalog.insert(committingIf:)).
         try context.store.withBatch { batch in
             var staged: [(index: Int, header: InstanceHeader)] = []
             while let headers = try stream.nextPart() {

@@ -115,21 +115,43 @@ extension ObjectStore {
 
     /// Reads one chunk into `buffer`, from the read cache or else from the volumes (rebuilding from parity if
     /// needed), its SHA-256 checked before it was cached or before this returns.
-    func readChunk(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
+    /// `located` may hold its records, looked up moments ago by the thread asking the drives ahead.
+    func readChunk(_ entry: ManifestEntry, into buffer: ChunkBuffer, located: LocatedRecords? = nil)
+        throws(StoreError)
+    {
         if readCache?.copyChunk(entry.address, length: Int(entry.length), into: buffer) == true { return }
-        try readChunkAfterMiss(entry, into: buffer)
+        try readChunkAfterMiss(entry, into: buffer, located: located)
     }
 
     /// Reads a chunk the read cache does not hold (or a store without one) from the volumes, and offers it to the
     /// cache once its SHA-256 is checked.
-    func readChunkAfterMiss(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
-        try readChunkFromVolumes(entry, into: buffer)
+    func readChunkAfterMiss(_ entry: ManifestEntry, into buffer: ChunkBuffer, located: LocatedRecords? = nil)
+        throws(StoreError)
+    {
+        try readChunkFromVolumes(entry, into: buffer, located: located)
         readCache?.keepChunk(buffer.bytes, address: entry.address)
     }
 
     /// Reads one chunk from the volumes into `buffer`, rebuilding from parity if needed, and checks its SHA-256.
-    private func readChunkFromVolumes(_ entry: ManifestEntry, into buffer: ChunkBuffer) throws(StoreError) {
-        let records = try locate(entry.address).filter { $0.entry.header.kind != .manifest }
+    /// `located` may hold its records, looked up a moment ago; should they fail (moved since by a compaction), the
+    /// chunk is looked up again and read from what the indexes say now.
+    private func readChunkFromVolumes(_ entry: ManifestEntry, into buffer: ChunkBuffer, located: LocatedRecords?)
+        throws(StoreError)
+    {
+        if let ahead = located?.take(entry.address), !ahead.isEmpty,
+            (try? readChunk(entry, from: ahead, into: buffer)) != nil
+        {
+            return
+        }
+        try readChunk(entry, from: locate(entry.address), into: buffer)
+    }
+
+    /// Reads one chunk into `buffer` from the records `found` for it, rebuilding from parity if needed, and checks
+    /// its SHA-256.
+    private func readChunk(
+        _ entry: ManifestEntry, from found: [(volume: Volume, entry: IndexEntry)], into buffer: ChunkBuffer
+    ) throws(StoreError) {
+        let records = found.filter { $0.entry.header.kind != .manifest }
         guard let first = records.first else {
             throw StoreError(.corrupt, "chunk \(entry.address) is missing from every volume")
         }

@@ -2,9 +2,11 @@
 // chunks of alternate objects ahead of the caller, which delivers them to its sink in order, so SHA-256 runs on both
 // cores and overlaps the sending. At most 2 × 2 chunks are in flight, whatever the number or size of the objects.
 // Objects the read cache holds whole are delivered from it by the caller alone. A third thread asks the drives for
-// the records of the next objects ahead of the readers (ObjectStore+Prefetch.swift).
+// the records of the next objects ahead of the readers (ObjectStore+Prefetch.swift), leaving what it looked up in the
+// indexes for them (LocatedRecords.swift); the indexes themselves are asked for whole when the read starts.
 public import Primitives
 import Synchronization
+import Volumes
 
 /// Receives the objects of a multi-object read, in order.
 public protocol ObjectSequenceSink {
@@ -67,6 +69,10 @@ extension ObjectStore {
             }
             return
         }
+        // Every chunk is looked up in every volume's index, at random places (addresses are hashes): have the drives
+        // read the indexes whole now rather than page by page as the lookups reach them.
+        prefetchIndexes()
+        let located = LocatedRecords()
         let readerCount = min(Self.prefetchReaderCount, addresses.count)
         let readers = (0..<readerCount).map { _ in Reader() }
         var threads = readers.enumerated().map { first, reader in
@@ -74,7 +80,7 @@ extension ObjectStore {
             prefetchThreads.add(1, ordering: .relaxed)
             return OwnedThread(name: "tessera-prefetch") {
                 defer { self.prefetchThreads.subtract(1, ordering: .releasing) }
-                self.readAhead(addresses, first: first, stride: readerCount, into: reader)
+                self.readAhead(addresses, first: first, stride: readerCount, located: located, into: reader)
             }
         }
         // One credit per object the drives may be asked for ahead of the object being delivered. Room for every
@@ -88,7 +94,7 @@ extension ObjectStore {
                 defer { self.prefetchThreads.subtract(1, ordering: .releasing) }
                 for (index, address) in addresses.enumerated() {
                     guard credits.pop() != nil else { return }
-                    if index >= delivered.load(ordering: .relaxed) { self.prefetchObject(address) }
+                    if index >= delivered.load(ordering: .relaxed) { self.prefetchObject(address, located: located) }
                 }
             })
         defer {
@@ -138,7 +144,9 @@ extension ObjectStore {
 
     /// A reader thread's loop over objects `first`, `first + stride`, …: each object's manifest, then its chunks,
     /// read and verified into the reader's free buffers.
-    private func readAhead(_ addresses: [ChunkAddress], first: Int, stride: Int, into reader: Reader) {
+    private func readAhead(
+        _ addresses: [ChunkAddress], first: Int, stride: Int, located: LocatedRecords, into reader: Reader
+    ) {
         defer { reader.ready.close() }
         for index in Swift.stride(from: first, to: addresses.count, by: stride) {
             do {
@@ -146,7 +154,7 @@ extension ObjectStore {
                 guard reader.ready.push(.begin(index: index, length: manifest.length)) else { return }
                 for entry in manifest.entries {
                     guard let buffer = reader.free.pop() else { return }
-                    try readChunk(entry, into: buffer)
+                    try readChunk(entry, into: buffer, located: located)
                     guard reader.ready.push(.chunk(buffer)) else { return }
                 }
             } catch {

@@ -135,7 +135,7 @@ enum CommandUsage {
         """,
         "bench": """
         usage: tessera bench storage [--gib N] [--data DIR]
-               tessera bench dicomweb [--quick] [--batch N] [--data DIR]
+               tessera bench dicomweb [--quick] [--batch N] [--rounds N] [--retrieve-only] [--data DIR]
                tessera bench catalog [--studies N] [--searches N]
                tessera bench rebuild [--instances N] [--slices N]
 

@@ -9,7 +9,8 @@ import Primitives
 enum BenchCommand {
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(
-            words, valued: ["gib", "data", "batch", "studies", "searches", "instances", "slices"], switches: ["quick"])
+            words, valued: ["gib", "data", "batch", "studies", "searches", "rounds", "instances", "slices"],
+            switches: ["quick", "retrieve-only"])
         let directory = arguments.value("data") ?? NSTemporaryDirectory() + "tessera-bench-\(getpid())"
         switch arguments.positionals {
         case ["storage"]:
@@ -19,6 +20,8 @@ enum BenchCommand {
         case ["dicomweb"]:
             var settings = arguments.flag("quick") ? DICOMwebBench.Settings.quick : .full
             settings.batchCount = try arguments.integer("batch", in: 1...1_000) ?? settings.batchCount
+            settings.outsideRoundCount = try arguments.integer("rounds", in: 1...100) ?? settings.outsideRoundCount
+            settings.isRetrieveOnly = arguments.flag("retrieve-only")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let lines = try DICOMwebBench(settings: settings, directory: directory).run()
             for line in lines { print(line) }

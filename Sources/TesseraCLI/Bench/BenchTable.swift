@@ -36,6 +36,9 @@ struct BenchTable {
     /// Adds any row.
     mutating func add(_ row: BenchRow) { rows.append(row) }
 
+    /// Adds rows in order.
+    mutating func add(_ rows: [BenchRow]) { self.rows += rows }
+
     /// The table as lines of text.
     func render() -> [String] {
         let header = ["figure", "ours", "reference", "ratio", "target", ""]

@@ -20,17 +20,22 @@ struct DICOMwebBench {
         var largeInstanceBytes: Int64
         /// Files per STOW-RS request.
         var batchCount: Int
-        /// Studies stored into each server, each a new one; the best round counts.
+        /// Studies stored into each server, each a new one; the best and the median round are shown.
         var storeRoundCount: Int
+        /// Rounds of the outside client (warm, then cold), alternating servers; the median counts.
+        var outsideRoundCount: Int
+        /// Whether only the retrieve rows run (one STOW-RS round to fill the servers, no QIDO-RS, no RSS): for
+        /// iterating on the read path.
+        var isRetrieveOnly = false
 
         /// The run the figures are for.
         static let full = Settings(
             sliceCount: 300, catalogStudyCount: 1_000, searchCount: 1_000, largeInstanceBytes: 2 << 30, batchCount: 10,
-            storeRoundCount: 3)
+            storeRoundCount: 3, outsideRoundCount: 5)
         /// A small run for tests: every row, in about a minute even in a debug build.
         static let quick = Settings(
             sliceCount: 30, catalogStudyCount: 100, searchCount: 200, largeInstanceBytes: 256 << 20, batchCount: 10,
-            storeRoundCount: 1)
+            storeRoundCount: 1, outsideRoundCount: 1)
     }
 
     /// Clients storing at once in the second STOW-RS row: how a PACS migration or several modalities send.
@@ -41,9 +46,9 @@ struct DICOMwebBench {
     static let warmRatioMin = 1.5
     static let coldRatioMin = 2.0
     static let peakResidentBytesMax: Int64 = 128 << 20
-    /// Warm reads timed after the first read of each server; the best counts.
+    /// Warm reads timed after the first read of each server; the best and the median are shown.
     static let warmReadCount = 3
-    /// Cold reads timed, each after dropping the page cache; the best counts.
+    /// Cold reads timed, each after dropping the page cache; the best and the median are shown.
     static let coldReadCount = 3
     /// Pixel columns and rows of each slice.
     static let matrix = 512
@@ -89,37 +94,27 @@ struct DICOMwebBench {
         let ours = servers.ours
         let reference = servers.reference
 
-        let stow = try storeRounds(study, ours: ours, reference: reference, senderCount: 1, firstRound: 0)
+        let storeRoundCount = settings.isRetrieveOnly ? 1 : settings.storeRoundCount
+        let stow = try storeRounds(
+            study, ours: ours, reference: reference, senderCount: 1, firstRound: 0, roundCount: storeRoundCount)
         notes.append(
-            "STOW-RS: the best of \(settings.storeRoundCount) rounds, each storing a new study of the same size into "
+            "STOW-RS: \(storeRoundCount) rounds, each storing a new study of the same size into "
                 + "both servers (which goes first alternates), everything synced between them")
         table.add(
-            Self.rateRow(
+            Self.rateRows(
                 "STOW-RS ingest, \(study.files.count) slices (\(megabytes) MB), \(settings.batchCount)/request",
-                bytes: study.totalBytes, seconds: stow, ratioMin: Self.stowRatioMin))
-        let concurrent = try storeRounds(
-            study, ours: ours, reference: reference, senderCount: Self.concurrentSenderCount,
-            firstRound: settings.storeRoundCount)
-        table.add(
-            Self.rateRow(
-                "  the same, \(Self.concurrentSenderCount) clients sending at once", bytes: study.totalBytes,
-                seconds: concurrent, ratioMin: Self.stowRatioMin))
-
-        Console.error("WADO-RS: first read of each, then \(Self.warmReadCount) warm reads…")
-        let warm = try retrieveWarm(study, servers: &servers, notes: &notes)
-        table.add(
-            Self.rateRow(
-                "WADO-RS study retrieve, warm", bytes: study.totalBytes, seconds: warm, ratioMin: Self.warmRatioMin))
-        Console.error(
-            "WADO-RS: \(Self.coldReadCount) cold reads, each server restarted and the page cache dropped before each…")
-        let cold = try retrieveCold(study, servers: &servers)
-        table.add(
-            Self.rateRow(
-                "WADO-RS study retrieve, cold", bytes: study.totalBytes, seconds: cold.seconds,
-                ratioMin: Self.coldRatioMin))
-        notes.append(
-            "cold reads: the server restarted (nothing in its memory), then \(cold.method.rawValue), before each; "
-                + "the best of \(Self.coldReadCount) counts")
+                bytes: study.totalBytes, rounds: stow, ratioMin: Self.stowRatioMin))
+        if !settings.isRetrieveOnly {
+            let concurrent = try storeRounds(
+                study, ours: ours, reference: reference, senderCount: Self.concurrentSenderCount,
+                firstRound: settings.storeRoundCount, roundCount: settings.storeRoundCount)
+            table.add(
+                Self.rateRows(
+                    "  the same, \(Self.concurrentSenderCount) clients sending at once", bytes: study.totalBytes,
+                    rounds: concurrent, ratioMin: Self.stowRatioMin))
+        }
+        try retrieveRows(study, servers: &servers, table: &table, notes: &notes)
+        if settings.isRetrieveOnly { return table.render() + notes.map { "note: " + $0 } }
 
         Console.error("QIDO-RS: \(settings.searchCount) study searches over HTTP…")
         let searched = servers.ours
@@ -151,13 +146,14 @@ struct DICOMwebBench {
         }
     }
 
-    /// The best seconds each server took to store a study over `storeRoundCount` rounds: `study` first, then new
-    /// studies of the same size (generated between rounds, removed after).
+    /// The seconds each server took to store a study in each of `roundCount` rounds: `study` first (round 0), then
+    /// new studies of the same size (generated between rounds, removed after).
     private func storeRounds(
-        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, senderCount: Int, firstRound: Int
-    ) throws -> (ours: Double, reference: Double?) {
-        var best: (ours: Double, reference: Double?) = (.infinity, nil)
-        for round in firstRound..<(firstRound + settings.storeRoundCount) {
+        _ study: BenchStudy, ours: DICOMwebPeer, reference: DICOMwebPeer?, senderCount: Int, firstRound: Int,
+        roundCount: Int
+    ) throws -> BenchRounds {
+        var rounds = BenchRounds()
+        for round in firstRound..<(firstRound + roundCount) {
             let folder = directory + "/study-\(round)"
             let roundStudy =
                 round == 0
@@ -167,14 +163,14 @@ struct DICOMwebBench {
                     rows: Self.matrix, columns: Self.matrix)
             defer { if round > 0 { try? FileManager.default.removeItem(atPath: folder) } }
             Console.error(
-                "STOW-RS round \(round - firstRound + 1) of \(settings.storeRoundCount): \(study.files.count) files, "
+                "STOW-RS round \(round - firstRound + 1) of \(roundCount): \(study.files.count) files, "
                     + "\(settings.batchCount) per request, \(senderCount) at once…")
             let seconds = try storeStudy(
                 roundStudy, ours: ours, reference: reference, senderCount: senderCount, oursFirst: round % 2 == 0)
-            best.ours = min(best.ours, seconds.ours)
-            if let other = seconds.reference { best.reference = min(best.reference ?? .infinity, other) }
+            rounds.addOurs(seconds.ours)
+            if let other = seconds.reference { rounds.addReference(other) }
         }
-        return best
+        return rounds
     }
 
     /// Seconds each server took to store `study`; everything is synced after each, outside the timing.
@@ -197,83 +193,6 @@ struct DICOMwebBench {
         if let reference { seconds.reference = try time(reference) }
         if !oursFirst { seconds.ours = try time(ours) }
         return seconds
-    }
-
-    /// Reads the study once from each server (checking it), then `warmReadCount` more times, alternating; returns
-    /// the best seconds of the later reads.
-    private func retrieveWarm(_ study: BenchStudy, servers: inout BenchServers, notes: inout [String]) throws -> (
-        ours: Double, reference: Double?
-    ) {
-        try checkedRetrieve(study, from: servers.ours, hashes: true)
-        if let reference = servers.reference {
-            let first = try reference.retrieve(study: study.studyInstanceUID, hashes: true)
-            try Self.checkLength(first, of: study, from: reference)
-            notes.append(
-                "Orthanc's parts are " + (first.digests == study.digests ? "byte-identical" : "NOT byte-identical")
-                    + " to the files sent (SHA-256 of each, first read)")
-        }
-        notes.append(
-            "WADO-RS reads of ours are checked against the files sent: SHA-256 of every part on the first read, "
-                + "CRC32C of every part on the timed ones (which checksum Orthanc's parts alike, so both pay the same)")
-        return try best(of: Self.warmReadCount, study, servers: &servers)
-    }
-
-    /// Reads the study `coldReadCount` times from each server, each read by a server just restarted on its data
-    /// after the page cache was dropped; the best seconds of each, and how the page cache was dropped.
-    private func retrieveCold(_ study: BenchStudy, servers: inout BenchServers) throws -> (
-        seconds: (ours: Double, reference: Double?), method: PageCache.Method
-    ) {
-        var method = PageCache.Method.fadvise
-        let seconds = try best(of: Self.coldReadCount, study, servers: &servers) { servers, isReference in
-            if isReference { try servers.restartReference() } else { try servers.restartNode() }
-            method = PageCache.drop(folders: servers.dataFolders)
-        }
-        return (seconds, method)
-    }
-
-    /// Reads the study `count` times from each server, alternating, with `before` run ahead of every read (told
-    /// whether Orthanc reads next); the best seconds of each.
-    private func best(
-        of count: Int, _ study: BenchStudy, servers: inout BenchServers,
-        before: (inout BenchServers, _ isReference: Bool) throws -> Void = { _, _ in }
-    ) throws -> (ours: Double, reference: Double?) {
-        var best: (ours: Double, reference: Double?) = (.infinity, nil)
-        for _ in 0..<count {
-            if servers.reference != nil {
-                try before(&servers, true)
-                if let reference = servers.reference {
-                    let seconds = try BenchTiming.seconds {
-                        try Self.checkLength(
-                            try reference.retrieve(study: study.studyInstanceUID), of: study, from: reference)
-                    }
-                    best.reference = min(best.reference ?? .infinity, seconds)
-                }
-            }
-            try before(&servers, false)
-            let ours = servers.ours
-            best.ours = min(best.ours, try BenchTiming.seconds { try checkedRetrieve(study, from: ours) })
-        }
-        return best
-    }
-
-    /// Retrieves the study from `peer` and checks every part against the files sent: by CRC32C, and by SHA-256
-    /// when `hashes`.
-    private func checkedRetrieve(_ study: BenchStudy, from peer: DICOMwebPeer, hashes: Bool = false) throws {
-        let retrieved = try peer.retrieve(study: study.studyInstanceUID, hashes: hashes)
-        try Self.checkLength(retrieved, of: study, from: peer)
-        guard retrieved.checksums == study.checksums, !hashes || retrieved.digests == study.digests else {
-            throw ClientError("\(peer.name): the retrieved instances differ from the files sent")
-        }
-    }
-
-    private static func checkLength(_ retrieved: DICOMwebPeer.Retrieved, of study: BenchStudy, from peer: DICOMwebPeer)
-        throws
-    {
-        guard retrieved.checksums.count == study.files.count, retrieved.instanceBytes == study.totalBytes else {
-            throw ClientError(
-                "\(peer.name): the retrieve gave \(retrieved.checksums.count) parts, \(retrieved.instanceBytes) bytes; "
-                    + "expected \(study.files.count) parts, \(study.totalBytes) bytes")
-        }
     }
 
     /// Stores one generated instance of `largeInstanceBytes` into a fresh node and reads the node's peak RSS.
@@ -317,6 +236,15 @@ struct DICOMwebBench {
             let end = line[start.upperBound...].firstIndex(of: "/")
         else { throw process.failure("printed a DICOMweb line without a URL: \(line)") }
         return (process, String(line[start.lowerBound..<end]))
+    }
+
+    /// Two throughput rows: the best round as `figure`, then the median round.
+    static func rateRows(_ figure: String, bytes: Int64, rounds: BenchRounds, ratioMin: Double) -> [BenchRow] {
+        guard rounds.count > 1 else { return [rateRow(figure, bytes: bytes, seconds: rounds.best, ratioMin: ratioMin)] }
+        return [
+            rateRow(figure + ", best of \(rounds.count)", bytes: bytes, seconds: rounds.best, ratioMin: ratioMin),
+            rateRow("    median of \(rounds.count)", bytes: bytes, seconds: rounds.median, ratioMin: ratioMin),
+        ]
     }
 
     /// A throughput row: ours against Orthanc (or a dash when Orthanc did not run).

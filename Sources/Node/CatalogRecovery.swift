@@ -45,29 +45,33 @@ public enum CatalogRecovery {
         let path = catalogPath(directory)
         let disk = PosixDisk()
         if disk.exists(markerPath(directory)) { return "an earlier rebuild of the catalog did not finish" }
-        let objectCount: Int
-        do {
-            objectCount = try store.objectAddresses().count
-        } catch {
-            throw NodeError(.dataDirectory, "cannot list the objects of the store in \(directory): \(error)")
+        // Listing the store walks every volume's index: only done when the catalog is missing or empty.
+        func objectCount() throws(NodeError) -> Int {
+            do {
+                return try store.objectAddresses().count
+            } catch {
+                throw NodeError(.dataDirectory, "cannot list the objects of the store in \(directory): \(error)")
+            }
         }
         guard disk.exists(path) else {
-            return objectCount > 0 ? "the catalog \(path) is missing while the store holds \(objectCount) objects" : nil
+            let count = try objectCount()
+            return count > 0 ? "the catalog \(path) is missing while the store holds \(count) objects" : nil
         }
+        let isEmpty: Bool
         do {
             let catalog = try Catalog.open(path: path)
             if let problem = try catalog.integrityProblem() {
                 return "the catalog \(path) fails SQLite's integrity check (\(problem))"
             }
-            if objectCount > 0, try catalog.instanceCount() == 0 {
-                return "the catalog \(path) is empty while the store holds \(objectCount) objects"
-            }
-            return nil
+            isEmpty = try catalog.instanceCount() == 0
         } catch let distrust where distrust.code == .outdated || distrust.code == .corrupt {
             return distrust.message
         } catch {
             throw NodeError(.dataDirectory, "cannot open the catalog \(path): \(error)")
         }
+        guard isEmpty else { return nil }
+        let count = try objectCount()
+        return count > 0 ? "the catalog \(path) is empty while the store holds \(count) objects" : nil
     }
 
     /// Rebuilds the catalog of `directory` from `store`: moves the present one aside (a half-rebuilt one is

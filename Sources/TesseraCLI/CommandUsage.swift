@@ -135,7 +135,8 @@ enum CommandUsage {
         """,
         "bench": """
         usage: tessera bench storage [--gib N] [--data DIR]
-               tessera bench dicomweb [--quick] [--batch N] [--rounds N] [--retrieve-only] [--data DIR]
+               tessera bench dicomweb [--quick] [--batch N] [--rounds N] [--retrieve-only | --store-only]
+                                      [--data DIR]
                tessera bench catalog [--studies N] [--searches N]
                tessera bench rebuild [--instances N] [--slices N]
 

@@ -42,7 +42,7 @@ public enum TesseraCommand {
         Benchmarks (use a release build):
           bench storage [--gib N] [--data DIR]                  chunker, hashes, Reed-Solomon, put/get, RSS
           bench dicomweb [--quick] [--batch N] [--data DIR]     STOW/WADO/QIDO against Orthanc, node peak RSS
-               [--rounds N] [--retrieve-only]                   outside-client rounds; only the retrieve rows
+               [--rounds N] [--retrieve-only | --store-only]    outside-client rounds; only the retrieve or STOW rows
           bench catalog [--studies N] [--searches N]            Catalog.query latency (100 instances per study)
           bench rebuild [--instances N] [--slices N]            catalog rebuild rate: small instances, a CT study
 

@@ -17,7 +17,15 @@ import Testing
     func quickRunPrintsEveryRow() async throws {
         let directory = TemporaryDirectory()
         let data = directory.appending("bench")
-        let outcome = try await TesseraBinary.run(["bench", "dicomweb", "--quick", "--data", data])
+        // A generous deadline: alone it takes about 30 s in a debug build, beside the rest of the suite on two
+        // cores more than four times that.
+        let outcome = try await TesseraBinary.run(["bench", "dicomweb", "--quick", "--data", data], seconds: 600)
+        // A bench killed at its deadline cannot stop its servers: stop them here so they do not outlive the test.
+        defer {
+            for process in Self.processes(mentioning: data).compactMap({ pid_t($0) }) where process > 0 {
+                kill(process, SIGKILL)
+            }
+        }
         #expect(outcome.status == 0, "stderr: \(outcome.errorOutput)")
         #expect(!outcome.showsCrash)
         let lines = outcome.output.split(separator: "\n").map(String.init)

@@ -10,7 +10,7 @@ enum BenchCommand {
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(
             words, valued: ["gib", "data", "batch", "studies", "searches", "rounds", "instances", "slices"],
-            switches: ["quick", "retrieve-only"])
+            switches: ["quick", "retrieve-only", "store-only"])
         let directory = arguments.value("data") ?? NSTemporaryDirectory() + "tessera-bench-\(getpid())"
         switch arguments.positionals {
         case ["storage"]:
@@ -22,6 +22,10 @@ enum BenchCommand {
             settings.batchCount = try arguments.integer("batch", in: 1...1_000) ?? settings.batchCount
             settings.outsideRoundCount = try arguments.integer("rounds", in: 1...100) ?? settings.outsideRoundCount
             settings.isRetrieveOnly = arguments.flag("retrieve-only")
+            settings.isStoreOnly = arguments.flag("store-only")
+            if settings.isRetrieveOnly && settings.isStoreOnly {
+                throw UsageError(description: "--retrieve-only and --store-only exclude each other")
+            }
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let lines = try DICOMwebBench(settings: settings, directory: directory).run()
             for line in lines { print(line) }

@@ -27,14 +27,17 @@ struct DICOMwebBench {
         /// Whether only the retrieve rows run (one STOW-RS round to fill the servers, no QIDO-RS, no RSS): for
         /// iterating on the read path.
         var isRetrieveOnly = false
+        /// Whether only the STOW-RS rows run (no retrieve, QIDO-RS or RSS): for iterating on the ingest path.
+        var isStoreOnly = false
 
         /// The run the figures are for.
         static let full = Settings(
             sliceCount: 300, catalogStudyCount: 1_000, searchCount: 1_000, largeInstanceBytes: 2 << 30, batchCount: 10,
             storeRoundCount: 3, outsideRoundCount: 5)
-        /// A small run for tests: every row, in about a minute even in a debug build.
+        /// A small run for tests: every row, in about half a minute alone in a debug build (several minutes beside
+        /// the rest of the test run on two cores).
         static let quick = Settings(
-            sliceCount: 30, catalogStudyCount: 100, searchCount: 200, largeInstanceBytes: 256 << 20, batchCount: 10,
+            sliceCount: 30, catalogStudyCount: 100, searchCount: 200, largeInstanceBytes: 64 << 20, batchCount: 10,
             storeRoundCount: 1, outsideRoundCount: 1)
     }
 
@@ -113,6 +116,8 @@ struct DICOMwebBench {
                     "  the same, \(Self.concurrentSenderCount) clients sending at once", bytes: study.totalBytes,
                     rounds: concurrent, ratioMin: Self.stowRatioMin))
         }
+        table.add(try driveRow(bytes: Int(study.totalBytes), directory: nodeData, notes: &notes))
+        if settings.isStoreOnly { return table.render() + notes.map { "note: " + $0 } }
         try retrieveRows(study, servers: &servers, table: &table, notes: &notes)
         if settings.isRetrieveOnly { return table.render() + notes.map { "note: " + $0 } }
 
@@ -193,6 +198,19 @@ struct DICOMwebBench {
         if let reference { seconds.reference = try time(reference) }
         if !oursFirst { seconds.ours = try time(ours) }
         return seconds
+    }
+
+    /// The drive's own rate for writing what a node writes for one study (1.5× its bytes with 4+2 coding, over
+    /// six files at once, each fdatasynced), and the note saying what it allows ingest.
+    private func driveRow(bytes: Int, directory: String, notes: inout [String]) throws -> BenchRow {
+        Console.error("the drive: \(Console.bytes(Int64(bytes * 3 / 2))) over 6 files at once, each fdatasynced…")
+        let rate = try DriveWriteRate(directory: directory, bytes: bytes * 3 / 2, fileCount: 6).measure()
+        notes.append(
+            "the drive: a node with 4+2 coding writes 1.5 bytes per byte stored, so with fsync no ingest here can "
+                + "pass \(BenchTable.megabytesPerSecond(rate / 1.5)) (the drive's rate / 1.5)")
+        return BenchRow(
+            figure: "  reference: the drive, 1.5× the study over 6 files, fdatasync",
+            ours: BenchTable.megabytesPerSecond(rate), reference: "", ratio: nil, target: "", isMet: nil)
     }
 
     /// Stores one generated instance of `largeInstanceBytes` into a fresh node and reads the node's peak RSS.

@@ -54,6 +54,8 @@ let package = Package(
         module("Volumes", ["Primitives", "Coding", "SQLite"]),
         module("ObjectStore", ["Primitives", "Chunking", "Coding", "Volumes"]),
         module("DICOM", ["Primitives"]),
+        module("Placement", ["Primitives"]),
+        module("Membership", ["Primitives"]),
         module("HTTP", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
@@ -93,6 +95,8 @@ let package = Package(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
+        tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests("MembershipTests", ["Membership", "Primitives", "TestSupport"]),
     ]
 )
 

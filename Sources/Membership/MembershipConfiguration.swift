@@ -24,6 +24,9 @@ public struct MembershipConfiguration: Hashable, Sendable {
     public var gossipIntervalTicks: Int64
     /// Members each gossip round sends to.
     public var gossipFanout: Int
+    /// How long a member declared dead still receives gossip, so a member that was only paused learns it was
+    /// declared dead and refutes (memberlist's GossipToTheDeadTime).
+    public var gossipToTheDeadTicks: Int64
     /// How often a full-state push-pull runs with one random member.
     public var pushPullIntervalTicks: Int64
     /// How long a dead or left member stays in the list (and in push-pull states) before it is forgotten.
@@ -48,12 +51,12 @@ public struct MembershipConfiguration: Hashable, Sendable {
 
     /// memberlist's DefaultLANConfig, the reference row of the membership bench (issue 11): 1 s period, 500 ms probe
     /// timeout, 3 indirect probes, retransmit ×4, suspicion ×4 and max ×6, awareness 8, 200 ms gossip to 3 members,
-    /// push-pull every 30 s, dead members forgotten after 30 s, 1,400-byte datagrams.
+    /// gossip to the dead for 30 s, push-pull every 30 s, dead members forgotten after 30 s, 1,400-byte datagrams.
     public static let memberlistLAN = MembershipConfiguration(
         probeIntervalTicks: Instant.ticksPerSecond, probeTimeoutTicks: Instant.ticksPerSecond / 2,
         indirectProbeCount: 3, retransmitMultiplier: 4, suspicionMultiplier: 4, suspicionMaxTimeoutMultiplier: 6,
         awarenessMax: 8, gossipIntervalTicks: Instant.ticksPerSecond / 5, gossipFanout: 3,
-        pushPullIntervalTicks: 30 * Instant.ticksPerSecond, reapAfterTicks: 30 * Instant.ticksPerSecond,
+        gossipToTheDeadTicks: 30 * Instant.ticksPerSecond, pushPullIntervalTicks: 30 * Instant.ticksPerSecond, reapAfterTicks: 30 * Instant.ticksPerSecond,
         joinRetryTicksMin: Instant.ticksPerSecond, joinRetryTicksMax: 30 * Instant.ticksPerSecond,
         datagramBytesMax: 1_400, broadcastQueueMax: 1_024)
 
@@ -61,7 +64,7 @@ public struct MembershipConfiguration: Hashable, Sendable {
     public init(
         probeIntervalTicks: Int64, probeTimeoutTicks: Int64, indirectProbeCount: Int, retransmitMultiplier: Int,
         suspicionMultiplier: Int, suspicionMaxTimeoutMultiplier: Int, awarenessMax: Int, gossipIntervalTicks: Int64,
-        gossipFanout: Int, pushPullIntervalTicks: Int64, reapAfterTicks: Int64, joinRetryTicksMin: Int64,
+        gossipFanout: Int, gossipToTheDeadTicks: Int64, pushPullIntervalTicks: Int64, reapAfterTicks: Int64, joinRetryTicksMin: Int64,
         joinRetryTicksMax: Int64, datagramBytesMax: Int, broadcastQueueMax: Int
     ) {
         self.probeIntervalTicks = probeIntervalTicks
@@ -73,6 +76,7 @@ public struct MembershipConfiguration: Hashable, Sendable {
         self.awarenessMax = awarenessMax
         self.gossipIntervalTicks = gossipIntervalTicks
         self.gossipFanout = gossipFanout
+        self.gossipToTheDeadTicks = gossipToTheDeadTicks
         self.pushPullIntervalTicks = pushPullIntervalTicks
         self.reapAfterTicks = reapAfterTicks
         self.joinRetryTicksMin = joinRetryTicksMin

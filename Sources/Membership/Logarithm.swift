@@ -25,6 +25,20 @@ enum Logarithm {
         return exponent * ln2 + 2 * sum
     }
 
-    /// The decimal logarithm of `x`, which MUST be positive and finite.
-    static func decimal(_ x: Double) -> Double { natural(x) / ln10 }
+    /// The decimal logarithm of `x`, which MUST be positive and finite: whole decades are counted by division (exact
+    /// for powers of ten, so log10(100) is 2 and not 1.999…), the rest by `natural`.
+    static func decimal(_ x: Double) -> Double {
+        precondition(x > 0 && x.isFinite, "a logarithm needs a positive finite number, not \(x)")
+        var decades = 0.0
+        var rest = x
+        while rest >= 10 {
+            rest /= 10
+            decades += 1
+        }
+        while rest < 1 {
+            rest *= 10
+            decades -= 1
+        }
+        return decades + natural(rest) / ln10
+    }
 }

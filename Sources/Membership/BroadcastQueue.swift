@@ -46,7 +46,8 @@ public struct BroadcastQueue: Hashable, Sendable {
     /// Takes updates that fit in `byteBudget` bytes, at most `countMax`: those about `first` before all others (the
     /// buddy system, Lifeguard IV.D), then the least sent, newest first. Each taken update counts one send and
     /// leaves the queue at `transmitLimit` sends.
-    public mutating func take(byteBudget: Int, countMax: Int, transmitLimit: Int, first: NodeID? = nil) -> [MemberUpdate]
+    public mutating func take(byteBudget: Int, countMax: Int, transmitLimit: Int, first: NodeID? = nil)
+        -> [MemberUpdate]
     {
         guard !entries.isEmpty, countMax > 0 else { return [] }
         let ordered = entries.values.sorted { left, right in

@@ -54,7 +54,8 @@ extension GossipCodec {
                 throw GossipCodecError(offset: statusOffset, reason: "unknown member status \(rawStatus)")
             }
             let incarnation = try reader.u64()
-            members.append(PushPullMember(metadata: try readMetadata(&reader), status: status, incarnation: incarnation))
+            members.append(
+                PushPullMember(metadata: try readMetadata(&reader), status: status, incarnation: incarnation))
         }
         try reader.expectEnd()
         return PushPullState(source: source, isJoin: flags == 1, members: members)
@@ -89,7 +90,9 @@ extension GossipCodec {
         let siteOffset = reader.offset
         let siteName = try readName(&reader, bytesMax: RegionName.lengthMax, field: "site")
         let site: SiteID
-        do { site = try SiteID(siteName) } catch { throw GossipCodecError(offset: siteOffset, reason: error.description) }
+        do { site = try SiteID(siteName) } catch {
+            throw GossipCodecError(offset: siteOffset, reason: error.description)
+        }
         let gossipAddress = try readAddress(&reader)
         let httpAddress = try readAddress(&reader)
         let countOffset = reader.offset

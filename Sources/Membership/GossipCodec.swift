@@ -117,7 +117,8 @@ public enum GossipCodec {
                 throw GossipCodecError(
                     offset: lengthOffset, reason: "coordinate of \(length) bytes exceeds \(ProbeCoordinate.bytesMax)")
             }
-            return .ack(sequence: sequence, source: source, coordinate: ProbeCoordinate(bytes: try reader.bytes(length)))
+            return .ack(
+                sequence: sequence, source: source, coordinate: ProbeCoordinate(bytes: try reader.bytes(length)))
         default:
             return .nack(sequence: sequence, source: source)
         }
@@ -150,9 +151,11 @@ public enum GossipCodec {
             let incarnation = try reader.u64()
             return .alive(incarnation: incarnation, metadata: try readMetadata(&reader))
         case 2:
-            return .suspect(node: NodeID(try reader.u64()), incarnation: try reader.u64(), source: NodeID(try reader.u64()))
+            return .suspect(
+                node: NodeID(try reader.u64()), incarnation: try reader.u64(), source: NodeID(try reader.u64()))
         case 3:
-            return .dead(node: NodeID(try reader.u64()), incarnation: try reader.u64(), source: NodeID(try reader.u64()))
+            return .dead(
+                node: NodeID(try reader.u64()), incarnation: try reader.u64(), source: NodeID(try reader.u64()))
         case 4:
             return .left(node: NodeID(try reader.u64()), incarnation: try reader.u64())
         case let kind:

@@ -56,7 +56,8 @@ public struct MembershipConfiguration: Hashable, Sendable {
         probeIntervalTicks: Instant.ticksPerSecond, probeTimeoutTicks: Instant.ticksPerSecond / 2,
         indirectProbeCount: 3, retransmitMultiplier: 4, suspicionMultiplier: 4, suspicionMaxTimeoutMultiplier: 6,
         awarenessMax: 8, gossipIntervalTicks: Instant.ticksPerSecond / 5, gossipFanout: 3,
-        gossipToTheDeadTicks: 30 * Instant.ticksPerSecond, pushPullIntervalTicks: 30 * Instant.ticksPerSecond, reapAfterTicks: 30 * Instant.ticksPerSecond,
+        gossipToTheDeadTicks: 30 * Instant.ticksPerSecond, pushPullIntervalTicks: 30 * Instant.ticksPerSecond,
+        reapAfterTicks: 30 * Instant.ticksPerSecond,
         joinRetryTicksMin: Instant.ticksPerSecond, joinRetryTicksMax: 30 * Instant.ticksPerSecond,
         datagramBytesMax: 1_400, broadcastQueueMax: 1_024)
 
@@ -64,7 +65,8 @@ public struct MembershipConfiguration: Hashable, Sendable {
     public init(
         probeIntervalTicks: Int64, probeTimeoutTicks: Int64, indirectProbeCount: Int, retransmitMultiplier: Int,
         suspicionMultiplier: Int, suspicionMaxTimeoutMultiplier: Int, awarenessMax: Int, gossipIntervalTicks: Int64,
-        gossipFanout: Int, gossipToTheDeadTicks: Int64, pushPullIntervalTicks: Int64, reapAfterTicks: Int64, joinRetryTicksMin: Int64,
+        gossipFanout: Int, gossipToTheDeadTicks: Int64, pushPullIntervalTicks: Int64, reapAfterTicks: Int64,
+        joinRetryTicksMin: Int64,
         joinRetryTicksMax: Int64, datagramBytesMax: Int, broadcastQueueMax: Int
     ) {
         self.probeIntervalTicks = probeIntervalTicks

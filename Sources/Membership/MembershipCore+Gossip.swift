@@ -37,7 +37,8 @@ extension MembershipCore {
         var candidates = members.values.filter { member in
             guard member.nodeID != localNode else { return false }
             if member.status.isActive { return true }
-            return member.status == .dead && now.ticks(since: member.statusChangedAt) < configuration.gossipToTheDeadTicks
+            return member.status == .dead
+                && now.ticks(since: member.statusChangedAt) < configuration.gossipToTheDeadTicks
         }.sorted { $0.nodeID < $1.nodeID }
         candidates.shuffle(using: &random)
         for member in candidates.prefix(configuration.gossipFanout) {
@@ -102,7 +103,8 @@ extension MembershipCore {
             case .alive:
                 apply(.alive(incarnation: member.incarnation, metadata: member.metadata), now: now, effects: &effects)
             case .suspect, .dead:
-                apply(.suspect(node: node, incarnation: member.incarnation, source: state.source), now: now,
+                apply(
+                    .suspect(node: node, incarnation: member.incarnation, source: state.source), now: now,
                     effects: &effects)
             case .left:
                 apply(.left(node: node, incarnation: member.incarnation), now: now, effects: &effects)

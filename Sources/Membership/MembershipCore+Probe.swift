@@ -27,7 +27,8 @@ extension MembershipCore {
     private mutating func nextProbeTarget() -> NodeID? {
         for _ in 0...probeOrder.count + 1 {
             if probeIndex >= probeOrder.count {
-                probeOrder = members.values.filter { $0.nodeID != localNode && $0.status.isActive }.map(\.nodeID).sorted()
+                probeOrder = members.values.filter { $0.nodeID != localNode && $0.status.isActive }.map(\.nodeID)
+                    .sorted()
                 probeOrder.shuffle(using: &random)
                 probeIndex = 0
                 if probeOrder.isEmpty { return nil }
@@ -71,14 +72,16 @@ extension MembershipCore {
             localHealth.apply(1)
         }
         guard let member = members[pending.target], member.status.isActive else { return }
-        apply(.suspect(node: pending.target, incarnation: member.incarnation, source: localNode), now: now,
+        apply(
+            .suspect(node: pending.target, incarnation: member.incarnation, source: localNode), now: now,
             effects: &effects)
     }
 
     // MARK: - Answering and relaying
 
     /// Answers pings, relays ping-reqs, and matches acks and nacks to the probe or relay they answer.
-    mutating func handleProbe(_ probe: ProbeMessage, from sender: GossipAddress, now: Instant, effects: inout [Effect]) {
+    mutating func handleProbe(_ probe: ProbeMessage, from sender: GossipAddress, now: Instant, effects: inout [Effect])
+    {
         switch probe {
         case .ping(let sequence, let source, let target):
             guard target == localNode else { return }

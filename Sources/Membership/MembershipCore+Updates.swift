@@ -51,7 +51,9 @@ extension MembershipCore {
         }
         members[node] = member
         broadcasts.enqueue(.alive(incarnation: incarnation, metadata: metadata))
-        if existing.status != .alive { effects.append(.memberChanged(.statusChanged(node, .alive, incarnation: incarnation))) }
+        if existing.status != .alive {
+            effects.append(.memberChanged(.statusChanged(node, .alive, incarnation: incarnation)))
+        }
         if existing.metadata != metadata { effects.append(.memberChanged(.metadataChanged(metadata))) }
     }
 

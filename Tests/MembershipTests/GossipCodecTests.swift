@@ -18,7 +18,8 @@ private let address = GossipAddress(host: "fd00::1", port: 7_946)
 private let probes: [ProbeMessage?] = [
     nil, .ping(sequence: 1, source: NodeID(2), target: NodeID(3)),
     .pingRequest(sequence: 4, source: NodeID(5), target: NodeID(6), targetAddress: address),
-    .ack(sequence: 7, source: NodeID(8), coordinate: ProbeCoordinate(bytes: Array(0..<UInt8(ProbeCoordinate.bytesMax)))),
+    .ack(
+        sequence: 7, source: NodeID(8), coordinate: ProbeCoordinate(bytes: Array(0..<UInt8(ProbeCoordinate.bytesMax)))),
     .nack(sequence: 9, source: NodeID(10)),
 ]
 
@@ -38,7 +39,8 @@ struct GossipCodecTests {
             let datagram = GossipDatagram(probe: probe, updates: updates)
             let bytes = GossipCodec.encode(datagram)
             #expect(try GossipCodec.decodeDatagram(bytes, bytesMax: bytesMax) == datagram)
-            let sizes = GossipCodec.encodedByteCount(probe: probe) + updates.map(GossipCodec.encodedByteCount).reduce(0, +)
+            let sizes =
+                GossipCodec.encodedByteCount(probe: probe) + updates.map(GossipCodec.encodedByteCount).reduce(0, +)
             #expect(bytes.count == sizes)
         }
     }
@@ -58,7 +60,9 @@ struct GossipCodecTests {
     func truncations() {
         let bytes = GossipCodec.encode(GossipDatagram(probe: probes[3], updates: updates))
         for length in 0..<bytes.count {
-            #expect(throws: GossipCodecError.self) { try GossipCodec.decodeDatagram(Array(bytes[..<length]), bytesMax: bytesMax) }
+            #expect(throws: GossipCodecError.self) {
+                try GossipCodec.decodeDatagram(Array(bytes[..<length]), bytesMax: bytesMax)
+            }
         }
     }
 

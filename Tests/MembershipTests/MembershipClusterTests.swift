@@ -7,7 +7,9 @@ import Testing
 private func seconds(_ value: Int64) -> Instant { Instant(ticks: value * Instant.ticksPerSecond) }
 
 /// Starts `count` nodes 10 ms apart, all joining through `seeds`, and runs until `time`.
-private func convergedNetwork(count: Int, seed: UInt64, seeds: [Int] = [0], until time: Instant) -> MembershipTestNetwork {
+private func convergedNetwork(count: Int, seed: UInt64, seeds: [Int] = [0], until time: Instant)
+    -> MembershipTestNetwork
+{
     var network = MembershipTestNetwork(count: count, seed: seed)
     for node in 0..<count { network.start(node, seeds: seeds, at: Instant(ticks: Int64(node) * 10_000)) }
     network.run(until: time)
@@ -67,7 +69,9 @@ struct MembershipClusterTests {
             #expect(suspected != nil && dead != nil && suspected! <= dead!)
         }
         for observer in 0..<10 where observer != 3 {
-            for subject in 0..<10 where subject != 3 { #expect(network.status(of: subject, seenBy: observer) == .alive) }
+            for subject in 0..<10 where subject != 3 {
+                #expect(network.status(of: subject, seenBy: observer) == .alive)
+            }
         }
     }
 
@@ -84,7 +88,10 @@ struct MembershipClusterTests {
         #expect(allSeeAlive(network, nodes: Array(0..<8)))
         let incarnation = network.cores[2].localMember.incarnation
         #expect(incarnation > 1)
-        #expect((0..<8).allSatisfy { network.cores[$0].members[MembershipTestNetwork.nodeID(2)]?.incarnation == incarnation })
+        #expect(
+            (0..<8).allSatisfy {
+                network.cores[$0].members[MembershipTestNetwork.nodeID(2)]?.incarnation == incarnation
+            })
     }
 
     // Goal: a graceful leave is seen as left, never as dead. Method: 10 nodes, node 4 leaves at 40 s and stops 1 s

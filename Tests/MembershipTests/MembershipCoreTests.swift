@@ -13,18 +13,25 @@ struct MembershipCoreTests {
     @Test("the suspicion timeout shrinks with confirmations")
     func suspicionFormula() {
         func timeout(_ confirmations: Int) -> Int64 {
-            SuspicionTimer.timeoutTicks(confirmations: confirmations, expected: 3, ticksMin: 4 * second, ticksMax: 24 * second)
+            SuspicionTimer.timeoutTicks(
+                confirmations: confirmations, expected: 3, ticksMin: 4 * second, ticksMax: 24 * second)
         }
         #expect(timeout(0) == 24 * second)
         #expect(timeout(1) == 14 * second)
         #expect(timeout(3) == 4 * second)
         #expect(timeout(9) == 4 * second)
-        #expect(SuspicionTimer.timeoutTicks(confirmations: 0, expected: 0, ticksMin: 4 * second, ticksMax: 24 * second) == 4 * second)
+        #expect(
+            SuspicionTimer.timeoutTicks(confirmations: 0, expected: 0, ticksMin: 4 * second, ticksMax: 24 * second) == 4
+                * second)
         #expect(SuspicionTimer.timeoutTicksMin(multiplier: 4, memberCount: 5, probeIntervalTicks: second) == 4 * second)
-        #expect(SuspicionTimer.timeoutTicksMin(multiplier: 4, memberCount: 100, probeIntervalTicks: second) == 8 * second)
-        #expect(SuspicionTimer.timeoutTicksMin(multiplier: 4, memberCount: 1_000, probeIntervalTicks: second) == 12 * second)
+        #expect(
+            SuspicionTimer.timeoutTicksMin(multiplier: 4, memberCount: 100, probeIntervalTicks: second) == 8 * second)
+        #expect(
+            SuspicionTimer.timeoutTicksMin(multiplier: 4, memberCount: 1_000, probeIntervalTicks: second) == 12 * second
+        )
         var timer = SuspicionTimer(
-            startedAt: Instant(ticks: 10), accuser: NodeID(1), timeoutTicksMin: 4 * second, timeoutTicksMax: 24 * second,
+            startedAt: Instant(ticks: 10), accuser: NodeID(1), timeoutTicksMin: 4 * second,
+            timeoutTicksMax: 24 * second,
             confirmationsExpected: 3)
         #expect(timer.deadline == Instant(ticks: 10 + 24 * second))
         let accepted = [1, 2, 2].map { timer.confirm(by: NodeID(UInt64($0))) }
@@ -43,8 +50,14 @@ struct MembershipCoreTests {
         var core = MembershipCore(metadata: MembershipTestNetwork.metadata(index: 0, version: 1), seed: 1)
         var now = Instant.zero
         _ = core.handle(.started(seeds: []), now: now)
-        let others = (1...3).map { GossipDatagram(probe: nil, updates: [.alive(incarnation: 1, metadata: MembershipTestNetwork.metadata(index: $0, version: 1))]) }
-        for datagram in others { _ = core.handle(.received(datagram, from: MembershipTestNetwork.address(9)), now: now) }
+        let others = (1...3).map {
+            GossipDatagram(
+                probe: nil,
+                updates: [.alive(incarnation: 1, metadata: MembershipTestNetwork.metadata(index: $0, version: 1))])
+        }
+        for datagram in others {
+            _ = core.handle(.received(datagram, from: MembershipTestNetwork.address(9)), now: now)
+        }
         var periods: [Int64] = []
         for _ in 0..<5 {
             let effects = core.handle(.timerFired(.probe), now: now)
@@ -101,8 +114,11 @@ struct MembershipCoreTests {
         var core = MembershipCore(metadata: MembershipTestNetwork.metadata(index: 0, version: 1), seed: 2)
         _ = core.handle(.started(seeds: []), now: .zero)
         for index in 1...60 {
-            let update = MemberUpdate.alive(incarnation: 1, metadata: MembershipTestNetwork.metadata(index: index, version: 1))
-            _ = core.handle(.received(GossipDatagram(probe: nil, updates: [update]), from: MembershipTestNetwork.address(99)), now: .zero)
+            let update = MemberUpdate.alive(
+                incarnation: 1, metadata: MembershipTestNetwork.metadata(index: index, version: 1))
+            _ = core.handle(
+                .received(GossipDatagram(probe: nil, updates: [update]), from: MembershipTestNetwork.address(99)),
+                now: .zero)
         }
         let ping = GossipDatagram(probe: .ping(sequence: 5, source: NodeID(2), target: core.localNode))
         let effects = core.handle(.received(ping, from: MembershipTestNetwork.address(1)), now: .zero)

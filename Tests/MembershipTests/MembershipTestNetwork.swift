@@ -136,7 +136,8 @@ struct MembershipTestNetwork {
             schedule(.pushPullOpened(Self.throughFrames(state), by: Self.address(node)), node: target, at: arrival)
         case .answerPushPull(let address, let state):
             guard let target = index(of: address) else { return }
-            schedule(.pushPullAnswered(Self.throughFrames(state), from: Self.address(node)), node: target,
+            schedule(
+                .pushPullAnswered(Self.throughFrames(state), from: Self.address(node)), node: target,
                 at: now.advanced(byTicks: delay()))
         case .setTimer(let timer, let time):
             schedule(.timerFired(timer), node: node, at: time)

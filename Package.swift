@@ -57,6 +57,7 @@ let package = Package(
         module("Placement", ["Primitives"]),
         module("Membership", ["Primitives"]),
         module("HTTP", ["Primitives"]),
+        module("Membership", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
@@ -87,6 +88,7 @@ let package = Package(
             name: "DICOMTests", dependencies: ["DICOM", "Primitives", "TestSupport"],
             exclude: ["pydicom_testdata.py"], swiftSettings: strictSettings),
         tests("HTTPTests", ["HTTP", "Primitives", "TestSupport"]),
+        tests("MembershipTests", ["Membership", "Primitives", "TestSupport"]),
         tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Primitives", "TestSupport"]),
         tests("TransportTests", ["Transport", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("DICOMwebTests", ["DICOMweb", "HTTP", "DICOM", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives", "TestSupport"]),
@@ -105,6 +107,7 @@ let package = Package(
 if Context.environment["TESSERA_FUZZ"] != nil {
     for (name, dependencies) in [
         ("FuzzDICOM", ["DICOM"]), ("FuzzHTTPRequest", ["HTTP"]), ("FuzzMultipart", ["HTTP"]),
+        ("FuzzGossip", ["Membership"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

@@ -1,0 +1,156 @@
+// Dissemination and the member list's life cycle: piggybacking with a retransmit limit (SWIM §4.1), the gossip timer,
+// push-pull full-state sync, joining through seeds with capped backoff, graceful leave, metadata changes, reaping.
+import Primitives
+
+extension MembershipCore {
+    // MARK: - Datagrams
+
+    /// Encodes `probe` with as many queued updates as fit under `datagramBytesMax`, updates about `target` first
+    /// (Lifeguard IV.D, the buddy system: a suspected member hears of it on the very probe that may refute it).
+    mutating func makeDatagram(_ probe: ProbeMessage?, about target: NodeID?) -> [UInt8] {
+        let budget = configuration.datagramBytesMax - GossipCodec.encodedByteCount(probe: probe)
+        let updates = broadcasts.take(
+            byteBudget: budget, countMax: GossipDatagram.updatesMax, transmitLimit: retransmitLimit, first: target)
+        let bytes = GossipCodec.encode(GossipDatagram(probe: probe, updates: updates))
+        precondition(bytes.count <= configuration.datagramBytesMax, "a datagram outgrew datagramBytesMax")
+        return bytes
+    }
+
+    /// Sends per update: `retransmitMultiplier × ceil(log10(n + 1))` (memberlist's retransmitLimit), computed on
+    /// integers so a power of ten never rounds the wrong way.
+    var retransmitLimit: Int {
+        let memberCount = activeMemberCount
+        var digits = 0
+        var power = 1
+        while power < memberCount + 1 {
+            power *= 10
+            digits += 1
+        }
+        return configuration.retransmitMultiplier * max(digits, 1)
+    }
+
+    /// Sends queued updates on their own to `gossipFanout` random members, and to members dead for less than
+    /// `gossipToTheDeadTicks`, so a paused member learns it was declared dead and refutes.
+    mutating func gossip(now: Instant, effects: inout [Effect]) {
+        effects.append(.setTimer(.gossip, at: now.advanced(byTicks: configuration.gossipIntervalTicks)))
+        guard !broadcasts.isEmpty else { return }
+        var candidates = members.values.filter { member in
+            guard member.nodeID != localNode else { return false }
+            if member.status.isActive { return true }
+            return member.status == .dead
+                && now.ticks(since: member.statusChangedAt) < configuration.gossipToTheDeadTicks
+        }.sorted { $0.nodeID < $1.nodeID }
+        candidates.shuffle(using: &random)
+        for member in candidates.prefix(configuration.gossipFanout) {
+            guard !broadcasts.isEmpty else { return }
+            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.metadata.gossipAddress))
+        }
+    }
+
+    // MARK: - Push-pull and join
+
+    /// Joins: pushes this node's state to every seed (all of them: any may be down) and retries with capped backoff
+    /// until one answers; starts the probe, gossip and push-pull timers with seeded jitter so nodes started together
+    /// do not probe in lockstep.
+    mutating func start(seeds: [GossipAddress], now: Instant, effects: inout [Effect]) {
+        let ownAddress = localMember.metadata.gossipAddress
+        self.seeds = Array(Set(seeds.filter { $0 != ownAddress })).sorted()
+        broadcasts.enqueue(.alive(incarnation: localMember.incarnation, metadata: localMember.metadata))
+        let probeJitter = Int64(randomIndex(below: Int(configuration.probeIntervalTicks)))
+        effects.append(.setTimer(.probe, at: now.advanced(byTicks: probeJitter)))
+        effects.append(.setTimer(.gossip, at: now.advanced(byTicks: configuration.gossipIntervalTicks)))
+        let pushPullJitter = Int64(randomIndex(below: Int(configuration.pushPullIntervalTicks)))
+        effects.append(
+            .setTimer(.pushPull, at: now.advanced(byTicks: configuration.pushPullIntervalTicks + pushPullJitter)))
+        guard !self.seeds.isEmpty else {
+            isJoined = true
+            return
+        }
+        joinRetryTicks = configuration.joinRetryTicksMin
+        joinRetry(now: now, effects: &effects)
+    }
+
+    /// Opens a join push-pull with every seed while none has answered, doubling the wait up to its max.
+    mutating func joinRetry(now: Instant, effects: inout [Effect]) {
+        guard !isJoined, !hasLeft else { return }
+        let state = localState(isJoin: true)
+        for seed in seeds { effects.append(.openPushPull(with: seed, state: state)) }
+        effects.append(.setTimer(.joinRetry, at: now.advanced(byTicks: joinRetryTicks)))
+        joinRetryTicks = min(joinRetryTicks * 2, configuration.joinRetryTicksMax)
+    }
+
+    /// The periodic anti-entropy exchange with one random active member.
+    mutating func pushPullTick(now: Instant, effects: inout [Effect]) {
+        effects.append(.setTimer(.pushPull, at: now.advanced(byTicks: configuration.pushPullIntervalTicks)))
+        guard !hasLeft, let peer = randomActiveMembers(count: 1, excluding: []).first else { return }
+        effects.append(.openPushPull(with: peer.metadata.gossipAddress, state: localState(isJoin: false)))
+    }
+
+    /// Every member this node knows, sorted by id, at most `PushPullState.membersMax`.
+    func localState(isJoin: Bool) -> PushPullState {
+        let rows = members.values.sorted { $0.nodeID < $1.nodeID }.prefix(PushPullState.membersMax).map {
+            PushPullMember(metadata: $0.metadata, status: $0.status, incarnation: $0.incarnation)
+        }
+        return PushPullState(source: localNode, isJoin: isJoin, members: Array(rows))
+    }
+
+    /// Merges a remote state: its dead members become suspects here rather than dead at once (memberlist's
+    /// mergeState), so one stale peer cannot kill a live member; left stays left.
+    mutating func merge(_ state: PushPullState, now: Instant, effects: inout [Effect]) {
+        for member in state.members {
+            let node = member.metadata.nodeID
+            switch member.status {
+            case .alive:
+                apply(.alive(incarnation: member.incarnation, metadata: member.metadata), now: now, effects: &effects)
+            case .suspect, .dead:
+                apply(
+                    .suspect(node: node, incarnation: member.incarnation, source: state.source), now: now,
+                    effects: &effects)
+            case .left:
+                apply(.left(node: node, incarnation: member.incarnation), now: now, effects: &effects)
+            }
+        }
+    }
+
+    // MARK: - Leave, metadata, reaping
+
+    /// Leaves gracefully: marks this node left, and sends the news at once to `gossipFanout` members; the gossip
+    /// timer keeps spreading it until the driver stops the node. Probing stops and refutation is off.
+    mutating func leave(now: Instant, effects: inout [Effect]) {
+        guard !hasLeft else { return }
+        hasLeft = true
+        pendingProbe = nil
+        var local = localMember
+        local.status = .left
+        local.statusChangedAt = now
+        members[localNode] = local
+        broadcasts.enqueue(.left(node: localNode, incarnation: local.incarnation))
+        effects.append(.memberChanged(.statusChanged(localNode, .left, incarnation: local.incarnation)))
+        for member in randomActiveMembers(count: configuration.gossipFanout, excluding: []) {
+            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.metadata.gossipAddress))
+        }
+    }
+
+    /// Publishes new metadata for this node with a new incarnation, so the alive update supersedes the old one.
+    mutating func changeMetadata(_ metadata: MemberMetadata, effects: inout [Effect]) {
+        precondition(metadata.nodeID == localNode, "a node changes only its own metadata")
+        var local = localMember
+        guard metadata != local.metadata, !hasLeft else { return }
+        local.metadata = metadata
+        local.incarnation += 1
+        members[localNode] = local
+        broadcasts.enqueue(.alive(incarnation: local.incarnation, metadata: metadata))
+        effects.append(.memberChanged(.metadataChanged(metadata)))
+    }
+
+    /// Forgets a member dead or left for `reapAfterTicks`.
+    mutating func reap(_ node: NodeID, now: Instant, effects: inout [Effect]) {
+        guard node != localNode, let member = members[node], !member.status.isActive,
+            now.ticks(since: member.statusChangedAt) >= configuration.reapAfterTicks
+        else { return }
+        members[node] = nil
+        suspicions[node] = nil
+        broadcasts.remove(about: node)
+        effects.append(.memberChanged(.reaped(node)))
+    }
+}

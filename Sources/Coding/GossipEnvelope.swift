@@ -125,4 +125,11 @@ public struct OpenedEnvelope: Sendable, Equatable {
     public let keyID: UInt32
     /// The nonce it was sealed with.
     public let nonce: EnvelopeNonce
+
+    /// Makes the result of an opening (tests and simulated channels compare against one).
+    public init(plaintext: [UInt8], keyID: UInt32, nonce: EnvelopeNonce) {
+        self.plaintext = plaintext
+        self.keyID = keyID
+        self.nonce = nonce
+    }
 }

@@ -101,6 +101,7 @@ let package = Package(
 if Context.environment["TESSERA_FUZZ"] != nil {
     for (name, dependencies) in [
         ("FuzzDICOM", ["DICOM"]), ("FuzzHTTPRequest", ["HTTP"]), ("FuzzMultipart", ["HTTP"]),
+        ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

@@ -47,7 +47,9 @@ public struct GossipGate: Sendable {
     }
 
     /// Opens an envelope from `sender` received at `now`: the plaintext, or the refusal with whether to log it.
-    public mutating func open(_ envelope: UnsafeRawBufferPointer, aad: [UInt8] = [], from sender: DatagramAddress, now: Instant)
+    public mutating func open(
+        _ envelope: UnsafeRawBufferPointer, aad: [UInt8] = [], from sender: DatagramAddress, now: Instant
+    )
         -> GossipVerdict
     {
         let refusal: EnvelopeRefusal

@@ -120,7 +120,7 @@ public final class UDPSocket: DatagramIO {
                             raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &source.length)
                     }
                 }
-            } catch where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+            } catch  where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
                 let timeout = Socket.milliseconds(until: deadline)
                 var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
                 let ready = try Posix.syscall("poll", path: name) { poll(&entry, 1, timeout) }

@@ -9,7 +9,9 @@ import Testing
 func bytes(hex: String) -> [UInt8] {
     let digits = Array(hex.utf8)
     precondition(digits.count % 2 == 0, "odd hex literal")
-    return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+    return stride(from: 0, to: digits.count, by: 2).map {
+        UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+    }
 }
 
 /// One published GCM test case: key, nonce, plaintext, additional data, ciphertext and tag.
@@ -96,8 +98,12 @@ let gcmVectors: [GCMVector] = [
         let key = [UInt8](repeating: 7, count: AESGCM.keyByteCount)
         let nonce = [UInt8](repeating: 9, count: AESGCM.nonceByteCount)
         let sealed = AESGCM.seal(Array("membership".utf8), key: key, nonce: nonce, aad: [1, 2])
-        #expect(throws: CodingError.authenticationFailed) { try AESGCM.open(Array(sealed.dropLast()), key: key, nonce: nonce, aad: [1, 2]) }
-        #expect(throws: CodingError.authenticationFailed) { try AESGCM.open(sealed + [0], key: key, nonce: nonce, aad: [1, 2]) }
+        #expect(throws: CodingError.authenticationFailed) {
+            try AESGCM.open(Array(sealed.dropLast()), key: key, nonce: nonce, aad: [1, 2])
+        }
+        #expect(throws: CodingError.authenticationFailed) {
+            try AESGCM.open(sealed + [0], key: key, nonce: nonce, aad: [1, 2])
+        }
         #expect(throws: CodingError.authenticationFailed) { try AESGCM.open(sealed, key: key, nonce: nonce, aad: [1]) }
         #expect(throws: CodingError.authenticationFailed) { try AESGCM.open(sealed, key: key, nonce: nonce) }
         #expect(throws: CodingError.authenticationFailed) { try AESGCM.open([1, 2, 3], key: key, nonce: nonce) }

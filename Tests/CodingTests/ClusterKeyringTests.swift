@@ -22,7 +22,9 @@ func testKey(_ seed: UInt64) -> ClusterKey {
         #expect(ClusterKey(text: key.text) == key)
         let seeded = testKey(1)
         #expect(ClusterKey(text: seeded.text) == seeded)
-        #expect(throws: CodingError.keyLength(byteCount: 31)) { try ClusterKey(bytes: [UInt8](repeating: 0, count: 31)) }
+        #expect(throws: CodingError.keyLength(byteCount: 31)) {
+            try ClusterKey(bytes: [UInt8](repeating: 0, count: 31))
+        }
     }
 
     @Test("key text that is not exactly one canonical key is refused")
@@ -58,7 +60,10 @@ func testKey(_ seed: UInt64) -> ClusterKey {
     func keyFileErrors() {
         let key = testKey(6).text
         #expect(throws: CodingError.keyFileEmpty) { try ClusterKeyring.parse(fileText: "# nothing\n\n") }
-        #expect(throws: CodingError.keyFileLine(line: 3, reason: "not a key: expected 44 characters of base64 for 32 bytes, found 5 characters")) {
+        #expect(
+            throws: CodingError.keyFileLine(
+                line: 3, reason: "not a key: expected 44 characters of base64 for 32 bytes, found 5 characters")
+        ) {
             try ClusterKeyring.parse(fileText: "\(key)\n\nhello")
         }
         #expect(throws: CodingError.keyFileLine(line: 2, reason: "\(testKey(6)) appears twice")) {

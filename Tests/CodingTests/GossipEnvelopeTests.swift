@@ -47,10 +47,14 @@ func refusal(_ envelope: [UInt8], keyring: ClusterKeyring, aad: [UInt8] = [], by
         let envelope = GossipEnvelope.seal(Array("suspect".utf8), nonce: fixedNonce, keyring: keyring)
         #expect(refusal([], keyring: keyring) == .truncated(byteCount: 0, byteCountMin: 33))
         for length in 1..<GossipEnvelope.overheadByteCount {
-            #expect(refusal(Array(envelope[..<length]), keyring: keyring) == .truncated(byteCount: length, byteCountMin: 33))
+            #expect(
+                refusal(Array(envelope[..<length]), keyring: keyring) == .truncated(byteCount: length, byteCountMin: 33)
+            )
         }
         for length in GossipEnvelope.overheadByteCount..<envelope.count {
-            #expect(refusal(Array(envelope[..<length]), keyring: keyring) == .authenticationFailed(keyID: keyring.primary.id))
+            #expect(
+                refusal(Array(envelope[..<length]), keyring: keyring)
+                    == .authenticationFailed(keyID: keyring.primary.id))
         }
     }
 
@@ -59,7 +63,9 @@ func refusal(_ envelope: [UInt8], keyring: ClusterKeyring, aad: [UInt8] = [], by
         let envelope = GossipEnvelope.seal([UInt8](repeating: 1, count: 100), nonce: fixedNonce, keyring: keyring)
         #expect(refusal(envelope, keyring: keyring, byteCountMax: 132) == .oversized(byteCount: 133, byteCountMax: 132))
         #expect(refusal(envelope, keyring: keyring, byteCountMax: 133) == nil)
-        #expect(refusal([9] + [UInt8](repeating: 0, count: 200), keyring: keyring, byteCountMax: 100) == .oversized(byteCount: 201, byteCountMax: 100))
+        #expect(
+            refusal([9] + [UInt8](repeating: 0, count: 200), keyring: keyring, byteCountMax: 100)
+                == .oversized(byteCount: 201, byteCountMax: 100))
     }
 
     @Test("every version byte but 1 is refused as unknown")
@@ -74,7 +80,8 @@ func refusal(_ envelope: [UInt8], keyring: ClusterKeyring, aad: [UInt8] = [], by
 
     @Test("flipping any bit of a valid envelope gets it refused, with the cause its byte implies")
     func everyBitFlipped() {
-        let envelope = GossipEnvelope.seal(Array("indirect ping".utf8), aad: [1, 2, 3], nonce: fixedNonce, keyring: keyring)
+        let envelope = GossipEnvelope.seal(
+            Array("indirect ping".utf8), aad: [1, 2, 3], nonce: fixedNonce, keyring: keyring)
         for bit in 0..<envelope.count * 8 {
             let cause = refusal(flipped(envelope, bit: bit), keyring: keyring, aad: [1, 2, 3])?.cause
             switch bit / 8 {
@@ -85,7 +92,8 @@ func refusal(_ envelope: [UInt8], keyring: ClusterKeyring, aad: [UInt8] = [], by
         }
     }
 
-    @Test("an envelope under a key the receiver does not hold is refused as unknown key", arguments: [1, 2] as [UInt64])
+    @Test(
+        "an envelope under a key the receiver does not hold is refused as unknown key", arguments: [1, 2] as [UInt64])
     func unknownKey(seed: UInt64) {
         let other = try! ClusterKeyring(primary: testKey(200 + seed))
         let envelope = GossipEnvelope.seal(Array("join".utf8), nonce: fixedNonce, keyring: other)
@@ -97,11 +105,14 @@ func refusal(_ envelope: [UInt8], keyring: ClusterKeyring, aad: [UInt8] = [], by
         let other = try! ClusterKeyring(primary: testKey(300))
         var envelope = GossipEnvelope.seal(Array("alive".utf8), nonce: fixedNonce, keyring: other)
         let id = keyring.primary.id
-        for (index, shift) in [24, 16, 8, 0].enumerated() { envelope[1 + index] = UInt8(truncatingIfNeeded: id >> UInt32(shift)) }
+        for (index, shift) in [24, 16, 8, 0].enumerated() {
+            envelope[1 + index] = UInt8(truncatingIfNeeded: id >> UInt32(shift))
+        }
         #expect(refusal(envelope, keyring: keyring) == .authenticationFailed(keyID: id))
     }
 
-    @Test("seeded random bytes never open, and only the envelope's own causes come out", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "seeded random bytes never open, and only the envelope's own causes come out", arguments: [1, 2, 3] as [UInt64])
     func randomBytes(seed: UInt64) {
         var random = SeededRandom(seed: seed)
         for _ in 0..<2000 {
@@ -134,6 +145,7 @@ func refusal(_ envelope: [UInt8], keyring: ClusterKeyring, aad: [UInt8] = [], by
         #expect(EnvelopeRefusal.truncated(byteCount: 3, byteCountMin: 33).description.contains("3 bytes"))
         #expect(EnvelopeRefusal.unknownKey(keyID: 0xAB).description.contains("000000ab"))
         #expect(EnvelopeRefusal.unknownVersion(9).description.contains("version 9"))
-        #expect(GossipDropCause.allCases.map(\.description).count == Set(GossipDropCause.allCases.map(\.description)).count)
+        #expect(
+            GossipDropCause.allCases.map(\.description).count == Set(GossipDropCause.allCases.map(\.description)).count)
     }
 }

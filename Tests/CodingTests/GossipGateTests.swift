@@ -39,7 +39,9 @@ func sender(_ last: Int) -> DatagramAddress { DatagramAddress(host: "127.0.0.\(l
     func replayWindowExpiry() {
         var window = ReplayWindow(windowTicks: 120 * Instant.ticksPerSecond, nonceCountMax: 100)
         let nonce = EnvelopeNonce(prefix: 1, counter: 1)
-        func admit(_ keyID: UInt32, _ seconds: Int64) -> Bool { window.admit(keyID: keyID, nonce: nonce, now: at(seconds: seconds)) }
+        func admit(_ keyID: UInt32, _ seconds: Int64) -> Bool {
+            window.admit(keyID: keyID, nonce: nonce, now: at(seconds: seconds))
+        }
         #expect(admit(7, 0))
         #expect(!admit(7, 1))
         #expect(!admit(7, 119))
@@ -65,7 +67,9 @@ func sender(_ last: Int) -> DatagramAddress { DatagramAddress(host: "127.0.0.\(l
         #expect(window.evictedCount == 2)
     }
 
-    @Test("the replay window agrees with a naive list of (nonce, time) over a seeded run", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "the replay window agrees with a naive list of (nonce, time) over a seeded run",
+        arguments: [1, 2, 3] as [UInt64])
     func replayWindowOracle(seed: UInt64) {
         var random = SeededRandom(seed: seed)
         let windowTicks: Int64 = 50
@@ -90,7 +94,9 @@ func sender(_ last: Int) -> DatagramAddress { DatagramAddress(host: "127.0.0.\(l
     @Test("the log throttle allows one line a minute per sender and suppresses the rest")
     func logThrottle() {
         var throttle = LogThrottle<DatagramAddress>()
-        func log(_ last: Int, _ seconds: Int64) -> Bool { throttle.shouldLog(sender: sender(last), now: at(seconds: seconds)) }
+        func log(_ last: Int, _ seconds: Int64) -> Bool {
+            throttle.shouldLog(sender: sender(last), now: at(seconds: seconds))
+        }
         #expect(log(1, 0))
         #expect(!log(1, 59))
         #expect(log(2, 59))
@@ -102,7 +108,9 @@ func sender(_ last: Int) -> DatagramAddress { DatagramAddress(host: "127.0.0.\(l
     @Test("a full log throttle refuses new senders until old ones have served their minute")
     func logThrottleCap() {
         var throttle = LogThrottle<DatagramAddress>(intervalTicks: 60 * Instant.ticksPerSecond, senderCountMax: 2)
-        func log(_ last: Int, _ seconds: Int64) -> Bool { throttle.shouldLog(sender: sender(last), now: at(seconds: seconds)) }
+        func log(_ last: Int, _ seconds: Int64) -> Bool {
+            throttle.shouldLog(sender: sender(last), now: at(seconds: seconds))
+        }
         #expect(log(1, 0))
         #expect(log(2, 30))
         #expect(!log(3, 40))
@@ -129,7 +137,8 @@ func sender(_ last: Int) -> DatagramAddress { DatagramAddress(host: "127.0.0.\(l
             return
         }
         #expect(opened.plaintext == Array("ping".utf8))
-        #expect(open(first, 1, 2) == .dropped(.replayed(keyID: keyring.primary.id, nonce: opened.nonce), shouldLog: true))
+        #expect(
+            open(first, 1, 2) == .dropped(.replayed(keyID: keyring.primary.id, nonce: opened.nonce), shouldLog: true))
         #expect(open([], 1, 3).isDropped(logged: false))
         #expect(open([2], 2, 3).isDropped(logged: true))
         #expect(open([UInt8](repeating: 1, count: 201), 3, 3).isDropped(logged: true))
@@ -158,8 +167,11 @@ func sender(_ last: Int) -> DatagramAddress { DatagramAddress(host: "127.0.0.\(l
         sender1.keyring = sender1.keyring.rotated(to: testKey(601))
         let new = sender1.seal([2], using: &random)
         let verdicts = [old, new].map { receiver.open($0, from: sender(1), now: at(seconds: 1)) }
-        #expect(verdicts == [.accepted(OpenedEnvelope(plaintext: [1], keyID: testKey(600).id, nonce: verdicts[0].nonce!)),
-            .accepted(OpenedEnvelope(plaintext: [2], keyID: testKey(601).id, nonce: verdicts[1].nonce!))])
+        #expect(
+            verdicts == [
+                .accepted(OpenedEnvelope(plaintext: [1], keyID: testKey(600).id, nonce: verdicts[0].nonce!)),
+                .accepted(OpenedEnvelope(plaintext: [2], keyID: testKey(601).id, nonce: verdicts[1].nonce!)),
+            ])
         #expect(receiver.dropCounts.total == 0)
     }
 }
@@ -170,7 +182,6 @@ extension GossipVerdict {
         if case .accepted(let opened) = self { return opened.nonce }
         return nil
     }
-
 
     /// Whether the verdict is a drop whose log decision is `logged`.
     func isDropped(logged: Bool) -> Bool {

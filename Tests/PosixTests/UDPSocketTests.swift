@@ -17,7 +17,9 @@ func receiveDatagram(_ socket: UDPSocket, bufferByteCount: Int = 2048) throws ->
 }
 
 @Suite(.serialized) struct UDPSocketTests {
-    @Test("two sockets on port 0 exchange datagrams whole, and the receipt names the sender", arguments: ["127.0.0.31", "::1"])
+    @Test(
+        "two sockets on port 0 exchange datagrams whole, and the receipt names the sender",
+        arguments: ["127.0.0.31", "::1"])
     func exchange(host: String) async throws {
         let outcome: Result<Bool, any Error> = await runOnOwnedThread {
             Result {
@@ -35,7 +37,9 @@ func receiveDatagram(_ socket: UDPSocket, bufferByteCount: Int = 2048) throws ->
                 try first.send([1, 2, 3], to: second.localAddress)
                 let received = try #require(try receiveDatagram(second))
                 #expect(received.0 == message)
-                #expect(received.1 == DatagramReceipt(byteCount: message.count, source: first.localAddress, isTruncated: false))
+                #expect(
+                    received.1
+                        == DatagramReceipt(byteCount: message.count, source: first.localAddress, isTruncated: false))
                 #expect(try receiveDatagram(second)?.0 == [1, 2, 3])
                 try second.send([], to: first.localAddress)
                 #expect(try receiveDatagram(first)?.1.byteCount == 0)
@@ -49,15 +53,20 @@ func receiveDatagram(_ socket: UDPSocket, bufferByteCount: Int = 2048) throws ->
     func oversizedRefused() async throws {
         let outcome: Result<Bool, any Error> = await runOnOwnedThread {
             Result {
-                let socket = try UDPSocket(bindingTo: DatagramAddress(host: "127.0.0.32", port: 0), datagramByteCountMax: 100)
+                let socket = try UDPSocket(
+                    bindingTo: DatagramAddress(host: "127.0.0.32", port: 0), datagramByteCountMax: 100)
                 defer { socket.close() }
                 let target = DatagramAddress(host: "127.0.0.32", port: socket.localAddress.port)
-                let error = try #require(throws: SystemError.self) { try socket.send([UInt8](repeating: 0, count: 101), to: target) }
+                let error = try #require(throws: SystemError.self) {
+                    try socket.send([UInt8](repeating: 0, count: 101), to: target)
+                }
                 #expect(error.errno == EMSGSIZE)
                 #expect(error.description.contains("127.0.0.32:\(target.port)"))
                 #expect(error.description.contains("101 bytes, the datagram limit is 100"))
                 var buffer = [UInt8](repeating: 0, count: 1)
-                let nothing = try buffer.withUnsafeMutableBytes { try socket.receive(into: $0, deadline: deadline(milliseconds: 0)) }
+                let nothing = try buffer.withUnsafeMutableBytes {
+                    try socket.receive(into: $0, deadline: deadline(milliseconds: 0))
+                }
                 #expect(nothing == nil)
                 return true
             }

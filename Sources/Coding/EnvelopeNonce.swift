@@ -56,6 +56,13 @@ public struct NonceSequence: Sendable {
         prefix = random.next()
     }
 
+    /// Resumes a sequence at `nextCounter` under `prefix`: only tests use it, to reach a counter wrap.
+    init(prefix: UInt64, nextCounter: UInt64) {
+        precondition(nextCounter <= Self.countPerPrefix, "a counter is at most \(Self.countPerPrefix)")
+        self.prefix = prefix
+        self.nextCounter = nextCounter
+    }
+
     /// The next nonce; draws a new prefix from `random` when the counter under the current one is spent.
     public mutating func next(using random: inout some RandomNumberGenerator) -> EnvelopeNonce {
         if nextCounter == Self.countPerPrefix {

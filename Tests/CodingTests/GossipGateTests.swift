@@ -1,9 +1,10 @@
 // Goal: the pure parts of gossip security keep their bounds: nonces never repeat, the replay window forgets on
 // time and within its cap, the log throttle allows one line a minute per sender within its cap, and the gate
 // counts every drop under its cause. Method: instants passed by hand, seeded randomness, no clock and no sleep.
-import Coding
 import Primitives
 import Testing
+
+@testable import Coding
 
 /// An instant `seconds` after the origin.
 func at(seconds: Int64) -> Instant { Instant(ticks: seconds * Instant.ticksPerSecond) }
@@ -28,6 +29,11 @@ func sender(_ last: Int) -> DatagramAddress { DatagramAddress(host: "127.0.0.\(l
         #expect(EnvelopeNonce(prefix: 0x0102_0304_0506_0708, counter: 0x090A_0B0C).bytes == Array(1...12))
         let round = EnvelopeNonce(prefix: 0xDEAD_BEEF_0000_0001, counter: 77)
         #expect(round.bytes.withUnsafeBytes { EnvelopeNonce(bytes: $0) } == round)
+        var nearWrap = NonceSequence(prefix: 42, nextCounter: NonceSequence.countPerPrefix - 1)
+        let last = nearWrap.next(using: &random)
+        let wrapped = nearWrap.next(using: &random)
+        #expect(last == EnvelopeNonce(prefix: 42, counter: UInt32.max))
+        #expect(wrapped.prefix != 42 && wrapped.counter == 0)
         var nonces: Set<EnvelopeNonce> = []
         for _ in 0..<10_000 { nonces.insert(sequence.next(using: &random)) }
         #expect(nonces.count == 10_000)

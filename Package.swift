@@ -57,7 +57,6 @@ let package = Package(
         module("Placement", ["Primitives"]),
         module("Membership", ["Primitives"]),
         module("HTTP", ["Primitives"]),
-        module("Membership", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
@@ -98,7 +97,6 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
-        tests("MembershipTests", ["Membership", "Primitives", "TestSupport"]),
     ]
 )
 
@@ -107,7 +105,7 @@ let package = Package(
 if Context.environment["TESSERA_FUZZ"] != nil {
     for (name, dependencies) in [
         ("FuzzDICOM", ["DICOM"]), ("FuzzHTTPRequest", ["HTTP"]), ("FuzzMultipart", ["HTTP"]),
-        ("FuzzGossip", ["Membership"]),
+        ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

@@ -1,4 +1,5 @@
-// OpenSSL headers Tessera uses: EVP digests now, AES-GCM and TLS later (STYLE.md, pitfall 4).
+// OpenSSL headers Tessera uses: EVP digests and AES-GCM, RAND_bytes, TLS (STYLE.md, pitfall 4).
 #include <openssl/evp.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>

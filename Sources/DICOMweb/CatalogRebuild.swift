@@ -84,7 +84,7 @@ public enum CatalogRebuild {
         }
         defer {
             rounds.close()
-            run.wait()
+            run.join()
         }
         while let round = rounds.pop() { try take(round) }
         return report

@@ -79,7 +79,7 @@ extension ObjectStore {
         defer {
             free.close()
             ready.close()
-            run.wait()
+            run.join()
         }
         // Buffers grow to the chunks they carry (readChunk reserves), so small chunks hold little memory.
         for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: 0)) }

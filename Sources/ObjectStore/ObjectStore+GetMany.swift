@@ -1,8 +1,8 @@
-// Reading many objects back to back, as a WADO-RS study retrieve does: two jobs on the store's executor read and
-// verify the chunks of alternate objects ahead of the caller, which delivers them to its sink in order, so SHA-256 runs on both
-// cores and overlaps the sending. At most 2 × 2 chunks are in flight, whatever the number or size of the objects.
-// Objects the read cache holds whole are delivered from it by the caller alone. A third job asks the drives for
-// the records of the next objects ahead of the readers (ObjectStore+Prefetch.swift), leaving what it looked up in the
+// Reading many objects back to back, as a WADO-RS study retrieve does: two jobs on the store's executor read and verify
+// the chunks of alternate objects ahead of the caller, which delivers them to its sink in order, so SHA-256 runs on
+// both cores and overlaps the sending. At most 2 × 2 chunks are in flight, whatever the number or size of the objects.
+// Objects the read cache holds whole are delivered from it by the caller alone. A third job asks the drives for the
+// records of the next objects ahead of the readers (ObjectStore+Prefetch.swift), leaving what it looked up in the
 // indexes for them (LocatedRecords.swift); the indexes themselves are asked for whole when the read starts.
 public import Primitives
 import Synchronization
@@ -57,9 +57,9 @@ extension ObjectStore {
     /// Reads the objects at `addresses` in order into `sink`, every chunk verified against its SHA-256 before any
     /// of its bytes reach the sink.
     ///
-    /// Chunks are read ahead by jobs on the store's executor (when it runs jobs alongside the caller and there is
-    /// more than one object), which end before this returns or throws, also when the sink throws. Throws the sink's errors as they
-    /// are, and a StoreError when an object is missing or a chunk cannot be rebuilt; a failing chunk is never
+    /// Chunks are read ahead by jobs on the store's executor (when it runs jobs alongside the caller and there is more
+    /// than one object), which end before this returns or throws, also when the sink throws. Throws the sink's errors
+    /// as they are, and a StoreError when an object is missing or a chunk cannot be rebuilt; a failing chunk is never
     /// delivered, nor anything of the objects after it.
     public func get(_ addresses: [ChunkAddress], into sink: inout some ObjectSequenceSink) throws {
         if let manifests = readCache?.manifestsFullyHeld(addresses) {
@@ -68,7 +68,7 @@ extension ObjectStore {
         if addresses.count > 1, let (readAhead, run) = startReadAhead(addresses) {
             defer {
                 readAhead.close()
-                run.wait()
+                run.join()
             }
             return try deliver(addresses, from: readAhead, into: &sink)
         }

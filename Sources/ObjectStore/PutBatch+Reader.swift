@@ -32,7 +32,7 @@ extension PutBatch {
     func joinStage() {
         guard let pipeline else { return }
         pipeline.work.close()
-        pipeline.stage.wait()
+        pipeline.stage.join()
         self.pipeline = nil
     }
 

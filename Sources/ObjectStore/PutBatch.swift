@@ -1,11 +1,11 @@
-// A group of puts made durable together: each put is read, chunked and hashed on the caller's thread while one
-// stage job on the store's executor, kept for the whole batch, deduplicates, codes and appends the chunks without committing (so the
-// stage of one put overlaps the reading of the next); `commit` then joins the stage, appends the manifests and
-// commits every touched volume once, all at once (one fdatasync round, then the index), chunks and manifests
-// together. An object exists only once its manifest is committed. A manifest may so become durable before a
-// chunk it names on another volume, so it is appended provisional and settled only once every volume committed:
-// after a crash the store checks the unsettled ones when it opens (ObjectStore+Unsettled.swift) and deletes those
-// whose chunks did not survive, which no client was told were stored. The stage's work is in PutBatch+Stage.swift.
+// A group of puts made durable together: each put is read, chunked and hashed on the caller's thread while one stage
+// job on the store's executor, kept for the whole batch, deduplicates, codes and appends the chunks without committing
+// (so the stage of one put overlaps the reading of the next); `commit` then joins the stage, appends the manifests and
+// commits every touched volume once, all at once (one fdatasync round, then the index), chunks and manifests together.
+// An object exists only once its manifest is committed. A manifest may so become durable before a chunk it names on
+// another volume, so it is appended provisional and settled only once every volume committed: after a crash the store
+// checks the unsettled ones when it opens (ObjectStore+Unsettled.swift) and deletes those whose chunks did not survive,
+// which no client was told were stored. The stage's work is in PutBatch+Stage.swift.
 import Chunking
 import Coding
 public import Primitives

@@ -39,7 +39,11 @@ public final class PooledExecutor: Executor {
                 run.finish(position, job())
                 continue
             }
-            workers[position].push { run.finish(position, job()) }
+            workers[position].push { release in
+                let result = job()
+                release()
+                run.finish(position, result)
+            }
         }
         return run
     }
@@ -49,8 +53,9 @@ public final class PooledExecutor: Executor {
         guard let workers = roster.acquire(exactly: jobs.count) else { return nil }
         let run = ExecutorRun<Void>(count: jobs.count, done: BoundedQueue<Bool>(capacity: 1))
         for (position, job) in jobs.enumerated() {
-            workers[position].push {
+            workers[position].push { release in
                 job()
+                release()
                 run.finish(position, ())
             }
         }
@@ -71,8 +76,9 @@ public final class PooledExecutor: Executor {
 
 /// The threads of a pooled executor: each waits on a mailbox of its own for one job at a time.
 private final class WorkerRoster: Sendable {
-    /// A job handed to one thread.
-    typealias Job = @Sendable () -> Void
+    /// A job handed to one thread. It MUST call `release` once, when its work is done and before it wakes anyone
+    /// waiting for it, so that the caller's next job finds the thread idle instead of starting another.
+    typealias Job = @Sendable (_ release: () -> Void) -> Void
 
     let name: String
     let threadCountMax: Int
@@ -117,8 +123,9 @@ private final class WorkerRoster: Sendable {
             state.threads.append(
                 OwnedThread(name: name) { [self] in
                     while let job = mailbox.pop() {
-                        job()
-                        guard release(mailbox) else { return }
+                        var isKept = false
+                        job { isKept = release(mailbox) }
+                        guard isKept else { return }
                     }
                 })
             taken.append(mailbox)

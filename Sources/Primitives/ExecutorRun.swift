@@ -32,12 +32,12 @@ public final class ExecutorRun<Result: Sendable>: Sendable {
 
     /// Waits for every job, then returns the results in order; a later call returns at once.
     public func results() -> [Result] {
-        wait()
+        join()
         return slots.withLock { slots in slots.results.map { $0! } }
     }
 
     /// Waits for every job to finish; a later call returns at once.
-    public func wait() {
+    public func join() {
         _ = done.pop()
         done.push(true)
     }

@@ -89,12 +89,12 @@ import Testing
         #expect(executor.startAlongside(waiting) == nil, "two more would need four threads")
         #expect(ran.load(ordering: .relaxed) == 0, "a declined start runs nothing")
         for _ in 0..<2 { gate.push(true) }
-        run.wait()
+        run.join()
         #expect(ran.load(ordering: .relaxed) == 2)
         let again = executor.startAlongside(waiting)
         #expect(again != nil, "finished jobs give their threads back")
         for _ in 0..<2 { gate.push(true) }
-        again?.wait()
+        again?.join()
         #expect(ran.load(ordering: .relaxed) == 4)
     }
 

@@ -88,7 +88,7 @@ let package = Package(
             exclude: ["pydicom_testdata.py"], swiftSettings: strictSettings),
         tests("HTTPTests", ["HTTP", "Primitives", "TestSupport"]),
         tests("MembershipTests", ["Membership", "Primitives", "TestSupport"]),
-        tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Primitives", "TestSupport"]),
+        tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Posix", "Primitives", "TestSupport"]),
         tests("TransportTests", ["Transport", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("DICOMwebTests", ["DICOMweb", "HTTP", "DICOM", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives", "TestSupport"]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "TestSupport"]),

@@ -38,7 +38,8 @@ public enum CatalogRebuild {
 
     /// Reads every live object of `store` (in storage order) and catalogues each DICOM instance into `catalog`
     /// (normally new and empty), with `originSite` as its origin, versions from `version`, and BulkDataURIs under
-    /// `pathPrefix`. The reads run on one owned thread of their own, joined before this returns or throws.
+    /// `pathPrefix`. The reads run as one job on the store's executor, ahead of the cataloguing, and end before this
+    /// returns or throws; in line, round by round, when the executor runs nothing alongside its caller.
     ///
     /// Objects named in `preferred` (the manifests an older catalog chose, by SOP Instance UID) are read first, so
     /// when two stored objects carry one SOP Instance UID the one the old catalog served wins. `progress` is called
@@ -53,25 +54,7 @@ public enum CatalogRebuild {
         let ordered = addresses.filter { preferred.contains($0) } + addresses.filter { !preferred.contains($0) }
         var report = CatalogRebuildReport()
         report.objectCount = ordered.count
-        // Reading and parsing (on a thread of its own) overlap cataloguing (here): a cold store keeps the drives
-        // busy while SQLite works, and the queue bounds what waits between them to two rounds.
-        let rounds = BoundedQueue<RebuildRound>(capacity: roundsAheadMax)
-        let reader = OwnedThread(name: "tessera-rebuild") {
-            var start = 0
-            while start < ordered.count {
-                let addresses = Array(ordered[start..<min(start + roundObjectCount, ordered.count)])
-                start += addresses.count
-                var read = CatalogRebuildReport()
-                let headers = Self.read(addresses, from: store, pathPrefix: pathPrefix, report: &read)
-                guard rounds.push(RebuildRound(headers: headers, report: read)) else { return }
-            }
-            rounds.close()
-        }
-        defer {
-            rounds.close()
-            reader.join()
-        }
-        while let round = rounds.pop() {
+        func take(_ round: RebuildRound) throws {
             report.objectsRead += round.report.objectsRead
             report.bytesRead += round.report.bytesRead
             report.notInstances += round.report.notInstances
@@ -79,6 +62,31 @@ public enum CatalogRebuild {
             try catalogue(round.headers, into: catalog, originSite: originSite, version: version, report: &report)
             progress(report)
         }
+        let starts = Array(stride(from: 0, to: ordered.count, by: roundObjectCount))
+        let readRound: @Sendable (Int) -> RebuildRound = { start in
+            let addresses = Array(ordered[start..<min(start + roundObjectCount, ordered.count)])
+            var read = CatalogRebuildReport()
+            let headers = Self.read(addresses, from: store, pathPrefix: pathPrefix, report: &read)
+            return RebuildRound(headers: headers, report: read)
+        }
+        // Reading and parsing (a job of the store's executor) overlap cataloguing (here): a cold store keeps the
+        // drives busy while SQLite works, and the queue bounds what waits between them to two rounds.
+        let rounds: any HandOverQueue<RebuildRound> = store.executor.makeQueue(capacity: roundsAheadMax)
+        let reader: @Sendable () -> Void = {
+            for start in starts {
+                guard rounds.push(readRound(start)) else { return }
+            }
+            rounds.close()
+        }
+        guard let run = store.executor.startAlongside([reader]) else {
+            for start in starts { try take(readRound(start)) }
+            return report
+        }
+        defer {
+            rounds.close()
+            run.join()
+        }
+        while let round = rounds.pop() { try take(round) }
         return report
     }
 

@@ -22,6 +22,11 @@ public final class ArchiveNode: Sendable {
     public let store: ObjectStore
     /// The catalog in `dataDirectory/catalog.sqlite` (CatalogRecovery).
     public let catalog: Catalog
+    /// The threads the store runs its put stages, read-ahead and commits on; shut down after the store closes.
+    private let executor: PooledExecutor
+    /// The most threads the store's executor runs: a put stage per upload, up to three read-ahead jobs per retrieve
+    /// and a commit per volume, at once. Past it, work runs on the request's own thread, slower but never stuck.
+    static let storeThreadCountMax = 64
     private let server: HTTPServer
     private let gate: RequestGate
     private let address: ListenAddress
@@ -44,7 +49,8 @@ public final class ArchiveNode: Sendable {
         self.log = log
         address = try configuration.listenAddress
         let directory = configuration.dataDirectory
-        store = try Self.openStore(configuration)
+        executor = PooledExecutor(name: "tessera-store", threadCountMax: Self.storeThreadCountMax)
+        store = try Self.openStore(configuration, executor: executor)
         do {
             catalog = try CatalogRecovery.open(directory: directory, store: store, site: configuration.site, log: log)
         } catch {
@@ -137,19 +143,22 @@ public final class ArchiveNode: Sendable {
             log("cannot checkpoint the catalog at shutdown (it stays consistent with its -wal file): \(error)")
         }
         store.close()
+        executor.shutDown()
         return aborted
     }
 
     // MARK: - Opening
 
-    private static func openStore(_ configuration: NodeConfiguration) throws(NodeError) -> ObjectStore {
+    private static func openStore(_ configuration: NodeConfiguration, executor: PooledExecutor) throws(NodeError)
+        -> ObjectStore
+    {
         let directory = configuration.dataDirectory
         let disk = PosixDisk()
         if let problem = disk.dataDirectoryProblem(directory) { throw NodeError(.dataDirectory, problem) }
         do {
             return try ObjectStore.open(
                 directory: directory, requested: try configuration.storeConfiguration(), disk: disk,
-                readCacheBytes: Int(configuration.readCacheBytes))
+                executor: executor, readCacheBytes: Int(configuration.readCacheBytes))
         } catch let error as NodeError {
             throw error
         } catch {

@@ -1,10 +1,12 @@
 // A reusable buffer of one max-size chunk, handed between pipeline stages. Buffers circulate through a free queue,
 // which is what bounds the memory of a put or get whatever the object's size.
 import Primitives
+import Synchronization
 
 /// One chunk's bytes in flight between two stages.
-// SAFETY: a ChunkBuffer is owned by exactly one stage at a time; ownership moves only through BoundedQueue, whose
-// lock orders the writes of one stage before the reads of the next.
+// SAFETY: a ChunkBuffer is owned by exactly one stage at a time; ownership moves only through the executor's
+// HandOverQueue (a BoundedQueue, whose lock orders the writes of one stage before the reads of the next; or, inline,
+// the one thread that runs both stages).
 final class ChunkBuffer: @unchecked Sendable {
     /// The storage: one max chunk long, or as long as `reserve` made it.
     private(set) var storage: UnsafeMutableRawBufferPointer
@@ -38,16 +40,14 @@ final class ChunkBuffer: @unchecked Sendable {
 }
 
 /// The first error any stage of a pipeline hit; later ones are dropped.
-// SAFETY: `error` is only touched under `lock`.
-final class FirstError: @unchecked Sendable {
-    private let lock = ReadWriteLock()
-    private var error: StoreError?
+final class FirstError: Sendable {
+    private let error = Mutex<StoreError?>(nil)
 
     /// Records `error` unless one is already recorded.
     func record(_ error: StoreError) {
-        lock.withWriteLock { if self.error == nil { self.error = error } }
+        self.error.withLock { if $0 == nil { $0 = error } }
     }
 
     /// The recorded error, if any.
-    var value: StoreError? { lock.withReadLock { error } }
+    var value: StoreError? { error.withLock { $0 } }
 }

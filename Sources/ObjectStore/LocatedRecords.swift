@@ -1,5 +1,5 @@
 // The records of chunks a multi-object read looked up ahead of reading them (ObjectStore+Prefetch.swift), handed to
-// the reader threads so each chunk is looked up in the volume indexes once, not once to ask ahead and again to read.
+// the read-ahead jobs so each chunk is looked up in the volume indexes once, not once to ask ahead and again to read.
 import Primitives
 import Synchronization
 import Volumes

@@ -1,6 +1,7 @@
-// Committing volumes: one volume on the calling thread, or several at once on the store's commit workers (one
-// long-lived thread per volume) so their fdatasyncs overlap while the caller does other work. Whether a writer's
+// Committing volumes: one volume on the calling thread, or several at once through the store's executor (a pooled
+// thread per volume in production) so their fdatasyncs overlap while the caller does other work. Whether a writer's
 // own records are durable, and when they may be taken back, is the volume's business (Volume.commit, discard).
+import Primitives
 import Volumes
 
 extension ObjectStore {
@@ -14,10 +15,11 @@ extension ObjectStore {
         }
     }
 
-    /// Starts committing each volume of `commits` with its tickets, each on its commit worker so their fdatasyncs
-    /// overlap, and returns at once: the caller may work meanwhile, then wait with the round's `failures()`.
+    /// Starts committing each volume of `commits` with its tickets, each as a job of the executor so their
+    /// fdatasyncs overlap, and returns: the caller may work meanwhile, then wait with the round's `failures()`.
+    /// Inline, every commit is done before this returns.
     func startCommits(_ commits: [(volume: Volume, tickets: [AppendTicket])]) -> CommitRound {
-        let run = commitPool.launch(
+        let run = executor.launch(
             commits.map { volume, tickets in
                 { @Sendable () -> StoreError? in
                     do throws(VolumeError) {
@@ -32,10 +34,10 @@ extension ObjectStore {
     }
 }
 
-/// Volume commits running on the store's commit workers.
+/// Volume commits running on the store's executor.
 struct CommitRound {
     let volumes: [Volume]
-    let run: WorkerPool.Run<StoreError?>
+    let run: ExecutorRun<StoreError?>
 
     /// Waits for every commit of the round (a later call returns at once); returns the volumes that failed, with
     /// their errors (empty when every ticket is durable).

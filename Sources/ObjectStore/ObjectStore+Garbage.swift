@@ -80,7 +80,7 @@ extension ObjectStore {
     /// that became mostly dead. Puts wait while it runs.
     public func collectGarbage() throws(StoreError) -> GarbageReport {
         do {
-            return try collectionLock.withWriteLock { try collectGarbageLocked() }
+            return try collectionLock.withExclusive { try collectGarbageLocked() }
         } catch {
             throw Self.storeError(error)
         }

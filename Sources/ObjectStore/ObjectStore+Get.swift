@@ -36,11 +36,11 @@ extension ObjectStore {
             written += Int64(buffer.count)
             progress?(written)
         }
-        // A reader thread pays off only when it can read one chunk while the caller delivers another; for a
-        // single-chunk object (most DICOM instances) starting it would cost more than the read.
-        if isPipelined && manifest.entries.count > 1 {
-            try getPipelined(manifest, deliver: deliver)
-        } else {
+        // A read-ahead job pays off only when it can read one chunk while the caller delivers another; for a
+        // single-chunk object (most DICOM instances) handing it over would cost more than the read.
+        var isReadAhead = false
+        if manifest.entries.count > 1 { isReadAhead = try getPipelined(manifest, deliver: deliver) }
+        if !isReadAhead {
             let buffer = ChunkBuffer(capacity: 0)
             for entry in manifest.entries {
                 try readChunk(entry, into: buffer)
@@ -53,17 +53,16 @@ extension ObjectStore {
         return manifest.length
     }
 
-    /// Reads chunks on an owned thread, a few ahead of `deliver`, which runs on the caller's thread.
+    /// Reads chunks in a job alongside the caller, a few ahead of `deliver`, which runs on the caller's thread;
+    /// false, having read nothing, when the executor runs nothing alongside the caller (the caller reads in line).
     private func getPipelined(_ manifest: Manifest, deliver: (ChunkBuffer) throws(StoreError) -> Void)
-        throws(StoreError)
+        throws(StoreError) -> Bool
     {
         let failure = FirstError()
-        let ready = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
-        let free = BoundedQueue<ChunkBuffer>(capacity: Self.buffersInFlight)
-        // Buffers grow to the chunks they carry (readChunk reserves), so small chunks hold little memory.
-        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: 0)) }
+        let ready: any HandOverQueue<ChunkBuffer> = executor.makeQueue(capacity: Self.buffersInFlight)
+        let free: any HandOverQueue<ChunkBuffer> = executor.makeQueue(capacity: Self.buffersInFlight)
         let entries = manifest.entries
-        let thread = OwnedThread(name: "tessera-get") {
+        let reader: @Sendable () -> Void = {
             for entry in entries {
                 guard let buffer = free.pop() else { return }
                 do {
@@ -76,16 +75,20 @@ extension ObjectStore {
             }
             ready.close()
         }
+        guard let run = executor.startAlongside([reader]) else { return false }
         defer {
             free.close()
             ready.close()
-            thread.join()
+            run.join()
         }
+        // Buffers grow to the chunks they carry (readChunk reserves), so small chunks hold little memory.
+        for _ in 0..<Self.buffersInFlight { free.push(ChunkBuffer(capacity: 0)) }
         while let buffer = ready.pop() {
             try deliver(buffer)
             free.push(buffer)
         }
         if let error = failure.value { throw error }
+        return true
     }
 
     /// The manifest of the object at `address`, from the first copy that is intact.

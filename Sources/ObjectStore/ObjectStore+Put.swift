@@ -1,5 +1,5 @@
 // Storing objects: read → chunk (FastCDC) → hash on the caller's thread; deduplicate → code → append on the
-// batch's stage thread from the store's pool (PutBatch+Stage.swift); then the manifests and the batch's group
+// batch's stage job on the store's executor (PutBatch+Stage.swift); then the manifests and the batch's group
 // commit (PutBatch.commit). An object exists only once its manifest is committed. A single put is a batch of one.
 import Chunking
 import Coding
@@ -48,7 +48,7 @@ extension ObjectStore {
     /// when `body` calls `commit`. Whatever `body` leaves uncommitted (it throws, or never commits) is taken back.
     /// Garbage collection waits until `body` returns, so chunks the batch deduplicated against stay.
     public func withBatch<Result>(_ body: (PutBatch) throws -> Result) throws -> Result {
-        try collectionLock.withReadLock {
+        try collectionLock.withShared {
             let batch = PutBatch(store: self)
             defer { batch.abandon() }
             return try body(batch)

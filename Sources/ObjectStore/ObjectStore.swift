@@ -41,37 +41,31 @@ public final class ObjectStore: Sendable {
     let volumes: [Volume?]
     let code: ReedSolomon
     let disk: any DiskIO
-    /// Whether put and get run their stages on two owned threads (production) or inline (deterministic tests).
-    let isPipelined: Bool
+    /// Runs the stages of puts, the read-ahead of gets and the commits of several volumes beside the caller: pooled
+    /// threads in production, inline (no thread, no overlap, the same results) in the simulator and in tests that
+    /// want one thread. The store starts no thread of its own.
+    public let executor: any Executor
     /// Puts hold it shared, garbage collection alone, so a sweep never frees a chunk a put just deduplicated.
-    let collectionLock = ReadWriteLock()
+    let collectionLock: CollectionLock
     /// Chunks waiting to be healed.
     let healQueue = Mutex<Set<ChunkAddress>>([])
-    /// Read-ahead threads of multi-object gets now running.
+    /// Read-ahead jobs of multi-object gets now running on the executor.
     let prefetchThreads = Atomic<Int>(0)
-    /// One long-lived thread per volume for commits, so the fdatasyncs of a put overlap.
-    let commitPool: WorkerPool
-    /// Long-lived threads for the deduplicate-code-append stage of puts.
-    let stagePool: WorkerPool
-    /// Put stages that run at once. A batch holds one from its first put to its commit (PutBatch), so this is how
-    /// many uploads store at once; a further batch waits for a free stage thread. Idle threads cost only memory.
-    static let stageThreadCount = 16
     /// Recently read chunks and manifests, verified; nil when the store was opened without one.
     let readCache: ReadCache?
 
     private init(
         directory: String, configuration: StoreConfiguration, volumes: [Volume?], disk: any DiskIO,
-        isPipelined: Bool, readCacheBytes: Int, report: StoreOpenReport
+        executor: any Executor, readCacheBytes: Int, report: StoreOpenReport
     ) throws(StoreError) {
         self.directory = directory
         self.readCache = readCacheBytes > 0 ? ReadCache(bytesMax: readCacheBytes) : nil
         self.configuration = configuration
         self.volumes = volumes
         self.disk = disk
-        self.isPipelined = isPipelined
+        self.executor = executor
+        self.collectionLock = CollectionLock(executor: executor)
         self.openReportState = Mutex(report)
-        commitPool = WorkerPool(name: "tessera-commit", threadCount: max(1, volumes.count))
-        stagePool = WorkerPool(name: "tessera-put", threadCount: Self.stageThreadCount)
         do {
             code = try ReedSolomon(
                 dataShardCount: configuration.dataShardCount,
@@ -86,9 +80,10 @@ public final class ObjectStore: Sendable {
     /// `requested` applies only when the store is created; for an existing store it must agree with store.json,
     /// or the open fails naming both. A missing volume directory is recreated empty and reported. With
     /// `readCacheBytes` above 0, chunks and manifests read (and verified) are kept in memory up to that many bytes
-    /// and later reads of them are served from there.
+    /// and later reads of them are served from there. Work that overlaps the caller's (put stages, read-ahead,
+    /// commits of several volumes) runs on `executor`; the store starts no thread, and the executor MUST outlive it.
     public static func open(
-        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, isPipelined: Bool = true,
+        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, executor: any Executor,
         readCacheBytes: Int = 0
     ) throws(StoreError) -> ObjectStore {
         precondition(readCacheBytes >= 0, "a read cache cannot be smaller than nothing")
@@ -116,7 +111,7 @@ public final class ObjectStore: Sendable {
         }
         let store = try ObjectStore(
             directory: directory, configuration: configuration, volumes: volumes, disk: disk,
-            isPipelined: isPipelined, readCacheBytes: readCacheBytes, report: report)
+            executor: executor, readCacheBytes: readCacheBytes, report: report)
         store.loadHealQueue()
         if !report.replacedVolumes.isEmpty { store.healQueue.withLock { _ = $0.insert(Self.healEverything) } }
         try store.finishUnsettled()
@@ -132,10 +127,8 @@ public final class ObjectStore: Sendable {
     /// What the read cache holds and how often it answered; nil when the store has none.
     public var readCacheStatistics: ReadCacheStatistics? { readCache?.statistics }
 
-    /// Joins the store's threads, then closes every volume.
+    /// Closes every volume. The caller MUST have finished every put and get first; the executor stays its owner's.
     public func close() {
-        stagePool.close()
-        commitPool.close()
         for volume in volumes { volume?.close() }
     }
 

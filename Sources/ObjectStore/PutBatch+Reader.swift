@@ -1,4 +1,4 @@
-// The reader side of a batch: the stage thread's queues, and the read of each put's source straight into chunk
+// The reader side of a batch: the stage job's queues, and the read of each put's source straight into chunk
 // buffers, cut in place (FastCDC), hashed (SHA-256) and handed to the stage whole, so a chunk is copied once, from
 // the source. Hashing here rather than on the stage balances the two threads: the stage, which also codes and
 // appends, was the one a request waited for. Runs on the thread using the batch (PutBatch.swift); the stage is
@@ -10,35 +10,33 @@ import Primitives
 extension PutBatch {
     // MARK: - The reader side
 
-    /// Starts the batch's stage thread at the first put; inline when the store is not pipelined or is closing
-    /// and its stage threads are gone.
+    /// Starts the batch's stage job on the store's executor at the first put; the stage runs inline when the
+    /// executor runs nothing alongside the caller (the inline executor, or a pooled one with every thread taken).
     func startStage() {
         guard !isStageStarted else { return }
         isStageStarted = true
-        guard store.isPipelined else { return }
-        let work = BoundedQueue<StageItem>(capacity: ObjectStore.buffersInFlight + 2)
-        let free = BoundedQueue<ChunkBuffer>(capacity: ObjectStore.buffersInFlight)
-        let finished = BoundedQueue<Bool>(capacity: 1)
-        for buffer in chunkBuffers { free.push(buffer) }
+        let work: any HandOverQueue<StageItem> = store.executor.makeQueue(capacity: ObjectStore.buffersInFlight + 2)
+        let free: any HandOverQueue<ChunkBuffer> = store.executor.makeQueue(capacity: ObjectStore.buffersInFlight)
         let stage: @Sendable () -> Void = { [self] in
             while let item = work.pop() {
                 handle(item)
                 if case .chunk(let buffer) = item { free.push(buffer) }
             }
-            finished.push(true)
         }
-        if store.stagePool.start(stage) { pipeline = Pipeline(work: work, free: free, finished: finished) }
+        guard let run = store.executor.startAlongside([stage]) else { return }
+        for buffer in chunkBuffers { free.push(buffer) }
+        pipeline = Pipeline(work: work, free: free, stage: run)
     }
 
     /// Lets the stage finish what it was handed and waits for it; afterwards the stage state is the caller's.
     func joinStage() {
         guard let pipeline else { return }
         pipeline.work.close()
-        _ = pipeline.finished.pop()
+        pipeline.stage.join()
         self.pipeline = nil
     }
 
-    /// Hands `item` to the stage thread, or runs it here when the stage is inline.
+    /// Hands `item` to the stage job, or runs it here when the stage is inline.
     func hand(_ item: StageItem) {
         guard let pipeline else { return handle(item) }
         let isHanded = pipeline.work.push(item)
@@ -61,7 +59,7 @@ extension PutBatch {
     /// Tells the stage the current put failed and waits until it has taken back the put's records.
     func abortPut() {
         guard pipeline != nil else { return handle(.abort(done: nil)) }
-        let done = BoundedQueue<Bool>(capacity: 1)
+        let done: any HandOverQueue<Bool> = store.executor.makeQueue(capacity: 1)
         hand(.abort(done: done))
         _ = done.pop()
     }

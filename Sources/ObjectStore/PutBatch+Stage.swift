@@ -1,6 +1,6 @@
 // The stage of a batch: for each chunk the reader hands over (hashed), deduplicate it, code it in place and append
 // its shards or copies (nothing is committed here); at the end of a put, stage its manifest and start writing its
-// records back; when a put fails, take back its records. Runs on the batch's stage thread, or inline (PutBatch.swift).
+// records back; when a put fails, take back its records. Runs as the batch's stage job, or inline (PutBatch.swift).
 import Coding
 import Primitives
 import Synchronization

@@ -1,11 +1,11 @@
-// A group of puts made durable together: each put is read, chunked and hashed on the caller's thread while one
-// stage thread, kept for the whole batch, deduplicates, codes and appends the chunks without committing (so the
-// stage of one put overlaps the reading of the next); `commit` then joins the stage, appends the manifests and
-// commits every touched volume once, all at once (one fdatasync round, then the index), chunks and manifests
-// together. An object exists only once its manifest is committed. A manifest may so become durable before a
-// chunk it names on another volume, so it is appended provisional and settled only once every volume committed:
-// after a crash the store checks the unsettled ones when it opens (ObjectStore+Unsettled.swift) and deletes those
-// whose chunks did not survive, which no client was told were stored. The stage's work is in PutBatch+Stage.swift.
+// A group of puts made durable together: each put is read, chunked and hashed on the caller's thread while one stage
+// job on the store's executor, kept for the whole batch, deduplicates, codes and appends the chunks without committing
+// (so the stage of one put overlaps the reading of the next); `commit` then joins the stage, appends the manifests and
+// commits every touched volume once, all at once (one fdatasync round, then the index), chunks and manifests together.
+// An object exists only once its manifest is committed. A manifest may so become durable before a chunk it names on
+// another volume, so it is appended provisional and settled only once every volume committed: after a crash the store
+// checks the unsettled ones when it opens (ObjectStore+Unsettled.swift) and deletes those whose chunks did not survive,
+// which no client was told were stored. The stage's work is in PutBatch+Stage.swift.
 import Chunking
 import Coding
 public import Primitives
@@ -14,10 +14,11 @@ import Volumes
 
 /// Objects stored together and made durable with one commit per volume. Made by `ObjectStore.withBatch`; used by
 /// one thread at a time.
-// "Reader" state belongs to the thread using the batch. "Stage" state belongs to the stage thread while it runs,
-// and to the thread using the batch after joining it (commit, abandon) or during an abort's wait. Inline, both
-// sides are the thread using the batch.
-// SAFETY: every hand-over goes through BoundedQueue's lock, ordering one side's writes before the other's reads.
+// "Reader" state belongs to the thread using the batch. "Stage" state belongs to the stage job while it runs,
+// and to the thread using the batch after joining it (commit, abandon) or during an abort's wait. Inline (an inline
+// executor, or a pooled one with no thread free), both sides are the thread using the batch.
+// SAFETY: every hand-over goes through the executor's queues (BoundedQueue's lock), and the join through its
+// ExecutorRun, ordering one side's writes before the other's reads.
 public final class PutBatch: @unchecked Sendable {
     let store: ObjectStore
 
@@ -41,14 +42,14 @@ public final class PutBatch: @unchecked Sendable {
         /// The current put ended after `length` bytes: stage its manifest.
         case end(length: UInt64)
         /// The current put failed while reading: take back its records, then push to `done` when there is one.
-        case abort(done: BoundedQueue<Bool>?)
+        case abort(done: (any HandOverQueue<Bool>)?)
     }
 
-    /// The stage thread's queues; nil until the first put, and when the stage runs inline.
+    /// The stage job's queues and run; nil until the first put, and when the stage runs inline.
     struct Pipeline {
-        let work: BoundedQueue<StageItem>
-        let free: BoundedQueue<ChunkBuffer>
-        let finished: BoundedQueue<Bool>
+        let work: any HandOverQueue<StageItem>
+        let free: any HandOverQueue<ChunkBuffer>
+        let stage: ExecutorRun<Void>
     }
 
     // MARK: Reader state

@@ -1,5 +1,6 @@
 // The real-time clock, for what must name the time of day: HLC versions and the HTTP Date header. It may jump
 // (NTP, an operator); durations and deadlines use MonotonicClock instead.
+internal import CPosix
 import Glibc
 
 /// The system's real-time clock (CLOCK_REALTIME).

@@ -2,6 +2,7 @@
 // losing an insert; searches see a consistent catalog while writers run. Method: writer and reader threads on one
 // catalog, joined on an owned thread; every error is collected and must be absent.
 import Catalog
+import Posix
 import Primitives
 import Synchronization
 import TestSupport

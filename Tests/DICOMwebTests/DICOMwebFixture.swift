@@ -26,7 +26,8 @@ final class DICOMwebFixture {
 
     /// Opens an empty archive; `allowsAnonymous` as the node's loopback demo configuration. Tiny chunks (64 B to
     /// 1 KiB) make small instances span many chunks; large test files want the standard sizes. `isPipelined` runs
-    /// the store's reads on its read-ahead threads, as a node does.
+    /// the store's jobs (read-ahead, put stages, commits) on the tests' pooled executor, as a node does; otherwise
+    /// they run inline, as in the simulator.
     init(
         allowsAnonymous: Bool = true, hasTinyChunks: Bool = true, isPipelined: Bool = false,
         configure: (inout DICOMwebConfiguration) -> Void = { _ in }
@@ -39,7 +40,7 @@ final class DICOMwebFixture {
         configuration.segmentBytesMax = 1 << 20
         store = try ObjectStore.open(
             directory: directory.appending("store"), requested: configuration, disk: disk,
-            isPipelined: isPipelined)
+            executor: isPipelined ? TestExecutors.pooled : InlineExecutor())
         catalog = try Catalog.open(
             path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
         let counter = Atomic<Int64>(0)

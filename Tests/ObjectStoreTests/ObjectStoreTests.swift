@@ -19,8 +19,12 @@ func tinyConfiguration() -> StoreConfiguration {
     return configuration
 }
 
+/// Opens a store with the tiny configuration; `pipelined` runs its jobs on the tests' pooled executor, as a node
+/// does, and otherwise on the inline executor, as the simulator does.
 func openStore(_ directory: String, disk: some DiskIO = PosixDisk(), pipelined: Bool = true) throws -> ObjectStore {
-    try ObjectStore.open(directory: directory, requested: tinyConfiguration(), disk: disk, isPipelined: pipelined)
+    try ObjectStore.open(
+        directory: directory, requested: tinyConfiguration(), disk: disk,
+        executor: pipelined ? TestExecutors.pooled : InlineExecutor())
 }
 
 func putBytes(_ store: ObjectStore, _ bytes: [UInt8]) throws -> PutReceipt {
@@ -194,16 +198,21 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         var configuration = tinyConfiguration()
         configuration.volumeCount = 4
         #expect {
-            try ObjectStore.open(directory: directory.appending("a"), requested: configuration, disk: PosixDisk())
+            try ObjectStore.open(
+                directory: directory.appending("a"), requested: configuration, disk: PosixDisk(),
+                executor: InlineExecutor())
         } throws: { "\($0)".contains("larger than the volumeCount 4") }
-        #expect { try ObjectStore.open(directory: directory.appending("missing/parent"), disk: PosixDisk()) } throws: {
+        #expect {
+            try ObjectStore.open(
+                directory: directory.appending("missing/parent"), disk: PosixDisk(), executor: InlineExecutor())
+        } throws: {
             "\($0)".contains("does not exist")
         }
         _ = try openStore(directory.appending("b"))
         #expect {
             try ObjectStore.open(
                 directory: directory.appending("b"), requested: .defaults(volumeCount: 8),
-                disk: PosixDisk())
+                disk: PosixDisk(), executor: InlineExecutor())
         } throws: { "\($0)".contains("cannot change in place") }
     }
 }

@@ -4,6 +4,7 @@
 import Catalog
 import Coding
 import HTTP
+import Posix
 import Primitives
 import Synchronization
 import Transport

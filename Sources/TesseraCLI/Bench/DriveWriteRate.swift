@@ -3,6 +3,8 @@
 // can be read against what the machine allows.
 import Foundation
 import Glibc
+import Posix
+import Synchronization
 
 /// Writes `bytes` spread over `fileCount` files at once (one thread per file, 1 MiB writes, fdatasync at the end
 /// of each), as a node's volumes do, and times it.
@@ -20,7 +22,7 @@ struct DriveWriteRate {
         let failures = Failures()
         let start = Date()
         let threads = paths.map { path in
-            let thread = Thread {
+            OwnedThread(name: "bench-drive") {
                 let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
                 guard descriptor >= 0 else { return failures.add("open \(path): errno \(errno)") }
                 defer { close(descriptor) }
@@ -33,22 +35,18 @@ struct DriveWriteRate {
                 }
                 if fdatasync(descriptor) != 0 { failures.add("fdatasync \(path): errno \(errno)") }
             }
-            thread.start()
-            return thread
         }
-        while threads.contains(where: { !$0.isFinished }) { usleep(1_000) }
+        for thread in threads { thread.join() }
         let seconds = Date().timeIntervalSince(start)
         if let failure = failures.first { throw ClientError("measuring the drive's write rate: \(failure)") }
         return Double(perFile * fileCount) / seconds
     }
 
     /// What the writer threads report.
-    private final class Failures: @unchecked Sendable {
-        // SAFETY: every access holds `lock`.
-        private let lock = NSLock()
-        private var messages: [String] = []
+    private final class Failures: Sendable {
+        private let messages = Mutex<[String]>([])
 
-        func add(_ message: String) { lock.withLock { messages.append(message) } }
-        var first: String? { lock.withLock { messages.first } }
+        func add(_ message: String) { messages.withLock { $0.append(message) } }
+        var first: String? { messages.withLock { $0.first } }
     }
 }

@@ -64,7 +64,7 @@ struct RebuildBench {
     private func measure(
         folder: String, notes: inout [String], fill: (_ batch: ([UInt8]) throws -> Void) throws -> Void
     ) throws -> Result {
-        var store = try ObjectStore.open(directory: folder, disk: PosixDisk())
+        var store = try ObjectStore.open(directory: folder, disk: PosixDisk(), executor: CommandExecutor.shared)
         var pending: [[UInt8]] = []
         func flush() throws {
             try store.withBatch { batch in
@@ -84,7 +84,7 @@ struct RebuildBench {
         store.close()
 
         let method = PageCache.drop(folders: [folder])
-        store = try ObjectStore.open(directory: folder, disk: PosixDisk())
+        store = try ObjectStore.open(directory: folder, disk: PosixDisk(), executor: CommandExecutor.shared)
         defer { store.close() }
         var counter = CountingObjectSink()
         let readSeconds = try BenchTiming.seconds {
@@ -98,7 +98,7 @@ struct RebuildBench {
         }
         store.close()
         PageCache.drop(folders: [folder])
-        store = try ObjectStore.open(directory: folder, disk: PosixDisk())
+        store = try ObjectStore.open(directory: folder, disk: PosixDisk(), executor: CommandExecutor.shared)
         let catalog = try Catalog.open(path: folder + "/catalog.sqlite")
         let clock = CountingVersions()
         var report = CatalogRebuildReport()

@@ -1,5 +1,8 @@
 // A bounded, blocking hand-off between owned threads: the link between the CPU stages of ingest and serve
-// (DESIGN.md, "Concurrency"). It blocks, so it MUST NOT be used from async code or the cooperative pool.
+// (DESIGN.md, "Concurrency"), and the hand-over queue of the pooled executor. It blocks, so it MUST NOT be used from
+// async code or the cooperative pool.
+public import Primitives
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -10,7 +13,7 @@
 /// pops drain what is left, then return nil. Closing is how a stage tells the next it is done or has failed.
 // SAFETY: every access to `elements` and `isClosed` happens with `mutex` locked; the pthread objects are allocated
 // once, never moved, and destroyed in deinit when no thread can hold a reference any more.
-public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+public final class BoundedQueue<Element: Sendable>: HandOverQueue, @unchecked Sendable {
     /// The most elements the queue holds before `push` blocks.
     public let capacity: Int
     private var elements: [Element?]

@@ -1,5 +1,7 @@
 // Threads we own, for blocking work that must stay off Swift's 2-thread cooperative pool (DESIGN.md,
-// "Concurrency"): pipeline stages of ingest and serve, started and joined by their owner.
+// "Concurrency"): connections, the pooled executor's workers, started and joined by their owner. Storage code never
+// starts one: it is handed an Executor (PooledExecutor.swift).
+internal import CPosix
 import Synchronization
 
 #if canImport(Glibc)
@@ -11,7 +13,11 @@ public final class OwnedThread: Sendable {
     /// The pthread until it has been joined; nil afterwards, so a second join is a no-op rather than a crash.
     private let handle: Mutex<pthread_t?>
 
-    /// Starts `body` on a new thread; `name` says what it is for when debugging.
+    /// The most bytes of a name the kernel keeps for a thread (TASK_COMM_LEN less its terminating zero).
+    public static let nameBytesMax = 15
+
+    /// Starts `body` on a new thread named `name` (its first `nameBytesMax` bytes), which says what it is for in
+    /// ps, top and /proc/self/task.
     public init(name: String, _ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(ThreadBody(name: name, body: body))
         var thread = pthread_t()
@@ -19,6 +25,8 @@ public final class OwnedThread: Sendable {
             &thread, nil,
             { argument in
                 let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
+                let name = String(decoding: body.name.utf8.prefix(OwnedThread.nameBytesMax), as: UTF8.self)
+                _ = tessera_name_thread(name)
                 body.body()
                 return nil
             }, box.toOpaque())
@@ -44,36 +52,5 @@ private final class ThreadBody: Sendable {
     init(name: String, body: @escaping @Sendable () -> Void) {
         self.name = name
         self.body = body
-    }
-}
-
-/// A reader-writer lock for owned threads: many readers or one writer. It blocks, so never use it in async code.
-// SAFETY: the pthread_rwlock_t is allocated once, never moved, and destroyed in deinit; pthread does the locking.
-public final class ReadWriteLock: @unchecked Sendable {
-    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
-
-    /// Makes an unlocked lock.
-    public init() {
-        lock = .allocate(capacity: 1)
-        pthread_rwlock_init(lock, nil)
-    }
-
-    deinit {
-        pthread_rwlock_destroy(lock)
-        lock.deallocate()
-    }
-
-    /// Runs `body` holding the lock shared with other readers.
-    public func withReadLock<Result>(_ body: () throws -> Result) rethrows -> Result {
-        pthread_rwlock_rdlock(lock)
-        defer { pthread_rwlock_unlock(lock) }
-        return try body()
-    }
-
-    /// Runs `body` holding the lock alone.
-    public func withWriteLock<Result>(_ body: () throws -> Result) rethrows -> Result {
-        pthread_rwlock_wrlock(lock)
-        defer { pthread_rwlock_unlock(lock) }
-        return try body()
     }
 }

@@ -6,7 +6,7 @@ import DICOMweb
 import HTTP
 public import ObjectStore
 import Posix
-import Primitives
+public import Primitives
 import Transport
 
 /// An open node: store and catalog open, HTTP port bound. `start()` serves; `shutdown` stops and closes.
@@ -22,6 +22,10 @@ public final class ArchiveNode: Sendable {
     public let store: ObjectStore
     /// The catalog in `dataDirectory/catalog.sqlite` (CatalogRecovery).
     public let catalog: Catalog
+    /// This node's id, kept in `dataDirectory/node-id` (NodeIdentity); the tie-break of its HLC versions.
+    public let nodeID: NodeID
+    /// The seams it was built from.
+    public let environment: NodeEnvironment
     private let server: HTTPServer
     private let gate: RequestGate
     private let address: ListenAddress
@@ -36,32 +40,42 @@ public final class ArchiveNode: Sendable {
     /// is missing; a store whose layout differs from the configuration; an address in use. `log` gets one line
     /// per internal failure while serving (clients see only a generic sentence) and the rebuild's lines; by
     /// default standard error.
+    ///
+    /// Everything the node reads of the world goes through `environment` (NodeEnvironment.makeReal() in
+    /// production): the store and the node-id file through its disk, HLC versions through its wall clock, the node
+    /// id and new volume ids through its random source. The node id is drawn once and kept (NodeIdentity); a
+    /// damaged node-id file stops the start.
     public init(
-        configuration: NodeConfiguration, log: @escaping @Sendable (String) -> Void = ArchiveNode.logToStandardError
+        configuration: NodeConfiguration, environment: NodeEnvironment,
+        log: @escaping @Sendable (String) -> Void = ArchiveNode.logToStandardError
     ) throws(NodeError) {
         try configuration.validate()
         self.configuration = configuration
+        self.environment = environment
         self.log = log
         address = try configuration.listenAddress
+        let site = try configuration.siteID
         let directory = configuration.dataDirectory
-        store = try Self.openStore(configuration)
+        store = try Self.openStore(configuration, environment: environment)
+        let clock: NodeClock
         do {
-            catalog = try CatalogRecovery.open(directory: directory, store: store, site: configuration.site, log: log)
+            nodeID = try NodeIdentity.load(directory: directory, disk: environment.disk, random: environment.random)
+            catalog = try CatalogRecovery.open(
+                directory: directory, store: store, site: site, nodeID: nodeID, environment: environment, log: log)
         } catch {
             store.close()
             throw error
         }
         gate = RequestGate()
-        let clock: NodeClock
         do {
-            clock = NodeClock(nodeID: try NodeClock.nodeID(directory: directory), last: try catalog.versionMax())
+            clock = NodeClock(nodeID: nodeID, wallClock: environment.wallClock, last: try catalog.versionMax())
         } catch {
             store.close()
             throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
         }
         let dicomWeb = DICOMwebResponder(
             configuration: DICOMwebConfiguration(
-                originSite: configuration.site, pathPrefix: Self.dicomWebPath,
+                originSite: site, pathPrefix: Self.dicomWebPath,
                 tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
                 allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
             store: store, catalog: catalog, version: { clock.next() }, log: log)
@@ -72,8 +86,8 @@ public final class ArchiveNode: Sendable {
                 tokens: dicomWeb.configuration.tokens, allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
             hostPort: configuration.publicURL == nil ? listeningPort : nil,
             status: { [store] in Self.status(store: store) },
-            health: { [store, catalog, site = configuration.site] in
-                try Self.health(store: store, catalog: catalog, site: site)
+            health: { [store, catalog, nodeID] in
+                try Self.health(store: store, catalog: catalog, nodeID: nodeID, site: site)
             },
             patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) })
         let limits = configuration.limits
@@ -123,7 +137,7 @@ public final class ArchiveNode: Sendable {
     /// owner's thread, never in async code.
     public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
         gate.close()
-        let clock = MonotonicClock()
+        let clock = environment.monotonicClock
         let deadline = clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds) * Instant.ticksPerSecond
         let pollMilliseconds = 50
         while gate.inFlightCount > 0 && clock.now().ticks < deadline {
@@ -142,14 +156,18 @@ public final class ArchiveNode: Sendable {
 
     // MARK: - Opening
 
-    private static func openStore(_ configuration: NodeConfiguration) throws(NodeError) -> ObjectStore {
+    private static func openStore(_ configuration: NodeConfiguration, environment: NodeEnvironment)
+        throws(NodeError) -> ObjectStore
+    {
         let directory = configuration.dataDirectory
-        let disk = PosixDisk()
-        if let problem = disk.dataDirectoryProblem(directory) { throw NodeError(.dataDirectory, problem) }
+        // Permissions are a question for the real file system only; another disk answers through its own errors.
+        if let posix = environment.disk as? PosixDisk, let problem = posix.dataDirectoryProblem(directory) {
+            throw NodeError(.dataDirectory, problem)
+        }
         do {
             return try ObjectStore.open(
-                directory: directory, requested: try configuration.storeConfiguration(), disk: disk,
-                readCacheBytes: Int(configuration.readCacheBytes))
+                directory: directory, requested: try configuration.storeConfiguration(), disk: environment.disk,
+                random: environment.random, readCacheBytes: Int(configuration.readCacheBytes))
         } catch let error as NodeError {
             throw error
         } catch {
@@ -167,12 +185,13 @@ public final class ArchiveNode: Sendable {
     }
 
     /// The health report: volumes open, instances catalogued.
-    static func health(store: ObjectStore, catalog: Catalog, site: String) throws -> NodeHealth {
+    static func health(store: ObjectStore, catalog: Catalog, nodeID: NodeID, site: SiteID) throws -> NodeHealth {
         let total = store.configuration.volumeCount
         let available = total - store.openReport.unavailableVolumes.count
         let cache = store.readCacheStatistics
         return NodeHealth(
-            status: status(store: store), version: version, site: site, volumesAvailable: available,
+            status: status(store: store), version: version, nodeID: nodeID.description, site: site.name,
+            volumesAvailable: available,
             volumeCount: total,
             instanceCount: try catalog.instanceCount(), readCacheBytes: cache?.bytes ?? 0,
             readCacheBytesMax: cache?.bytesMax ?? 0, readCacheHitCount: cache?.hitCount ?? 0,

@@ -86,10 +86,11 @@ public final class ObjectStore: Sendable {
     /// `requested` applies only when the store is created; for an existing store it must agree with store.json,
     /// or the open fails naming both. A missing volume directory is recreated empty and reported. With
     /// `readCacheBytes` above 0, chunks and manifests read (and verified) are kept in memory up to that many bytes
-    /// and later reads of them are served from there.
+    /// and later reads of them are served from there. Volumes formatted now draw their ids from `random` (the
+    /// node's injected source), so a simulated store given a seeded source is the same store on every run.
     public static func open(
-        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, isPipelined: Bool = true,
-        readCacheBytes: Int = 0
+        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, random: some RandomSource,
+        isPipelined: Bool = true, readCacheBytes: Int = 0
     ) throws(StoreError) -> ObjectStore {
         precondition(readCacheBytes >= 0, "a read cache cannot be smaller than nothing")
         var report = StoreOpenReport()
@@ -102,7 +103,7 @@ public final class ObjectStore: Sendable {
             if !report.wasCreated && !disk.exists(path + "/volume.json") { report.replacedVolumes.append(number) }
             do {
                 let volume = try Volume.open(
-                    path: path, disk: disk,
+                    path: path, disk: disk, random: random,
                     options: VolumeOptions(segmentBytesMax: configuration.segmentBytesMax))
                 let repaired = volume.openReport
                 if repaired.rebuiltIndex || repaired.truncatedBytes > 0 || repaired.skippedBytes > 0 {

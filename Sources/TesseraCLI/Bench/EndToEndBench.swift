@@ -43,7 +43,7 @@ struct EndToEndBench {
 
     func run() throws -> Result {
         try? FileManager.default.removeItem(atPath: directory)
-        let store = try ObjectStore.open(directory: directory, disk: PosixDisk())
+        let store = try ObjectStore.open(directory: directory, disk: PosixDisk(), random: SystemRandomSource())
         defer { store.close() }
         let objects = objects()
         let totalBytes = objects.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }

@@ -64,7 +64,7 @@ struct RebuildBench {
     private func measure(
         folder: String, notes: inout [String], fill: (_ batch: ([UInt8]) throws -> Void) throws -> Void
     ) throws -> Result {
-        var store = try ObjectStore.open(directory: folder, disk: PosixDisk())
+        var store = try ObjectStore.open(directory: folder, disk: PosixDisk(), random: SystemRandomSource())
         var pending: [[UInt8]] = []
         func flush() throws {
             try store.withBatch { batch in
@@ -84,7 +84,7 @@ struct RebuildBench {
         store.close()
 
         let method = PageCache.drop(folders: [folder])
-        store = try ObjectStore.open(directory: folder, disk: PosixDisk())
+        store = try ObjectStore.open(directory: folder, disk: PosixDisk(), random: SystemRandomSource())
         defer { store.close() }
         var counter = CountingObjectSink()
         let readSeconds = try BenchTiming.seconds {
@@ -98,12 +98,12 @@ struct RebuildBench {
         }
         store.close()
         PageCache.drop(folders: [folder])
-        store = try ObjectStore.open(directory: folder, disk: PosixDisk())
+        store = try ObjectStore.open(directory: folder, disk: PosixDisk(), random: SystemRandomSource())
         let catalog = try Catalog.open(path: folder + "/catalog.sqlite")
         let clock = CountingVersions()
         var report = CatalogRebuildReport()
         let rebuildSeconds = try BenchTiming.seconds {
-            report = try CatalogRebuild.run(store: store, into: catalog, originSite: "bench", version: clock.next)
+            report = try CatalogRebuild.run(store: store, into: catalog, originSite: try SiteID("bench"), version: clock.next)
         }
         guard report.instanceCount == report.objectCount, report.bytesRead == counter.bytes else {
             throw ClientError(
@@ -140,7 +140,7 @@ final class CountingVersions: Sendable {
     /// The next version.
     func next() -> HLCTimestamp {
         let tick = ticks.add(1, ordering: .relaxed).newValue
-        return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: 1)
+        return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: NodeID(1))
     }
 }
 

@@ -3,7 +3,7 @@
 // shutdown are the caller's (ShutdownSignals), so tests can drive it without any.
 public import Catalog
 import DICOMweb
-import HTTP
+public import HTTP
 public import ObjectStore
 import Posix
 public import Primitives
@@ -26,6 +26,9 @@ public final class ArchiveNode: Sendable {
     public let nodeID: NodeID
     /// The seams it was built from.
     public let environment: NodeEnvironment
+    /// Everything the node answers over HTTP (`/healthz`, `/admin/…`, DICOMweb), callable in-process without the
+    /// server: tests drive a node through it as they drive a DICOMweb responder.
+    public let responder: any HTTPResponder
     private let server: HTTPServer
     private let gate: RequestGate
     private let address: ListenAddress
@@ -90,6 +93,7 @@ public final class ArchiveNode: Sendable {
                 try Self.health(store: store, catalog: catalog, nodeID: nodeID, site: site)
             },
             patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) })
+        responder = routes
         let limits = configuration.limits
         do {
             server = try HTTPServer(

@@ -31,7 +31,8 @@ public struct NodeHealth: Codable, Sendable, Equatable {
 
     /// Makes a report.
     public init(
-        status: String, version: String, nodeID: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int,
+        status: String, version: String, nodeID: String, site: String, volumesAvailable: Int, volumeCount: Int,
+        instanceCount: Int,
         readCacheBytes: Int = 0, readCacheBytesMax: Int = 0, readCacheHitCount: Int = 0, readCacheMissCount: Int = 0,
         patientConflictCount: Int = 0
     ) {

@@ -136,7 +136,8 @@ enum StoreCommands {
         if let problem = disk.dataDirectoryProblem(directory) { throw StoreError(.dataDirectory, problem) }
         let requested = try StoreConfigurationFile.requested(
             volumeCount: try arguments.integer("volumes", in: 1...64), configPath: arguments.value("config"))
-        let store = try ObjectStore.open(directory: directory, requested: requested, disk: disk, random: SystemRandomSource())
+        let store = try ObjectStore.open(
+            directory: directory, requested: requested, disk: disk, random: SystemRandomSource())
         let report = store.openReport
         for number in report.replacedVolumes {
             Console.error(

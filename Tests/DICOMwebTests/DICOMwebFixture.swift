@@ -39,19 +39,19 @@ final class DICOMwebFixture {
         configuration.segmentBytesMax = 1 << 20
         store = try ObjectStore.open(
             directory: directory.appending("store"), requested: configuration, disk: disk,
-            isPipelined: isPipelined)
+            random: SeededRandomSource(seed: 1), isPipelined: isPipelined)
         catalog = try Catalog.open(
             path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
         let counter = Atomic<Int64>(0)
         var settings = DICOMwebConfiguration(
-            originSite: "test-site", tokens: Self.tokens, allowsAnonymous: allowsAnonymous)
+            originSite: try SiteID("test-site"), tokens: Self.tokens, allowsAnonymous: allowsAnonymous)
         configure(&settings)
         responder = DICOMwebResponder(
             configuration: settings,
             store: store, catalog: catalog,
             version: {
                 let tick = counter.add(1, ordering: .relaxed).newValue
-                return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: 1)
+                return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: NodeID(1))
             }, log: { [logged] line in logged.append(line) })
     }
 

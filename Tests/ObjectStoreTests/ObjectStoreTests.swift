@@ -20,7 +20,9 @@ func tinyConfiguration() -> StoreConfiguration {
 }
 
 func openStore(_ directory: String, disk: some DiskIO = PosixDisk(), pipelined: Bool = true) throws -> ObjectStore {
-    try ObjectStore.open(directory: directory, requested: tinyConfiguration(), disk: disk, isPipelined: pipelined)
+    try ObjectStore.open(
+        directory: directory, requested: tinyConfiguration(), disk: disk, random: SeededRandomSource(seed: 1),
+        isPipelined: pipelined)
 }
 
 func putBytes(_ store: ObjectStore, _ bytes: [UInt8]) throws -> PutReceipt {
@@ -193,17 +195,21 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let directory = TemporaryDirectory()
         var configuration = tinyConfiguration()
         configuration.volumeCount = 4
+        let seeded = SeededRandomSource(seed: 1)
         #expect {
-            try ObjectStore.open(directory: directory.appending("a"), requested: configuration, disk: PosixDisk())
+            try ObjectStore.open(
+                directory: directory.appending("a"), requested: configuration, disk: PosixDisk(), random: seeded)
         } throws: { "\($0)".contains("larger than the volumeCount 4") }
-        #expect { try ObjectStore.open(directory: directory.appending("missing/parent"), disk: PosixDisk()) } throws: {
+        #expect {
+            try ObjectStore.open(directory: directory.appending("missing/parent"), disk: PosixDisk(), random: seeded)
+        } throws: {
             "\($0)".contains("does not exist")
         }
         _ = try openStore(directory.appending("b"))
         #expect {
             try ObjectStore.open(
                 directory: directory.appending("b"), requested: .defaults(volumeCount: 8),
-                disk: PosixDisk())
+                disk: PosixDisk(), random: seeded)
         } throws: { "\($0)".contains("cannot change in place") }
     }
 }

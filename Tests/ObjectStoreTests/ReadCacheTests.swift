@@ -78,7 +78,8 @@ import Testing
 @Suite(.serialized) struct ReadCacheTests {
     private func openCached(_ path: String, bytes: Int = 1 << 20) throws -> ObjectStore {
         try ObjectStore.open(
-            directory: path, requested: tinyConfiguration(), disk: PosixDisk(), readCacheBytes: bytes)
+            directory: path, requested: tinyConfiguration(), disk: PosixDisk(), random: SeededRandomSource(seed: 1),
+            readCacheBytes: bytes)
     }
 
     @Test("chunks are kept from their second read; later reads come from memory, even after the volumes were damaged")

@@ -60,7 +60,8 @@ enum BenchCommand {
     static func rssChild(_ words: [String]) throws {
         let arguments = try Arguments(words, valued: ["gib", "data"])
         let bytes = Int64(try arguments.integer("gib", in: 1...64) ?? 2) << 30
-        let store = try ObjectStore.open(directory: try arguments.required("data"), disk: PosixDisk(), random: SystemRandomSource())
+        let store = try ObjectStore.open(
+            directory: try arguments.required("data"), disk: PosixDisk(), random: SystemRandomSource())
         defer { store.close() }
         var source = GeneratedSource(length: bytes, seed: 42)
         let receipt = try store.put(from: &source)

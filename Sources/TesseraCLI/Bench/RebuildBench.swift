@@ -103,7 +103,8 @@ struct RebuildBench {
         let clock = CountingVersions()
         var report = CatalogRebuildReport()
         let rebuildSeconds = try BenchTiming.seconds {
-            report = try CatalogRebuild.run(store: store, into: catalog, originSite: try SiteID("bench"), version: clock.next)
+            report = try CatalogRebuild.run(
+                store: store, into: catalog, originSite: try SiteID("bench"), version: clock.next)
         }
         guard report.instanceCount == report.objectCount, report.bytesRead == counter.bytes else {
             throw ClientError(

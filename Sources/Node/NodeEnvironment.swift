@@ -1,8 +1,7 @@
+// Everything a node takes from the world outside its code: disk, monotonic and wall clocks, randomness; makeReal()
+// wires the Posix ones. Not here yet: the executor and datagrams (their seams come separately) and the HTTP
+// listener, which Transport still binds on real sockets.
 import Posix
-// Everything a node takes from the world outside its code: the disk, the monotonic and wall clocks, and
-// randomness. A node built from a seeded, manual environment replays; `makeReal()` wires the Posix ones.
-// Not here yet: the executor (its seam is being added to Primitives separately), datagrams (likewise), and the
-// HTTP listener, which Transport still binds on real sockets.
 public import Primitives
 
 /// The seams one ArchiveNode is built from (DESIGN.md, "Code layout": Node is built from one injected environment).

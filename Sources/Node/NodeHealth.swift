@@ -1,5 +1,6 @@
-// What a node's `/healthz` answers: status, version, node id, site, volumes and instances for a reader, the status alone for
-// anyone else. The JSON field names are part of what operators' monitoring reads; change them only with the README.
+// What a node's `/healthz` answers: status, version, node id, site, volumes and instances for a reader, the status
+// alone for anyone else. The JSON field names are part of what operators' monitoring reads; change them only with
+// the README.
 
 /// What `/healthz` reports about a node.
 public struct NodeHealth: Codable, Sendable, Equatable {

@@ -105,8 +105,10 @@ extension Volume {
             }
             try disk.makeDirectory(path + "/segments")
             let fresh = VolumeID(rawValue: random.next())
-            let bytes = try JSONEncoder().encode(
-                VolumeIdentity(format: VolumeIdentity.currentFormat, id: fresh.description))
+            // Sorted keys: the same id writes the same bytes in every process (a simulated disk compares bytes).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let bytes = try encoder.encode(VolumeIdentity(format: VolumeIdentity.currentFormat, id: fresh.description))
             try disk.writeWholeFileAtomically(identityPath, bytes: Array(bytes))
             try disk.synchronizeDirectory(path)
             report.wasFormatted = true

@@ -3,6 +3,8 @@
 // can be read against what the machine allows.
 import Foundation
 import Glibc
+import Posix
+import Primitives
 
 /// Writes `bytes` spread over `fileCount` files at once (one thread per file, 1 MiB writes, fdatasync at the end
 /// of each), as a node's volumes do, and times it.
@@ -36,15 +38,16 @@ struct DriveWriteRate {
             thread.start()
             return thread
         }
-        while threads.contains(where: { !$0.isFinished }) { usleep(1_000) }
+        let clock = MonotonicClock()
+        while threads.contains(where: { !$0.isFinished }) { clock.sleep(until: clock.now().advanced(byTicks: 1_000)) }
         let seconds = Date().timeIntervalSince(start)
         if let failure = failures.first { throw ClientError("measuring the drive's write rate: \(failure)") }
         return Double(perFile * fileCount) / seconds
     }
 
     /// What the writer threads report.
+    // SAFETY: every access holds `lock`.
     private final class Failures: @unchecked Sendable {
-        // SAFETY: every access holds `lock`.
         private let lock = NSLock()
         private var messages: [String] = []
 

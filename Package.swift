@@ -91,6 +91,7 @@ let package = Package(
         tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Posix", "Primitives", "TestSupport"]),
         tests("TransportTests", ["Transport", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("DICOMwebTests", ["DICOMweb", "HTTP", "DICOM", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives", "TestSupport"]),
+        tests("NodeTests", ["Node", "Catalog", "DICOM", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",

@@ -18,8 +18,8 @@ public struct CatalogInstance: Sendable {
     public var manifestAddress: ChunkAddress
     /// The length of the stored Part-10 file in bytes.
     public var lengthBytes: Int64
-    /// The site that first stored the instance.
-    public var originSite: String
+    /// The site that first stored the instance (kept as its name in the origin_site column).
+    public var originSite: SiteID
     /// The DICOM JSON object of the header (PS3.18 Annex F), returned verbatim by WADO-RS /metadata.
     public var metadata: [UInt8]
 
@@ -29,7 +29,7 @@ public struct CatalogInstance: Sendable {
     /// Makes an instance.
     public init(
         attributes: [UInt32: String], transferSyntaxUID: String, manifestAddress: ChunkAddress, lengthBytes: Int64,
-        originSite: String, metadata: [UInt8]
+        originSite: SiteID, metadata: [UInt8]
     ) {
         self.attributes = attributes
         self.transferSyntaxUID = transferSyntaxUID

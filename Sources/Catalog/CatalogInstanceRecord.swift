@@ -11,13 +11,13 @@ public struct CatalogInstanceRecord: Sendable, Equatable {
     /// The transfer syntax the instance is stored in.
     public var transferSyntaxUID: String
     /// The site that first stored it.
-    public var originSite: String
+    public var originSite: SiteID
     /// The HLC version of the catalog row.
     public var version: HLCTimestamp
 
     /// Makes a record.
     public init(
-        manifestAddress: ChunkAddress, lengthBytes: Int64, transferSyntaxUID: String, originSite: String,
+        manifestAddress: ChunkAddress, lengthBytes: Int64, transferSyntaxUID: String, originSite: SiteID,
         version: HLCTimestamp
     ) {
         self.manifestAddress = manifestAddress

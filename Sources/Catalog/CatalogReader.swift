@@ -135,9 +135,16 @@ final class CatalogReader: @unchecked Sendable {
         guard let version = HLCTimestamp(sortableText: versionText) else {
             throw CatalogError(.corrupt, "stored version \"\(versionText)\" is not an HLC timestamp")
         }
+        let siteText = row.text(at: first + 3)
+        let originSite: SiteID
+        do {
+            originSite = try SiteID(siteText)
+        } catch {
+            throw CatalogError(.corrupt, "stored origin site \"\(siteText.prefix(80))\" is not a site name: \(error)")
+        }
         return CatalogInstanceRecord(
             manifestAddress: try address(row.blob(at: first)), lengthBytes: row.int64(at: first + 1),
-            transferSyntaxUID: row.text(at: first + 2), originSite: row.text(at: first + 3), version: version)
+            transferSyntaxUID: row.text(at: first + 2), originSite: originSite, version: version)
     }
 
     /// A stored manifest address, or `.corrupt` when it is not 32 bytes.

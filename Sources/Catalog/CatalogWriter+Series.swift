@@ -110,7 +110,8 @@ extension CatalogWriter {
             .text(instance.value(CatalogTag.sopClassUID)), Self.integer(instance, CatalogTag.instanceNumber),
             Self.integer(instance, CatalogTag.rows), Self.integer(instance, CatalogTag.columns),
             Self.integer(instance, CatalogTag.numberOfFrames), .text(instance.transferSyntaxUID),
-            .blob(instance.manifestAddress.bytes), .integer(instance.lengthBytes), .text(instance.originSite), version,
+            .blob(instance.manifestAddress.bytes), .integer(instance.lengthBytes), .text(instance.originSite.name),
+            version,
         ])
         let instanceKey = connection.lastInsertRowID
         try statement("INSERT INTO instance_metadata (instance_key, metadata) VALUES (?, ?)").run([

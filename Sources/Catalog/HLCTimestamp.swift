@@ -1,6 +1,6 @@
 // A hybrid-logical-clock timestamp (Kulkarni et al., "Logical Physical Clocks", 2014): physical milliseconds, a
 // logical counter and the node that made it. Pure value type; HybridLogicalClock makes them.
-import Primitives
+public import Primitives
 
 /// One HLC timestamp, totally ordered by (physical milliseconds, logical counter, node id).
 ///
@@ -19,10 +19,10 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     /// Counts events within one physical millisecond.
     public let logical: UInt16
     /// The node that made the timestamp; breaks ties.
-    public let nodeID: UInt64
+    public let nodeID: NodeID
 
     /// Makes a timestamp. `physicalMilliseconds` MUST be within 0...physicalMillisecondsMax.
-    public init(physicalMilliseconds: Int64, logical: UInt16, nodeID: UInt64) {
+    public init(physicalMilliseconds: Int64, logical: UInt16, nodeID: NodeID) {
         precondition(
             (0...Self.physicalMillisecondsMax).contains(physicalMilliseconds),
             "HLC physical time \(physicalMilliseconds) ms is outside 0...\(Self.physicalMillisecondsMax)")
@@ -32,7 +32,7 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// Rebuilds a timestamp from its `clockValue` and node id.
-    public init(clockValue: Int64, nodeID: UInt64) {
+    public init(clockValue: Int64, nodeID: NodeID) {
         self.init(
             physicalMilliseconds: clockValue >> 16, logical: UInt16(truncatingIfNeeded: clockValue), nodeID: nodeID)
     }
@@ -45,7 +45,7 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     public var sortableText: String {
         [
             HexText.padded(UInt64(physicalMilliseconds), digits: 12), HexText.padded(UInt64(logical), digits: 4),
-            HexText.padded(nodeID, digits: 16),
+            HexText.padded(nodeID.rawValue, digits: 16),
         ].joined(separator: ".")
     }
 
@@ -58,7 +58,7 @@ public struct HLCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
             let physical = UInt64(parts[0], radix: 16), let logical = UInt16(parts[1], radix: 16),
             let node = UInt64(parts[2], radix: 16), physical <= UInt64(Self.physicalMillisecondsMax)
         else { return nil }
-        self.init(physicalMilliseconds: Int64(physical), logical: logical, nodeID: node)
+        self.init(physicalMilliseconds: Int64(physical), logical: logical, nodeID: NodeID(node))
     }
 
     public static func < (lhs: HLCTimestamp, rhs: HLCTimestamp) -> Bool {

@@ -1,6 +1,8 @@
 // The hybrid logical clock of one node (Kulkarni et al. 2014, Fig. 5): versions catalog rows so replicas agree on
 // "newer" under clock skew. Pure: the physical time is an argument, never read here.
 
+public import Primitives
+
 /// A node's HLC: timestamps that never go backwards, stay close to physical time, and order causally related events.
 ///
 /// Physical time comes from the caller (wall-clock milliseconds since the epoch in production, a SimClock in the
@@ -13,7 +15,7 @@ public struct HybridLogicalClock: Sendable {
     public static let forwardSkewMillisecondsMaxDefault: Int64 = 60_000
 
     /// This node's id, the tie-break in every timestamp it makes.
-    public let nodeID: UInt64
+    public let nodeID: NodeID
     /// How far ahead of local physical time a remote timestamp may be and still be accepted.
     public let forwardSkewMillisecondsMax: Int64
     /// The last timestamp made or observed (its node id is this node's).
@@ -21,7 +23,7 @@ public struct HybridLogicalClock: Sendable {
 
     /// Makes a clock. Pass `last`, e.g. the catalog's `versionMax()`, after a restart so new timestamps exceed it.
     public init(
-        nodeID: UInt64, forwardSkewMillisecondsMax: Int64 = Self.forwardSkewMillisecondsMaxDefault,
+        nodeID: NodeID, forwardSkewMillisecondsMax: Int64 = Self.forwardSkewMillisecondsMaxDefault,
         last: HLCTimestamp? = nil
     ) {
         precondition(forwardSkewMillisecondsMax >= 0, "the forward skew bound must not be negative")
@@ -71,7 +73,7 @@ public struct HybridLogicalClock: Sendable {
     }
 
     /// The next (physical, logical) point after `physical`.`logical`; an overflowing counter moves physical on.
-    private static func successor(of physical: Int64, _ logical: UInt16, nodeID: UInt64) -> HLCTimestamp {
+    private static func successor(of physical: Int64, _ logical: UInt16, nodeID: NodeID) -> HLCTimestamp {
         if logical == UInt16.max {
             precondition(physical < HLCTimestamp.physicalMillisecondsMax, "HLC physical time exhausted")
             return HLCTimestamp(physicalMilliseconds: physical + 1, logical: 0, nodeID: nodeID)

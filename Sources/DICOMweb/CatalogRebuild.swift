@@ -46,7 +46,7 @@ public enum CatalogRebuild {
     /// after every round with the report so far. Blocks: call it from an owned thread. Throws the catalog's errors
     /// (a full disk); an object that cannot be read or parsed is reported, not thrown.
     public static func run(
-        store: ObjectStore, into catalog: Catalog, originSite: String,
+        store: ObjectStore, into catalog: Catalog, originSite: SiteID,
         pathPrefix: String = DICOMwebConfiguration.pathPrefixDefault, preferred: Set<ChunkAddress> = [],
         version: () -> HLCTimestamp, progress: (CatalogRebuildReport) -> Void = { _ in }
     ) throws -> CatalogRebuildReport {
@@ -102,7 +102,7 @@ public enum CatalogRebuild {
     /// Catalogues the instances of one round in one transaction and counts what happened in `report`.
     private static func catalogue(
         _ headers: [(address: ChunkAddress, header: InstanceHeader, length: UInt64)], into catalog: Catalog,
-        originSite: String, version: () -> HLCTimestamp, report: inout CatalogRebuildReport
+        originSite: SiteID, version: () -> HLCTimestamp, report: inout CatalogRebuildReport
     ) throws {
         let batch = headers.map { address, header, length in
             (

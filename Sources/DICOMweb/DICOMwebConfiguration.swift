@@ -1,5 +1,6 @@
 // The settings of one DICOMweb responder: where it is mounted, who may use it, the site it stamps on new
 // instances, and the limits on what one request may ask. The Node fills it from the node's JSON configuration.
+public import Primitives
 
 /// How a DICOMweb responder is mounted and bounded.
 public struct DICOMwebConfiguration: Sendable {
@@ -10,7 +11,7 @@ public struct DICOMwebConfiguration: Sendable {
     /// Whether requests without a token may read and write; the node enables it on loopback only.
     public var allowsAnonymous: Bool
     /// The site recorded as the origin of instances stored here (DESIGN.md, "placement").
-    public var originSite: String
+    public var originSite: SiteID
     /// The scheme and authority used in RetrieveURL and BulkDataURI ("http://node-a:8042"); nil to take them from
     /// the request's Host header with `http`.
     public var publicBaseURL: String?
@@ -30,7 +31,7 @@ public struct DICOMwebConfiguration: Sendable {
 
     /// Makes a configuration; only the origin site has no default.
     public init(
-        originSite: String, pathPrefix: String = pathPrefixDefault, tokens: [AccessToken] = [],
+        originSite: SiteID, pathPrefix: String = pathPrefixDefault, tokens: [AccessToken] = [],
         allowsAnonymous: Bool = false, publicBaseURL: String? = nil, storePartCountMax: Int = 10_000,
         partHeadBytesMax: Int = 16 << 10, searchLimitDefault: Int = 1_000, searchLimitMax: Int = 10_000,
         retrieveInstanceCountMax: Int = 100_000

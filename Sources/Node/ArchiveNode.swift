@@ -3,10 +3,10 @@
 // shutdown are the caller's (ShutdownSignals), so tests can drive it without any.
 public import Catalog
 import DICOMweb
-import HTTP
+public import HTTP
 public import ObjectStore
 import Posix
-import Primitives
+public import Primitives
 import Transport
 
 /// An open node: store and catalog open, HTTP port bound. `start()` serves; `shutdown` stops and closes.
@@ -27,6 +27,13 @@ public final class ArchiveNode: Sendable {
     /// The most threads the store's executor runs: a put stage per upload, up to three read-ahead jobs per retrieve
     /// and a commit per volume, at once. Past it, work runs on the request's own thread, slower but never stuck.
     static let storeThreadCountMax = 64
+    /// This node's id, kept in `dataDirectory/node-id` (NodeIdentity); the tie-break of its HLC versions.
+    public let nodeID: NodeID
+    /// The seams it was built from.
+    public let environment: NodeEnvironment
+    /// Everything the node answers over HTTP (`/healthz`, `/admin/…`, DICOMweb), callable in-process without the
+    /// server: tests drive a node through it as they drive a DICOMweb responder.
+    public let responder: any HTTPResponder
     private let server: HTTPServer
     private let gate: RequestGate
     private let address: ListenAddress
@@ -41,52 +48,71 @@ public final class ArchiveNode: Sendable {
     /// is missing; a store whose layout differs from the configuration; an address in use. `log` gets one line
     /// per internal failure while serving (clients see only a generic sentence) and the rebuild's lines; by
     /// default standard error.
+    ///
+    /// Everything the node reads of the world goes through `environment` (NodeEnvironment.makeReal() in
+    /// production): the store and the node-id file through its disk, HLC versions through its wall clock, the node
+    /// id and new volume ids through its random source. The node id is drawn once and kept (NodeIdentity); a
+    /// damaged node-id file stops the start.
     public init(
-        configuration: NodeConfiguration, log: @escaping @Sendable (String) -> Void = ArchiveNode.logToStandardError
+        configuration: NodeConfiguration, environment: NodeEnvironment,
+        log: @escaping @Sendable (String) -> Void = ArchiveNode.logToStandardError
     ) throws(NodeError) {
         try configuration.validate()
         self.configuration = configuration
+        self.environment = environment
         self.log = log
         address = try configuration.listenAddress
+        let site = try configuration.siteID
         let directory = configuration.dataDirectory
         executor = PooledExecutor(name: "tessera-store", threadCountMax: Self.storeThreadCountMax)
-        store = try Self.openStore(configuration, executor: executor)
+        store = try Self.openStore(configuration, environment: environment, executor: executor)
+        let clock: NodeClock
         do {
-            catalog = try CatalogRecovery.open(directory: directory, store: store, site: configuration.site, log: log)
+            nodeID = try NodeIdentity.load(
+                directory: directory, disk: environment.disk, random: environment.random)
+            catalog = try CatalogRecovery.open(
+                directory: directory, store: store, site: site, nodeID: nodeID, environment: environment,
+                log: log)
         } catch {
             store.close()
             throw error
         }
         gate = RequestGate()
-        let clock: NodeClock
         do {
-            clock = NodeClock(nodeID: try NodeClock.nodeID(directory: directory), last: try catalog.versionMax())
+            clock = NodeClock(
+                nodeID: nodeID, wallClock: environment.wallClock, last: try catalog.versionMax())
         } catch {
             store.close()
             throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
         }
         let dicomWeb = DICOMwebResponder(
             configuration: DICOMwebConfiguration(
-                originSite: configuration.site, pathPrefix: Self.dicomWebPath,
-                tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
+                originSite: site, pathPrefix: Self.dicomWebPath,
+                tokens: configuration.tokens.map {
+                    AccessToken(token: $0.token, role: AccessRole($0.role))
+                },
                 allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
             store: store, catalog: catalog, version: { clock.next() }, log: log)
         let listeningPort = ListeningPort()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
             access: AccessPolicy(
-                tokens: dicomWeb.configuration.tokens, allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
+                tokens: dicomWeb.configuration.tokens,
+                allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
             hostPort: configuration.publicURL == nil ? listeningPort : nil,
             status: { [store] in Self.status(store: store) },
-            health: { [store, catalog, site = configuration.site] in
-                try Self.health(store: store, catalog: catalog, site: site)
+            health: { [store, catalog, nodeID] in
+                try Self.health(store: store, catalog: catalog, nodeID: nodeID, site: site)
             },
-            patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) })
+            patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) }
+        )
+        responder = routes
         let limits = configuration.limits
         do {
             server = try HTTPServer(
                 configuration: HTTPServerConfiguration(
-                    host: address.host, port: address.port, limits: HTTPLimits(bodyBytesMax: Int(limits.bodyBytesMax)),
+                    host: address.host, port: address.port,
+                    limits: HTTPLimits(bodyBytesMax: Int(limits.bodyBytesMax)),
                     connectionCountMax: limits.connectionCountMax,
                     connectionsPerAddressMax: limits.connectionsPerAddressMax,
                     idleTimeoutSeconds: Double(limits.idleTimeoutSeconds),
@@ -129,8 +155,10 @@ public final class ArchiveNode: Sendable {
     /// owner's thread, never in async code.
     public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
         gate.close()
-        let clock = MonotonicClock()
-        let deadline = clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds) * Instant.ticksPerSecond
+        let clock = environment.monotonicClock
+        let deadline =
+            clock.now().ticks + Int64(configuration.limits.shutdownTimeoutSeconds)
+            * Instant.ticksPerSecond
         let pollMilliseconds = 50
         while gate.inFlightCount > 0 && clock.now().ticks < deadline {
             if isAbandoned(pollMilliseconds) { break }
@@ -140,7 +168,9 @@ public final class ArchiveNode: Sendable {
         do {
             try catalog.checkpoint()
         } catch {
-            log("cannot checkpoint the catalog at shutdown (it stays consistent with its -wal file): \(error)")
+            log(
+                "cannot checkpoint the catalog at shutdown (it stays consistent with its -wal file): \(error)"
+            )
         }
         store.close()
         executor.shutDown()
@@ -149,16 +179,22 @@ public final class ArchiveNode: Sendable {
 
     // MARK: - Opening
 
-    private static func openStore(_ configuration: NodeConfiguration, executor: PooledExecutor) throws(NodeError)
-        -> ObjectStore
-    {
+    private static func openStore(
+        _ configuration: NodeConfiguration, environment: NodeEnvironment, executor: PooledExecutor
+    ) throws(NodeError) -> ObjectStore {
         let directory = configuration.dataDirectory
-        let disk = PosixDisk()
-        if let problem = disk.dataDirectoryProblem(directory) { throw NodeError(.dataDirectory, problem) }
+        // Permissions are a question for the real file system only; another disk answers through its own errors.
+        if let posix = environment.disk as? PosixDisk,
+            let problem = posix.dataDirectoryProblem(directory)
+        {
+            throw NodeError(.dataDirectory, problem)
+        }
         do {
             return try ObjectStore.open(
-                directory: directory, requested: try configuration.storeConfiguration(), disk: disk,
-                executor: executor, readCacheBytes: Int(configuration.readCacheBytes))
+                directory: directory, requested: try configuration.storeConfiguration(),
+                disk: environment.disk,
+                random: environment.random, executor: executor,
+                readCacheBytes: Int(configuration.readCacheBytes))
         } catch let error as NodeError {
             throw error
         } catch {
@@ -172,16 +208,20 @@ public final class ArchiveNode: Sendable {
         let total = store.configuration.volumeCount
         let available = total - store.openReport.unavailableVolumes.count
         if available == total { return NodeHealth.ok }
-        return available >= store.configuration.dataShardCount ? NodeHealth.degraded : NodeHealth.unavailable
+        return available >= store.configuration.dataShardCount
+            ? NodeHealth.degraded : NodeHealth.unavailable
     }
 
     /// The health report: volumes open, instances catalogued.
-    static func health(store: ObjectStore, catalog: Catalog, site: String) throws -> NodeHealth {
+    static func health(store: ObjectStore, catalog: Catalog, nodeID: NodeID, site: SiteID) throws
+        -> NodeHealth
+    {
         let total = store.configuration.volumeCount
         let available = total - store.openReport.unavailableVolumes.count
         let cache = store.readCacheStatistics
         return NodeHealth(
-            status: status(store: store), version: version, site: site, volumesAvailable: available,
+            status: status(store: store), version: version, nodeID: nodeID.description, site: site.name,
+            volumesAvailable: available,
             volumeCount: total,
             instanceCount: try catalog.instanceCount(), readCacheBytes: cache?.bytes ?? 0,
             readCacheBytesMax: cache?.bytesMax ?? 0, readCacheHitCount: cache?.hitCount ?? 0,

@@ -4,8 +4,7 @@
 public import Catalog
 public import DICOMweb
 public import ObjectStore
-import Posix
-import Primitives
+public import Primitives
 
 /// Opens a node's catalog, rebuilding it from the store when it cannot be trusted.
 public enum CatalogRecovery {
@@ -25,25 +24,31 @@ public enum CatalogRecovery {
     /// and how it went through `log` (one line per call).
     ///
     /// A catalog newer than this build, or one that cannot be read at all (permissions, I/O), stops the start:
-    /// rebuilding over it could hide a problem that is not the catalog's.
-    static func open(directory: String, store: ObjectStore, site: String, log: (String) -> Void)
-        throws(NodeError) -> Catalog
-    {
+    /// rebuilding over it could hide a problem that is not the catalog's. A rebuild versions its rows as node
+    /// `nodeID` at `environment`'s wall clock.
+    static func open(
+        directory: String, store: ObjectStore, site: SiteID, nodeID: NodeID, environment: NodeEnvironment,
+        log: (String) -> Void
+    ) throws(NodeError) -> Catalog {
         let path = catalogPath(directory)
-        guard let reason = try rebuildReason(directory: directory, store: store) else {
+        guard let reason = try rebuildReason(directory: directory, store: store, disk: environment.disk) else {
             do {
                 return try Catalog.open(path: path)
             } catch {
                 throw NodeError(.dataDirectory, "cannot open the catalog \(path): \(error)")
             }
         }
-        return try rebuild(directory: directory, store: store, site: site, reason: reason, log: log).catalog
+        return try rebuild(
+            directory: directory, store: store, site: site, nodeID: nodeID, environment: environment, reason: reason,
+            log: log
+        ).catalog
     }
 
-    /// Why the catalog of `directory` must be rebuilt, or nil when it can be opened as it is.
-    public static func rebuildReason(directory: String, store: ObjectStore) throws(NodeError) -> String? {
+    /// Why the catalog of `directory` (on `disk`) must be rebuilt, or nil when it can be opened as it is.
+    public static func rebuildReason(directory: String, store: ObjectStore, disk: some DiskIO) throws(NodeError)
+        -> String?
+    {
         let path = catalogPath(directory)
-        let disk = PosixDisk()
         if disk.exists(markerPath(directory)) { return "an earlier rebuild of the catalog did not finish" }
         // Listing the store walks every volume's index: only done when the catalog is missing or empty.
         func objectCount() throws(NodeError) -> Int {
@@ -75,15 +80,18 @@ public enum CatalogRecovery {
     }
 
     /// Rebuilds the catalog of `directory` from `store`: moves the present one aside (a half-rebuilt one is
-    /// removed instead), catalogues every instance the store holds, and reports through `log`.
+    /// removed instead), catalogues every instance the store holds as stored at `site`, versioned as node
+    /// `nodeID` at `environment`'s wall clock, and reports through `log`.
     ///
     /// A marker file stays in the directory until the rebuild is complete, so a crash part-way makes the next
-    /// start rebuild again rather than serve a partial catalog.
+    /// start rebuild again rather than serve a partial catalog. Files go through `environment.disk` (the catalog
+    /// itself through SQLite), and progress is timed by `environment.monotonicClock`.
     public static func rebuild(
-        directory: String, store: ObjectStore, site: String, reason: String, log: (String) -> Void
+        directory: String, store: ObjectStore, site: SiteID, nodeID: NodeID, environment: NodeEnvironment,
+        reason: String, log: (String) -> Void
     ) throws(NodeError) -> (catalog: Catalog, report: CatalogRebuildReport) {
         let path = catalogPath(directory)
-        let disk = PosixDisk()
+        let disk = environment.disk
         log("catalog: rebuilding from the store: \(reason)")
         let keptAside: String?
         do {
@@ -92,12 +100,12 @@ public enum CatalogRecovery {
             throw NodeError(.dataDirectory, "cannot move the catalog \(path) aside: \(error)")
         }
         let preferred = keptAside.flatMap { try? Catalog.manifestAddresses(atPath: $0) } ?? []
-        let clock = MonotonicClock()
+        let clock = environment.monotonicClock
         let start = clock.now()
         var lastLine = start
         do {
             let catalog = try Catalog.open(path: path)
-            let version = NodeClock(nodeID: try NodeClock.nodeID(directory: directory), last: nil)
+            let version = NodeClock(nodeID: nodeID, wallClock: environment.wallClock, last: nil)
             let report = try CatalogRebuild.run(
                 store: store, into: catalog, originSite: site, preferred: preferred, version: { version.next() },
                 progress: { report in
@@ -122,7 +130,7 @@ public enum CatalogRecovery {
     /// Writes the marker, then moves the catalog and its companions to `catalog.sqlite.before-rebuild[-N]`; a
     /// catalog a previous rebuild left half done is removed instead. Returns where the last trusted catalog is
     /// (moved now or by the interrupted rebuild), nil when there was none.
-    private static func moveAside(directory: String, disk: PosixDisk) throws -> String? {
+    private static func moveAside(directory: String, disk: some DiskIO) throws -> String? {
         let path = catalogPath(directory)
         let marker = markerPath(directory)
         if disk.exists(marker) {

@@ -8,13 +8,7 @@ extension NodeConfiguration {
         guard !dataDirectory.isEmpty else { throw NodeError(.configuration, "'dataDirectory' must not be empty") }
         _ = try storeConfiguration()
         let address = try listenAddress
-        guard !site.isEmpty, site.utf8.count <= 64,
-            site.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "0123456789-_.".unicodeScalars.contains($0) }
-            )
-        else {
-            throw NodeError(
-                .configuration, "'site' \"\(site)\" must be 1 to 64 letters, digits, '-', '_' or '.'")
-        }
+        _ = try siteID
         if let publicURL {
             let authority = publicURL.hasPrefix("http://") ? publicURL.dropFirst("http://".count) : ""
             guard !authority.isEmpty, !authority.contains("/"), !authority.contains(where: \.isWhitespace) else {

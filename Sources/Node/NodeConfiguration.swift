@@ -1,6 +1,7 @@
 // One node's configuration file (JSON): data directory, volumes, erasure code, listen address, site, access tokens
 // and HTTP limits. Decoding is strict: an unknown key, a wrong type or a bad value is an error naming the key.
 
+public import Primitives
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -130,5 +131,17 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The listen address split into host and port; valid after `validate()`.
     public var listenAddress: ListenAddress {
         get throws(NodeError) { try ListenAddress.parse(http, key: "http") }
+    }
+
+    /// The `site` key as a site name (RegionName's rules: 1 to 64 lowercase letters, digits, '-', '_' or '.'),
+    /// or `.configuration` naming the value and the rule it breaks.
+    public var siteID: SiteID {
+        get throws(NodeError) {
+            do {
+                return try SiteID(site)
+            } catch {
+                throw NodeError(.configuration, "'site': \(error)")
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
-// What a node's `/healthz` answers: status, version, site, volumes and instances for a reader, the status alone for
-// anyone else. The JSON field names are part of what operators' monitoring reads; change them only with the README.
+// What a node's `/healthz` answers: status, version, node id, site, volumes and instances for a reader, the status
+// alone for anyone else. The JSON field names are part of what operators' monitoring reads; change them only with
+// the README.
 
 /// What `/healthz` reports about a node.
 public struct NodeHealth: Codable, Sendable, Equatable {
@@ -7,6 +8,8 @@ public struct NodeHealth: Codable, Sendable, Equatable {
     public var status: String
     /// The tessera version.
     public var version: String
+    /// The node's id: the 16 hex digits of its node-id file.
+    public var nodeID: String
     /// The node's site.
     public var site: String
     /// Volumes open out of those configured.
@@ -29,13 +32,15 @@ public struct NodeHealth: Codable, Sendable, Equatable {
 
     /// Makes a report.
     public init(
-        status: String, version: String, site: String, volumesAvailable: Int, volumeCount: Int, instanceCount: Int,
+        status: String, version: String, nodeID: String, site: String, volumesAvailable: Int, volumeCount: Int,
+        instanceCount: Int,
         readCacheBytes: Int = 0, readCacheBytesMax: Int = 0, readCacheHitCount: Int = 0, readCacheMissCount: Int = 0,
         patientConflictCount: Int = 0
     ) {
         self.patientConflictCount = patientConflictCount
         self.status = status
         self.version = version
+        self.nodeID = nodeID
         self.site = site
         self.volumesAvailable = volumesAvailable
         self.volumeCount = volumeCount

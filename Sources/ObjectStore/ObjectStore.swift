@@ -82,9 +82,12 @@ public final class ObjectStore: Sendable {
     /// `readCacheBytes` above 0, chunks and manifests read (and verified) are kept in memory up to that many bytes
     /// and later reads of them are served from there. Work that overlaps the caller's (put stages, read-ahead,
     /// commits of several volumes) runs on `executor`; the store starts no thread, and the executor MUST outlive it.
+    /// Volumes formatted now draw their ids from `random` (the node's injected source), so a simulated store given a
+    /// seeded source is the same store on every run.
     public static func open(
-        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO, executor: any Executor,
-        readCacheBytes: Int = 0
+        directory: String, requested: StoreConfiguration? = nil, disk: some DiskIO,
+        random: some RandomSource,
+        executor: any Executor, readCacheBytes: Int = 0
     ) throws(StoreError) -> ObjectStore {
         precondition(readCacheBytes >= 0, "a read cache cannot be smaller than nothing")
         var report = StoreOpenReport()
@@ -94,10 +97,12 @@ public final class ObjectStore: Sendable {
         var volumes: [Volume?] = []
         for number in 0..<configuration.volumeCount {
             let path = volumePath(directory, number)
-            if !report.wasCreated && !disk.exists(path + "/volume.json") { report.replacedVolumes.append(number) }
+            if !report.wasCreated && !disk.exists(path + "/volume.json") {
+                report.replacedVolumes.append(number)
+            }
             do {
                 let volume = try Volume.open(
-                    path: path, disk: disk,
+                    path: path, disk: disk, random: random,
                     options: VolumeOptions(segmentBytesMax: configuration.segmentBytesMax))
                 let repaired = volume.openReport
                 if repaired.rebuiltIndex || repaired.truncatedBytes > 0 || repaired.skippedBytes > 0 {
@@ -113,7 +118,9 @@ public final class ObjectStore: Sendable {
             directory: directory, configuration: configuration, volumes: volumes, disk: disk,
             executor: executor, readCacheBytes: readCacheBytes, report: report)
         store.loadHealQueue()
-        if !report.replacedVolumes.isEmpty { store.healQueue.withLock { _ = $0.insert(Self.healEverything) } }
+        if !report.replacedVolumes.isEmpty {
+            store.healQueue.withLock { _ = $0.insert(Self.healEverything) }
+        }
         try store.finishUnsettled()
         return store
     }
@@ -122,7 +129,9 @@ public final class ObjectStore: Sendable {
     static let healEverything = ChunkAddress(word0: 0, word1: 0, word2: 0, word3: 0)
 
     /// The directory of volume `number`.
-    public static func volumePath(_ directory: String, _ number: Int) -> String { directory + "/volumes/\(number)" }
+    public static func volumePath(_ directory: String, _ number: Int) -> String {
+        directory + "/volumes/\(number)"
+    }
 
     /// What the read cache holds and how often it answered; nil when the store has none.
     public var readCacheStatistics: ReadCacheStatistics? { readCache?.statistics }
@@ -161,7 +170,8 @@ public final class ObjectStore: Sendable {
     // MARK: - Configuration
 
     private static func loadConfiguration(
-        directory: String, requested: StoreConfiguration?, disk: some DiskIO, report: inout StoreOpenReport
+        directory: String, requested: StoreConfiguration?, disk: some DiskIO,
+        report: inout StoreOpenReport
     ) throws(StoreError) -> StoreConfiguration {
         let storePath = directory + "/store.json"
         if disk.exists(storePath) {
@@ -171,7 +181,8 @@ public final class ObjectStore: Sendable {
             } catch {
                 throw StoreError(.dataDirectory, "cannot read \(storePath): \(error)")
             }
-            guard let stored = try? JSONDecoder().decode(StoreConfiguration.self, from: Data(bytes)) else {
+            guard let stored = try? JSONDecoder().decode(StoreConfiguration.self, from: Data(bytes))
+            else {
                 throw StoreError(.configuration, "\(storePath) is not a valid store configuration")
             }
             try stored.validate()
@@ -190,7 +201,8 @@ public final class ObjectStore: Sendable {
         try configuration.validate()
         let parent = type(of: disk).parentDirectory(of: directory)
         guard disk.exists(parent) else {
-            throw StoreError(.dataDirectory, "cannot create data directory \(directory): \(parent) does not exist")
+            throw StoreError(
+                .dataDirectory, "cannot create data directory \(directory): \(parent) does not exist")
         }
         do {
             try disk.makeDirectory(directory + "/volumes")

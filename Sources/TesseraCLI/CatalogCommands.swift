@@ -20,9 +20,18 @@ enum CatalogCommands {
         let directory = try arguments.required("data")
         let store = try StoreCommands.openStore(arguments)
         defer { store.close() }
-        let site = arguments.value("site") ?? NodeConfiguration.siteDefault
+        let siteName = arguments.value("site") ?? NodeConfiguration.siteDefault
+        let site: SiteID
+        do {
+            site = try SiteID(siteName)
+        } catch {
+            throw UsageError(description: "--site: \(error)")
+        }
+        let environment = NodeEnvironment.makeReal()
+        let nodeID = try NodeIdentity.load(directory: directory, disk: environment.disk, random: environment.random)
         let (_, report) = try CatalogRecovery.rebuild(
-            directory: directory, store: store, site: site, reason: "asked for by `tessera catalog rebuild`"
+            directory: directory, store: store, site: site, nodeID: nodeID, environment: environment,
+            reason: "asked for by `tessera catalog rebuild`"
         ) { Console.output($0 + "\n") }
         guard report.unreadable.isEmpty else {
             throw StoreError(
@@ -107,7 +116,7 @@ enum CatalogCommands {
 
     /// The catalog of `directory`, or an error saying why it must be rebuilt first.
     private static func openTrusted(directory: String, store: ObjectStore) throws -> Catalog {
-        if let reason = try CatalogRecovery.rebuildReason(directory: directory, store: store) {
+        if let reason = try CatalogRecovery.rebuildReason(directory: directory, store: store, disk: PosixDisk()) {
             throw StoreError(
                 .corrupt, "\(reason); run `tessera catalog rebuild --data \(directory)` (or start the node) first")
         }

@@ -27,11 +27,11 @@ enum NodeCommand {
             Console.output(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n")
             return
         }
-        let node = try ArchiveNode(configuration: configuration)
+        let node = try ArchiveNode(configuration: configuration, environment: .makeReal())
         report(node.store.openReport, directory: configuration.dataDirectory)
         try node.start()
         let store = node.store.configuration
-        Console.output("tessera node \(ArchiveNode.version), site \(configuration.site)\n")
+        Console.output("tessera node \(ArchiveNode.version), node \(node.nodeID), site \(configuration.site)\n")
         if configuration.allowAnonymous {
             Console.output(
                 "anonymous access is on: anyone on this machine may read and write (loopback only)\n")

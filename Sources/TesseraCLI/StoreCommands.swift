@@ -9,7 +9,9 @@ import Volumes
 enum StoreCommands {
     static func put(_ words: [String]) throws {
         let arguments = try Arguments(words, valued: ["data", "volumes", "config"])
-        guard !arguments.positionals.isEmpty else { throw UsageError(description: "put needs at least one FILE") }
+        guard !arguments.positionals.isEmpty else {
+            throw UsageError(description: "put needs at least one FILE")
+        }
         let store = try openStore(arguments)
         defer { store.close() }
         var failures = 0
@@ -22,14 +24,17 @@ enum StoreCommands {
                 progress.finish()
                 Console.output("\(receipt.address)  \(path)\n")
                 if receipt.isDegraded {
-                    Console.error("tessera: warning: \(path) was stored degraded; run `tessera scrub` to heal it")
+                    Console.error(
+                        "tessera: warning: \(path) was stored degraded; run `tessera scrub` to heal it")
                 }
             } catch {
                 failures += 1
                 Console.error("tessera: error: \(path): \(error)")
             }
         }
-        if failures > 0 { throw StoreError(.io, "\(failures) of \(arguments.positionals.count) files were not stored") }
+        if failures > 0 {
+            throw StoreError(.io, "\(failures) of \(arguments.positionals.count) files were not stored")
+        }
     }
 
     static func get(_ words: [String]) throws {
@@ -43,7 +48,8 @@ enum StoreCommands {
         let partial = output + ".partial"
         do {
             var sink = try FileSink(path: partial)
-            let progress = Progress("reading \(address.hex.prefix(12))", totalBytes: Int64(manifest.length))
+            let progress = Progress(
+                "reading \(address.hex.prefix(12))", totalBytes: Int64(manifest.length))
             try store.get(address, into: &sink) { progress.advance(toTotal: $0) }
             try (sink as FileSink).synchronize()
             progress.finish()
@@ -87,7 +93,8 @@ enum StoreCommands {
             } else {
                 Console.error(
                     "tessera: kept \(uncatalogued.count) objects no catalog row names (`tessera check` lists them; "
-                        + "`tessera catalog rebuild` catalogues the instances among them; --force deletes them)")
+                        + "`tessera catalog rebuild` catalogues the instances among them; --force deletes them)"
+                )
             }
         }
         let report = try store.collectGarbage()
@@ -103,7 +110,8 @@ enum StoreCommands {
         defer { store.close() }
         let progress = Progress("scrubbing", totalBytes: nil)
         var lastBytes: Int64 = 0
-        let report = try store.scrub(bytesPerSecond: Int64(rate) * 1_000_000, clock: MonotonicClock()) { partial in
+        let report = try store.scrub(bytesPerSecond: Int64(rate) * 1_000_000, clock: MonotonicClock()) {
+            partial in
             progress.advance(by: partial.bytesChecked - lastBytes)
             lastBytes = partial.bytesChecked
         }
@@ -111,7 +119,8 @@ enum StoreCommands {
         Console.output(
             "records checked: \(report.recordsChecked) (\(Console.bytes(report.bytesChecked)))\n"
                 + "damaged records: \(report.corruptRecords)\n"
-                + "incomplete chunks and manifests: \(report.incompleteObjects), healed: \(report.healed)\n")
+                + "incomplete chunks and manifests: \(report.incompleteObjects), healed: \(report.healed)\n"
+        )
         guard report.unrecoverable.isEmpty else {
             throw StoreError(
                 .corrupt,
@@ -133,11 +142,15 @@ enum StoreCommands {
     static func openStore(_ arguments: Arguments) throws -> ObjectStore {
         let directory = try arguments.required("data")
         let disk = PosixDisk()
-        if let problem = disk.dataDirectoryProblem(directory) { throw StoreError(.dataDirectory, problem) }
+        if let problem = disk.dataDirectoryProblem(directory) {
+            throw StoreError(.dataDirectory, problem)
+        }
         let requested = try StoreConfigurationFile.requested(
-            volumeCount: try arguments.integer("volumes", in: 1...64), configPath: arguments.value("config"))
+            volumeCount: try arguments.integer("volumes", in: 1...64),
+            configPath: arguments.value("config"))
         let store = try ObjectStore.open(
-            directory: directory, requested: requested, disk: disk, executor: CommandExecutor.shared)
+            directory: directory, requested: requested, disk: disk, random: SystemRandomSource(),
+            executor: CommandExecutor.shared)
         let report = store.openReport
         for number in report.replacedVolumes {
             Console.error(
@@ -151,7 +164,8 @@ enum StoreCommands {
         for (number, repair) in report.repairs {
             Console.error(
                 "tessera: note: volume \(number) repaired on open: rebuilt index \(repair.rebuiltIndex), "
-                    + "torn tail \(repair.truncatedBytes) bytes, damaged bytes skipped \(repair.skippedBytes)")
+                    + "torn tail \(repair.truncatedBytes) bytes, damaged bytes skipped \(repair.skippedBytes)"
+            )
         }
         return store
     }

@@ -9,7 +9,7 @@ enum HTTPDate {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// The current time as IMF-fixdate.
-    static func now() -> String { format(secondsSinceEpoch: Int(WallClock.millisecondsSinceEpoch() / 1000)) }
+    static func now() -> String { format(secondsSinceEpoch: Int(RealTimeClock().millisecondsSinceEpoch() / 1000)) }
 
     /// `seconds` since 1970-01-01T00:00:00Z as IMF-fixdate.
     static func format(secondsSinceEpoch seconds: Int) -> String {

@@ -3,9 +3,6 @@
 public import Primitives
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -26,19 +23,24 @@ struct VolumeIdentity: Codable {
 extension Volume {
     /// Opens the volume at `path`, formatting the directory if it is missing or empty, and repairing what a crash
     /// left: records past the index are indexed, a torn tail is cut, a lost or damaged index is rebuilt.
-    public static func open(path: String, disk: some DiskIO, options: VolumeOptions = .init())
-        throws(VolumeError) -> Volume
-    {
+    ///
+    /// A volume being formatted draws its id from `random` (the node's injected source, seeded in the simulator);
+    /// an existing volume keeps the id in its volume.json and draws nothing.
+    public static func open(
+        path: String, disk: some DiskIO, random: some RandomSource, options: VolumeOptions = .init()
+    ) throws(VolumeError) -> Volume {
         do {
-            return try openChecked(path: path, disk: disk, options: options)
+            return try openChecked(path: path, disk: disk, random: random, options: options)
         } catch {
             throw volumeError(error, path: path)
         }
     }
 
-    private static func openChecked(path: String, disk: some DiskIO, options: VolumeOptions) throws -> Volume {
+    private static func openChecked(
+        path: String, disk: some DiskIO, random: some RandomSource, options: VolumeOptions
+    ) throws -> Volume {
         var report = VolumeOpenReport()
-        let id = try identity(path: path, disk: disk, report: &report)
+        let id = try identity(path: path, disk: disk, random: random, report: &report)
         let segmentsPath = path + "/segments"
         var numbers = try disk.listDirectory(segmentsPath).compactMap { name -> UInt32? in
             name.hasSuffix(".seg") ? UInt32(name.dropLast(4)) : nil
@@ -57,7 +59,7 @@ extension Volume {
         if highWater.segment != 0 {
             let indexedSize = try files[highWater.segment].map { file throws in try disk.size(of: file) } ?? -1
             if indexedSize < highWater.offset {
-                index = try recreateIndex(path: path)
+                index = try recreateIndex(path: path, disk: disk)
                 report.rebuiltIndex = true
                 highWater = RecordLocation(segment: 0, offset: 0)
                 unsettledFrom = highWater
@@ -91,7 +93,9 @@ extension Volume {
     }
 
     /// Reads the identity file, formatting the volume first when the directory is missing or empty.
-    private static func identity(path: String, disk: some DiskIO, report: inout VolumeOpenReport) throws -> VolumeID {
+    private static func identity(
+        path: String, disk: some DiskIO, random: some RandomSource, report: inout VolumeOpenReport
+    ) throws -> VolumeID {
         let identityPath = path + "/volume.json"
         if !disk.exists(identityPath) {
             if disk.exists(path + "/segments"), !(try disk.listDirectory(path + "/segments")).isEmpty {
@@ -100,10 +104,11 @@ extension Volume {
                     path: path)
             }
             try disk.makeDirectory(path + "/segments")
-            var generator = SystemRandomNumberGenerator()
-            let fresh = VolumeID(rawValue: generator.next())
-            let bytes = try JSONEncoder().encode(
-                VolumeIdentity(format: VolumeIdentity.currentFormat, id: fresh.description))
+            let fresh = VolumeID(rawValue: random.next())
+            // Sorted keys: the same id writes the same bytes in every process (a simulated disk compares bytes).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let bytes = try encoder.encode(VolumeIdentity(format: VolumeIdentity.currentFormat, id: fresh.description))
             try disk.writeWholeFileAtomically(identityPath, bytes: Array(bytes))
             try disk.synchronizeDirectory(path)
             report.wasFormatted = true
@@ -125,18 +130,22 @@ extension Volume {
         if !disk.exists(path + "/index.sqlite") {
             // A lost index: a stale write-ahead log must not be replayed into the new one.
             if !report.wasFormatted { report.rebuiltIndex = true }
-            return try recreateIndex(path: path)
+            return try recreateIndex(path: path, disk: disk)
         }
         do {
             return try VolumeIndex(path: path + "/index.sqlite")
         } catch {
             report.rebuiltIndex = true
-            return try recreateIndex(path: path)
+            return try recreateIndex(path: path, disk: disk)
         }
     }
 
-    private static func recreateIndex(path: String) throws -> VolumeIndex {
-        for suffix in ["", "-wal", "-shm"] { unlink(path + "/index.sqlite" + suffix) }
+    /// Removes the index and its write-ahead files (through `disk`), then makes an empty index to fill from the
+    /// segments.
+    private static func recreateIndex(path: String, disk: some DiskIO) throws -> VolumeIndex {
+        for suffix in ["", "-wal", "-shm"] where disk.exists(path + "/index.sqlite" + suffix) {
+            try disk.removeFile(path + "/index.sqlite" + suffix)
+        }
         return try VolumeIndex(path: path + "/index.sqlite")
     }
 }

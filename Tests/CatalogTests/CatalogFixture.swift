@@ -7,6 +7,9 @@ import TestSupport
 /// A manifest address made from one number.
 func manifest(_ number: UInt64) -> ChunkAddress { ChunkAddress(word0: number, word1: 0, word2: 0, word3: 1) }
 
+/// The origin site of the fixture's instances; a literal name, so it cannot fail to parse.
+let fixtureSite = try! SiteID("strasbourg")
+
 /// An instance of study `study`, series `series`, SOP instance `sop`, with `extra` attributes.
 func makeInstance(
     study: String, series: String, sop: String, manifestNumber: UInt64 = 1, extra: [UInt32: String] = [:]
@@ -18,13 +21,13 @@ func makeInstance(
     attributes.merge(extra) { _, new in new }
     return CatalogInstance(
         attributes: attributes, transferSyntaxUID: "1.2.840.10008.1.2.1", manifestAddress: manifest(manifestNumber),
-        lengthBytes: 1_000 + Int64(manifestNumber), originSite: "strasbourg",
+        lengthBytes: 1_000 + Int64(manifestNumber), originSite: fixtureSite,
         metadata: Array("{\"sop\":\"\(sop)\"}".utf8))
 }
 
 /// A version for the `number`th insert of a test.
 func version(_ number: Int64) -> HLCTimestamp {
-    HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + number, logical: 0, nodeID: 1)
+    HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + number, logical: 0, nodeID: NodeID(1))
 }
 
 /// A catalog in its own temp dir; keep the value alive as long as the catalog.

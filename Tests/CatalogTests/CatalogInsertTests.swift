@@ -3,6 +3,7 @@
 // empty values. Method: a real catalog per test in its own temp dir, read back through the public API.
 import Catalog
 import Foundation
+import Primitives
 import SQLite
 import TestSupport
 import Testing
@@ -183,7 +184,7 @@ import Testing
         #expect(all.map(\.sopInstanceUID) == ["1.2.3.1.1.1", "1.2.3.1.1.2", "1.2.3.1.1.3", "1.2.3.1.2.1"])
         #expect(all.first?.metadata == Array("{\"sop\":\"1.2.3.1.1.1\"}".utf8))
         #expect(all.first?.record.transferSyntaxUID == "1.2.840.10008.1.2.1")
-        #expect(all.first?.record.originSite == "strasbourg")
+        #expect(all.first?.record.originSite == fixtureSite)
         #expect(all.first?.seriesInstanceUID == "1.2.3.1.1")
         let series = try test.catalog.instances(studyInstanceUID: Sample.a, seriesInstanceUID: "1.2.3.1.2")
         #expect(series.map(\.sopInstanceUID) == ["1.2.3.1.2.1"])

@@ -9,7 +9,7 @@ import Testing
     @Test("local timestamps strictly increase while the physical clock jumps back and forth", arguments: [1, 2, 3])
     func monotonicUnderJumps(seed: UInt64) {
         var random = SeededRandom(seed: seed)
-        var clock = HybridLogicalClock(nodeID: 7)
+        var clock = HybridLogicalClock(nodeID: NodeID(7))
         var physical: Int64 = 1_700_000_000_000
         var previous = clock.now(physicalMilliseconds: physical)
         for _ in 0..<5_000 {
@@ -17,7 +17,7 @@ import Testing
             let next = clock.now(physicalMilliseconds: physical)
             #expect(next > previous)
             #expect(next.physicalMilliseconds >= physical)
-            #expect(next.nodeID == 7)
+            #expect(next.nodeID == NodeID(7))
             previous = next
         }
     }
@@ -26,7 +26,7 @@ import Testing
     func skewedNodes() throws {
         var random = SeededRandom(seed: 42)
         let offsets: [Int64] = [0, 30_000, -20_000]
-        var clocks = offsets.indices.map { HybridLogicalClock(nodeID: UInt64($0)) }
+        var clocks = offsets.indices.map { HybridLogicalClock(nodeID: NodeID(UInt64($0))) }
         var realTime: Int64 = 1_700_000_000_000
         for _ in 0..<3_000 {
             realTime += Int64(random.next() % 50)
@@ -41,8 +41,8 @@ import Testing
 
     @Test("two nodes with equal clocks make distinct timestamps ordered by node id")
     func equalClocksTieBreak() {
-        var first = HybridLogicalClock(nodeID: 1)
-        var second = HybridLogicalClock(nodeID: 2)
+        var first = HybridLogicalClock(nodeID: NodeID(1))
+        var second = HybridLogicalClock(nodeID: NodeID(2))
         for step in 0..<100 {
             let physical = 1_000 + Int64(step / 10)
             let a = first.now(physicalMilliseconds: physical)
@@ -55,22 +55,22 @@ import Testing
 
     @Test("a remote timestamp beyond the forward skew bound is refused and leaves the clock unchanged")
     func skewBound() throws {
-        var clock = HybridLogicalClock(nodeID: 1, forwardSkewMillisecondsMax: 1_000)
+        var clock = HybridLogicalClock(nodeID: NodeID(1), forwardSkewMillisecondsMax: 1_000)
         _ = clock.now(physicalMilliseconds: 10_000)
         let before = clock.last
-        let far = HLCTimestamp(physicalMilliseconds: 11_001, logical: 0, nodeID: 9)
+        let far = HLCTimestamp(physicalMilliseconds: 11_001, logical: 0, nodeID: NodeID(9))
         let error = #expect(throws: CatalogError.self) { try clock.observe(far, physicalMilliseconds: 10_000) }
         #expect(error?.code == .clockSkew)
         #expect(error?.message.contains("1001 ms ahead") == true)
         #expect(clock.last == before)
-        let near = HLCTimestamp(physicalMilliseconds: 11_000, logical: 5, nodeID: 9)
+        let near = HLCTimestamp(physicalMilliseconds: 11_000, logical: 5, nodeID: NodeID(9))
         let merged = try clock.observe(near, physicalMilliseconds: 10_000)
-        #expect(merged == HLCTimestamp(physicalMilliseconds: 11_000, logical: 6, nodeID: 1))
+        #expect(merged == HLCTimestamp(physicalMilliseconds: 11_000, logical: 6, nodeID: NodeID(1)))
     }
 
     @Test("an overflowing logical counter moves the physical part on and keeps the order")
     func logicalOverflow() {
-        var clock = HybridLogicalClock(nodeID: 3)
+        var clock = HybridLogicalClock(nodeID: NodeID(3))
         var previous = clock.now(physicalMilliseconds: 500)
         for _ in 0..<70_000 {
             let next = clock.now(physicalMilliseconds: 500)
@@ -82,8 +82,8 @@ import Testing
 
     @Test("a clock restored from a stored version makes later timestamps")
     func restoredClock() {
-        let stored = HLCTimestamp(physicalMilliseconds: 9_000, logical: 4, nodeID: 2)
-        var clock = HybridLogicalClock(nodeID: 5, last: stored)
+        let stored = HLCTimestamp(physicalMilliseconds: 9_000, logical: 4, nodeID: NodeID(2))
+        var clock = HybridLogicalClock(nodeID: NodeID(5), last: stored)
         #expect(clock.now(physicalMilliseconds: 1_000) > stored)
     }
 
@@ -94,7 +94,7 @@ import Testing
         for _ in 0..<500 {
             let physical = Int64(random.next() % 4) * 1_000_000_000_000 + Int64(random.next() % 3)
             let stamp = HLCTimestamp(
-                physicalMilliseconds: physical, logical: UInt16(random.next() % 3), nodeID: random.next() % 3)
+                physicalMilliseconds: physical, logical: UInt16(random.next() % 3), nodeID: NodeID(random.next() % 3))
             #expect(HLCTimestamp(sortableText: stamp.sortableText) == stamp)
             #expect(HLCTimestamp(clockValue: stamp.clockValue, nodeID: stamp.nodeID) == stamp)
             #expect(stamp.sortableText.utf8.count == HLCTimestamp.sortableTextCount)

@@ -76,10 +76,10 @@ import Testing
         let catalog = try Catalog.open(path: fixture.directory.appending("rebuilt.sqlite"))
         let counter = Atomic<Int64>(0)
         let report = try CatalogRebuild.run(
-            store: fixture.store, into: catalog, originSite: "test-site", preferred: original,
+            store: fixture.store, into: catalog, originSite: try SiteID("test-site"), preferred: original,
             version: {
                 let tick = counter.add(1, ordering: .relaxed).newValue
-                return HLCTimestamp(physicalMilliseconds: 1_800_000_000_000 + tick, logical: 0, nodeID: 2)
+                return HLCTimestamp(physicalMilliseconds: 1_800_000_000_000 + tick, logical: 0, nodeID: NodeID(2))
             })
         let catalogued = try fixture.catalog.instanceCount()
         #expect(report.instanceCount == catalogued)
@@ -90,9 +90,9 @@ import Testing
         #expect(report.patientConflictCount == 1)
 
         let rebuilt = DICOMwebResponder(
-            configuration: DICOMwebConfiguration(originSite: "test-site", allowsAnonymous: true),
+            configuration: DICOMwebConfiguration(originSite: try SiteID("test-site"), allowsAnonymous: true),
             store: fixture.store, catalog: catalog,
-            version: { HLCTimestamp(physicalMilliseconds: 1_900_000_000_000, logical: 0, nodeID: 2) })
+            version: { HLCTimestamp(physicalMilliseconds: 1_900_000_000_000, logical: 0, nodeID: NodeID(2)) })
         let after = try questions.map { try InProcessClient(responder: rebuilt).get($0) }
         for (index, question) in questions.enumerated() {
             #expect(after[index].status == before[index].status, "\(question)")

@@ -20,7 +20,8 @@ final class DICOMwebFixture {
 
     /// Tokens every fixture knows: one per role.
     static let tokens = [
-        AccessToken(token: "reader-token", role: .read), AccessToken(token: "writer-token", role: .write),
+        AccessToken(token: "reader-token", role: .read),
+        AccessToken(token: "writer-token", role: .write),
         AccessToken(token: "admin-token", role: .admin),
     ]
 
@@ -34,25 +35,29 @@ final class DICOMwebFixture {
     ) throws {
         var configuration = StoreConfiguration.defaults(volumeCount: 3)
         if hasTinyChunks {
-            configuration.chunking = try ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
+            configuration.chunking = try ChunkerConfiguration(
+                chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
             configuration.smallObjectBytesMax = 128
         }
         configuration.segmentBytesMax = 1 << 20
         store = try ObjectStore.open(
             directory: directory.appending("store"), requested: configuration, disk: disk,
+            random: SeededRandomSource(seed: 1),
             executor: isPipelined ? TestExecutors.pooled : InlineExecutor())
         catalog = try Catalog.open(
-            path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
+            path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false)
+        )
         let counter = Atomic<Int64>(0)
         var settings = DICOMwebConfiguration(
-            originSite: "test-site", tokens: Self.tokens, allowsAnonymous: allowsAnonymous)
+            originSite: try SiteID("test-site"), tokens: Self.tokens, allowsAnonymous: allowsAnonymous)
         configure(&settings)
         responder = DICOMwebResponder(
             configuration: settings,
             store: store, catalog: catalog,
             version: {
                 let tick = counter.add(1, ordering: .relaxed).newValue
-                return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: 1)
+                return HLCTimestamp(
+                    physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: NodeID(1))
             }, log: { [logged] line in logged.append(line) })
     }
 

@@ -28,9 +28,9 @@ extension DICOMwebFixture {
             _ = try catalog.insert(
                 CatalogInstance(
                     attributes: attributes, transferSyntaxUID: Self.explicitLittle,
-                    manifestAddress: receipt.address, lengthBytes: Int64(bytes.count), originSite: "s",
+                    manifestAddress: receipt.address, lengthBytes: Int64(bytes.count), originSite: try SiteID("s"),
                     metadata: Array("{}".utf8)),
-                version: HLCTimestamp(physicalMilliseconds: Int64(number), logical: 0, nodeID: 9))
+                version: HLCTimestamp(physicalMilliseconds: Int64(number), logical: 0, nodeID: NodeID(9)))
             return bytes
         }
     }

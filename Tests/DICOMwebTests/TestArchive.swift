@@ -56,9 +56,10 @@ extension DICOMwebFixture {
                     _ = try catalog.insert(
                         CatalogInstance(
                             attributes: attributes, transferSyntaxUID: Self.explicitLittle,
-                            manifestAddress: receipt.address, lengthBytes: Int64(bytes.count), originSite: "s",
+                            manifestAddress: receipt.address, lengthBytes: Int64(bytes.count),
+                            originSite: try SiteID("s"),
                             metadata: Array(metadata.utf8)),
-                        version: HLCTimestamp(physicalMilliseconds: tick, logical: 0, nodeID: 9))
+                        version: HLCTimestamp(physicalMilliseconds: tick, logical: 0, nodeID: NodeID(9)))
                     seeded.append(
                         SeededInstance(
                             study: study.study, series: series, sopInstanceUID: uid, bytes: bytes,

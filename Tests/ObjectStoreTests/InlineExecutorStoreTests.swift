@@ -58,7 +58,9 @@ private struct SamplingSequenceSink: ObjectSequenceSink {
     private func scenario(_ path: String, executor: any Executor, sample: @escaping () -> Void) throws -> [String] {
         let disk = FaultInjectingDisk()
         func open() throws -> ObjectStore {
-            try ObjectStore.open(directory: path, requested: tinyConfiguration(), disk: disk, executor: executor)
+            try ObjectStore.open(
+                directory: path, requested: tinyConfiguration(), disk: disk, random: SeededRandomSource(seed: 1),
+                executor: executor)
         }
         var seen: [String] = []
         func note(_ receipt: PutReceipt) {

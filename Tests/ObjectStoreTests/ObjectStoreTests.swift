@@ -13,7 +13,8 @@ import Volumes
 /// Six volumes, 4+2, tiny chunks and segments.
 func tinyConfiguration() -> StoreConfiguration {
     var configuration = StoreConfiguration.defaults(volumeCount: 6)
-    configuration.chunking = try! ChunkerConfiguration(chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
+    configuration.chunking = try! ChunkerConfiguration(
+        chunkSizeMin: 64, chunkSizeAvg: 256, chunkSizeMax: 1024)
     configuration.smallObjectBytesMax = 128
     configuration.segmentBytesMax = 64 << 10
     return configuration
@@ -21,9 +22,12 @@ func tinyConfiguration() -> StoreConfiguration {
 
 /// Opens a store with the tiny configuration; `pipelined` runs its jobs on the tests' pooled executor, as a node
 /// does, and otherwise on the inline executor, as the simulator does.
-func openStore(_ directory: String, disk: some DiskIO = PosixDisk(), pipelined: Bool = true) throws -> ObjectStore {
+func openStore(_ directory: String, disk: some DiskIO = PosixDisk(), pipelined: Bool = true) throws
+    -> ObjectStore
+{
     try ObjectStore.open(
         directory: directory, requested: tinyConfiguration(), disk: disk,
+        random: SeededRandomSource(seed: 1),
         executor: pipelined ? TestExecutors.pooled : InlineExecutor())
 }
 
@@ -62,7 +66,8 @@ func damageVolume(_ directory: String, _ number: Int) throws {
 }
 
 @Suite(.serialized) struct ObjectStoreTests {
-    @Test("objects of every size round-trip bit-exact, pipelined and inline", arguments: [true, false])
+    @Test(
+        "objects of every size round-trip bit-exact, pipelined and inline", arguments: [true, false])
     func roundTrip(pipelined: Bool) throws {
         let directory = TemporaryDirectory()
         let store = try openStore(directory.appending("data"), pipelined: pipelined)
@@ -84,7 +89,8 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         #expect(again.address == first.address && again.newChunkCount == 0)
         let second = try putBytes(store, shared + TestBytes.random(count: 70_000, seed: 3))
         #expect(second.newChunkCount < second.chunkCount * 85 / 100)
-        #expect(try getBytes(store, second.address) == shared + TestBytes.random(count: 70_000, seed: 3))
+        #expect(
+            try getBytes(store, second.address) == shared + TestBytes.random(count: 70_000, seed: 3))
     }
 
     @Test("damaged shards are rebuilt from parity on read and rewritten by scrub")
@@ -102,7 +108,9 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         #expect(report.corruptRecords > 0 && report.healed > 0 && report.unrecoverable.isEmpty)
         store.close()
         // After the scrub, two other volumes may go and every byte still reads.
-        for number in [3, 4] { try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, number)) }
+        for number in [3, 4] {
+            try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, number))
+        }
         store = try openStore(path)
         #expect(store.openReport.replacedVolumes == [3, 4])
         #expect(try getBytes(store, address) == bytes)
@@ -113,7 +121,8 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
         var store = try openStore(path)
-        let objects = try putRandomObjects(store, sizes: Array(repeating: 20_000, count: 5), firstSeed: 10)
+        let objects = try putRandomObjects(
+            store, sizes: Array(repeating: 20_000, count: 5), firstSeed: 10)
         store.close()
         try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, 2))
         store = try openStore(path)
@@ -121,12 +130,15 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let report = try store.scrub(clock: MonotonicClock())
         #expect(report.healed > 0 && report.unrecoverable.isEmpty)
         store.close()
-        for number in [0, 5] { try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, number)) }
+        for number in [0, 5] {
+            try FileManager.default.removeItem(atPath: ObjectStore.volumePath(path, number))
+        }
         store = try openStore(path)
         for (address, bytes) in objects { #expect(try getBytes(store, address) == bytes) }
     }
 
-    @Test("a write with one volume failing succeeds degraded and heals; with three failing it is refused")
+    @Test(
+        "a write with one volume failing succeeds degraded and heals; with three failing it is refused")
     func degradedWrites() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
@@ -144,14 +156,17 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         #expect(store.pendingHealCount == 0)
         #expect(!FileManager.default.fileExists(atPath: path + "/heal-queue"))
         store.close()
-        let threeBroken = FaultInjectingDisk(failingDirectories: (0..<3).map { ObjectStore.volumePath(path, $0) })
+        let threeBroken = FaultInjectingDisk(
+            failingDirectories: (0..<3).map { ObjectStore.volumePath(path, $0) })
         store = try openStore(path, disk: threeBroken)
         #expect { try putBytes(store, TestBytes.random(count: 30_000, seed: 6)) } throws: {
             ($0 as? StoreError)?.code == .unavailable
         }
     }
 
-    @Test("a full disk (injected ENOSPC) fails the put clearly, leaves nothing partial, and later puts work")
+    @Test(
+        "a full disk (injected ENOSPC) fails the put clearly, leaves nothing partial, and later puts work"
+    )
     func fullDisk() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
@@ -182,7 +197,9 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let doomedAddress = try putBytes(store, doomed).address
         let keptAddress = try putBytes(store, kept).address
         try store.delete(doomedAddress)
-        #expect { try getBytes(store, doomedAddress) } throws: { ($0 as? StoreError)?.code == .notFound }
+        #expect { try getBytes(store, doomedAddress) } throws: {
+            ($0 as? StoreError)?.code == .notFound
+        }
         let report = try store.collectGarbage()
         #expect(report.liveObjects == 1 && report.recordsFreed > 0 && report.bytesReclaimed > 0)
         store.close()
@@ -197,14 +214,16 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         let directory = TemporaryDirectory()
         var configuration = tinyConfiguration()
         configuration.volumeCount = 4
+        let seeded = SeededRandomSource(seed: 1)
         #expect {
             try ObjectStore.open(
                 directory: directory.appending("a"), requested: configuration, disk: PosixDisk(),
-                executor: InlineExecutor())
+                random: seeded, executor: InlineExecutor())
         } throws: { "\($0)".contains("larger than the volumeCount 4") }
         #expect {
             try ObjectStore.open(
-                directory: directory.appending("missing/parent"), disk: PosixDisk(), executor: InlineExecutor())
+                directory: directory.appending("missing/parent"), disk: PosixDisk(), random: seeded,
+                executor: InlineExecutor())
         } throws: {
             "\($0)".contains("does not exist")
         }
@@ -212,7 +231,7 @@ func damageVolume(_ directory: String, _ number: Int) throws {
         #expect {
             try ObjectStore.open(
                 directory: directory.appending("b"), requested: .defaults(volumeCount: 8),
-                disk: PosixDisk(), executor: InlineExecutor())
+                disk: PosixDisk(), random: seeded, executor: InlineExecutor())
         } throws: { "\($0)".contains("cannot change in place") }
     }
 }

@@ -33,7 +33,8 @@ import Testing
         mutating func remove(_ key: Int) { items.removeAll { $0.key == key } }
     }
 
-    @Test("matches a plain list model under random lookups, inserts and removes", arguments: [1, 2, 3, 4])
+    @Test(
+        "matches a plain list model under random lookups, inserts and removes", arguments: [1, 2, 3, 4])
     func matchesModel(seed: UInt64) {
         var random = SeededRandom(seed: seed)
         var lru = CostBoundedLRU<Int, Int>(costMax: 100)
@@ -78,11 +79,14 @@ import Testing
 @Suite(.serialized) struct ReadCacheTests {
     private func openCached(_ path: String, bytes: Int = 1 << 20) throws -> ObjectStore {
         try ObjectStore.open(
-            directory: path, requested: tinyConfiguration(), disk: PosixDisk(), executor: TestExecutors.pooled,
+            directory: path, requested: tinyConfiguration(), disk: PosixDisk(),
+            random: SeededRandomSource(seed: 1), executor: TestExecutors.pooled,
             readCacheBytes: bytes)
     }
 
-    @Test("chunks are kept from their second read; later reads come from memory, even after the volumes were damaged")
+    @Test(
+        "chunks are kept from their second read; later reads come from memory, even after the volumes were damaged"
+    )
     func servesVerifiedCopy() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
@@ -92,10 +96,14 @@ import Testing
         #expect(store.readCacheStatistics?.bytes == 0, "a put does not fill the read cache")
         #expect(try getBytes(store, address) == bytes)
         let first = try #require(store.readCacheStatistics)
-        #expect(first.hitCount == 0 && first.missCount > 0 && first.bytes < bytes.count, "one read keeps no chunk")
+        #expect(
+            first.hitCount == 0 && first.missCount > 0 && first.bytes < bytes.count,
+            "one read keeps no chunk")
         #expect(try getBytes(store, address) == bytes)
         let second = try #require(store.readCacheStatistics)
-        #expect(second.hitCount == 0 && second.missCount == 2 * first.missCount && second.bytes >= bytes.count)
+        #expect(
+            second.hitCount == 0 && second.missCount == 2 * first.missCount && second.bytes >= bytes.count
+        )
         // Every data and parity shard damaged: only memory can still give the right bytes.
         for number in 0..<6 { try damageVolume(path, number) }
         #expect(try getBytes(store, address) == bytes)
@@ -145,7 +153,8 @@ import Testing
         let directory = TemporaryDirectory()
         let path = directory.appending("data")
         let store = try openCached(path)
-        let objects = try putRandomObjects(store, sizes: (0..<8).map { 5_000 + $0 * 3_000 }, firstSeed: 50)
+        let objects = try putRandomObjects(
+            store, sizes: (0..<8).map { 5_000 + $0 * 3_000 }, firstSeed: 50)
         for _ in 0..<2 {
             var sink = ObjectsSink()
             try store.get(objects.map(\.address), into: &sink)
@@ -165,7 +174,8 @@ import Testing
         let directory = TemporaryDirectory()
         let budget = 64 << 10
         let store = try openCached(directory.appending("data"), bytes: budget)
-        let objects = try putRandomObjects(store, sizes: Array(repeating: 20_000, count: 12), firstSeed: 30)
+        let objects = try putRandomObjects(
+            store, sizes: Array(repeating: 20_000, count: 12), firstSeed: 30)
         for _ in 0..<3 {
             var sink = ObjectsSink()
             try store.get(objects.map(\.address), into: &sink)
@@ -184,5 +194,7 @@ private struct ObjectsSink: ObjectSequenceSink {
         objects.append([])
     }
 
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws { objects[objects.count - 1] += bytes }
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        objects[objects.count - 1] += bytes
+    }
 }

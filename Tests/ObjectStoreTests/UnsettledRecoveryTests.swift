@@ -12,7 +12,8 @@ import Volumes
 /// The volume numbers that hold no copy of the manifest at `address` (the store is closed).
 private func volumesWithoutManifest(_ directory: String, _ address: ChunkAddress) throws -> [Int] {
     try (0..<6).filter { number in
-        let volume = try Volume.open(path: ObjectStore.volumePath(directory, number), disk: PosixDisk())
+        let volume = try Volume.open(
+            path: ObjectStore.volumePath(directory, number), disk: PosixDisk(), random: SeededRandomSource(seed: 1))
         defer { volume.close() }
         return try !volume.lookup(address).contains { $0.header.kind == .manifest }
     }

@@ -62,12 +62,16 @@ func fileSize(_ path: String) -> Int {
     func roundTrip() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        var volume = try Volume.open(path: path, disk: disk, options: VolumeOptions(segmentBytesMax: 10_000))
+        var volume = try Volume.open(
+            path: path, disk: disk, random: SeededRandomSource(seed: 1), options: VolumeOptions(segmentBytesMax: 10_000)
+        )
         #expect(volume.openReport.wasFormatted)
         let payloads = try appendRecords(volume, count: 30)
         let id = volume.id
         volume.close()
-        volume = try Volume.open(path: path, disk: disk, options: VolumeOptions(segmentBytesMax: 10_000))
+        volume = try Volume.open(
+            path: path, disk: disk, random: SeededRandomSource(seed: 1), options: VolumeOptions(segmentBytesMax: 10_000)
+        )
         #expect(volume.id == id)
         #expect(try volume.statistics().segmentCount > 2)
         for (number, payload) in payloads { #expect(try readRecord(volume, number) == payload) }
@@ -77,13 +81,13 @@ func fileSize(_ path: String) -> Int {
     func reindexAfterCrash() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        var volume = try Volume.open(path: path, disk: disk)
+        var volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         try appendRecords(volume, count: 3)
         let payload = TestBytes.random(count: 500, seed: 99)
         _ = try payload.withUnsafeBytes { try volume.append(testHeader(99), payload: $0) }
         #expect(try volume.lookup(testHeader(99).key).isEmpty)
         volume.close()  // no commit: as if the process died after the write reached the disk
-        volume = try Volume.open(path: path, disk: disk)
+        volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         #expect(volume.openReport.reindexedRecords == 1)
         #expect(try readRecord(volume, 99) == payload)
     }
@@ -92,7 +96,7 @@ func fileSize(_ path: String) -> Int {
     func tornTail() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        var volume = try Volume.open(path: path, disk: disk)
+        var volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         let payloads = try appendRecords(volume, count: 5)
         volume.close()
         let segment = path + "/segments/00000001.seg"
@@ -102,7 +106,7 @@ func fileSize(_ path: String) -> Int {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(TestBytes.random(count: 100, seed: 7)))
         try handle.close()
-        volume = try Volume.open(path: path, disk: disk)
+        volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         #expect(volume.openReport.truncatedBytes > 0)
         for number in 0..<4 as Range<UInt64> { #expect(try readRecord(volume, number) == payloads[number]) }
         try appendRecords(volume, count: 2, first: 10)
@@ -113,7 +117,7 @@ func fileSize(_ path: String) -> Int {
     func flippedBytes() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        var volume = try Volume.open(path: path, disk: disk)
+        var volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         let payloads = try appendRecords(volume, count: 4)
         let recordBytes = UInt64(RecordHeader.byteCount + 1000)
         let segment = path + "/segments/00000001.seg"
@@ -125,7 +129,7 @@ func fileSize(_ path: String) -> Int {
         #expect(try readRecord(volume, 3) == payloads[3])
         volume.close()
         unlink(path + "/index.sqlite")
-        volume = try Volume.open(path: path, disk: disk)
+        volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         #expect(volume.openReport.rebuiltIndex)
         #expect(try volume.lookup(testHeader(1).key).isEmpty)
         #expect(try readRecord(volume, 0) == payloads[0])
@@ -136,7 +140,7 @@ func fileSize(_ path: String) -> Int {
     func garbageIndex(mode: Int) throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        var volume = try Volume.open(path: path, disk: disk)
+        var volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         let payloads = try appendRecords(volume, count: 20)
         volume.close()
         for suffix in ["-wal", "-shm"] { unlink(path + "/index.sqlite" + suffix) }
@@ -145,7 +149,7 @@ func fileSize(_ path: String) -> Int {
         } else {
             truncate(path + "/index.sqlite", 100)
         }
-        volume = try Volume.open(path: path, disk: disk)
+        volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         #expect(volume.openReport.rebuiltIndex)
         for (number, payload) in payloads { #expect(try readRecord(volume, number) == payload) }
     }
@@ -154,7 +158,8 @@ func fileSize(_ path: String) -> Int {
     func tombstonesAndCompaction() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        var volume = try Volume.open(path: path, disk: disk, options: VolumeOptions(segmentBytesMax: 8_000))
+        var volume = try Volume.open(
+            path: path, disk: disk, random: SeededRandomSource(seed: 1), options: VolumeOptions(segmentBytesMax: 8_000))
         let manifest = testHeader(500, kind: .manifest)
         let first = try [1, 2, 3].withUnsafeBytes { try volume.append(manifest, payload: $0) }
         try volume.commit([first])
@@ -169,7 +174,8 @@ func fileSize(_ path: String) -> Int {
         let after = try volume.statistics()
         #expect(report.segmentsRemoved > 0 && after.totalBytes < before.totalBytes)
         volume.close()
-        volume = try Volume.open(path: path, disk: disk, options: VolumeOptions(segmentBytesMax: 8_000))
+        volume = try Volume.open(
+            path: path, disk: disk, random: SeededRandomSource(seed: 1), options: VolumeOptions(segmentBytesMax: 8_000))
         for number in 30..<40 as Range<UInt64> { #expect(try readRecord(volume, number) == payloads[number]) }
         let again = try [4].withUnsafeBytes { try volume.append(manifest, payload: $0) }
         try volume.commit([again])
@@ -181,14 +187,14 @@ func fileSize(_ path: String) -> Int {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
         let faulty = FaultInjectingDisk(bytesBudget: 5_000)
-        var volume = try Volume.open(path: path, disk: faulty)
+        var volume = try Volume.open(path: path, disk: faulty, random: SeededRandomSource(seed: 1))
         let payloads = try appendRecords(volume, count: 3)
         #expect { try appendRecords(volume, count: 5, first: 10) } throws: { error in
             let volumeError = error as? VolumeError
             return volumeError?.isDiskFull == true && "\(volumeError!)".contains(path)
         }
         volume.close()
-        volume = try Volume.open(path: path, disk: disk)
+        volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         #expect(volume.openReport.truncatedBytes == 0)
         for (number, payload) in payloads { #expect(try readRecord(volume, number) == payload) }
     }
@@ -196,7 +202,7 @@ func fileSize(_ path: String) -> Int {
     @Test("several threads appending and committing at once lose nothing")
     func concurrentAppends() async throws {
         let directory = TemporaryDirectory()
-        let volume = try Volume.open(path: directory.appending("v"), disk: disk)
+        let volume = try Volume.open(path: directory.appending("v"), disk: disk, random: SeededRandomSource(seed: 1))
         let results = await withTaskGroup(of: Bool.self) { group in
             for thread in 0..<4 as Range<UInt64> {
                 group.addTask {
@@ -217,7 +223,7 @@ func fileSize(_ path: String) -> Int {
     func hostileSegments(seed: UInt64) throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("v")
-        var volume = try Volume.open(path: path, disk: disk)
+        var volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         try appendRecords(volume, count: 5)
         volume.close()
         var random = SeededRandom(seed: seed)
@@ -228,7 +234,7 @@ func fileSize(_ path: String) -> Int {
         try Data(TestBytes.random(count: 5000, seed: seed)).write(
             to: URL(fileURLWithPath: path + "/segments/00000002.seg"))
         unlink(path + "/index.sqlite")
-        volume = try Volume.open(path: path, disk: disk)
+        volume = try Volume.open(path: path, disk: disk, random: SeededRandomSource(seed: 1))
         try volume.forEachEntry { entry in _ = try? volume.read(entry) }
     }
 }

@@ -9,7 +9,8 @@ import Primitives
 enum BenchCommand {
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(
-            words, valued: ["gib", "data", "batch", "studies", "searches", "rounds", "instances", "slices"],
+            words,
+            valued: ["gib", "data", "batch", "studies", "searches", "rounds", "instances", "slices"],
             switches: ["quick", "retrieve-only", "store-only"])
         let directory = arguments.value("data") ?? NSTemporaryDirectory() + "tessera-bench-\(getpid())"
         switch arguments.positionals {
@@ -20,7 +21,8 @@ enum BenchCommand {
         case ["dicomweb"]:
             var settings = arguments.flag("quick") ? DICOMwebBench.Settings.quick : .full
             settings.batchCount = try arguments.integer("batch", in: 1...1_000) ?? settings.batchCount
-            settings.outsideRoundCount = try arguments.integer("rounds", in: 1...100) ?? settings.outsideRoundCount
+            settings.outsideRoundCount =
+                try arguments.integer("rounds", in: 1...100) ?? settings.outsideRoundCount
             settings.isRetrieveOnly = arguments.flag("retrieve-only")
             settings.isStoreOnly = arguments.flag("store-only")
             if settings.isRetrieveOnly && settings.isStoreOnly {
@@ -52,7 +54,8 @@ enum BenchCommand {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             for line in try bench.run() { print(line) }
         default:
-            throw UsageError(description: "bench needs a benchmark name: storage, dicomweb, catalog or rebuild")
+            throw UsageError(
+                description: "bench needs a benchmark name: storage, dicomweb, catalog or rebuild")
         }
     }
 
@@ -61,13 +64,16 @@ enum BenchCommand {
         let arguments = try Arguments(words, valued: ["gib", "data"])
         let bytes = Int64(try arguments.integer("gib", in: 1...64) ?? 2) << 30
         let store = try ObjectStore.open(
-            directory: try arguments.required("data"), disk: PosixDisk(), executor: CommandExecutor.shared)
+            directory: try arguments.required("data"), disk: PosixDisk(), random: SystemRandomSource(),
+            executor: CommandExecutor.shared)
         defer { store.close() }
         var source = GeneratedSource(length: bytes, seed: 42)
         let receipt = try store.put(from: &source)
         var sink = CountingSink()
         try store.get(receipt.address, into: &sink)
-        guard sink.count == bytes else { throw StoreError(.io, "read back \(sink.count) of \(bytes) bytes") }
+        guard sink.count == bytes else {
+            throw StoreError(.io, "read back \(sink.count) of \(bytes) bytes")
+        }
         Terminal.write("\(BenchTiming.peakResidentBytes() ?? -1)\n", to: 1)
     }
 }
@@ -114,7 +120,8 @@ struct RangesSource: ByteSource {
             let range = ranges[rangeIndex]
             let count = min(buffer.count, range.count - offset)
             if count > 0 {
-                buffer.baseAddress!.copyMemory(from: base.baseAddress! + range.lowerBound + offset, byteCount: count)
+                buffer.baseAddress!.copyMemory(
+                    from: base.baseAddress! + range.lowerBound + offset, byteCount: count)
                 offset += count
                 return count
             }

@@ -75,9 +75,10 @@ struct CatalogQueryBench {
         let clock = MonotonicClock()
         var random = SeededRandom(seed: seed)
         let start = clock.now()
-        var hlc = HybridLogicalClock(nodeID: 1)
+        var hlc = HybridLogicalClock(nodeID: NodeID(1))
+        let site = try SiteID("nancy")
         for study in 0..<studyCount {
-            let batch = makeStudy(study, patientCount: patientCount, random: &random).map {
+            let batch = makeStudy(study, patientCount: patientCount, site: site, random: &random).map {
                 (instance: $0, version: hlc.now(physicalMilliseconds: 1_700_000_000_000 + Int64(study)))
             }
             _ = try catalog.insert(batch)
@@ -158,7 +159,9 @@ struct CatalogQueryBench {
         return modalities[0].name
     }
 
-    private func makeStudy(_ study: Int, patientCount: Int, random: inout SeededRandom) -> [CatalogInstance] {
+    private func makeStudy(_ study: Int, patientCount: Int, site: SiteID, random: inout SeededRandom)
+        -> [CatalogInstance]
+    {
         let person = patient(Int(random.next() % UInt64(patientCount)))
         let studyUID = "1.2.826.0.1.3680043.10.4.\(study + 1)"
         let studyModality = Self.modality(&random)
@@ -186,7 +189,7 @@ struct CatalogQueryBench {
                 instances.append(
                     CatalogInstance(
                         attributes: attributes, transferSyntaxUID: "1.2.840.10008.1.2.1", manifestAddress: address,
-                        lengthBytes: 526_000, originSite: "nancy", metadata: random.bytes(512)))
+                        lengthBytes: 526_000, originSite: site, metadata: random.bytes(512)))
             }
         }
         return instances

@@ -24,13 +24,15 @@ struct EndToEndBench {
     /// later object begins with the first 30 % of its size from that region (the same bytes from the same start,
     /// so the same chunks), then fresh bytes: about 30 % of all chunks are duplicates.
     func objects() -> [[Range<Int>]] {
-        let sharedBytes = min(data.count, Int(Double(Self.objectMebibytes.max()! << 20) * Self.repeatedFraction))
+        let sharedBytes = min(
+            data.count, Int(Double(Self.objectMebibytes.max()! << 20) * Self.repeatedFraction))
         var objects: [[Range<Int>]] = [[0..<sharedBytes]]
         var fresh = sharedBytes
         var total = sharedBytes
         var index = 0
         while total < data.count && fresh < data.count {
-            let size = min(Self.objectMebibytes[index % Self.objectMebibytes.count] << 20, data.count - total)
+            let size = min(
+                Self.objectMebibytes[index % Self.objectMebibytes.count] << 20, data.count - total)
             let repeated = Int(Double(size) * Self.repeatedFraction)
             let freshCount = min(size - repeated, data.count - fresh)
             objects.append([0..<repeated, fresh..<fresh + freshCount])
@@ -43,7 +45,9 @@ struct EndToEndBench {
 
     func run() throws -> Result {
         try? FileManager.default.removeItem(atPath: directory)
-        let store = try ObjectStore.open(directory: directory, disk: PosixDisk(), executor: CommandExecutor.shared)
+        let store = try ObjectStore.open(
+            directory: directory, disk: PosixDisk(), random: SystemRandomSource(),
+            executor: CommandExecutor.shared)
         defer { store.close() }
         let objects = objects()
         let totalBytes = objects.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
@@ -62,11 +66,14 @@ struct EndToEndBench {
                 readBytes += sink.count
             }
         }
-        guard readBytes == Int64(totalBytes) else { throw StoreError(.io, "read back \(readBytes) of \(totalBytes)") }
+        guard readBytes == Int64(totalBytes) else {
+            throw StoreError(.io, "read back \(readBytes) of \(totalBytes)")
+        }
         let chunks = receipts.reduce(0) { $0 + $1.chunkCount }
         let new = receipts.reduce(0) { $0 + $1.newChunkCount }
         return Result(
-            putRate: Double(totalBytes) / putSeconds / 1e9, getRate: Double(totalBytes) / getSeconds / 1e9,
+            putRate: Double(totalBytes) / putSeconds / 1e9,
+            getRate: Double(totalBytes) / getSeconds / 1e9,
             duplicatePercent: 100 * Double(chunks - new) / Double(max(1, chunks)))
     }
 }
@@ -86,8 +93,11 @@ extension StorageBench {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-            let value = Int64(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw StoreError(.io, "the peak-RSS child failed with status \(process.terminationStatus)") }
+            let value = Int64(
+                String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            throw StoreError(.io, "the peak-RSS child failed with status \(process.terminationStatus)")
+        }
         return value
     }
 }

@@ -38,7 +38,8 @@ struct RebuildBench {
         var table = BenchTable()
         var notes: [String] = []
         let studyCount = (smallCount + Self.smallPerStudy - 1) / Self.smallPerStudy
-        Console.error("filling a store with \(smallCount) instances of \(Self.smallMatrix)×\(Self.smallMatrix)…")
+        Console.error(
+            "filling a store with \(smallCount) instances of \(Self.smallMatrix)×\(Self.smallMatrix)…")
         let small = try measure(folder: directory + "/small", notes: &notes) { batch in
             for study in 0..<studyCount {
                 let count = min(Self.smallPerStudy, smallCount - study * Self.smallPerStudy)
@@ -64,7 +65,9 @@ struct RebuildBench {
     private func measure(
         folder: String, notes: inout [String], fill: (_ batch: ([UInt8]) throws -> Void) throws -> Void
     ) throws -> Result {
-        var store = try ObjectStore.open(directory: folder, disk: PosixDisk(), executor: CommandExecutor.shared)
+        var store = try ObjectStore.open(
+            directory: folder, disk: PosixDisk(), random: SystemRandomSource(),
+            executor: CommandExecutor.shared)
         var pending: [[UInt8]] = []
         func flush() throws {
             try store.withBatch { batch in
@@ -84,7 +87,9 @@ struct RebuildBench {
         store.close()
 
         let method = PageCache.drop(folders: [folder])
-        store = try ObjectStore.open(directory: folder, disk: PosixDisk(), executor: CommandExecutor.shared)
+        store = try ObjectStore.open(
+            directory: folder, disk: PosixDisk(), random: SystemRandomSource(),
+            executor: CommandExecutor.shared)
         defer { store.close() }
         var counter = CountingObjectSink()
         let readSeconds = try BenchTiming.seconds {
@@ -98,12 +103,15 @@ struct RebuildBench {
         }
         store.close()
         PageCache.drop(folders: [folder])
-        store = try ObjectStore.open(directory: folder, disk: PosixDisk(), executor: CommandExecutor.shared)
+        store = try ObjectStore.open(
+            directory: folder, disk: PosixDisk(), random: SystemRandomSource(),
+            executor: CommandExecutor.shared)
         let catalog = try Catalog.open(path: folder + "/catalog.sqlite")
         let clock = CountingVersions()
         var report = CatalogRebuildReport()
         let rebuildSeconds = try BenchTiming.seconds {
-            report = try CatalogRebuild.run(store: store, into: catalog, originSite: "bench", version: clock.next)
+            report = try CatalogRebuild.run(
+                store: store, into: catalog, originSite: try SiteID("bench"), version: clock.next)
         }
         guard report.instanceCount == report.objectCount, report.bytesRead == counter.bytes else {
             throw ClientError(
@@ -113,7 +121,8 @@ struct RebuildBench {
         if !notes.contains(where: { $0.hasPrefix("cold") }) {
             notes.append(
                 "cold: the store reopened and the page cache dropped (\(method.rawValue)) before the read and the "
-                    + "rebuild; reference: the same objects read back (verified) without parsing or cataloguing")
+                    + "rebuild; reference: the same objects read back (verified) without parsing or cataloguing"
+            )
         }
         return Result(
             instanceCount: report.instanceCount, bytes: counter.bytes, rebuildSeconds: rebuildSeconds,
@@ -127,8 +136,10 @@ struct RebuildBench {
         let readRate = Double(result.bytes) / result.readSeconds
         return BenchRow(
             figure: figure,
-            ours: "\(Console.fixed(rate, digits: 0)) instances/s, \(BenchTable.megabytesPerSecond(bytesRate))",
-            reference: "\(BenchTable.megabytesPerSecond(readRate)) (read only)", ratio: bytesRate / readRate,
+            ours:
+                "\(Console.fixed(rate, digits: 0)) instances/s, \(BenchTable.megabytesPerSecond(bytesRate))",
+            reference: "\(BenchTable.megabytesPerSecond(readRate)) (read only)",
+            ratio: bytesRate / readRate,
             target: "", isMet: nil)
     }
 }
@@ -140,7 +151,8 @@ final class CountingVersions: Sendable {
     /// The next version.
     func next() -> HLCTimestamp {
         let tick = ticks.add(1, ordering: .relaxed).newValue
-        return HLCTimestamp(physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: 1)
+        return HLCTimestamp(
+            physicalMilliseconds: 1_700_000_000_000 + tick, logical: 0, nodeID: NodeID(1))
     }
 }
 

@@ -2,11 +2,14 @@
 // (NTP, an operator); durations and deadlines use MonotonicClock instead.
 internal import CPosix
 import Glibc
+public import Primitives
 
 /// The system's real-time clock (CLOCK_REALTIME).
-public enum WallClock {
-    /// Milliseconds since the Unix epoch, 1970-01-01T00:00:00Z.
-    public static func millisecondsSinceEpoch() -> Int64 {
+public struct RealTimeClock: WallClock {
+    /// Makes the clock.
+    public init() {}
+
+    public func millisecondsSinceEpoch() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000

@@ -17,6 +17,6 @@ public enum PlacementScore {
     /// Ties go to the smaller node id.
     public static func node(nodeStageKey: UInt64, node: NodeID, weightValue: Double) -> Double {
         let u = PlacementHash.unitInterval(Mixing.rendezvousScore(key: nodeStageKey, member: node.rawValue))
-        return weightValue / -PlacementLogarithm.naturalLog(u)
+        return weightValue / -Logarithm.natural(u)
     }
 }

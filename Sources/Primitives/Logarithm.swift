@@ -1,14 +1,15 @@
-// A natural logarithm built from IEEE 754 basic operations only, so weighted rendezvous scores are bit-identical on
-// every machine. libm's `log` differs between libraries and releases; this one is part of placement's format.
+// Logarithms built from IEEE 754 basic operations only, for pure cores (placement's weighted rendezvous scores,
+// membership's suspicion timeouts): bit-identical on every machine, where libm's `log` differs between libraries
+// and releases. The natural logarithm is part of placement's format: changing it moves studies.
 
-/// The natural logarithm placement uses, identical everywhere because it uses only correctly rounded + − × ÷
-/// in a fixed order, and exact bit operations (`exponent`, `significand`).
+/// Logarithms identical everywhere because they use only correctly rounded + − × ÷ in a fixed order, and exact
+/// bit operations (`exponent`, `significand`).
 ///
 /// Swift does not contract `a * b + c` into a fused multiply-add unless asked, so each step rounds as written.
 /// The method is fdlibm's (`e_log.c`): split x = m·2^e with m in [√½, √2), then ln m = 2·atanh(s) with
 /// s = (m − 1)/(m + 1), summed as an odd series in s; e·ln 2 is added in two parts so it stays exact.
 /// Accuracy is a few units in the last place (the tests compare it with Foundation's `log`).
-public enum PlacementLogarithm {
+public enum Logarithm {
     /// ln 2 split so that e·ln2High is exact for every double exponent (fdlibm `ln2_hi`, `ln2_lo`).
     static let ln2High = 6.93147180369123816490e-01
     static let ln2Low = 1.90821492927058770002e-10
@@ -20,10 +21,13 @@ public enum PlacementLogarithm {
         2.0 / 21.0, 2.0 / 23.0,
     ]
 
-    /// The natural logarithm of a positive, finite, normal `x`. Placement only passes values in (0, 1) built by
-    /// `PlacementHash.unitInterval`, which are all normal; anything else is a programmer error.
-    public static func naturalLog(_ x: Double) -> Double {
-        precondition(x.isNormal && x > 0, "naturalLog needs a positive normal number, not \(x)")
+    /// ln 10, to double precision.
+    static let ln10 = 2.302_585_092_994_045_7
+
+    /// The natural logarithm of a positive, finite, normal `x` (placement passes values in (0, 1) from
+    /// `PlacementHash.unitInterval`, all normal); anything else is a programmer error.
+    public static func natural(_ x: Double) -> Double {
+        precondition(x.isNormal && x > 0, "a logarithm needs a positive normal number, not \(x)")
         var exponent = Double(x.exponent)
         var significand = x.significand  // exact: x = significand · 2^exponent, significand in [1, 2)
         if significand > sqrt2 {
@@ -41,5 +45,22 @@ public enum PlacementLogarithm {
         // ln m = 2s + s·s²·series; the low part of e·ln 2 joins the small terms before the exact high part.
         let lnSignificand = 2.0 * s + s * (s2 * series)
         return exponent * ln2High + (exponent * ln2Low + lnSignificand)
+    }
+
+    /// The decimal logarithm of a positive, finite, normal `x`: whole decades are counted by division (exact for
+    /// powers of ten, so log10(100) is 2 and not 1.999…), the rest by `natural`.
+    public static func decimal(_ x: Double) -> Double {
+        precondition(x.isNormal && x > 0, "a logarithm needs a positive normal number, not \(x)")
+        var decades = 0.0
+        var rest = x
+        while rest >= 10 {
+            rest /= 10
+            decades += 1
+        }
+        while rest < 1 {
+            rest *= 10
+            decades -= 1
+        }
+        return decades + natural(rest) / ln10
     }
 }

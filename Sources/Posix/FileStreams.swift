@@ -17,7 +17,7 @@ public final class FileSource: ByteSource {
         var status = stat()
         if fstat(descriptor, &status) != 0 || (status.st_mode & S_IFMT) == S_IFDIR {
             _ = Glibc.close(descriptor)
-            throw SystemError(errno: EISDIR, operation: "read", path: path)
+            throw SystemError.posix(errno: EISDIR, operation: "read", path: path)
         }
         length = Int64(status.st_size)
     }

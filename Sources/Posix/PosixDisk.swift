@@ -90,7 +90,9 @@ public struct PosixDisk: DiskIO {
     }
 
     public func listDirectory(_ path: String) throws(SystemError) -> [String] {
-        guard let directory = opendir(path) else { throw SystemError(errno: errno, operation: "opendir", path: path) }
+        guard let directory = opendir(path) else {
+            throw SystemError.posix(errno: errno, operation: "opendir", path: path)
+        }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {

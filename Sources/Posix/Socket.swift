@@ -56,12 +56,12 @@ public final class Socket: Sendable {
     ) throws(SystemError) -> Socket {
         let addresses = try SocketAddress.resolve(host: host, port: port)
         let local = try localHost.map { name throws(SystemError) in try SocketAddress.resolve(host: name, port: 0)[0] }
-        var lastError = SystemError(errno: EHOSTUNREACH, operation: "connect", path: "\(host):\(port)")
+        var lastError = SystemError.posix(errno: EHOSTUNREACH, operation: "connect", path: "\(host):\(port)")
         for address in addresses {
             do {
                 return try connect(to: address, from: local, deadline: deadline)
             } catch {
-                lastError = SystemError(errno: error.errno, operation: "connect", path: "\(host):\(port)")
+                lastError = SystemError.posix(errno: error.errno, operation: "connect", path: "\(host):\(port)")
             }
         }
         throw lastError
@@ -86,7 +86,7 @@ public final class Socket: Sendable {
         if status != 0 {
             let code = errno
             guard code == EINPROGRESS || code == EINTR else {
-                throw SystemError(errno: code, operation: "connect", path: name)
+                throw SystemError.posix(errno: code, operation: "connect", path: name)
             }
             try socket.wait(for: Int16(POLLOUT), deadline: deadline, operation: "connect")
             var pending: Int32 = 0
@@ -94,7 +94,7 @@ public final class Socket: Sendable {
             _ = try Posix.syscall("getsockopt", path: name) {
                 getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &pending, &size)
             }
-            if pending != 0 { throw SystemError(errno: pending, operation: "connect", path: name) }
+            if pending != 0 { throw SystemError.posix(errno: pending, operation: "connect", path: name) }
         }
         try socket.setNoDelay(true)
         return socket
@@ -198,7 +198,7 @@ public final class Socket: Sendable {
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             let ready = try Posix.syscall("poll", path: peerAddress) { poll(&entry, 1, timeout) }
             if ready > 0 { return }
-            if timeout == 0 { throw SystemError(errno: ETIMEDOUT, operation: operation, path: peerAddress) }
+            if timeout == 0 { throw SystemError.posix(errno: ETIMEDOUT, operation: operation, path: peerAddress) }
         }
     }
 

@@ -7,7 +7,7 @@ extension SocketAddress {
     /// The address for a numeric `DatagramAddress`; throws EINVAL naming it when its host is not an IP literal.
     public init(_ address: DatagramAddress) throws(SystemError) {
         guard let numeric = SocketAddress.numeric(address.host, port: address.port) else {
-            throw SystemError(errno: EINVAL, operation: "numeric address", path: address.description)
+            throw SystemError.posix(errno: EINVAL, operation: "numeric address", path: address.description)
         }
         self = numeric
     }

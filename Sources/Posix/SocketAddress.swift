@@ -28,7 +28,7 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(bare.isEmpty ? nil : bare, String(port), &hints, &list)
         guard status == 0, let list else {
-            throw SystemError(errno: EHOSTUNREACH, operation: "resolve", path: "\(host):\(port)")
+            throw SystemError.posix(errno: EHOSTUNREACH, operation: "resolve", path: "\(host):\(port)")
         }
         defer { freeaddrinfo(list) }
         var found: [SocketAddress] = []
@@ -43,7 +43,7 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
             }
             cursor = entry.ai_next
         }
-        if found.isEmpty { throw SystemError(errno: EHOSTUNREACH, operation: "resolve", path: "\(host):\(port)") }
+        if found.isEmpty { throw SystemError.posix(errno: EHOSTUNREACH, operation: "resolve", path: "\(host):\(port)") }
         return found
     }
 

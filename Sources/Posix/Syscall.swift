@@ -18,7 +18,7 @@ public enum Posix {
             let code = errno
             if code == EINTR { continue }
             precondition(code != EBADF && code != EFAULT, "\(operation) \(path ?? ""): errno \(code) is a bug")
-            throw SystemError(errno: code, operation: operation, path: path)
+            throw SystemError.posix(errno: code, operation: operation, path: path)
         }
     }
 }

@@ -87,7 +87,7 @@ public final class UDPSocket: DatagramIO {
     /// Sends `bytes` as one datagram to `target`; EMSGSIZE naming the target and both sizes when over the limit.
     public func send(_ bytes: UnsafeRawBufferPointer, to target: DatagramAddress) throws(SystemError) {
         guard bytes.count <= datagramByteCountMax else {
-            throw SystemError(
+            throw SystemError.posix(
                 errno: EMSGSIZE, operation: "send",
                 path: "\(target) (\(bytes.count) bytes, the datagram limit is \(datagramByteCountMax))")
         }

@@ -71,7 +71,7 @@ extension DiskIO {
         let file = try open(path, mode: .readOnly)
         defer { close(file) }
         let length = try size(of: file)
-        guard length <= Int64(limit) else { throw SystemError(errno: EFBIG_VALUE, operation: "read", path: path) }
+        guard length <= Int64(limit) else { throw SystemError(errno: Errno.EFBIG, operation: "read", path: path) }
         var bytes = [UInt8](repeating: 0, count: Int(length))
         let result = bytes.withUnsafeMutableBytes { buffer in
             Result { () throws(SystemError) in try read(file, at: 0, into: buffer) }
@@ -103,6 +103,3 @@ extension DiskIO {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
-
-/// EFBIG on Linux: a file too large for what was asked of it.
-private let EFBIG_VALUE: Int32 = 27

@@ -127,7 +127,9 @@ public final class Volume: Sendable {
         let recordBytes = Int64(headerBytes.count + payload.count)
         do {
             return try appendState.withLock { state throws -> AppendTicket in
-                guard !state.isClosed else { throw SystemError(errno: 9, operation: "append to a closed volume") }
+                guard !state.isClosed else {
+                    throw SystemError(errno: Errno.EBADF, operation: "append to a closed volume")
+                }
                 if state.offset > 0 && state.offset + recordBytes > options.segmentBytesMax { try roll(&state) }
                 let location = RecordLocation(segment: state.segment, offset: state.offset)
                 do {
@@ -271,7 +273,7 @@ public final class Volume: Sendable {
                 let header = RecordHeader.decode(headerBytes), header == entry.header,
                 CRC32C.checksum(UnsafeRawBufferPointer(buffer)) == header.payloadCRC32C
             else { throw damaged }
-        } catch let error as SystemError where error.errno == 5 {
+        } catch let error as SystemError where error.errno == Errno.EIO {
             throw damaged  // EIO: the drive could not read the sector; treat the record as damaged.
         } catch {
             throw Self.volumeError(error, path: path)
@@ -305,7 +307,7 @@ public final class Volume: Sendable {
         case let error as SystemError: VolumeError.system(error, path: path)
         case let error as SQLiteError:
             error.isFull ? VolumeError(.diskFull, path: path) : VolumeError(.index(error), path: path)
-        default: VolumeError(.io(SystemError(errno: 5, operation: "\(error)", path: path)), path: path)
+        default: VolumeError(.io(SystemError(errno: Errno.EIO, operation: "\(error)", path: path)), path: path)
         }
     }
 }

@@ -118,7 +118,7 @@ public final class ArchiveNode: Sendable {
                     idleTimeoutSeconds: Double(limits.idleTimeoutSeconds),
                     headerTimeoutSeconds: Double(limits.headerTimeoutSeconds),
                     bodyRateBytesPerSecondMin: limits.bodyRateBytesPerSecondMin),
-                responder: routes, log: log)
+                responder: routes, clock: environment.monotonicClock, wallClock: environment.wallClock, log: log)
         } catch {
             store.close()
             throw NodeError(.listen, "cannot listen on \(configuration.http): \(Self.reason(error))")

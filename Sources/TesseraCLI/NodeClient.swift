@@ -2,6 +2,7 @@
 // $TESSERA_TOKEN), and requests to its DICOMweb service through Transport's HTTPClient.
 import Glibc
 import HTTP
+import Posix
 import Primitives
 import Transport
 
@@ -58,7 +59,7 @@ final class NodeClient {
         dicomWebPath = path.isEmpty ? "/dicom-web" : path
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         do {
-            client = try HTTPClient(baseURL: origin)
+            client = try HTTPClient(baseURL: origin, clock: MonotonicClock())
         } catch {
             throw ClientError("cannot use node \(url): \(error)")
         }

@@ -15,6 +15,8 @@ final class ClientConnection: @unchecked Sendable {
     let peer: String
     /// Timeouts and limits.
     let configuration: HTTPClientConfiguration
+    /// The clock deadlines are counted on (the client's).
+    let clock: any TimeSource
     /// Raw bytes received; `input[inputStart..<inputEnd]` is not parsed yet.
     let input: UnsafeMutableRawBufferPointer
     var inputStart = 0
@@ -42,10 +44,11 @@ final class ClientConnection: @unchecked Sendable {
     static let headSliceBytes = 8 << 10
 
     /// Wraps a connected stream.
-    init(stream: any ConnectionStream, peer: String, configuration: HTTPClientConfiguration) {
+    init(stream: any ConnectionStream, peer: String, configuration: HTTPClientConfiguration, clock: any TimeSource) {
         self.stream = stream
         self.peer = peer
         self.configuration = configuration
+        self.clock = clock
         input = .allocate(byteCount: configuration.bufferBytes, alignment: 16)
         pending = .allocate(byteCount: Self.headSliceBytes, alignment: 16)
         parser = HTTPResponseParser(limits: configuration.limits)
@@ -59,7 +62,7 @@ final class ClientConnection: @unchecked Sendable {
 
     /// A deadline one I/O timeout from now.
     var ioDeadline: Instant {
-        MonotonicClock().now().advanced(byTicks: ticks(seconds: configuration.ioTimeoutSeconds))
+        clock.now().advanced(byTicks: ticks(seconds: configuration.ioTimeoutSeconds))
     }
 
     /// Whether the connection can carry another exchange: idle, nothing unread, and the server did not close it.

@@ -18,6 +18,9 @@ public final class HTTPClient: Sendable {
     public let defaultHeaders: HTTPHeaders
     /// Timeouts, limits and pooling.
     public let configuration: HTTPClientConfiguration
+    /// The clock connect, send and receive deadlines are counted on. The sockets are real and wait with poll on
+    /// CLOCK_MONOTONIC, so it MUST count in that timebase (Posix's MonotonicClock).
+    public let clock: any TimeSource
     /// Wraps each connected socket (identity for plain TCP; the seam where TLS slots in).
     private let makeStream: @Sendable (Socket, _ host: String) throws -> any ConnectionStream
     /// Idle kept-alive connections, most recent last.
@@ -28,20 +31,22 @@ public final class HTTPClient: Sendable {
     /// Throws TransportError(.invalidURL) for anything else, https included (TLS arrives with the region issue).
     public convenience init(
         baseURL: String, headers: HTTPHeaders = HTTPHeaders(),
-        configuration: HTTPClientConfiguration = HTTPClientConfiguration()
+        configuration: HTTPClientConfiguration = HTTPClientConfiguration(), clock: any TimeSource
     ) throws {
         try self.init(
-            baseURL: baseURL, headers: headers, configuration: configuration, makeStream: { socket, _ in socket })
+            baseURL: baseURL, headers: headers, configuration: configuration, clock: clock,
+            makeStream: { socket, _ in socket })
     }
 
-    /// Makes a client like `init(baseURL:headers:configuration:)`, with `makeStream` turning each new connection
-    /// into the stream requests go over (given the host, e.g. for TLS server-name checks).
+    /// Makes a client like `init(baseURL:headers:configuration:clock:)`, with `makeStream` turning each new
+    /// connection into the stream requests go over (given the host, e.g. for TLS server-name checks).
     public init(
         baseURL: String, headers: HTTPHeaders = HTTPHeaders(),
-        configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
+        configuration: HTTPClientConfiguration = HTTPClientConfiguration(), clock: any TimeSource,
         makeStream: @escaping @Sendable (Socket, _ host: String) throws -> any ConnectionStream
     ) throws {
         self.makeStream = makeStream
+        self.clock = clock
         let parts = try Self.parse(baseURL: baseURL)
         host = parts.host
         port = parts.port
@@ -107,7 +112,7 @@ public final class HTTPClient: Sendable {
             if request.body != nil {
                 var mayProceed = true
                 if request.head.expectsContinue {
-                    let deadline = MonotonicClock().now().advanced(
+                    let deadline = clock.now().advanced(
                         byTicks: ticks(seconds: configuration.continueTimeoutSeconds))
                     _ = try connection.readHead(stopAtInterim: true, deadline: deadline)
                     mayProceed = connection.head == nil
@@ -180,11 +185,12 @@ public final class HTTPClient: Sendable {
 
     /// Opens a new connection.
     private func connect() throws -> ClientConnection {
-        let deadline = MonotonicClock().now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
+        let deadline = clock.now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
         do {
             let socket = try Socket.connect(host: host, port: port, deadline: deadline)
             return ClientConnection(
-                stream: try makeStream(socket, host), peer: "\(host):\(port)", configuration: configuration)
+                stream: try makeStream(socket, host), peer: "\(host):\(port)", configuration: configuration,
+                clock: clock)
         } catch let error as SystemError {
             throw TransportError(error, peer: "\(host):\(port)", activity: "connect")
         }

@@ -3,7 +3,7 @@
 // every thread. Requests are served by ServerConnection; the application is an HTTPResponder.
 public import HTTP
 public import Posix
-import Primitives
+public import Primitives
 import Synchronization
 
 /// A blocking HTTP/1.1 server over TCP.
@@ -16,6 +16,10 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     /// The application answering requests.
     private let responder: any HTTPResponder
+    /// The clock deadlines, timeouts and idle times are counted on.
+    private let clock: any TimeSource
+    /// The time of day for the Date header.
+    private let wallClock: any WallClock
     /// Wraps each accepted socket (identity for plain TCP).
     private let makeStream: @Sendable (Socket) throws -> any ConnectionStream
     /// The bound listener; closed by `stop()`.
@@ -31,27 +35,34 @@ public final class HTTPServer: Sendable {
     public var port: Int { listener.boundPort }
 
     /// Binds host:port from `configuration`; throws a SystemError naming host:port if that fails.
+    ///
+    /// `clock` counts every deadline and idle time. The sockets are real and wait with poll on CLOCK_MONOTONIC,
+    /// so it MUST count in that timebase (Posix's MonotonicClock). `wallClock` gives the Date header its time.
     public convenience init(
-        configuration: HTTPServerConfiguration, responder: some HTTPResponder,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        configuration: HTTPServerConfiguration, responder: some HTTPResponder, clock: any TimeSource,
+        wallClock: any WallClock, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
-        try self.init(configuration: configuration, responder: responder, log: log, makeStream: { $0 })
+        try self.init(
+            configuration: configuration, responder: responder, clock: clock, wallClock: wallClock, log: log,
+            makeStream: { $0 })
     }
 
-    /// Binds like `init(configuration:responder:log:)`, with `makeStream` turning each accepted socket into the
-    /// stream requests are read from: the seam where TLS slots in. It runs on the connection's own thread (a
-    /// handshake never blocks the accept loop); a throw closes that connection.
+    /// Binds like `init(configuration:responder:clock:wallClock:log:)`, with `makeStream` turning each accepted
+    /// socket into the stream requests are read from: the seam where TLS slots in. It runs on the connection's own
+    /// thread (a handshake never blocks the accept loop); a throw closes that connection.
     ///
     /// `log` gets the full message of every internal failure, whose client sees only "internal server error"
     /// (messages may name server paths); it is called on connection threads and MUST be thread-safe.
     public init(
-        configuration: HTTPServerConfiguration, responder: some HTTPResponder,
-        log: @escaping @Sendable (String) -> Void = { _ in },
+        configuration: HTTPServerConfiguration, responder: some HTTPResponder, clock: any TimeSource,
+        wallClock: any WallClock, log: @escaping @Sendable (String) -> Void = { _ in },
         makeStream: @escaping @Sendable (Socket) throws -> any ConnectionStream
     ) throws {
         configuration.validate()
         self.configuration = configuration
         self.responder = responder
+        self.clock = clock
+        self.wallClock = wallClock
         self.log = log
         self.makeStream = makeStream
         listener = try ListeningSocket(
@@ -110,7 +121,6 @@ public final class HTTPServer: Sendable {
 
     /// Accepts until stopped: each connection gets an owned thread, or a 503 when it is not admitted.
     private func acceptLoop() {
-        let clock = MonotonicClock()
         while !wakeup.isSignalled {
             reapFinishedConnections()
             let socket: Socket
@@ -138,7 +148,7 @@ public final class HTTPServer: Sendable {
                 if let stream = try? makeStream(socket) {
                     ServerConnection(
                         stream: stream, configuration: configuration, responder: responder, activity: activity,
-                        log: log, isStopping: { [wakeup] in wakeup.isSignalled }
+                        clock: clock, wallClock: wallClock, log: log, isStopping: { [wakeup] in wakeup.isSignalled }
                     ).run()
                 }
                 socket.close()
@@ -178,7 +188,7 @@ public final class HTTPServer: Sendable {
         let bytes = Array(head.utf8) + body
         bytes.withUnsafeBytes { bytes in
             // A deadline already passed: send what fits now, never wait for the client.
-            _ = try? socket.sendAll([bytes], deadline: MonotonicClock().now())
+            _ = try? socket.sendAll([bytes], deadline: clock.now())
         }
         socket.shutdown(.write)
         var scratch = [UInt8](repeating: 0, count: Self.rejectDrainBytes)

@@ -36,7 +36,7 @@ extension ServerConnection {
                 closeAfterResponse = true  // HTTP/1.0 has no chunked coding: the close ends the body
             }
         }
-        if !head.headers.contains("Date") { head.headers.add("Date", HTTPDate.now()) }
+        if !head.headers.contains("Date") { head.headers.add("Date", HTTPDate.current(from: wallClock)) }
         if closeAfterResponse {
             head.headers.replace("Connection", "close")
         } else if request.versionMinor == 0 {
@@ -121,7 +121,7 @@ extension ServerConnection {
         let text = Array((reason + "\n").utf8)
         fields.replace("Content-Type", "text/plain; charset=utf-8")
         fields.replace("Content-Length", String(text.count))
-        fields.replace("Date", HTTPDate.now())
+        fields.replace("Date", HTTPDate.current(from: wallClock))
         if close || head == nil { fields.replace("Connection", "close") }
         var response = HTTPResponseHead(status: status, headers: fields)
         response.versionMinor = 1

@@ -19,8 +19,10 @@ final class ServerConnection {
     let log: @Sendable (String) -> Void
     /// Whether the server is stopping (checked between requests and when deciding keep-alive).
     let isStopping: @Sendable () -> Bool
-    /// The clock for deadlines.
-    let clock = MonotonicClock()
+    /// The clock for deadlines and idle times (the server's).
+    let clock: any TimeSource
+    /// The time of day for the Date header (the server's).
+    let wallClock: any WallClock
 
     // MARK: Input state (ServerConnection+Input.swift)
 
@@ -81,13 +83,15 @@ final class ServerConnection {
     /// Makes the state for one accepted stream.
     init(
         stream: any ConnectionStream, configuration: HTTPServerConfiguration, responder: any HTTPResponder,
-        activity: ConnectionActivity, log: @escaping @Sendable (String) -> Void,
-        isStopping: @escaping @Sendable () -> Bool
+        activity: ConnectionActivity, clock: any TimeSource, wallClock: any WallClock,
+        log: @escaping @Sendable (String) -> Void, isStopping: @escaping @Sendable () -> Bool
     ) {
         self.stream = stream
         self.configuration = configuration
         self.responder = responder
         self.activity = activity
+        self.clock = clock
+        self.wallClock = wallClock
         self.log = log
         self.isStopping = isStopping
         input = .allocate(byteCount: configuration.receiveBufferBytes, alignment: 16)

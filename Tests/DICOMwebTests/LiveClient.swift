@@ -2,6 +2,7 @@
 // HTTPClient over a loopback socket, so framing, Content-Length, chunking and error answers are real.
 import DICOMweb
 import HTTP
+import Posix
 import Primitives
 import Testing
 import Transport
@@ -14,9 +15,10 @@ final class LiveClient: TestClient {
     /// Starts a server for `responder` on 127.0.0.1 and an ephemeral port.
     init(responder: DICOMwebResponder) throws {
         server = try HTTPServer(
-            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: responder)
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: responder,
+            clock: MonotonicClock(), wallClock: RealTimeClock())
         try server.start()
-        client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+        client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
     }
 
     deinit {

@@ -35,7 +35,9 @@ import Transport
         configuration.headerTimeoutSeconds = Self.stallSeconds
         configuration.bodyRateWindowSeconds = Self.stallSeconds
         configuration.bodyTimeoutSeconds = Self.stallSeconds * 2
-        let server = try HTTPServer(configuration: configuration, responder: fixture.responder)
+        let server = try HTTPServer(
+            configuration: configuration, responder: fixture.responder, clock: MonotonicClock(),
+            wallClock: RealTimeClock())
         try server.start()
         defer { server.stop() }
         try hostile(server.port)

@@ -53,7 +53,8 @@ final class CountingStream: ConnectionStream {
             let serverStreams = Mutex<[CountingStream]>([])
             let clientStreams = Mutex<[CountingStream]>([])
             let server = try HTTPServer(
-                configuration: HTTPServerConfiguration(), responder: TestResponder(),
+                configuration: HTTPServerConfiguration(), responder: TestResponder(), clock: MonotonicClock(),
+                wallClock: RealTimeClock(),
                 makeStream: { socket in
                     let stream = CountingStream(socket)
                     serverStreams.withLock { $0.append(stream) }
@@ -62,7 +63,7 @@ final class CountingStream: ConnectionStream {
             try server.start()
             defer { server.stop() }
             let client = try HTTPClient(
-                baseURL: "http://127.0.0.1:\(server.port)",
+                baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock(),
                 makeStream: { socket, host in
                     #expect(host == "127.0.0.1")
                     let stream = CountingStream(socket)

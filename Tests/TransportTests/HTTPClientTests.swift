@@ -24,7 +24,7 @@ func peakResidentKiB() -> Int {
             let gibibyte = 1 << 30
             let peakBefore = peakResidentKiB()
             try withServer(responder: responder) { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 let source = CountingSource(length: gibibyte)
                 var upload = try client.send(method: "PUT", target: "/count", body: source, bodyLength: gibibyte)
                 #expect(try upload.readText() == String(gibibyte))
@@ -61,7 +61,7 @@ func peakResidentKiB() -> Int {
             var configuration = HTTPServerConfiguration()
             configuration.idleTimeoutSeconds = 0.1
             try withServer(configuration) { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 var first = try client.send(method: "GET", target: "/hello")
                 #expect(try first.readText() == "hello")
                 #expect(eventually { server.connectionCount == 0 })
@@ -76,11 +76,11 @@ func peakResidentKiB() -> Int {
     func headAndBasePath() async throws {
         try await blocking {
             try withServer { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)/")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)/", clock: MonotonicClock())
                 var head = try client.send(method: "HEAD", target: "/hello")
                 #expect(head.headers["Content-Length"] == "5")
                 #expect(try head.readAll().isEmpty)
-                let prefixed = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)/base")
+                let prefixed = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)/base", clock: MonotonicClock())
                 var missing = try prefixed.send(method: "GET", target: "/hello")
                 #expect(try missing.readText() == "no route for /base/hello\n")
                 var again = try client.send(method: "GET", target: "/generate?bytes=300000")
@@ -98,7 +98,7 @@ func peakResidentKiB() -> Int {
             var configuration = HTTPServerConfiguration()
             configuration.lingerSeconds = 0.05
             try withServer(configuration) { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 let source = CountingSource(length: 8 << 30)
                 var response = try client.send(method: "PUT", target: "/reject", body: source, bodyLength: 8 << 30)
                 #expect(response.status == 413)
@@ -114,7 +114,7 @@ func peakResidentKiB() -> Int {
             let listener = try ListeningSocket(host: "127.0.0.1", port: 0)
             let port = listener.boundPort
             listener.close()
-            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)")
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)", clock: MonotonicClock())
             let error = try #require(throws: TransportError.self) { try client.send(method: "GET", target: "/") }
             #expect(error.code == .connectionFailed)
             #expect(error.message.contains("127.0.0.1:\(port)"))
@@ -129,7 +129,7 @@ func peakResidentKiB() -> Int {
             defer { listener.close() }
             let client = try HTTPClient(
                 baseURL: "http://127.0.0.1:\(listener.boundPort)",
-                configuration: HTTPClientConfiguration(ioTimeoutSeconds: 0.2))
+                configuration: HTTPClientConfiguration(ioTimeoutSeconds: 0.2), clock: MonotonicClock())
             let error = try #require(throws: TransportError.self) { try client.send(method: "GET", target: "/") }
             #expect(error.code == .timedOut)
             #expect(error.message.contains("127.0.0.1:\(listener.boundPort)"))
@@ -152,12 +152,12 @@ func peakResidentKiB() -> Int {
                 server.join()
                 listener.close()
             }
-            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(listener.boundPort)")
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(listener.boundPort)", clock: MonotonicClock())
             let error = try #require(throws: TransportError.self) { try client.send(method: "GET", target: "/") }
             #expect(error.code == .malformedResponse)
             #expect(error.message.contains("127.0.0.1:\(listener.boundPort)"))
             for url in ["https://127.0.0.1:1", "127.0.0.1:80", "http://:80", "http://host:99999"] {
-                #expect(throws: TransportError.self) { try HTTPClient(baseURL: url) }
+                #expect(throws: TransportError.self) { try HTTPClient(baseURL: url, clock: MonotonicClock()) }
             }
         }
     }

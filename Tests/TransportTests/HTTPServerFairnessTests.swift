@@ -88,7 +88,8 @@ import Transport
             let lines = Mutex<[String]>([])
             let server = try HTTPServer(
                 configuration: HTTPServerConfiguration(host: "127.0.0.26"), responder: FailingResponder(),
-                log: { line in lines.withLock { $0.append(line) } })
+                clock: MonotonicClock(), wallClock: RealTimeClock(), log: { line in lines.withLock { $0.append(line) } }
+            )
             try server.start()
             defer { server.stop() }
             let raw = try RawClient(host: "127.0.0.26", port: server.port)

@@ -31,7 +31,7 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
                 let response = try #require(try raw.readResponse())
                 #expect(response.interim == [100])
                 #expect(response.body == Array("12345".utf8))
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 let payload = TestBytes.random(count: 100_000, seed: 3)
                 var echoed = try client.send(method: "POST", target: "/echo", bytes: payload, expectContinue: true)
                 #expect(try echoed.readAll() == payload)
@@ -52,7 +52,7 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
                 #expect(response.interim.isEmpty)
                 #expect(response.head.headers["Connection"] == "close")
                 #expect(raw.isClosedByServer())
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 let source = CountingSource(length: 1 << 30)
                 var auth = try client.send(
                     method: "PUT", target: "/auth", body: source, bodyLength: 1 << 30, expectContinue: true)
@@ -211,7 +211,7 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
                 #expect(eventually { responder.log.errors.count == 5 })
                 #expect(eventually { server.connectionCount == 0 })
                 #expect(server.acceptedConnectionCount == 5)
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 var response = try client.send(method: "GET", target: "/hello")
                 #expect(try response.readText() == "hello")
             }
@@ -236,7 +236,9 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     @Test("stop() with idle and busy connections open returns, and the port can be bound again")
     func stopWithOpenConnections() async throws {
         try await blocking {
-            let server = try HTTPServer(configuration: HTTPServerConfiguration(), responder: TestResponder())
+            let server = try HTTPServer(
+                configuration: HTTPServerConfiguration(), responder: TestResponder(), clock: MonotonicClock(),
+                wallClock: RealTimeClock())
             try server.start()
             let port = server.port
             let idle = try RawClient(port: port)

@@ -15,7 +15,7 @@ import Testing
     func roundTrips() async throws {
         try await blocking {
             try withServer { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 var hello = try client.send(method: "GET", target: "/hello")
                 #expect(hello.status == 200)
                 #expect(try hello.readText() == "hello")
@@ -30,16 +30,20 @@ import Testing
         }
     }
 
-    @Test("answers carry a Date header in IMF-fixdate form (RFC 9110 §6.6.1)")
+    @Test("answers carry a Date header in IMF-fixdate form (RFC 9110 §6.6.1), read from the injected wall clock")
     func dateHeader() async throws {
-        #expect(HTTPDate.format(secondsSinceEpoch: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        let expected = "Sun, 06 Nov 1994 08:49:37 GMT"
+        #expect(HTTPDate.format(secondsSinceEpoch: 784_111_777) == expected)
         try await blocking {
+            try withServer(wallClock: FixedWallClock(milliseconds: 784_111_777_250)) { server in
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
+                #expect(try client.send(method: "GET", target: "/hello").headers["Date"] == expected)
+                #expect(try client.send(method: "GET", target: "/nowhere").headers["Date"] == expected)
+            }
             try withServer { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 let date = try client.send(method: "GET", target: "/hello").headers["Date"] ?? ""
-                #expect(date.hasSuffix(" GMT") && date.count == 29)
-                let error = try client.send(method: "GET", target: "/nowhere").headers["Date"] ?? ""
-                #expect(error.count == 29)
+                #expect(date.hasSuffix(" GMT") && date.count == 29 && date != expected)
             }
         }
     }
@@ -57,7 +61,7 @@ import Testing
                     #expect(response.body == Array(body.utf8))
                 }
                 #expect(server.acceptedConnectionCount == 1)
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 for _ in 0..<50 {
                     var response = try client.send(method: "GET", target: "/hello")
                     #expect(try response.readText() == "hello")
@@ -91,7 +95,7 @@ import Testing
     func chunkedBothWays() async throws {
         try await blocking {
             try withServer { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 let payload = TestBytes.random(count: 3_000_017, seed: 2)
                 var response = try client.send(method: "POST", target: "/echo-chunked", body: MemorySource(payload))
                 #expect(response.headers["Transfer-Encoding"] == "chunked")
@@ -109,7 +113,7 @@ import Testing
         try await blocking {
             let responder = TestResponder()
             try withServer(responder: responder) { server in
-                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: MonotonicClock())
                 let failures = Mutex(0)
                 let threads = (0..<8).map { index in
                     OwnedThread(name: "client-\(index)") {

@@ -19,12 +19,15 @@ func deadline(seconds: Double) -> Instant {
     MonotonicClock().now().advanced(byTicks: Int64(seconds * 1_000_000))
 }
 
-/// Starts a server with `configuration` and `responder`, runs `body`, and always stops the server.
+/// Starts a server with `configuration`, `responder` and `wallClock` (the real one unless a test fixes the time of
+/// day), runs `body`, and always stops the server.
 func withServer<Value>(
     _ configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
-    responder: some HTTPResponder = TestResponder(), _ body: (HTTPServer) throws -> Value
+    responder: some HTTPResponder = TestResponder(), wallClock: any WallClock = RealTimeClock(),
+    _ body: (HTTPServer) throws -> Value
 ) throws -> Value {
-    let server = try HTTPServer(configuration: configuration, responder: responder)
+    let server = try HTTPServer(
+        configuration: configuration, responder: responder, clock: MonotonicClock(), wallClock: wallClock)
     try server.start()
     defer { server.stop() }
     return try body(server)
@@ -259,4 +262,10 @@ final class RawClient {
 /// Sends `bytes` on `socket` (for sender threads, which may capture the Sendable socket but not a RawClient).
 func sendBytes(_ bytes: [UInt8], on socket: Socket) throws {
     try bytes.withUnsafeBytes { try socket.sendAll($0, deadline: deadline(seconds: 30)) }
+}
+
+/// A wall clock that always reads the same instant, so an answer's Date header is known in advance.
+struct FixedWallClock: WallClock {
+    let milliseconds: Int64
+    func millisecondsSinceEpoch() -> Int64 { milliseconds }
 }

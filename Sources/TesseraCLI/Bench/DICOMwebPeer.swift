@@ -27,7 +27,8 @@ final class DICOMwebPeer {
         // Generous I/O timeouts: a 2 GiB upload may wait on its last fsync for a while.
         client = try HTTPClient(
             baseURL: origin,
-            configuration: HTTPClientConfiguration(ioTimeoutSeconds: 600, bufferBytes: Self.bufferBytes))
+            configuration: HTTPClientConfiguration(ioTimeoutSeconds: 600, bufferBytes: Self.bufferBytes),
+            clock: MonotonicClock())
     }
 
     deinit { client.close() }

@@ -78,7 +78,8 @@ enum OrthancServer {
     /// Polls `GET /system` until it answers 200, the process exits, or `startSeconds` pass.
     private static func waitUntilAnswering(_ process: BenchProcess, origin: String) throws {
         let client = try HTTPClient(
-            baseURL: origin, configuration: HTTPClientConfiguration(connectTimeoutSeconds: 1, ioTimeoutSeconds: 5))
+            baseURL: origin, configuration: HTTPClientConfiguration(connectTimeoutSeconds: 1, ioTimeoutSeconds: 5),
+            clock: MonotonicClock())
         defer { client.close() }
         let deadline = BenchProcess.deadline(seconds: startSeconds)
         while MonotonicClock().now() < deadline {
@@ -102,7 +103,7 @@ enum OrthancServer {
 
     /// The version Orthanc reports, e.g. "1.10.1", for the table's note.
     static func version(origin: String) -> String {
-        guard let client = try? HTTPClient(baseURL: origin) else { return "?" }
+        guard let client = try? HTTPClient(baseURL: origin, clock: MonotonicClock()) else { return "?" }
         defer { client.close() }
         guard var response = try? client.send(method: "GET", target: "/system"),
             let body = try? response.readAll(bytesMax: 1 << 20),

@@ -38,7 +38,8 @@ let package = Package(
         .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
         // glibc calls that need _GNU_SOURCE (sync_file_range); nothing to link.
         .systemLibrary(name: "CPosix"),
-        // Plain C references the storage bench compares our Swift against, compiled in the same build.
+        // Plain C references the storage bench compares our Swift against, compiled in the same build and linked only
+        // into Bench.
         .target(
             name: "CBenchReference",
             cSettings: [.unsafeFlags(["-O3"])],
@@ -61,18 +62,28 @@ let package = Package(
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
         module("Node", ["Primitives", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "ObjectStore", "DICOMweb"]),
+
+        // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
+        module("Samples", ["Primitives", "DICOM"]),
+        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "Samples"]),
+        module(
+            "Bench",
+            [
+                "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference", "DICOM",
+                "HTTP", "Catalog", "Transport", "DICOMweb", "Node", "Samples",
+            ]),
         module(
             "TesseraCLI",
             [
-                "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference", "DICOM",
-                "HTTP", "Catalog", "Transport", "DICOMweb", "Node",
+                "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "DICOM", "HTTP", "Catalog",
+                "Transport", "DICOMweb", "Node", "Samples", "Fuzzing", "Bench",
             ]),
         .executableTarget(name: "tessera", dependencies: ["TesseraCLI"], swiftSettings: strictSettings),
 
         // MARK: - Tests
         .target(
             name: "TestSupport",
-            dependencies: ["Primitives", "Posix", "DICOM"],
+            dependencies: ["Primitives", "Posix", "DICOM", "Samples"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),
@@ -84,15 +95,20 @@ let package = Package(
         tests("VolumesTests", ["Volumes", "Coding", "Posix", "Primitives", "TestSupport"]),
         tests("ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
         .testTarget(
-            name: "DICOMTests", dependencies: ["DICOM", "Primitives", "TestSupport"],
+            name: "DICOMTests", dependencies: ["DICOM", "Samples", "Fuzzing", "Primitives", "TestSupport"],
             exclude: ["pydicom_testdata.py"], swiftSettings: strictSettings),
-        tests("HTTPTests", ["HTTP", "Primitives", "TestSupport"]),
+        tests("HTTPTests", ["HTTP", "Fuzzing", "Primitives", "TestSupport"]),
         tests("MembershipTests", ["Membership", "Primitives", "TestSupport"]),
         tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Posix", "Primitives", "TestSupport"]),
         tests("TransportTests", ["Transport", "HTTP", "Posix", "Primitives", "TestSupport"]),
-        tests("DICOMwebTests", ["DICOMweb", "HTTP", "DICOM", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives", "TestSupport"]),
-        tests("NodeTests", ["Node", "Catalog", "DICOM", "HTTP", "Posix", "Primitives", "TestSupport"]),
-        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "TestSupport"]),
+        tests(
+            "DICOMwebTests",
+            [
+                "DICOMweb", "HTTP", "DICOM", "Samples", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives",
+                "TestSupport",
+            ]),
+        tests("NodeTests", ["Node", "Catalog", "DICOM", "Samples", "HTTP", "Posix", "Primitives", "TestSupport"]),
+        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",
             exclude: ["python"], swiftSettings: strictSettings),
@@ -105,7 +121,7 @@ let package = Package(
 // and link only with `--sanitize fuzzer`. README.md, "Fuzzing", gives the command.
 if Context.environment["TESSERA_FUZZ"] != nil {
     for (name, dependencies) in [
-        ("FuzzDICOM", ["DICOM"]), ("FuzzHTTPRequest", ["HTTP"]), ("FuzzMultipart", ["HTTP"]),
+        ("FuzzDICOM", ["Fuzzing"]), ("FuzzHTTPRequest", ["Fuzzing"]), ("FuzzMultipart", ["Fuzzing"]),
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(

@@ -1,5 +1,5 @@
 // The request-target split into a percent-decoded path and query items (RFC 9112 §3.2, RFC 3986 §3.3–3.4).
-// Owns decoding only; routing belongs to the responders.
+// Owns decoding, and the matching encoding clients build targets with; routing belongs to the responders.
 
 extension HTTPRequestHead {
     /// The target's path before "?", percent-decoded; for an absolute-form target ("http://host/p") its path.
@@ -82,6 +82,25 @@ extension HTTPRequestHead {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text` with everything but RFC 3986's unreserved characters and "*" percent-encoded, for a path segment or
+    /// a query value a client puts in a target. "*" stays: QIDO-RS uses it as a wildcard (PS3.18 §8.3.4.6.1) and
+    /// RFC 3986 allows it unescaped there.
+    public static func percentEncoded(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: "*"):
+                result.unicodeScalars.append(UnicodeScalar(byte))
+            default:
+                let digits = Array("0123456789ABCDEF".utf8)
+                result += "%" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
+            }
+        }
+        return result
     }
 
     /// The value of one hexadecimal digit, or nil.

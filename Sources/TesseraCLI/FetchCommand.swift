@@ -21,7 +21,7 @@ enum FetchCommand {
         let study = try arguments.required("study")
         let output = try arguments.required("out")
         let client = try NodeClient(arguments)
-        let encoded = FindCommand.percentEncoded(study)
+        let encoded = HTTPRequestHead.percentEncoded(study)
         guard !study.isEmpty else { throw UsageError(description: "--study needs a Study Instance UID") }
 
         let seriesBySOP = try instanceSeries(study: study, client: client)
@@ -83,7 +83,7 @@ extension FetchCommand {
         // A study of more than 10 million instances is not a study this command can fetch anyway.
         for _ in 0..<10_000 {
             let page = try client.get(
-                "/studies/\(FindCommand.percentEncoded(study))/instances?includefield=0020000E"
+                "/studies/\(HTTPRequestHead.percentEncoded(study))/instances?includefield=0020000E"
                     + "&limit=\(pageSize)&offset=\(offset)",
                 accept: "application/dicom+json")
             if page.status == 404 || (page.status == 204 && offset == 0) {

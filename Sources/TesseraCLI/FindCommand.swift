@@ -1,6 +1,7 @@
 // `tessera find`: a QIDO-RS search on a node, printed as an aligned table (or the raw DICOM JSON with --json).
 // Builds the query from the options; the matching itself is the node's.
 import DICOM
+import HTTP
 import Posix
 
 /// The `find` subcommand.
@@ -74,12 +75,12 @@ enum FindCommand {
             if let study { items.append(("StudyInstanceUID", study)) }
             path = "/studies"
         case .series:
-            path = study.map { "/studies/\(percentEncoded($0))/series" } ?? "/series"
+            path = study.map { "/studies/\(HTTPRequestHead.percentEncoded($0))/series" } ?? "/series"
         case .instance:
-            path = study.map { "/studies/\(percentEncoded($0))/instances" } ?? "/instances"
+            path = study.map { "/studies/\(HTTPRequestHead.percentEncoded($0))/instances" } ?? "/instances"
         }
         if !items.isEmpty {
-            path += "?" + items.map { "\($0.0)=\(percentEncoded($0.1))" }.joined(separator: "&")
+            path += "?" + items.map { "\($0.0)=\(HTTPRequestHead.percentEncoded($0.1))" }.joined(separator: "&")
         }
         return path
     }
@@ -90,23 +91,6 @@ enum FindCommand {
             throw UsageError(description: "--\(name) must be a date as YYYYMMDD, got '\(text)'")
         }
         return text
-    }
-
-    /// Percent-encodes everything but RFC 3986's unreserved characters and the DICOM wildcards * and ?.
-    static func percentEncoded(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"), UInt8(ascii: "*"):
-                result.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".utf8)
-                result += "%" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
-            }
-        }
-        return result
     }
 
     // MARK: - Table

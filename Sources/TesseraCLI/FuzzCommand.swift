@@ -1,7 +1,7 @@
 // `tessera fuzz dicom|http|multipart [--seed N] [--rounds N]`: the seeded hostile-input loops of the parsers, the same
 // checks the libFuzzer targets run (README.md, "Fuzzing"). A crash names the seed that replays it.
-import DICOM
-import HTTP
+import Fuzzing
+import Posix
 
 /// The fuzz subcommand.
 enum FuzzCommand {

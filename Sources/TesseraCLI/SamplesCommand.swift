@@ -1,8 +1,9 @@
 // `tessera samples --out DIR` (hidden): writes generated CT and MR studies as Part-10 files, for Cluster/up and the
-// process tests. The instances come from the DICOM module's SyntheticInstance; this only lays them out on disk.
+// process tests. The instances come from the Samples module's SyntheticInstance; this only lays them out on disk.
 import DICOM
 import Posix
 import Primitives
+import Samples
 
 /// The `samples` subcommand.
 enum SamplesCommand {

@@ -4,6 +4,7 @@ import DICOM
 import HTTP
 import Posix
 import Primitives
+import Transport
 
 /// The `store` subcommand.
 enum StowCommand {
@@ -68,7 +69,8 @@ enum StowCommand {
     /// Sends one batch as a STOW-RS request and returns each file's outcome, in order.
     static func send(_ batch: [InstanceFile], client: NodeClient, progress: Progress) throws -> [Outcome] {
         let body = try MultipartFileBody(
-            files: batch.map { ($0.path, $0.length) }, onFileBytes: { progress.advance(by: $0) })
+            files: batch.map { ($0.path, $0.length) }, boundarySeed: UInt64.random(in: .min ... .max),
+            onFileBytes: { progress.advance(by: $0) })
         let response = try client.post("/studies", body: body, accept: "application/dicom+json")
         // The node stores an instance whose PatientID another study names with another patient, and says so.
         for warning in response.headers.values("Warning") where warning.contains("patient conflict") {

@@ -1,6 +1,7 @@
 // The entry point of the `tessera` executable: picks the subcommand from argv, runs it, and maps every error to a
 // clear message and an exit code (2 for usage mistakes, 1 for everything else). No stack traces for operators.
 import ObjectStore
+import Posix
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 // Goal: typed accessors decode text, numbers, person names and character sets as PS3.5 says, and never trap on a
 // malformed value. Method: build elements from bytes and read them back.
 import DICOM
+import Samples
 import Testing
 
 @Suite struct DataSetValueTests {

@@ -5,6 +5,7 @@
 // binary corpus is committed.
 import DICOM
 import Foundation
+import Fuzzing
 import Primitives
 import Testing
 

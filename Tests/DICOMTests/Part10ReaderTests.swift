@@ -3,6 +3,7 @@
 // Part10Writer, read them back in whole, single-byte and seeded random splits, and compare with the original.
 import DICOM
 import Primitives
+import Samples
 import TestSupport
 import Testing
 

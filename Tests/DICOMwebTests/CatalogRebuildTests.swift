@@ -9,6 +9,7 @@ import DICOMweb
 import HTTP
 import ObjectStore
 import Primitives
+import Samples
 import Synchronization
 import TestSupport
 import Testing

@@ -5,6 +5,7 @@
 import DICOM
 import DICOMweb
 import HTTP
+import Samples
 import Testing
 
 enum GeneratedStudyBodies {

@@ -6,6 +6,7 @@
 import DICOM
 import DICOMweb
 import HTTP
+import Samples
 import Testing
 
 /// Generated files that contradict themselves one way each.

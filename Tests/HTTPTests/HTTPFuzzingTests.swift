@@ -1,6 +1,7 @@
 // Goal: the fuzz entry points hold on a seeded hostile-input loop (STYLE.md, "A seeded hostile-input fuzz loop"):
 // mutated valid requests, responses and multipart bodies, each checked for split invariance by HTTPFuzzing itself.
 // Method: the same seeded run `tessera fuzz` drives, a few seeds of 300 rounds; a failure traps with its input.
+import Fuzzing
 import HTTP
 import Testing
 

@@ -1,6 +1,7 @@
 // Goal: every malformed or oversized request is refused with the status RFC 9110/9112 give it and a reason, at the
 // same point whatever the split. Method: a table of hostile requests run through every cut, plus the 1 MiB header
 // line fed in small pieces to show it is refused after a bounded number of bytes.
+import Fuzzing
 import HTTP
 import Testing
 

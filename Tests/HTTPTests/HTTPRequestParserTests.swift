@@ -1,5 +1,6 @@
 // Goal: the request parser reports the events RFC 9112 prescribes for valid requests, whatever the split. Method:
 // transcripts over whole, single-byte and seeded random cuts (SplitInvariance.swift), compared with expectations.
+import Fuzzing
 import HTTP
 import Testing
 
@@ -144,6 +145,15 @@ import Testing
         #expect(absolute.path == "/p/q")
         #expect(absolute.queryItems.first?.value == "%zz")
         #expect(HTTPRequestHead(method: "GET", target: "http://host?x=1").path == "/")
+    }
+
+    @Test("percentEncoded keeps unreserved characters and the QIDO-RS wildcard, and decodes back to its input")
+    func percentEncoding() {
+        #expect(HTTPRequestHead.percentEncoded("Doe^J*n a+b/ü~.-_") == "Doe%5EJ*n%20a%2Bb%2F%C3%BC~.-_")
+        for value in ["1.2.840.10008", "Doe^John X", "a&b=c?d#e", "名前", "100%", ""] {
+            let head = HTTPRequestHead(method: "GET", target: "/s?v=" + HTTPRequestHead.percentEncoded(value))
+            #expect(head.queryItems.first?.value == value)
+        }
     }
 
     @Test("an absolute-form target gives its scheme and authority (RFC 9112 §3.2.2); other forms give none")

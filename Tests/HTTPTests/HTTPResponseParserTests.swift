@@ -1,6 +1,7 @@
 // Goal: the client-side parser frames responses as RFC 9112 §6.3 says: no body for HEAD, 1xx, 204 and 304;
 // Content-Length, chunked and read-until-close bodies; interim 100 Continue reported then skipped. Method:
 // transcripts over every cut (SplitInvariance.swift).
+import Fuzzing
 import HTTP
 import Testing
 

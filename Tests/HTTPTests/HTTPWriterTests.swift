@@ -1,5 +1,6 @@
 // Goal: heads serialize to the exact bytes RFC 9112 prescribes, header injection is impossible, and the buffered
 // writer refuses the same mistakes a socket writer would. Method: byte comparisons and parse-back round trips.
+import Fuzzing
 import HTTP
 import Testing
 

@@ -1,6 +1,7 @@
 // Goal: the multipart reader finds parts exactly as RFC 2046 §5.1 defines them, including near-delimiters inside
 // bodies, empty parts, padding, preamble and epilogue, and refuses broken bodies with a clear error, whatever the
 // split. Method: transcripts over every cut (SplitInvariance.swift), and writer → reader round trips.
+import Fuzzing
 import HTTP
 import Primitives
 import Testing

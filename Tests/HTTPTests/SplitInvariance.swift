@@ -1,5 +1,6 @@
 // Helpers that run a parser over one input cut three ways (whole, single bytes, seeded random pieces) and check the
 // transcripts agree (STYLE.md, "Streaming parsers"), returning the whole-input transcript for further checks.
+import Fuzzing
 import HTTP
 import Primitives
 import Testing

@@ -7,6 +7,7 @@ import DICOM
 import Foundation
 import Node
 import Primitives
+import Samples
 import TestSupport
 import Testing
 

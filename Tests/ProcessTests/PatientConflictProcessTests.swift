@@ -4,6 +4,7 @@
 // 127.0.0.1, two generated instances of two studies sharing a PatientID, stored with `tessera store`.
 import DICOM
 import Foundation
+import Samples
 import TestSupport
 import Testing
 

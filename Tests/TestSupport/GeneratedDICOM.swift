@@ -2,6 +2,7 @@
 // stream in a chosen split so every parser test can check split invariance.
 public import DICOM
 import Primitives
+import Samples
 
 /// How a test cuts a stream into `feed` calls.
 public enum FeedSplit: Sendable, CustomStringConvertible {

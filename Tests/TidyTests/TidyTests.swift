@@ -34,10 +34,14 @@ let sourceFiles: [SourceFile] = {
 }()
 
 /// Modules that must stay pure: no OS, no clock, no randomness (DESIGN.md, "Code layout").
-let pureModules: Set<String> = ["Chunking", "DICOM", "HTTP", "Membership", "Placement"]
+let pureModules: Set<String> = ["Chunking", "DICOM", "HTTP", "Membership", "Placement", "Samples", "Fuzzing"]
 
-/// Modules allowed to print: the command line and its executable.
-let printingModules: Set<String> = ["TesseraCLI", "tessera"]
+/// Modules allowed to print: the command line, its executable, and the benches it runs (whose Python snippets
+/// for the outside client print too).
+let printingModules: Set<String> = ["TesseraCLI", "tessera", "Bench"]
+
+/// Modules beside the product: what only the command line, the fuzz targets and the tests may import.
+let besideProductModules: Set<String> = ["Bench", "Fuzzing", "Samples"]
 
 /// The places where `pattern` matches a code line (comments excluded) of the files `filter` accepts.
 func violations(
@@ -97,6 +101,23 @@ func violations(
         let banned =
             #"Int\.random|UInt64\.random|Date\(\)|\.now\b|UUID\(\)|import (Glibc|Posix|Transport|Foundation\b)"#
         #expect(violations(of: banned, in: { pureModules.contains($0.module) }) == [])
+    }
+
+    @Test("Primitives imports no Glibc, and Transport reads no clock it was not handed")
+    func seamsHold() {
+        #expect(violations(of: #"import Glibc|canImport\(Glibc\)"#, in: { $0.module == "Primitives" }) == [])
+        let clocks = #"MonotonicClock\(\)|RealTimeClock\(\)|clock_gettime|Date\(\)|ContinuousClock"#
+        #expect(violations(of: clocks, in: { $0.module == "Transport" }) == [])
+    }
+
+    @Test("fuzz entry points, generated instances and benches stay out of the product's modules")
+    func productModulesHoldTheProduct() {
+        let imports = #"import (Bench|Fuzzing|Samples|CBenchReference)\b"#
+        let product = { (file: SourceFile) in
+            !besideProductModules.contains(file.module) && !printingModules.contains(file.module)
+        }
+        #expect(violations(of: imports, in: product) == [])
+        #expect(violations(of: #"\b(HTTPFuzzing|Part10Fuzzing|SyntheticInstance|BenchTable)\b"#, in: product) == [])
     }
 
     @Test("placement never uses hashValue, whose seed changes with every process")

@@ -1,6 +1,6 @@
 // libFuzzer entry point for the Part-10 reader (STYLE.md, pitfall 11); the body is Part10Fuzzing.run, which
 // `tessera fuzz dicom` calls too. Build and run: README.md, "Fuzzing".
-import DICOM
+import Fuzzing
 
 /// Called by libFuzzer once per input.
 @_cdecl("LLVMFuzzerTestOneInput")

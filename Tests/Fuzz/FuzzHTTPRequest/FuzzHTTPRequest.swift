@@ -1,6 +1,6 @@
 // libFuzzer target for the HTTP request and response parsers (STYLE.md, pitfall 11). The checks live in
 // HTTPFuzzing so `tessera fuzz http --seed N` runs the same code; this file only adapts the C entry point.
-import HTTP
+import Fuzzing
 
 /// libFuzzer's entry point: parses the input as pipelined requests and as a response, each whole, byte by byte
 /// and in random pieces, and traps when the results differ.

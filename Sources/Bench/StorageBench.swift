@@ -7,18 +7,28 @@ import Coding
 import Foundation
 import ObjectStore
 import Posix
-import Primitives
+public import Primitives
 
 /// The storage benchmark.
-struct StorageBench {
+public struct StorageBench {
     /// Bytes of in-memory data for the stage figures and of objects for the end-to-end figure.
     let bytes: Int
     /// Where the end-to-end store goes.
     let directory: String
+    /// What the end-to-end store runs its stages and commits on.
+    let executor: any Executor
     /// The object size the hash and coding stages work in: the average chunk.
     static let sliceBytes = 1 << 20
 
-    func run() throws {
+    /// Makes the bench over `bytes` of seeded data, its end-to-end store in `directory` run on `executor`.
+    public init(bytes: Int, directory: String, executor: any Executor) {
+        self.bytes = bytes
+        self.directory = directory
+        self.executor = executor
+    }
+
+    /// Measures every row and returns the table as lines; progress goes to standard error.
+    public func run() throws -> [String] {
         Console.error("preparing \(Console.bytes(Int64(bytes))) of seeded data…")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes, alignment: 64)
         defer { buffer.deallocate() }
@@ -56,7 +66,7 @@ struct StorageBench {
         }
         let slowest = stageRates.min()!
         Console.error("end-to-end put and get into 6 volumes…")
-        let endToEnd = try EndToEndBench(data: data, directory: directory).run()
+        let endToEnd = try EndToEndBench(data: data, directory: directory, executor: executor).run()
         Console.error("disk: sequential write + fdatasync…")
         let disk = try diskRate(data)
         // What the drive allows a put: every new byte is written (k+m)/k times, duplicates not at all. The put's
@@ -96,7 +106,7 @@ struct StorageBench {
             BenchRow(
                 figure: "peak RSS, put + get of one 2 GiB object", ours: Console.bytes(rss), reference: "",
                 ratio: nil, target: "≤ 128 MiB", isMet: rss <= 128 << 20))
-        for line in table.render() { print(line) }
+        return table.render()
     }
 
     private func chunker(_ data: UnsafeRawBufferPointer) throws -> (Double, Double) {

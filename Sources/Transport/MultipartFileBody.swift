@@ -2,14 +2,14 @@
 // each streamed from disk as it is sent, so a batch of large files never sits in memory.
 import HTTP
 import Posix
-import Primitives
+public import Primitives
 
 /// A multipart/related body over files, with its exact length known before the first byte is sent.
-final class MultipartFileBody: ByteSource {
+public final class MultipartFileBody: ByteSource {
     /// The whole body's length in bytes (framing and files).
-    let length: Int64
+    public let length: Int64
     /// The value of the request's Content-Type header.
-    let contentType: String
+    public let contentType: String
 
     private let files: [(path: String, length: Int64)]
     private let onFileBytes: (Int64) -> Void
@@ -21,12 +21,14 @@ final class MultipartFileBody: ByteSource {
     private var source: FileSource?
     private var sourceRemaining: Int64 = 0
 
-    /// Frames `files` (their lengths as found when listed); `onFileBytes` hears how many file bytes were sent.
-    init(files: [(path: String, length: Int64)], onFileBytes: @escaping (Int64) -> Void) throws {
+    /// Frames `files` (their lengths as found when listed) between boundaries made from `boundarySeed` (the caller
+    /// draws it, so Transport draws no randomness); `onFileBytes` hears how many file bytes were sent.
+    public init(
+        files: [(path: String, length: Int64)], boundarySeed: UInt64, onFileBytes: @escaping (Int64) -> Void
+    ) throws {
         self.files = files
         self.onFileBytes = onFileBytes
-        var generator = SystemRandomNumberGenerator()
-        writer = try MultipartWriter(boundary: MultipartWriter.makeBoundary(seed: generator.next()))
+        writer = try MultipartWriter(boundary: MultipartWriter.makeBoundary(seed: boundarySeed))
         contentType = writer.mediaType(type: "application/dicom").description
         // A copy of the writer frames the parts once ahead of time, to learn the length.
         var probe = writer
@@ -39,7 +41,7 @@ final class MultipartFileBody: ByteSource {
         HTTPHeaders([("Content-Type", "application/dicom"), ("Content-Length", String(length))])
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             if pendingOffset < pending.count {
                 let count = min(buffer.count, pending.count - pendingOffset)
@@ -54,7 +56,8 @@ final class MultipartFileBody: ByteSource {
                     let wanted = Int(min(Int64(buffer.count), sourceRemaining))
                     let count = try current.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]))
                     guard count > 0 else {
-                        throw ClientError("\(current.path) became shorter while it was being sent")
+                        throw TransportError(
+                            .invalidRequest, "\(current.path) became shorter while it was being sent")
                     }
                     sourceRemaining -= Int64(count)
                     onFileBytes(Int64(count))
@@ -79,7 +82,8 @@ final class MultipartFileBody: ByteSource {
         pending = try writer.partHead(Self.headers(file.length))
         let opened = try FileSource(path: file.path)
         guard opened.length == file.length else {
-            throw ClientError(
+            throw TransportError(
+                .invalidRequest,
                 "\(file.path) changed size while being stored (\(file.length) → \(opened.length) bytes)")
         }
         source = opened

@@ -1,25 +1,25 @@
-// Where the command line writes: results to standard output, progress and errors to standard error.
-import Posix
+// Where the command line and the benches write: results to standard output, progress and errors to standard error,
+// and the number formats people read there. Beside Terminal, which does the writing.
 
 /// Writing to the terminal or to whatever the streams are redirected to.
-enum Console {
+public enum Console {
     /// Writes `text` to standard output in full, waiting while the reader catches up (see Terminal.write).
-    static func output(_ text: String) {
+    public static func output(_ text: String) {
         Terminal.write(text, to: 1)
     }
 
     /// Writes one line to standard error (diagnostics, warnings, progress lines).
-    static func error(_ line: String) {
+    public static func error(_ line: String) {
         Terminal.write(line + "\n", to: 2)
     }
 
     /// Writes text to standard error without a newline (progress bars redraw in place).
-    static func errorInPlace(_ text: String) {
+    public static func errorInPlace(_ text: String) {
         Terminal.write(text, to: 2)
     }
 
     /// Formats a byte count for people: "1.5 GiB".
-    static func bytes(_ count: Int64) -> String {
+    public static func bytes(_ count: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(count)
         var unit = 0
@@ -31,7 +31,7 @@ enum Console {
     }
 
     /// `value` with exactly `digits` decimals, without Foundation's formatters.
-    static func fixed(_ value: Double, digits: Int) -> String {
+    public static func fixed(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return "-" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }

@@ -11,9 +11,9 @@ import Primitives
 /// ten years, modalities weighted as in a general hospital. The searches cycle through PatientID exact,
 /// PatientName wildcard, a StudyDate range of about three months, ModalitiesInStudy and AccessionNumber, all with
 /// limit 100, each timed alone through the public `Catalog.query` (planning, SQL, and building the matches).
-struct CatalogQueryBench {
+public struct CatalogQueryBench {
     /// The figures of one run.
-    struct Result {
+    public struct Result: Sendable {
         /// Instances catalogued.
         let instanceCount: Int
         /// Seconds the batch fill took.
@@ -52,14 +52,23 @@ struct CatalogQueryBench {
 
     /// Where the catalog file is made; the caller removes the directory.
     let directory: String
-    var studyCount = 1_000
+    /// Studies of `seriesPerStudy` × `instancesPerSeries` instances.
+    public var studyCount: Int
     var seriesPerStudy = 4
     var instancesPerSeries = 25
-    var searchCount = 1_000
+    /// Searches timed.
+    public var searchCount: Int
     var seed: UInt64 = 4
 
+    /// Makes the bench, its catalog in `directory` (which the caller removes).
+    public init(directory: String, studyCount: Int = 1_000, searchCount: Int = 1_000) {
+        self.directory = directory
+        self.studyCount = studyCount
+        self.searchCount = searchCount
+    }
+
     /// Fills a fresh catalog in `directory` and times the searches through `Catalog.query`.
-    func run() throws -> Result {
+    public func run() throws -> Result {
         let catalog = try Catalog.open(path: directory + "/catalog.sqlite")
         let fillSeconds = try fill(catalog)
         return try timeSearches(instanceCount: try catalog.instanceCount(), fillSeconds: fillSeconds) {
@@ -209,5 +218,18 @@ struct CatalogQueryBench {
         default: filter = (CatalogTag.accessionNumber, "ACC\(5_000_000 + Int(random.next() % UInt64(studyCount)))")
         }
         return CatalogQuery(level: .study, filters: [filter], limit: 100)
+    }
+}
+
+extension CatalogQueryBench {
+    /// The table of `result` and a note with the fill time and each kind's median, as lines.
+    public static func report(_ result: Result) -> [String] {
+        var table = BenchTable()
+        table.add(row(result, figure: "Catalog.query study search p50 / p99"))
+        let medians = zip(searchKinds, result.p50MillisecondsByKind).map { "\($0) \(Console.fixed($1, digits: 2))" }
+        return table.render() + [
+            "note: fill \(Console.fixed(result.fillSeconds, digits: 1)) s; p50 by kind (ms): "
+                + medians.joined(separator: ", ")
+        ]
     }
 }

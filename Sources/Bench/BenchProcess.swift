@@ -23,7 +23,7 @@ final class BenchProcess {
         errorPath = stem + ".err"
         for path in [outputPath, errorPath] {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw ClientError("cannot create the log file \(path)")
+                throw BenchError("cannot create the log file \(path)")
             }
         }
         process = Process()
@@ -35,7 +35,7 @@ final class BenchProcess {
         do {
             try process.run()
         } catch {
-            throw ClientError("cannot start \(name) (\(executable)): \(error)")
+            throw BenchError("cannot start \(name) (\(executable)): \(error)")
         }
     }
 
@@ -61,14 +61,14 @@ final class BenchProcess {
     }
 
     /// An error naming the child, `what` happened, and the last lines of its logs.
-    func failure(_ what: String) -> ClientError {
+    func failure(_ what: String) -> BenchError {
         var text = "\(name) \(what)"
         for path in [errorPath, outputPath] {
             let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             let tail = log.split(separator: "\n").suffix(5).joined(separator: " | ")
             if !tail.isEmpty { text += "; \(path): \(tail)" }
         }
-        return ClientError(text)
+        return BenchError(text)
     }
 
     /// The child's peak resident set size in bytes (VmHWM in /proc/PID/status), if it can be read.

@@ -3,6 +3,7 @@
 // as the servers, so what a server spends per byte served shows in its rate. Does not check the bytes (the rows
 // of our own client do); only their count.
 import Foundation
+import Posix
 
 /// The python3 `requests` client of `tessera bench dicomweb`.
 struct OutsideClient {
@@ -73,12 +74,12 @@ struct OutsideClient {
         let last = result.output.split(separator: "\n").last ?? ""
         let words = last.split(whereSeparator: \.isWhitespace)
         guard result.status == 0, words.count == 2, let count = Int64(words[0]), let seconds = Double(words[1]) else {
-            throw ClientError(
+            throw BenchError(
                 "the outside client failed against \(origin) (status \(result.status)): "
                     + String(result.output.suffix(300)))
         }
         guard count >= bytesMin else {
-            throw ClientError("the outside client got \(count) bytes from \(origin); expected at least \(bytesMin)")
+            throw BenchError("the outside client got \(count) bytes from \(origin); expected at least \(bytesMin)")
         }
         return seconds
     }

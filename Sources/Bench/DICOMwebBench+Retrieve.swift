@@ -2,6 +2,7 @@
 // checked), then by an outside client (python `requests`, OutsideClient.swift), both servers alternating, each
 // cold read preceded by a restart of the server that reads next and a page-cache drop.
 import Foundation
+import Posix
 
 extension DICOMwebBench {
     /// Adds the warm and cold retrieve rows, ours and the outside client's, with their notes.
@@ -146,7 +147,7 @@ extension DICOMwebBench {
         let retrieved = try peer.retrieve(study: study.studyInstanceUID, hashes: hashes)
         try Self.checkLength(retrieved, of: study, from: peer)
         guard retrieved.checksums == study.checksums, !hashes || retrieved.digests == study.digests else {
-            throw ClientError("\(peer.name): the retrieved instances differ from the files sent")
+            throw BenchError("\(peer.name): the retrieved instances differ from the files sent")
         }
     }
 
@@ -154,7 +155,7 @@ extension DICOMwebBench {
         throws
     {
         guard retrieved.checksums.count == study.files.count, retrieved.instanceBytes == study.totalBytes else {
-            throw ClientError(
+            throw BenchError(
                 "\(peer.name): the retrieve gave \(retrieved.checksums.count) parts, \(retrieved.instanceBytes) bytes; "
                     + "expected \(study.files.count) parts, \(study.totalBytes) bytes")
         }

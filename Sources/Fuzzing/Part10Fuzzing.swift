@@ -1,5 +1,7 @@
 // The body of the DICOM fuzz target (Tests/Fuzz/FuzzDICOM) and of `tessera fuzz dicom`: reads arbitrary bytes whole
 // and in a split the bytes choose, and traps if the two disagree, so libFuzzer finds crashes and split bugs alike.
+public import DICOM
+import Samples
 
 /// Fuzzing entry points for the Part-10 reader and the DICOM JSON encoder.
 public enum Part10Fuzzing {

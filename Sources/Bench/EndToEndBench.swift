@@ -9,6 +9,7 @@ import Primitives
 struct EndToEndBench {
     let data: UnsafeRawBufferPointer
     let directory: String
+    let executor: any Executor
     /// Object sizes cycle through these (MiB): a mix of small series and large multi-frame instances.
     static let objectMebibytes = [1, 4, 16, 64, 8, 32, 2, 128]
     /// The share of each object that repeats the start of the previous one.
@@ -47,7 +48,7 @@ struct EndToEndBench {
         try? FileManager.default.removeItem(atPath: directory)
         let store = try ObjectStore.open(
             directory: directory, disk: PosixDisk(), random: SystemRandomSource(),
-            executor: CommandExecutor.shared)
+            executor: executor)
         defer { store.close() }
         let objects = objects()
         let totalBytes = objects.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }

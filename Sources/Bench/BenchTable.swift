@@ -1,28 +1,43 @@
 // The table `tessera bench` prints: one row per figure, ours beside its reference from the same run, the ratio,
 // and the target the issue sets, so a reader sees at a glance what holds.
+import Posix
 
 /// One measured figure and the reference it is compared with.
-struct BenchRow {
+public struct BenchRow: Sendable {
     /// What was measured, e.g. "SHA-256 (1 MiB calls)".
-    let figure: String
+    public let figure: String
     /// Our figure, already formatted with its unit.
-    let ours: String
+    public let ours: String
     /// The reference's figure with its unit, or "" when the row has no reference.
-    let reference: String
+    public let reference: String
     /// ours / reference (or whatever ratio the row defines); nil when not applicable.
-    let ratio: Double?
+    public let ratio: Double?
     /// The target, e.g. "≥ 0.95", or "" when none.
-    let target: String
+    public let target: String
     /// Whether the target is met; nil when the row has no target.
-    let isMet: Bool?
+    public let isMet: Bool?
+
+    /// Makes a row; `ours` and `reference` are formatted already (BenchTable.rate and friends help).
+    public init(figure: String, ours: String, reference: String, ratio: Double?, target: String, isMet: Bool?) {
+        self.figure = figure
+        self.ours = ours
+        self.reference = reference
+        self.ratio = ratio
+        self.target = target
+        self.isMet = isMet
+    }
 }
 
 /// Collects rows and prints them as an aligned text table.
-struct BenchTable {
-    private(set) var rows: [BenchRow] = []
+public struct BenchTable: Sendable {
+    /// The rows so far, in the order added.
+    public private(set) var rows: [BenchRow] = []
+
+    /// Makes an empty table.
+    public init() {}
 
     /// Adds a throughput row comparing `ours` with `reference` (both in GB/s) against a minimum ratio.
-    mutating func addThroughput(
+    public mutating func addThroughput(
         _ figure: String, ours: Double, reference: Double, referenceName: String,
         ratioMin: Double
     ) {
@@ -34,13 +49,13 @@ struct BenchTable {
     }
 
     /// Adds any row.
-    mutating func add(_ row: BenchRow) { rows.append(row) }
+    public mutating func add(_ row: BenchRow) { rows.append(row) }
 
     /// Adds rows in order.
-    mutating func add(_ rows: [BenchRow]) { self.rows += rows }
+    public mutating func add(_ rows: [BenchRow]) { self.rows += rows }
 
     /// The table as lines of text.
-    func render() -> [String] {
+    public func render() -> [String] {
         let header = ["figure", "ours", "reference", "ratio", "target", ""]
         let cells = rows.map { row in
             [
@@ -59,12 +74,12 @@ struct BenchTable {
     }
 
     /// A throughput in GB/s (10^9 bytes per second) with two decimals.
-    static func rate(_ gigabytesPerSecond: Double) -> String {
+    public static func rate(_ gigabytesPerSecond: Double) -> String {
         Console.fixed(gigabytesPerSecond, digits: 2) + " GB/s"
     }
 
     /// A rate in bytes per second as "270.3 MB/s", for the DICOMweb figures.
-    static func megabytesPerSecond(_ bytesPerSecond: Double) -> String {
+    public static func megabytesPerSecond(_ bytesPerSecond: Double) -> String {
         Console.fixed(bytesPerSecond / 1e6, digits: 1) + " MB/s"
     }
 }

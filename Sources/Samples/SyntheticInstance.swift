@@ -1,6 +1,7 @@
 // Realistic generated CT/MR instances for tests, `tessera bench dicomweb` and the sample studies of Cluster/up:
 // every attribute the catalog and QIDO-RS use, and 16-bit pixels (12 bits stored) from a seeded generator, so one
 // seed gives byte-identical files on every machine.
+public import DICOM
 import Primitives
 
 /// One generated CT or MR instance.

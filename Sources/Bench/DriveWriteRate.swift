@@ -39,7 +39,7 @@ struct DriveWriteRate {
         for thread in threads { thread.join() }
         let seconds = Date().timeIntervalSince(start)
         if let failure = failures.first {
-            throw ClientError("measuring the drive's write rate: \(failure)")
+            throw BenchError("measuring the drive's write rate: \(failure)")
         }
         return Double(perFile * fileCount) / seconds
     }

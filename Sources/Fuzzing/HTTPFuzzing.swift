@@ -1,6 +1,7 @@
 // The bodies of the libFuzzer targets and of `tessera fuzz http`: each parses one input whole, byte by byte and in
 // seeded random pieces, and traps when the transcripts differ (split invariance, STYLE.md "Streaming parsers").
 // Owns the checks only; the transcripts are in HTTPTranscript.swift.
+public import HTTP
 public import Primitives
 
 /// Entry points for fuzzing the request parser, the response parser and the multipart reader.

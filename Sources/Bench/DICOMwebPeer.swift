@@ -37,7 +37,8 @@ final class DICOMwebPeer {
 
     /// Stores `files` in one STOW-RS request; throws unless the server answers 200 (every instance stored).
     func store(_ files: [(path: String, length: Int64)]) throws {
-        let body = try MultipartFileBody(files: files, onFileBytes: { _ in })
+        let body = try MultipartFileBody(
+            files: files, boundarySeed: UInt64.random(in: .min ... .max), onFileBytes: { _ in })
         try store(body: body, contentType: body.contentType, length: body.length)
     }
 
@@ -86,7 +87,7 @@ final class DICOMwebPeer {
             method: "POST", target: dicomWebPath + "/studies", headers: headers, body: body, bodyLength: Int(length))
         let answer = try response.readAll(bytesMax: 64 << 20)
         guard response.status == 200 else {
-            throw ClientError(
+            throw BenchError(
                 "\(name): STOW-RS answered \(response.status) \(response.head.reason): "
                     + String(decoding: answer.prefix(300), as: UTF8.self))
         }
@@ -114,12 +115,12 @@ final class DICOMwebPeer {
         var response = try client.send(method: "GET", target: dicomWebPath + "/studies/" + uid, headers: headers)
         guard response.status == 200 else {
             let answer = (try? response.readAll(bytesMax: 1 << 20)) ?? []
-            throw ClientError(
+            throw BenchError(
                 "\(name): WADO-RS answered \(response.status): " + String(decoding: answer.prefix(300), as: UTF8.self))
         }
         let contentType = response.headers["Content-Type"] ?? ""
         guard let type = try? MediaType.parse(contentType), let boundary = type.parameter("boundary") else {
-            throw ClientError("\(name): WADO-RS answered \(contentType), not multipart with a boundary")
+            throw BenchError("\(name): WADO-RS answered \(contentType), not multipart with a boundary")
         }
         var reader = MultipartReader(boundary: boundary, limits: MultipartLimits())
         let hasher = PartHasher(hashes: hashes)
@@ -145,16 +146,16 @@ final class DICOMwebPeer {
         var target = dicomWebPath + "/studies?limit=\(query.limit)"
         for filter in query.filters {
             guard let keyword = Self.keywords[filter.tag] else {
-                throw ClientError("the bench has no QIDO-RS keyword for tag \(filter.tag)")
+                throw BenchError("the bench has no QIDO-RS keyword for tag \(filter.tag)")
             }
-            target += "&" + keyword + "=" + FindCommand.percentEncoded(filter.value)
+            target += "&" + keyword + "=" + HTTPRequestHead.percentEncoded(filter.value)
         }
         var headers = HTTPHeaders()
         headers.add("Accept", "application/dicom+json")
         var response = try client.send(method: "GET", target: target, headers: headers)
         let body = try response.readAll(bytesMax: 64 << 20)
         guard response.status == 200 || response.status == 204 else {
-            throw ClientError(
+            throw BenchError(
                 "\(name): QIDO-RS \(target) answered \(response.status): "
                     + String(decoding: body.prefix(300), as: UTF8.self))
         }

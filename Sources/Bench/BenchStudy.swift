@@ -5,6 +5,7 @@ import DICOM
 import HTTP
 import Posix
 import Primitives
+import Samples
 
 /// A generated study on disk.
 struct BenchStudy {

@@ -7,22 +7,31 @@ import DICOMweb
 import Foundation
 import ObjectStore
 import Posix
-import Primitives
+public import Primitives
+import Samples
 import Synchronization
 
 /// The catalog rebuild benchmark.
-struct RebuildBench {
+public struct RebuildBench {
     /// Small instances of the first store, and their size (rows = columns, 16-bit pixels).
-    var smallCount = 100_000
+    public var smallCount = 100_000
     static let smallMatrix = 32
     /// Small instances per study in the first store.
     static let smallPerStudy = 100
     /// Slices of the CT study of the second store (512 × 512, 16-bit).
-    var sliceCount = 300
+    public var sliceCount = 300
     /// Objects put per batch (one commit each) while filling.
     static let fillBatchCount = 500
     /// The scratch folder; the caller removes it.
     let directory: String
+    /// What the stores run their stages and commits on.
+    let executor: any Executor
+
+    /// Makes the bench with the default sizes, its stores in `directory` run on `executor`.
+    public init(directory: String, executor: any Executor) {
+        self.directory = directory
+        self.executor = executor
+    }
 
     /// What one store gave.
     struct Result {
@@ -33,7 +42,7 @@ struct RebuildBench {
     }
 
     /// Runs both stores and returns the table's lines and notes.
-    func run() throws -> [String] {
+    public func run() throws -> [String] {
         try PosixDisk().makeDirectory(directory)
         var table = BenchTable()
         var notes: [String] = []
@@ -67,7 +76,7 @@ struct RebuildBench {
     ) throws -> Result {
         var store = try ObjectStore.open(
             directory: folder, disk: PosixDisk(), random: SystemRandomSource(),
-            executor: CommandExecutor.shared)
+            executor: executor)
         var pending: [[UInt8]] = []
         func flush() throws {
             try store.withBatch { batch in
@@ -89,7 +98,7 @@ struct RebuildBench {
         let method = PageCache.drop(folders: [folder])
         store = try ObjectStore.open(
             directory: folder, disk: PosixDisk(), random: SystemRandomSource(),
-            executor: CommandExecutor.shared)
+            executor: executor)
         defer { store.close() }
         var counter = CountingObjectSink()
         let readSeconds = try BenchTiming.seconds {
@@ -105,7 +114,7 @@ struct RebuildBench {
         PageCache.drop(folders: [folder])
         store = try ObjectStore.open(
             directory: folder, disk: PosixDisk(), random: SystemRandomSource(),
-            executor: CommandExecutor.shared)
+            executor: executor)
         let catalog = try Catalog.open(path: folder + "/catalog.sqlite")
         let clock = CountingVersions()
         var report = CatalogRebuildReport()
@@ -114,7 +123,7 @@ struct RebuildBench {
                 store: store, into: catalog, originSite: try SiteID("bench"), version: clock.next)
         }
         guard report.instanceCount == report.objectCount, report.bytesRead == counter.bytes else {
-            throw ClientError(
+            throw BenchError(
                 "the rebuild catalogued \(report.instanceCount) of \(report.objectCount) objects, read "
                     + "\(report.bytesRead) of \(counter.bytes) bytes")
         }

@@ -7,36 +7,36 @@ import Posix
 import Primitives
 
 /// The DICOMweb benchmark.
-struct DICOMwebBench {
+public struct DICOMwebBench {
     /// The sizes of one run.
-    struct Settings {
+    public struct Settings: Sendable {
         /// Slices of the CT study (512 × 512, 16-bit: about 0.5 MiB each).
-        var sliceCount: Int
+        public var sliceCount: Int
         /// Studies of 100 instances pre-filled into the node's catalog for the QIDO-RS figure.
-        var catalogStudyCount: Int
+        public var catalogStudyCount: Int
         /// QIDO-RS searches timed.
-        var searchCount: Int
+        public var searchCount: Int
         /// Pixel Data bytes of the single large instance of the RSS figure.
-        var largeInstanceBytes: Int64
+        public var largeInstanceBytes: Int64
         /// Files per STOW-RS request.
-        var batchCount: Int
+        public var batchCount: Int
         /// Studies stored into each server, each a new one; the best and the median round are shown.
-        var storeRoundCount: Int
+        public var storeRoundCount: Int
         /// Rounds of the outside client (warm, then cold), alternating servers; the median counts.
-        var outsideRoundCount: Int
+        public var outsideRoundCount: Int
         /// Whether only the retrieve rows run (one STOW-RS round to fill the servers, no QIDO-RS, no RSS): for
         /// iterating on the read path.
-        var isRetrieveOnly = false
+        public var isRetrieveOnly = false
         /// Whether only the STOW-RS rows run (no retrieve, QIDO-RS or RSS): for iterating on the ingest path.
-        var isStoreOnly = false
+        public var isStoreOnly = false
 
         /// The run the figures are for.
-        static let full = Settings(
+        public static let full = Settings(
             sliceCount: 300, catalogStudyCount: 1_000, searchCount: 1_000, largeInstanceBytes: 2 << 30, batchCount: 10,
             storeRoundCount: 3, outsideRoundCount: 5)
         /// A small run for tests: every row, in about half a minute alone in a debug build (several minutes beside
         /// the rest of the test run on two cores).
-        static let quick = Settings(
+        public static let quick = Settings(
             sliceCount: 30, catalogStudyCount: 100, searchCount: 200, largeInstanceBytes: 64 << 20, batchCount: 10,
             storeRoundCount: 1, outsideRoundCount: 1)
     }
@@ -60,8 +60,14 @@ struct DICOMwebBench {
     /// The scratch folder: study files, the servers' data, their logs. The caller removes it.
     let directory: String
 
+    /// Makes the bench with `settings`, its scratch files in `directory`.
+    public init(settings: Settings, directory: String) {
+        self.settings = settings
+        self.directory = directory
+    }
+
     /// Runs every figure and returns the table's lines followed by its notes.
-    func run() throws -> [String] {
+    public func run() throws -> [String] {
         let disk = PosixDisk()
         try disk.makeDirectory(directory)
         var table = BenchTable()
@@ -224,7 +230,7 @@ struct DICOMwebBench {
         let body = try GeneratedInstanceBody(pixelBytes: settings.largeInstanceBytes, seed: 7)
         let seconds = try BenchTiming.seconds { try peer.store(body) }
         guard let peak = node.process.peakResidentBytes() else {
-            throw ClientError("cannot read VmHWM of the node (pid \(node.process.pid)) in /proc")
+            throw BenchError("cannot read VmHWM of the node (pid \(node.process.pid)) in /proc")
         }
         table.add(
             BenchRow(

@@ -1,5 +1,6 @@
 // What a parser reported for an input, in a form two runs can be compared by: heads, concatenated bodies, ends and
 // the error. Used by the fuzz checks and by the tests' split-invariance checks. Owns no parsing of its own.
+public import HTTP
 
 /// Transcripts of the request parser, response parser and multipart reader over inputs given in pieces.
 public enum HTTPTranscript {

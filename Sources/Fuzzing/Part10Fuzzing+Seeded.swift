@@ -1,5 +1,6 @@
 // The seeded hostile-input loop behind `tessera fuzz dicom --seed N` and the unit tests: mutations of the seed corpus,
 // each run through Part10Fuzzing.run (whole against split reads). One seed replays one run.
+import DICOM
 import Primitives
 
 extension Part10Fuzzing {

@@ -1,5 +1,6 @@
 // The seeded hostile-input loop behind `tessera fuzz http|multipart --seed N` and the unit tests: mutations of a
 // small built-in corpus, each run through the same checks as the libFuzzer targets. One seed replays one run.
+import HTTP
 import Primitives
 
 extension HTTPFuzzing {

@@ -37,21 +37,21 @@ public struct FaultInjectingDisk: ForwardingDisk {
     public func write(_ file: DiskFile, at offset: Int64, from buffer: UnsafeRawBufferPointer) throws(SystemError) {
         let target = path(of: file)
         if failingDirectories.contains(where: { target.hasPrefix($0 + "/") }) {
-            throw SystemError(errno: EIO, operation: "pwrite", path: target)
+            throw SystemError.posix(errno: EIO, operation: "pwrite", path: target)
         }
         if !failingPrefix.isEmpty && buffer.starts(with: failingPrefix) {
-            throw SystemError(errno: ENOSPC, operation: "pwrite", path: target)
+            throw SystemError.posix(errno: ENOSPC, operation: "pwrite", path: target)
         }
         budget.lock.lock()
         let allowed = budget.remaining >= buffer.count
         if allowed { budget.remaining -= buffer.count }
         budget.lock.unlock()
-        guard allowed else { throw SystemError(errno: ENOSPC, operation: "pwrite", path: target) }
+        guard allowed else { throw SystemError.posix(errno: ENOSPC, operation: "pwrite", path: target) }
         try inner.write(file, at: offset, from: buffer)
     }
 
     public func synchronize(_ file: DiskFile) throws(SystemError) {
-        if syncFailure.isOn { throw SystemError(errno: EIO, operation: "fdatasync", path: path(of: file)) }
+        if syncFailure.isOn { throw SystemError.posix(errno: EIO, operation: "fdatasync", path: path(of: file)) }
         try inner.synchronize(file)
     }
 }

@@ -1,5 +1,6 @@
 // Seeded byte mutations for the hostile-input loops (`tessera fuzz …` and the parsers' unit tests): one seed replays
 // one sequence of mutated inputs. It knows nothing of any format; callers pass the tokens their parsers care about.
+public import Primitives
 
 /// Mutates valid inputs into hostile ones, deterministically from a SeededRandom.
 public enum SeededMutation {

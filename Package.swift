@@ -60,7 +60,12 @@ let package = Package(
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
-        module("Node", ["Primitives", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "ObjectStore", "DICOMweb"]),
+        module(
+            "Node",
+            [
+                "Primitives", "Coding", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "Volumes", "ObjectStore",
+                "DICOMweb", "Membership",
+            ]),
         module(
             "TesseraCLI",
             [
@@ -82,7 +87,8 @@ let package = Package(
         tests("ChunkingTests", ["Chunking", "Primitives", "TestSupport"]),
         tests("PosixTests", ["Posix", "Primitives", "TestSupport"]),
         tests("VolumesTests", ["Volumes", "Coding", "Posix", "Primitives", "TestSupport"]),
-        tests("ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
+        tests(
+            "ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
         .testTarget(
             name: "DICOMTests", dependencies: ["DICOM", "Primitives", "TestSupport"],
             exclude: ["pydicom_testdata.py"], swiftSettings: strictSettings),
@@ -90,8 +96,12 @@ let package = Package(
         tests("MembershipTests", ["Membership", "Primitives", "TestSupport"]),
         tests("CatalogTests", ["Catalog", "DICOM", "SQLite", "Posix", "Primitives", "TestSupport"]),
         tests("TransportTests", ["Transport", "HTTP", "Posix", "Primitives", "TestSupport"]),
-        tests("DICOMwebTests", ["DICOMweb", "HTTP", "DICOM", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives", "TestSupport"]),
-        tests("NodeTests", ["Node", "Catalog", "DICOM", "HTTP", "Posix", "Primitives", "TestSupport"]),
+        tests(
+            "DICOMwebTests",
+            ["DICOMweb", "HTTP", "DICOM", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives", "TestSupport"]),
+        tests(
+            "NodeTests",
+            ["Node", "Catalog", "Coding", "DICOM", "HTTP", "Membership", "Posix", "Primitives", "TestSupport"]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",

@@ -34,7 +34,8 @@ final class NodeHarness {
         ]
         let environment = NodeEnvironment(
             disk: PosixDisk(), monotonicClock: MonotonicClock(), wallClock: wallClock,
-            random: SeededRandomSource(seed: seed))
+            random: SeededRandomSource(seed: seed), executor: PooledExecutor(name: "node-test", threadCountMax: 16),
+            network: PosixNetwork())
         node = try ArchiveNode(configuration: configuration, environment: environment, log: { _ in })
     }
 

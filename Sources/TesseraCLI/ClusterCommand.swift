@@ -85,6 +85,8 @@ enum ClusterCommand {
             }
             written += count
         }
-        guard fsync(descriptor) == 0 else { throw ClientError("cannot sync \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(descriptor) == 0 else {
+            throw ClientError("cannot sync \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }

@@ -129,6 +129,37 @@ import Testing
         #expect(intruder.reactor.snapshot.rows.count == 1)
     }
 
+    @Test("a rotated key file is picked up without a signal and the region stays whole; a bad one is refused")
+    func keyFileChange() throws {
+        let directory = TemporaryDirectory()
+        let keyFile = try Self.writeKeyFile(directory, name: "cluster.key")
+        let lines = LogLines()
+        let first = try Member(host: "127.0.0.34", keyFile: keyFile, seeds: [], seed: 34, lines: lines)
+        let seed = first.reactor.gossipAddress.description
+        let second = try Member(host: "127.0.0.35", keyFile: keyFile, seeds: [seed], seed: 35, lines: lines)
+        #expect(Self.eventually(seconds: 10) { second.reactor.snapshot.count(.alive) == 2 }, "\(lines.all)")
+
+        let keyring = try ClusterKeyring.parse(fileText: try String(contentsOfFile: keyFile, encoding: .utf8))
+        let rotated = keyring.rotated(to: ClusterKey.makeRandom())
+        try rotated.fileText.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        let reloaded = Self.eventually(seconds: 6) {
+            lines.all.components(separatedBy: "cluster keys reloaded").count == 3
+        }
+        #expect(reloaded, "\(lines.all)")
+        // Both now seal with the new key and still hear each other.
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(first.status(of: NodeID(35)) == .alive && second.status(of: NodeID(34)) == .alive, "\(lines.all)")
+
+        try "garbage\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
+        let refused = Self.eventually(seconds: 6) {
+            lines.all.components(separatedBy: "refused").count == 3
+        }
+        #expect(refused, "\(lines.all)")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(first.status(of: NodeID(35)) == .alive && second.status(of: NodeID(34)) == .alive)
+        #expect(first.reactor.snapshot.dropCounts.values.reduce(0, +) == 0, "\(first.reactor.snapshot.dropCounts)")
+    }
+
     @Test("a missing or bad cluster key file stops the start, naming the file")
     func badKeyFile() throws {
         let directory = TemporaryDirectory()

@@ -180,7 +180,10 @@ import Testing
             views.allSatisfy { $0.rows[leavingID]?.state == "left" }
         }
         #expect(left)
-        for node in remaining { _ = await node.stop() }
+        for node in remaining {
+            let outcome = await node.stop()
+            #expect(outcome.errorOutput.contains("cluster keys reloaded"), "\(outcome.errorOutput)")
+        }
     }
 }
 

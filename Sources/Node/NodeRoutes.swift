@@ -1,6 +1,6 @@
 // The node's own HTTP routes in front of DICOMweb: `GET /healthz` (JSON for load balancers and operators),
-// `GET /admin/patient-conflicts` and `GET /admin/members` (admin token) and `GET /` (a short page saying what this is and where DICOMweb
-// lives). Everything else goes to the inner responder.
+// `GET /admin/patient-conflicts` and `GET /admin/members` (admin token), and `GET /` (a short page saying what
+// this is and where DICOMweb lives). Everything else goes to the inner responder.
 public import DICOMweb
 public import HTTP
 public import Primitives

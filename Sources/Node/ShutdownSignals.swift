@@ -1,6 +1,6 @@
-// SIGINT, SIGTERM (and SIGHUP, the key reload) received synchronously (sigtimedwait) by a node's owner thread instead of a signal handler,
-// so shutdown runs as ordinary code and the cooperative pool never blocks. Also ignores SIGPIPE: a client that
-// hangs up is an error on the write, not the death of the process.
+// SIGINT, SIGTERM and SIGHUP (the key reload) received synchronously (sigtimedwait) by a node's owner thread
+// instead of a signal handler, so shutdown runs as ordinary code and the cooperative pool never blocks. Also
+// ignores SIGPIPE: a client that hangs up is an error on the write, not the death of the process.
 import Glibc
 
 /// The signals that ask a node to shut down, received on a descriptor.

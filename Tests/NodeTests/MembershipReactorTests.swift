@@ -160,6 +160,25 @@ import Testing
         #expect(first.reactor.snapshot.dropCounts.values.reduce(0, +) == 0, "\(first.reactor.snapshot.dropCounts)")
     }
 
+    @Test("a seed that accepts push-pull connections and never answers stalls neither the join nor probing")
+    func hungSeed() throws {
+        let directory = TemporaryDirectory()
+        let keyFile = try Self.writeKeyFile(directory, name: "cluster.key")
+        let lines = LogLines()
+        // The kernel completes connections to it; nobody ever reads or answers.
+        let hung = try ListeningSocket(host: "127.0.0.36", port: 0)
+        defer { hung.close() }
+        let first = try Member(host: "127.0.0.37", keyFile: keyFile, seeds: [], seed: 37, lines: lines)
+        let second = try Member(
+            host: "127.0.0.38", keyFile: keyFile,
+            seeds: ["127.0.0.36:\(hung.boundPort)", first.reactor.gossipAddress.description],
+            seed: 38, lines: lines)
+        #expect(Self.eventually(seconds: 5) { second.reactor.snapshot.count(.alive) == 2 }, "\(lines.all)")
+        // Probing goes on while the exchange with the hung seed waits out its deadline: the RTT estimate appears.
+        #expect(Self.eventually(seconds: 5) { second.reactor.snapshot.rows.contains { $0.rttMilliseconds != nil } })
+        #expect(first.status(of: NodeID(38)) == .alive)
+    }
+
     @Test("a missing or bad cluster key file stops the start, naming the file")
     func badKeyFile() throws {
         let directory = TemporaryDirectory()

@@ -238,6 +238,8 @@ struct ReactorLoop: Sendable {
                 reactor.log(
                     "cluster keys reloaded from \(keyFile): sealing with \(keyring.primary), accepting "
                         + "\(keyring.keys.count) keys")
+            } else if isSignal {
+                reactor.log("cluster key file \(keyFile) reread: the keys are unchanged")
             }
         } catch {
             reactor.log("cluster key file \(keyFile) refused: \(error); keeping the current cluster keys")

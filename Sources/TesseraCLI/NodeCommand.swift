@@ -91,6 +91,14 @@ enum NodeCommand {
             {
                 Console.error(warning)
             }
+            if let keyFile = configuration.cluster?.keyFile, stat(keyFile, &status) == 0,
+                status.st_mode & sharedPermissionBits != 0
+            {
+                Console.error(
+                    "tessera node: warning: cluster key file \(keyFile) has mode "
+                        + "\(String(status.st_mode & 0o777, radix: 8)); anyone who can read it can join and forge gossip; "
+                        + "run `chmod 600 \(keyFile)`")
+            }
             return configuration
         }
         guard let data = arguments.value("data") else {

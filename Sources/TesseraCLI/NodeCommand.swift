@@ -96,8 +96,8 @@ enum NodeCommand {
             {
                 Console.error(
                     "tessera node: warning: cluster key file \(keyFile) has mode "
-                        + "\(String(status.st_mode & 0o777, radix: 8)); anyone who can read it can join and forge gossip; "
-                        + "run `chmod 600 \(keyFile)`")
+                        + "\(String(status.st_mode & 0o777, radix: 8)); anyone who can read it can join and forge "
+                        + "gossip; run `chmod 600 \(keyFile)`")
             }
             return configuration
         }

@@ -61,7 +61,12 @@ let package = Package(
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
-        module("Node", ["Primitives", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "ObjectStore", "DICOMweb"]),
+        module(
+            "Node",
+            [
+                "Primitives", "Coding", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "Volumes", "ObjectStore",
+                "DICOMweb", "Membership",
+            ]),
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
         module("Samples", ["Primitives", "DICOM"]),
@@ -93,7 +98,8 @@ let package = Package(
         tests("ChunkingTests", ["Chunking", "Primitives", "TestSupport"]),
         tests("PosixTests", ["Posix", "Primitives", "TestSupport"]),
         tests("VolumesTests", ["Volumes", "Coding", "Posix", "Primitives", "TestSupport"]),
-        tests("ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
+        tests(
+            "ObjectStoreTests", ["ObjectStore", "Volumes", "Chunking", "Coding", "Posix", "Primitives", "TestSupport"]),
         .testTarget(
             name: "DICOMTests", dependencies: ["DICOM", "Samples", "Fuzzing", "Primitives", "TestSupport"],
             exclude: ["pydicom_testdata.py"], swiftSettings: strictSettings),
@@ -107,7 +113,12 @@ let package = Package(
                 "DICOMweb", "HTTP", "DICOM", "Samples", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives",
                 "TestSupport",
             ]),
-        tests("NodeTests", ["Node", "Catalog", "DICOM", "Samples", "HTTP", "Posix", "Primitives", "TestSupport"]),
+        tests(
+            "NodeTests",
+            [
+                "Node", "Catalog", "Coding", "DICOM", "Samples", "HTTP", "Membership", "Posix", "Primitives",
+                "TestSupport",
+            ]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",

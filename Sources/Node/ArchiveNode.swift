@@ -4,10 +4,12 @@
 public import Catalog
 import DICOMweb
 public import HTTP
+import Membership
 public import ObjectStore
 import Posix
 public import Primitives
 import Transport
+import Volumes
 
 /// An open node: store and catalog open, HTTP port bound. `start()` serves; `shutdown` stops and closes.
 public final class ArchiveNode: Sendable {
@@ -22,11 +24,8 @@ public final class ArchiveNode: Sendable {
     public let store: ObjectStore
     /// The catalog in `dataDirectory/catalog.sqlite` (CatalogRecovery).
     public let catalog: Catalog
-    /// The threads the store runs its put stages, read-ahead and commits on; shut down after the store closes.
-    private let executor: PooledExecutor
-    /// The most threads the store's executor runs: a put stage per upload, up to three read-ahead jobs per retrieve
-    /// and a commit per volume, at once. Past it, work runs on the request's own thread, slower but never stuck.
-    static let storeThreadCountMax = 64
+    /// The membership reactor when the configuration has a `cluster` section; nil for a lone node.
+    public let membership: MembershipReactor?
     /// This node's id, kept in `dataDirectory/node-id` (NodeIdentity); the tie-break of its HLC versions.
     public let nodeID: NodeID
     /// The seams it was built from.
@@ -64,8 +63,7 @@ public final class ArchiveNode: Sendable {
         address = try configuration.listenAddress
         let site = try configuration.siteID
         let directory = configuration.dataDirectory
-        executor = PooledExecutor(name: "tessera-store", threadCountMax: Self.storeThreadCountMax)
-        store = try Self.openStore(configuration, environment: environment, executor: executor)
+        store = try Self.openStore(configuration, environment: environment)
         let clock: NodeClock
         do {
             nodeID = try NodeIdentity.load(
@@ -94,6 +92,7 @@ public final class ArchiveNode: Sendable {
                 allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
             store: store, catalog: catalog, version: { clock.next() }, log: log)
         let listeningPort = ListeningPort()
+        let membershipReader = MembershipReader()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
             access: AccessPolicy(
@@ -101,10 +100,15 @@ public final class ArchiveNode: Sendable {
                 allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
             hostPort: configuration.publicURL == nil ? listeningPort : nil,
             status: { [store] in Self.status(store: store) },
-            health: { [store, catalog, nodeID] in
-                try Self.health(store: store, catalog: catalog, nodeID: nodeID, site: site)
+            health: { [store, catalog, nodeID, membershipReader] in
+                try Self.health(
+                    store: store, catalog: catalog, nodeID: nodeID, site: site,
+                    membership: membershipReader.value?.snapshot)
             },
-            patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) }
+            patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) },
+            members: { [membershipReader, clock = environment.monotonicClock] in
+                membershipReader.value.map { MembersReport(snapshot: $0.snapshot, now: clock.now()) }
+            }
         )
         responder = routes
         let limits = configuration.limits
@@ -124,6 +128,26 @@ public final class ArchiveNode: Sendable {
             throw NodeError(.listen, "cannot listen on \(configuration.http): \(Self.reason(error))")
         }
         listeningPort.set(server.port)
+        if let cluster = configuration.cluster {
+            let httpHost = address.host == "0.0.0.0" ? cluster.gossip.split(separator: ":")[0] : address.host[...]
+            do {
+                membership = try MembershipReactor(
+                    settings: cluster, nodeID: nodeID, site: site,
+                    httpAddress: GossipAddress(host: String(httpHost), port: UInt16(server.port)),
+                    softwareVersion: ArchiveNode.version, environment: environment,
+                    volumeSpace: { [store, disk = environment.disk] in
+                        ArchiveNode.volumeSpace(store: store, disk: disk)
+                    },
+                    log: log)
+            } catch {
+                server.stop()
+                store.close()
+                throw error
+            }
+        } else {
+            membership = nil
+        }
+        membershipReader.set(membership)
     }
 
     /// Writes one log line to standard error, prefixed with "tessera node: ".
@@ -137,13 +161,19 @@ public final class ArchiveNode: Sendable {
     /// The DICOMweb base URL clients use, "http://127.0.0.1:8042/dicom-web".
     public var dicomWebURL: String { "http://\(address.host):\(port)\(Self.dicomWebPath)" }
 
-    /// Starts serving on owned threads; returns at once.
+    /// Starts serving on owned threads, and gossiping when the node is in a cluster; returns at once.
     public func start() throws(NodeError) {
         do {
             try server.start()
         } catch {
             throw NodeError(.listen, "cannot serve on \(address.host):\(port): \(Self.reason(error))")
         }
+        try membership?.start()
+    }
+
+    /// Reads the cluster key file again (SIGHUP); a bad file is refused with a log line and the keys kept.
+    public func reloadClusterKeys() {
+        membership?.reloadKeyFile()
     }
 
     /// Stops the node: refuses new requests, lets those in flight finish for up to
@@ -154,6 +184,8 @@ public final class ArchiveNode: Sendable {
     /// for its event (ShutdownSignals.next does), so the loop sleeps rather than spins. It blocks: call it on the
     /// owner's thread, never in async code.
     public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
+        // Leave first, so the region stops counting on this node while it finishes its requests.
+        membership?.leaveAndStop()
         gate.close()
         let clock = environment.monotonicClock
         let deadline =
@@ -173,14 +205,13 @@ public final class ArchiveNode: Sendable {
             )
         }
         store.close()
-        executor.shutDown()
         return aborted
     }
 
     // MARK: - Opening
 
     private static func openStore(
-        _ configuration: NodeConfiguration, environment: NodeEnvironment, executor: PooledExecutor
+        _ configuration: NodeConfiguration, environment: NodeEnvironment
     ) throws(NodeError) -> ObjectStore {
         let directory = configuration.dataDirectory
         // Permissions are a question for the real file system only; another disk answers through its own errors.
@@ -193,7 +224,7 @@ public final class ArchiveNode: Sendable {
             return try ObjectStore.open(
                 directory: directory, requested: try configuration.storeConfiguration(),
                 disk: environment.disk,
-                random: environment.random, executor: executor,
+                random: environment.random, executor: environment.executor,
                 readCacheBytes: Int(configuration.readCacheBytes))
         } catch let error as NodeError {
             throw error
@@ -213,9 +244,9 @@ public final class ArchiveNode: Sendable {
     }
 
     /// The health report: volumes open, instances catalogued.
-    static func health(store: ObjectStore, catalog: Catalog, nodeID: NodeID, site: SiteID) throws
-        -> NodeHealth
-    {
+    static func health(
+        store: ObjectStore, catalog: Catalog, nodeID: NodeID, site: SiteID, membership: MembershipSnapshot?
+    ) throws -> NodeHealth {
         let total = store.configuration.volumeCount
         let available = total - store.openReport.unavailableVolumes.count
         let cache = store.readCacheStatistics
@@ -225,7 +256,19 @@ public final class ArchiveNode: Sendable {
             volumeCount: total,
             instanceCount: try catalog.instanceCount(), readCacheBytes: cache?.bytes ?? 0,
             readCacheBytesMax: cache?.bytesMax ?? 0, readCacheHitCount: cache?.hitCount ?? 0,
-            readCacheMissCount: cache?.missCount ?? 0, patientConflictCount: catalog.patientConflictCount)
+            readCacheMissCount: cache?.missCount ?? 0, patientConflictCount: catalog.patientConflictCount,
+            membership: NodeHealth.Membership(membership))
+    }
+
+    /// Each open volume's id and the space of the file system it is on; volumes whose space cannot be read are
+    /// advertised with zero bytes, so placement prefers others.
+    static func volumeSpace(store: ObjectStore, disk: any DiskIO) -> [VolumeFreeSpace] {
+        store.volumeIDs.enumerated().compactMap { number, id in
+            guard let id else { return nil }
+            let space = try? disk.space(at: ObjectStore.volumePath(store.directory, number))
+            return VolumeFreeSpace(
+                volumeID: id.rawValue, bytesFree: space?.bytesFree ?? 0, bytesTotal: space?.bytesTotal ?? 0)
+        }
     }
 
     /// The sentence of an error without its type's decoration.

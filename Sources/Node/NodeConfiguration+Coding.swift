@@ -7,7 +7,7 @@
 #endif
 
 /// Any key of a JSON object, so decoding can list the keys present and refuse unknown ones.
-private struct ConfigKey: CodingKey {
+struct ConfigKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
     init(_ string: String) { stringValue = string }
@@ -16,7 +16,7 @@ private struct ConfigKey: CodingKey {
 }
 
 /// The key path of a decoding position, "tokens[1].role".
-private func keyPath(_ path: [any CodingKey]) -> String {
+func keyPath(_ path: [any CodingKey]) -> String {
     var text = ""
     for key in path {
         if let index = key.intValue {
@@ -29,7 +29,7 @@ private func keyPath(_ path: [any CodingKey]) -> String {
 }
 
 /// Opens the object at this position and refuses keys not in `known`.
-private func strictContainer(_ decoder: any Decoder, known: [String]) throws -> KeyedDecodingContainer<ConfigKey> {
+func strictContainer(_ decoder: any Decoder, known: [String]) throws -> KeyedDecodingContainer<ConfigKey> {
     let container = try decoder.container(keyedBy: ConfigKey.self)
     for key in container.allKeys.map(\.stringValue).sorted() where !known.contains(key) {
         let place = decoder.codingPath.isEmpty ? "" : " in \(keyPath(decoder.codingPath))"
@@ -40,7 +40,7 @@ private func strictContainer(_ decoder: any Decoder, known: [String]) throws -> 
 }
 
 extension KeyedDecodingContainer<ConfigKey> {
-    fileprivate func optional<Value: Decodable>(_ key: String, _ type: Value.Type = Value.self) throws -> Value? {
+    func optional<Value: Decodable>(_ key: String, _ type: Value.Type = Value.self) throws -> Value? {
         try decodeIfPresent(Value.self, forKey: ConfigKey(key))
     }
 }
@@ -48,7 +48,7 @@ extension KeyedDecodingContainer<ConfigKey> {
 extension NodeConfiguration: Codable {
     static let keys = [
         "dataDirectory", "volumeCount", "erasureCode", "http", "publicURL", "site", "allowAnonymous", "tokens",
-        "limits", "readCacheBytes",
+        "limits", "readCacheBytes", "cluster",
     ]
 
     /// Decodes strictly: unknown keys are errors; `dataDirectory` is required, the rest have defaults.
@@ -67,6 +67,7 @@ extension NodeConfiguration: Codable {
         tokens = try container.optional("tokens") ?? []
         limits = try container.optional("limits") ?? Limits()
         readCacheBytes = try container.optional("readCacheBytes") ?? readCacheBytes
+        cluster = try container.optional("cluster")
     }
 
     /// Encodes every setting, defaults included, so a written file documents itself.
@@ -82,6 +83,7 @@ extension NodeConfiguration: Codable {
         try container.encode(tokens, forKey: ConfigKey("tokens"))
         try container.encode(limits, forKey: ConfigKey("limits"))
         try container.encode(readCacheBytes, forKey: ConfigKey("readCacheBytes"))
+        try container.encodeIfPresent(cluster, forKey: ConfigKey("cluster"))
     }
 
     /// Reads, decodes and validates the config file at `path`.
@@ -96,6 +98,10 @@ extension NodeConfiguration: Codable {
         if !configuration.dataDirectory.hasPrefix("/") {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             configuration.dataDirectory = folder + "/" + configuration.dataDirectory
+        }
+        if let keyFile = configuration.cluster?.keyFile, !keyFile.hasPrefix("/") {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            configuration.cluster?.keyFile = folder + "/" + keyFile
         }
         return configuration
     }
@@ -141,7 +147,7 @@ extension NodeConfiguration: Codable {
         case is Bool.Type: "true or false"
         case is Int.Type, is Int64.Type: "a whole number"
         case is String.Type: "a string"
-        case is [AccessToken].Type, is [Any].Type: "a list"
+        case is [AccessToken].Type, is [String].Type, is [Any].Type: "a list"
         default: "an object"
         }
     }
@@ -195,5 +201,64 @@ extension NodeConfiguration.Limits {
         headerTimeoutSeconds = try container.optional("headerTimeoutSeconds") ?? headerTimeoutSeconds
         bodyRateBytesPerSecondMin = try container.optional("bodyRateBytesPerSecondMin") ?? bodyRateBytesPerSecondMin
         shutdownTimeoutSeconds = try container.optional("shutdownTimeoutSeconds") ?? shutdownTimeoutSeconds
+    }
+}
+
+extension NodeConfiguration.Cluster: Codable {
+    static let keys = [
+        "territory", "gossip", "seeds", "keyFile", "probeIntervalMilliseconds", "probeTimeoutMilliseconds",
+        "indirectProbeCount", "retransmitMultiplier", "suspicionMultiplier", "suspicionMaxTimeoutMultiplier",
+        "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds", "datagramBytesMax",
+    ]
+
+    /// Decodes strictly; `gossip` and `keyFile` are required, the rest have defaults. A `site` here is refused
+    /// with the place it belongs: the top-level `site` key.
+    public init(from decoder: any Decoder) throws {
+        let probe = try decoder.container(keyedBy: ConfigKey.self)
+        if probe.contains(ConfigKey("site")) {
+            throw NodeError(
+                .configuration,
+                "'cluster.site': the site is the top-level 'site' key (a lone node has one too); move it there")
+        }
+        let container = try strictContainer(decoder, known: Self.keys)
+        guard let gossip = try container.optional("gossip", String.self) else {
+            throw NodeError(.configuration, "'cluster.gossip' is required (this node's gossip address, IPv4:PORT)")
+        }
+        guard let keyFile = try container.optional("keyFile", String.self) else {
+            throw NodeError(
+                .configuration, "'cluster.keyFile' is required (make one with `tessera cluster key new FILE`)")
+        }
+        self.init(gossip: gossip, keyFile: keyFile, seeds: try container.optional("seeds") ?? [])
+        territory = try container.optional("territory") ?? territory
+        probeIntervalMilliseconds = try container.optional("probeIntervalMilliseconds") ?? probeIntervalMilliseconds
+        probeTimeoutMilliseconds = try container.optional("probeTimeoutMilliseconds") ?? probeTimeoutMilliseconds
+        indirectProbeCount = try container.optional("indirectProbeCount") ?? indirectProbeCount
+        retransmitMultiplier = try container.optional("retransmitMultiplier") ?? retransmitMultiplier
+        suspicionMultiplier = try container.optional("suspicionMultiplier") ?? suspicionMultiplier
+        suspicionMaxTimeoutMultiplier =
+            try container.optional("suspicionMaxTimeoutMultiplier") ?? suspicionMaxTimeoutMultiplier
+        gossipIntervalMilliseconds = try container.optional("gossipIntervalMilliseconds") ?? gossipIntervalMilliseconds
+        pushPullIntervalSeconds = try container.optional("pushPullIntervalSeconds") ?? pushPullIntervalSeconds
+        reapAfterSeconds = try container.optional("reapAfterSeconds") ?? reapAfterSeconds
+        datagramBytesMax = try container.optional("datagramBytesMax") ?? datagramBytesMax
+    }
+
+    /// Encodes every setting, defaults included.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: ConfigKey.self)
+        try container.encode(territory, forKey: ConfigKey("territory"))
+        try container.encode(gossip, forKey: ConfigKey("gossip"))
+        try container.encode(seeds, forKey: ConfigKey("seeds"))
+        try container.encode(keyFile, forKey: ConfigKey("keyFile"))
+        try container.encode(probeIntervalMilliseconds, forKey: ConfigKey("probeIntervalMilliseconds"))
+        try container.encode(probeTimeoutMilliseconds, forKey: ConfigKey("probeTimeoutMilliseconds"))
+        try container.encode(indirectProbeCount, forKey: ConfigKey("indirectProbeCount"))
+        try container.encode(retransmitMultiplier, forKey: ConfigKey("retransmitMultiplier"))
+        try container.encode(suspicionMultiplier, forKey: ConfigKey("suspicionMultiplier"))
+        try container.encode(suspicionMaxTimeoutMultiplier, forKey: ConfigKey("suspicionMaxTimeoutMultiplier"))
+        try container.encode(gossipIntervalMilliseconds, forKey: ConfigKey("gossipIntervalMilliseconds"))
+        try container.encode(pushPullIntervalSeconds, forKey: ConfigKey("pushPullIntervalSeconds"))
+        try container.encode(reapAfterSeconds, forKey: ConfigKey("reapAfterSeconds"))
+        try container.encode(datagramBytesMax, forKey: ConfigKey("datagramBytesMax"))
     }
 }

@@ -30,6 +30,7 @@ extension NodeConfiguration {
         }
         try validateTokens()
         try validateLimits()
+        try cluster?.validate()
         guard (0...Self.readCacheBytesMax).contains(readCacheBytes) else {
             throw NodeError(
                 .configuration,

@@ -2,6 +2,7 @@
 // and HTTP limits. Decoding is strict: an unknown key, a wrong type or a bad value is an error naming the key.
 
 public import Primitives
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -50,6 +51,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// Memory for recently read chunks and manifests (already verified), so a study read again is served without
     /// touching the volumes; 0 turns the cache off.
     public var readCacheBytes: Int64
+    /// Membership in a region of nodes (gossip address, seeds, cluster key, protocol timings); nil: a lone node that
+    /// gossips with nobody.
+    public var cluster: Cluster?
 
     /// Data and parity shards per chunk.
     public struct ErasureCode: Codable, Sendable, Equatable {
@@ -126,6 +130,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         self.tokens = []
         self.limits = Limits()
         self.readCacheBytes = Self.readCacheBytesDefault
+        self.cluster = nil
     }
 
     /// The listen address split into host and port; valid after `validate()`.

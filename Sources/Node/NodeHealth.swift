@@ -2,6 +2,8 @@
 // alone for anyone else. The JSON field names are part of what operators' monitoring reads; change them only with
 // the README.
 
+import Membership
+
 /// What `/healthz` reports about a node.
 public struct NodeHealth: Codable, Sendable, Equatable {
     /// "ok", "degraded" (volumes missing, still serving) or "unavailable" (too few volumes to read or write).
@@ -29,14 +31,17 @@ public struct NodeHealth: Codable, Sendable, Equatable {
     /// Instances stored since the node started whose patient attributes disagree with another study of their
     /// PatientID (`GET /admin/patient-conflicts` lists the PatientIDs).
     public var patientConflictCount: Int
+    /// The node's view of its region; `enabled` false for a lone node (no `cluster` section).
+    public var membership: Membership?
 
     /// Makes a report.
     public init(
         status: String, version: String, nodeID: String, site: String, volumesAvailable: Int, volumeCount: Int,
         instanceCount: Int,
         readCacheBytes: Int = 0, readCacheBytesMax: Int = 0, readCacheHitCount: Int = 0, readCacheMissCount: Int = 0,
-        patientConflictCount: Int = 0
+        patientConflictCount: Int = 0, membership: Membership? = nil
     ) {
+        self.membership = membership
         self.patientConflictCount = patientConflictCount
         self.status = status
         self.version = version
@@ -53,6 +58,32 @@ public struct NodeHealth: Codable, Sendable, Equatable {
 }
 
 extension NodeHealth {
+    /// The membership summary in `/healthz`.
+    public struct Membership: Codable, Sendable, Equatable {
+        /// Whether the node is configured into a region.
+        public var enabled: Bool
+        /// Whether a seed answered (or it founded the region).
+        public var joined: Bool
+        /// Members in each state, this node included.
+        public var alive: Int
+        public var suspect: Int
+        public var dead: Int
+        public var left: Int
+        /// This node's incarnation.
+        public var incarnation: UInt64
+
+        /// The summary of `snapshot`; nil makes the summary of a lone node.
+        public init(_ snapshot: MembershipSnapshot?) {
+            enabled = snapshot != nil
+            joined = snapshot?.isJoined ?? false
+            alive = snapshot?.count(.alive) ?? 0
+            suspect = snapshot?.count(.suspect) ?? 0
+            dead = snapshot?.count(.dead) ?? 0
+            left = snapshot?.count(.left) ?? 0
+            incarnation = snapshot?.localIncarnation ?? 0
+        }
+    }
+
     /// The status of a node that serves everything.
     public static let ok = "ok"
     /// The status of a node with volumes missing that still reads and writes.

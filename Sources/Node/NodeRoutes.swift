@@ -1,6 +1,6 @@
 // The node's own HTTP routes in front of DICOMweb: `GET /healthz` (JSON for load balancers and operators),
-// `GET /admin/patient-conflicts` (admin token) and `GET /` (a short page saying what this is and where DICOMweb
-// lives). Everything else goes to the inner responder.
+// `GET /admin/patient-conflicts` and `GET /admin/members` (admin token), and `GET /` (a short page saying what
+// this is and where DICOMweb lives). Everything else goes to the inner responder.
 public import DICOMweb
 public import HTTP
 public import Primitives
@@ -26,6 +26,8 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     /// The patient conflicts of the catalog, at most the given number of PatientIDs, for `/admin/patient-conflicts`;
     /// runs on the connection's owned thread and may block.
     public let patientConflicts: @Sendable (_ limit: Int) throws -> PatientConflictReport
+    /// The member list for `/admin/members`; nil for a lone node.
+    public let members: @Sendable () -> MembersReport?
     /// Who may read the health figures (a read token, or anyone when anonymous access is on) and the admin routes
     /// (an admin token only).
     public let access: AccessPolicy
@@ -38,8 +40,10 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public init(
         inner: Inner, dicomWebPath: String, gate: RequestGate, access: AccessPolicy, hostPort: ListeningPort? = nil,
         status: @escaping @Sendable () -> String, health: @escaping @Sendable () throws -> NodeHealth,
-        patientConflicts: @escaping @Sendable (_ limit: Int) throws -> PatientConflictReport
+        patientConflicts: @escaping @Sendable (_ limit: Int) throws -> PatientConflictReport,
+        members: @escaping @Sendable () -> MembersReport? = { nil }
     ) {
+        self.members = members
         self.patientConflicts = patientConflicts
         self.inner = inner
         self.dicomWebPath = dicomWebPath
@@ -72,6 +76,17 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             let body = Array(try encoder.encode(try patientConflicts(limit))) + [UInt8(ascii: "\n")]
+            try send(status: 200, type: "application/json", body, request: request, response: &response)
+        case "/admin/members":
+            try requireGet(request)
+            try access.authorize(authorization: request.headers["Authorization"], required: .admin)
+            guard let report = members() else {
+                throw NodeRouteError(
+                    status: 404, reason: "this node is not in a cluster (its config has no 'cluster' section)")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let body = Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
             try send(status: 200, type: "application/json", body, request: request, response: &response)
         case "/":
             try requireGet(request)

@@ -1,6 +1,6 @@
-// SIGINT and SIGTERM received synchronously (sigtimedwait) by a node's owner thread instead of a signal handler,
-// so shutdown runs as ordinary code and the cooperative pool never blocks. Also ignores SIGPIPE: a client that
-// hangs up is an error on the write, not the death of the process.
+// SIGINT, SIGTERM and SIGHUP (the key reload) received synchronously (sigtimedwait) by a node's owner thread
+// instead of a signal handler, so shutdown runs as ordinary code and the cooperative pool never blocks. Also
+// ignores SIGPIPE: a client that hangs up is an error on the write, not the death of the process.
 import Glibc
 
 /// The signals that ask a node to shut down, received on a descriptor.
@@ -11,20 +11,21 @@ import Glibc
 public final class ShutdownSignals: Sendable {
     private let signals: sigset_t
 
-    /// Blocks SIGINT and SIGTERM in this thread (and so in the threads it starts) and ignores SIGPIPE.
+    /// Blocks SIGINT, SIGTERM and SIGHUP in this thread (and so in the threads it starts) and ignores SIGPIPE.
     public init() {
         signal(SIGPIPE, SIG_IGN)
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGHUP)
         signals = set
         let status = pthread_sigmask(SIG_BLOCK, &set, nil)
         precondition(status == 0, "pthread_sigmask failed with \(status)")
     }
 
-    /// Waits up to `timeoutMilliseconds` (nil: forever) for SIGINT or SIGTERM; returns its number, or nil when the
-    /// time passed first.
+    /// Waits up to `timeoutMilliseconds` (nil: forever) for SIGINT, SIGTERM or SIGHUP; returns its number, or nil
+    /// when the time passed first. SIGHUP asks for a reload (the cluster key file), not a shutdown.
     ///
     /// It blocks: call it only on a thread the caller owns (the main thread of `tessera node`), never in async code.
     public func next(timeoutMilliseconds: Int? = nil) -> Int32? {
@@ -50,6 +51,7 @@ public final class ShutdownSignals: Sendable {
         switch signal {
         case SIGINT: "SIGINT"
         case SIGTERM: "SIGTERM"
+        case SIGHUP: "SIGHUP"
         default: "signal \(signal)"
         }
     }

@@ -136,6 +136,9 @@ public final class ObjectStore: Sendable {
     /// What the read cache holds and how often it answered; nil when the store has none.
     public var readCacheStatistics: ReadCacheStatistics? { readCache?.statistics }
 
+    /// The id of each volume by number, nil for a volume that is unavailable.
+    public var volumeIDs: [VolumeID?] { volumes.map { $0?.id } }
+
     /// Closes every volume. The caller MUST have finished every put and get first; the executor stays its owner's.
     public func close() {
         for volume in volumes { volume?.close() }

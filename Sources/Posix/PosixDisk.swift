@@ -117,6 +117,18 @@ public struct PosixDisk: DiskIO {
         _ = try Posix.syscall("rename", path: source) { Glibc.rename(source, target) }
     }
 
+    public func space(at path: String) throws(SystemError) -> DiskSpace {
+        // statvfs(3) the function shares its name with its struct, which Swift then calls instead: go through the
+        // descriptor form.
+        let descriptor = try Posix.syscall("open", path: path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        defer { _ = Glibc.close(descriptor) }
+        var status = statvfs()
+        _ = try Posix.syscall("fstatvfs", path: path) { fstatvfs(descriptor, &status) }
+        let blockSize = UInt64(status.f_frsize)
+        return DiskSpace(
+            bytesFree: UInt64(status.f_bavail) * blockSize, bytesTotal: UInt64(status.f_blocks) * blockSize)
+    }
+
     /// Whether `path` is a directory.
     public func isDirectory(_ path: String) -> Bool {
         var status = stat()

@@ -57,6 +57,23 @@ public protocol DiskIO: Sendable {
     func removeFile(_ path: String) throws(SystemError)
     /// Renames a file atomically, replacing any file at `target`.
     func rename(_ source: String, to target: String) throws(SystemError)
+    /// The bytes free (for an unprivileged writer) and in total on the file system holding `path`, for the free
+    /// space a node advertises to its region.
+    func space(at path: String) throws(SystemError) -> DiskSpace
+}
+
+/// How full one file system is.
+public struct DiskSpace: Sendable, Equatable {
+    /// Bytes an unprivileged writer may still use.
+    public var bytesFree: UInt64
+    /// The file system's size in bytes.
+    public var bytesTotal: UInt64
+
+    /// Makes a reading.
+    public init(bytesFree: UInt64, bytesTotal: UInt64) {
+        self.bytesFree = bytesFree
+        self.bytesTotal = bytesTotal
+    }
 }
 
 extension DiskIO {
@@ -65,6 +82,12 @@ extension DiskIO {
 
     /// No write-behind by default: a disk without it (a simulated one) loses only the head start.
     public func startWriteback(_ file: DiskFile) {}
+
+    /// No space reading by default: a disk that cannot tell (a test double) answers ENOSYS, and the node then
+    /// advertises its volumes without free space.
+    public func space(at path: String) throws(SystemError) -> DiskSpace {
+        throw SystemError(errno: Errno.ENOSYS, operation: "statvfs", path: path)
+    }
 
     /// Reads a whole small file (configs, identity files), refusing files over `limit` bytes.
     public func readWholeFile(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {

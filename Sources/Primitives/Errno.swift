@@ -19,6 +19,8 @@ public enum Errno {
     public static let ENOSPC: Int32 = 28
     /// Read-only file system.
     public static let EROFS: Int32 = 30
+    /// Function not implemented (a disk that cannot tell its free space).
+    public static let ENOSYS: Int32 = 38
     /// Connection timed out.
     public static let ETIMEDOUT: Int32 = 110
     /// Disk quota exceeded.

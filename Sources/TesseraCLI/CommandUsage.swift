@@ -23,6 +23,8 @@ enum CommandUsage {
                tessera node --data DIR [--http 127.0.0.1:PORT] [--volumes N] [--read-cache-mb N]
 
         Runs an archive node in the foreground until SIGINT or SIGTERM; DICOMweb at http://HOST:PORT/dicom-web.
+        A node with a "cluster" section gossips with its region, leaves it gracefully on SIGTERM, and reloads its
+        cluster key file on SIGHUP.
           --config FILE        run as the JSON config file says (README.md, "Configuration file")
           --check              only check the config file and print it with its defaults; start nothing
           --data DIR           a loopback node with anonymous read and write, its data in DIR
@@ -101,6 +103,19 @@ enum CommandUsage {
         Frees the chunks no live object references, then compacts segments. In a node's data directory (one with
         a catalog), objects no catalog row names are kept and counted: they may be instances the catalog lost.
           --force   delete those objects too (`tessera check` lists them first)
+
+        """,
+        "cluster": """
+        usage: tessera cluster key new FILE
+               tessera cluster key rotate FILE
+
+        Manages the cluster key file that seals every gossip datagram and push-pull stream (AES-256-GCM). One base64
+        key per line; the first seals, all are accepted.
+          key new FILE      write a new file with one random key, mode 0600; refuses to overwrite a file
+          key rotate FILE   add a new random primary key, keep the old ones as accepted, replace FILE atomically,
+                            and print the new key id. Copy the file to every node: each reloads it within a few
+                            seconds (or at once on SIGHUP). Remove the old key lines later, once every node has the
+                            new file.
 
         """,
         "catalog": """

@@ -27,7 +27,9 @@ enum NodeCommand {
             Console.output(String(decoding: try encoder.encode(shown), as: UTF8.self) + "\n")
             return
         }
-        let node = try ArchiveNode(configuration: configuration, environment: .makeReal())
+        let environment = NodeEnvironment.makeReal()
+        defer { (environment.executor as? PooledExecutor)?.shutDown() }
+        let node = try ArchiveNode(configuration: configuration, environment: environment)
         report(node.store.openReport, directory: configuration.dataDirectory)
         try node.start()
         let store = node.store.configuration
@@ -45,14 +47,29 @@ enum NodeCommand {
         Console.output(
             "data: \(configuration.dataDirectory) (\(store.volumeCount) volumes, Reed-Solomon "
                 + "\(store.dataShardCount)+\(store.parityShardCount)); health: http://\(hostPort(node))/healthz\n")
+        if let membership = node.membership, let cluster = configuration.cluster {
+            let seeds =
+                cluster.seeds.isEmpty ? "none: this node founds the region" : cluster.seeds.joined(separator: ", ")
+            Console.output(
+                "gossip: \(membership.gossipAddress) (territory \(cluster.territory), seeds \(seeds); SIGHUP reloads "
+                    + "\(cluster.keyFile))\n")
+        }
         // Last, so a script that waits for the URL has every other line already.
         Console.output("DICOMweb: \(node.dicomWebURL)\n")
-        guard let signal = signals.next() else { throw ClientError("waiting for shutdown signals failed") }
+        var received = signals.next()
+        while received == SIGHUP {
+            node.reloadClusterKeys()
+            received = signals.next()
+        }
+        guard let signal = received else { throw ClientError("waiting for shutdown signals failed") }
         let timeout = configuration.limits.shutdownTimeoutSeconds
         Console.error(
             "tessera node: \(ShutdownSignals.name(signal)) received; finishing requests in flight (up to \(timeout) s, "
                 + "a second signal aborts them)")
-        let aborted = node.shutdown { waitMilliseconds in signals.next(timeoutMilliseconds: waitMilliseconds) != nil }
+        let aborted = node.shutdown { waitMilliseconds in
+            guard let signal = signals.next(timeoutMilliseconds: waitMilliseconds) else { return false }
+            return signal != SIGHUP
+        }
         if aborted > 0 { Console.error("tessera node: aborted \(aborted) requests in flight") }
         Console.error("tessera node: stopped")
     }
@@ -73,6 +90,14 @@ enum NodeCommand {
                 let warning = permissionWarning(path: path, mode: status.st_mode)
             {
                 Console.error(warning)
+            }
+            if let keyFile = configuration.cluster?.keyFile, stat(keyFile, &status) == 0,
+                status.st_mode & sharedPermissionBits != 0
+            {
+                Console.error(
+                    "tessera node: warning: cluster key file \(keyFile) has mode "
+                        + "\(String(status.st_mode & 0o777, radix: 8)); anyone who can read it can join and forge "
+                        + "gossip; run `chmod 600 \(keyFile)`")
             }
             return configuration
         }

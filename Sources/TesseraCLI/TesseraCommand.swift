@@ -26,6 +26,11 @@ public enum TesseraCommand {
           samples --out DIR [--studies N] [--slices N]          write generated CT and MR studies as
                   [--size PIXELS] [--seed N]                    DIR/STUDY/SERIES/SOP.dcm (sample data)
 
+        Region (gossip between nodes; README.md, "Cluster"):
+          cluster key new FILE                                  write a new cluster key file (0600, never over one)
+          cluster key rotate FILE                               add a new primary key, keep the old ones accepted;
+                                                                prints the new key id
+
         Local store (a node's data directory with its volumes):
           put FILE... --data DIR [--volumes N] [--config FILE]   store files, print "ADDRESS  FILE" for each
           get ADDRESS --data DIR --out FILE                     read an object back, verified
@@ -97,6 +102,7 @@ public enum TesseraCommand {
             case "gc": try StoreCommands.collectGarbage(rest)
             case "scrub": try StoreCommands.scrub(rest)
             case "catalog": try CatalogCommands.run(rest)
+            case "cluster": try ClusterCommand.run(rest)
             case "check": try CatalogCommands.check(rest)
             case "patient-conflicts": try CatalogCommands.patientConflicts(rest)
             case "bench": try BenchCommand.run(rest)

@@ -15,12 +15,17 @@ final class NodeHarness {
     static let readToken = "read-token-0123456789abcdef"
     /// A token with the write role, for STOW-RS.
     static let writeToken = "write-token-0123456789abcdef"
+    /// A token with the admin role, for `/admin/…`.
+    static let adminToken = "admin-token-0123456789abcdef"
 
     let node: ArchiveNode
     let wallClock: ManualWallClock
 
     /// Opens a node on `directory` with randomness seeded by `seed`; `allowsAnonymous` false requires the tokens.
-    init(directory: String, seed: UInt64, allowsAnonymous: Bool = true) throws {
+    /// `cluster` puts it in a region (its reactor is started).
+    init(
+        directory: String, seed: UInt64, allowsAnonymous: Bool = true, cluster: NodeConfiguration.Cluster? = nil
+    ) throws {
         wallClock = ManualWallClock(milliseconds: Self.startMilliseconds)
         var configuration = NodeConfiguration(
             dataDirectory: directory, http: "127.0.0.1:0", allowAnonymous: allowsAnonymous)
@@ -31,11 +36,15 @@ final class NodeHarness {
         configuration.tokens = [
             .init(name: "reader", token: Self.readToken, role: .read),
             .init(name: "writer", token: Self.writeToken, role: .write),
+            .init(name: "admin", token: Self.adminToken, role: .admin),
         ]
+        configuration.cluster = cluster
         let environment = NodeEnvironment(
             disk: PosixDisk(), monotonicClock: MonotonicClock(), wallClock: wallClock,
-            random: SeededRandomSource(seed: seed))
+            random: SeededRandomSource(seed: seed), executor: PooledExecutor(name: "node-test", threadCountMax: 16),
+            network: PosixNetwork())
         node = try ArchiveNode(configuration: configuration, environment: environment, log: { _ in })
+        if cluster != nil { try node.start() }
     }
 
     deinit { _ = node.shutdown { _ in true } }

@@ -12,7 +12,7 @@ import Testing
             ("EPERM", Errno.EPERM, EPERM), ("ENOENT", Errno.ENOENT, ENOENT), ("EIO", Errno.EIO, EIO),
             ("EBADF", Errno.EBADF, EBADF), ("EACCES", Errno.EACCES, EACCES), ("EFBIG", Errno.EFBIG, EFBIG),
             ("ENOSPC", Errno.ENOSPC, ENOSPC), ("EROFS", Errno.EROFS, EROFS), ("ETIMEDOUT", Errno.ETIMEDOUT, ETIMEDOUT),
-            ("EDQUOT", Errno.EDQUOT, EDQUOT),
+            ("EDQUOT", Errno.EDQUOT, EDQUOT), ("ENOSYS", Errno.ENOSYS, ENOSYS),
         ]
         for pair in pairs { #expect(pair.ours == pair.glibc, "\(pair.name)") }
     }

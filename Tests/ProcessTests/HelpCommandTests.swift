@@ -8,7 +8,7 @@ import Testing
     /// Every command with a usage of its own.
     static let commands = [
         "node", "store", "fetch", "find", "samples", "put", "get", "list", "delete", "gc", "scrub", "catalog", "check",
-        "patient-conflicts", "bench", "fuzz",
+        "patient-conflicts", "bench", "fuzz", "cluster",
     ]
 
     @Test("tessera --help, -h and help list every command and exit 0")

@@ -1,0 +1,146 @@
+// The `cluster` section of a node's config: where it gossips, whom it joins through, the cluster key file and the
+// protocol timings (defaults from MembershipConfiguration()). Decoding is strict like the rest of the file; the
+// site stays the top-level `site` key, since a lone node has one too.
+import Coding
+public import Membership
+public import Primitives
+
+extension NodeConfiguration {
+    /// A node's membership settings. Timings carry their unit in their name; every one has a default.
+    public struct Cluster: Sendable, Equatable {
+        /// The territory of this node's site.
+        public var territory: String
+        /// Where this node gossips (UDP) and answers push-pull (TCP), "IPv4:PORT": this node's own address as the
+        /// others reach it, not 0.0.0.0; port 0 picks a free one (printed at start).
+        public var gossip: String
+        /// Gossip addresses ("IPv4:PORT") of members to join through; any may be down, the join retries. Empty:
+        /// this node founds a region.
+        public var seeds: [String]
+        /// The cluster key file (`tessera cluster key new`); relative paths are taken from the config file's folder.
+        public var keyFile: String
+        /// The protocol period: one probe per period.
+        public var probeIntervalMilliseconds: Int
+        /// How long a direct probe waits for its ack before indirect probes go out.
+        public var probeTimeoutMilliseconds: Int
+        /// Members asked to probe indirectly when a direct probe fails.
+        public var indirectProbeCount: Int
+        /// Scales how many times each update is retransmitted (× log10 of the member count).
+        public var retransmitMultiplier: Int
+        /// Scales the shortest suspicion timeout (× log10 of the member count × the probe interval).
+        public var suspicionMultiplier: Int
+        /// The suspicion timeout starts at this multiple of its shortest.
+        public var suspicionMaxTimeoutMultiplier: Int
+        /// How often queued updates are gossiped on their own.
+        public var gossipIntervalMilliseconds: Int
+        /// How often a full-state push-pull runs with one random member.
+        public var pushPullIntervalSeconds: Int
+        /// How long a dead or left member stays listed before it is forgotten.
+        public var reapAfterSeconds: Int
+        /// The largest gossip datagram's content in bytes (the sealed datagram adds 33); keep it under the path MTU.
+        public var datagramBytesMax: Int
+
+        /// The settings for `gossip` with `keyFile`, no seeds, the territory "local" and Tessera's default timings.
+        public init(gossip: String, keyFile: String, seeds: [String] = []) {
+            let defaults = MembershipConfiguration()
+            let millisecond = Instant.ticksPerSecond / 1000
+            territory = NodeConfiguration.siteDefault
+            self.gossip = gossip
+            self.seeds = seeds
+            self.keyFile = keyFile
+            probeIntervalMilliseconds = Int(defaults.probeIntervalTicks / millisecond)
+            probeTimeoutMilliseconds = Int(defaults.probeTimeoutTicks / millisecond)
+            indirectProbeCount = defaults.indirectProbeCount
+            retransmitMultiplier = defaults.retransmitMultiplier
+            suspicionMultiplier = defaults.suspicionMultiplier
+            suspicionMaxTimeoutMultiplier = defaults.suspicionMaxTimeoutMultiplier
+            gossipIntervalMilliseconds = Int(defaults.gossipIntervalTicks / millisecond)
+            pushPullIntervalSeconds = Int(defaults.pushPullIntervalTicks / Instant.ticksPerSecond)
+            reapAfterSeconds = Int(defaults.reapAfterTicks / Instant.ticksPerSecond)
+            datagramBytesMax = defaults.datagramBytesMax
+        }
+
+        /// The core's configuration: Tessera's defaults with these timings; valid after `validate()`.
+        public var membershipConfiguration: MembershipConfiguration {
+            let millisecond = Instant.ticksPerSecond / 1000
+            var configuration = MembershipConfiguration()
+            configuration.probeIntervalTicks = Int64(probeIntervalMilliseconds) * millisecond
+            configuration.probeTimeoutTicks = Int64(probeTimeoutMilliseconds) * millisecond
+            configuration.indirectProbeCount = indirectProbeCount
+            configuration.retransmitMultiplier = retransmitMultiplier
+            configuration.suspicionMultiplier = suspicionMultiplier
+            configuration.suspicionMaxTimeoutMultiplier = suspicionMaxTimeoutMultiplier
+            configuration.gossipIntervalTicks = Int64(gossipIntervalMilliseconds) * millisecond
+            configuration.pushPullIntervalTicks = Int64(pushPullIntervalSeconds) * Instant.ticksPerSecond
+            configuration.reapAfterTicks = Int64(reapAfterSeconds) * Instant.ticksPerSecond
+            // A region gossiping fast joins fast: the first join retry waits one protocol period, not a second.
+            configuration.joinRetryTicksMin = min(configuration.joinRetryTicksMin, configuration.probeIntervalTicks)
+            configuration.gossipToTheDeadTicks = min(
+                configuration.gossipToTheDeadTicks, configuration.reapAfterTicks)
+            configuration.datagramBytesMax = datagramBytesMax
+            return configuration
+        }
+
+        /// The gossip address, parsed; valid after `validate()`.
+        public var gossipAddress: ListenAddress {
+            get throws(NodeError) { try ListenAddress.parse(gossip, key: "cluster.gossip") }
+        }
+
+        /// The seed addresses, parsed; valid after `validate()`.
+        public var seedAddresses: [ListenAddress] {
+            get throws(NodeError) {
+                var addresses: [ListenAddress] = []
+                for (index, seed) in seeds.enumerated() {
+                    addresses.append(try ListenAddress.parse(seed, key: "cluster.seeds[\(index)]"))
+                }
+                return addresses
+            }
+        }
+
+        /// The territory, checked (RegionName's rules).
+        public var territoryID: TerritoryID {
+            get throws(NodeError) {
+                do {
+                    return try TerritoryID(territory)
+                } catch {
+                    throw NodeError(.configuration, "'cluster.territory': \(error)")
+                }
+            }
+        }
+
+        /// Checks every setting, naming the first bad one.
+        public func validate() throws(NodeError) {
+            _ = try territoryID
+            let address = try gossipAddress
+            guard address.host != "0.0.0.0" else {
+                throw NodeError(
+                    .configuration,
+                    "'cluster.gossip' \(gossip) must be this node's own address as the others reach it, not 0.0.0.0")
+            }
+            for (index, seed) in try seedAddresses.enumerated() where seed.port == 0 {
+                throw NodeError(.configuration, "'cluster.seeds[\(index)]' \(seeds[index]) needs a port other than 0")
+            }
+            guard !keyFile.isEmpty else {
+                throw NodeError(.configuration, "'cluster.keyFile' must name the cluster key file")
+            }
+            let overhead = GossipEnvelope.overheadByteCount
+            let checks: [(String, Int, ClosedRange<Int>)] = [
+                ("probeIntervalMilliseconds", probeIntervalMilliseconds, 10...60_000),
+                ("probeTimeoutMilliseconds", probeTimeoutMilliseconds, 1...max(1, probeIntervalMilliseconds - 1)),
+                ("indirectProbeCount", indirectProbeCount, 0...16),
+                ("retransmitMultiplier", retransmitMultiplier, 1...32),
+                ("suspicionMultiplier", suspicionMultiplier, 1...32),
+                ("suspicionMaxTimeoutMultiplier", suspicionMaxTimeoutMultiplier, 1...64),
+                ("gossipIntervalMilliseconds", gossipIntervalMilliseconds, 10...60_000),
+                ("pushPullIntervalSeconds", pushPullIntervalSeconds, 1...86_400),
+                ("reapAfterSeconds", reapAfterSeconds, 1...30 * 86_400),
+                ("datagramBytesMax", datagramBytesMax, GossipCodec.datagramBytesMin...65_507 - overhead),
+            ]
+            for (name, value, range) in checks where !range.contains(value) {
+                throw NodeError(
+                    .configuration,
+                    "'cluster.\(name)' is \(value); it must be from \(range.lowerBound) to \(range.upperBound)"
+                        + (name == "probeTimeoutMilliseconds" ? " (shorter than the probe interval)" : ""))
+            }
+        }
+    }
+}

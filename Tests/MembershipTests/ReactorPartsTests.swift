@@ -1,0 +1,56 @@
+// Goal: the two pure parts the node's reactor adds to membership hold their contracts: a Vivaldi coordinate survives
+// its trip through an ack's payload (to Float32 precision) and a hostile payload is refused; the round-trip filter
+// answers the median of a peer's last three samples and forgets a peer.
+// Method: round trips of coordinates, hand-made payloads, and sample sequences with a known median.
+import Membership
+import Primitives
+import Testing
+
+@Suite struct ReactorPartsTests {
+    @Test("a coordinate survives the ack payload to Float32 precision")
+    func coordinateRoundTrip() throws {
+        let coordinate = VivaldiCoordinate(
+            vectorSeconds: [0.001, -0.002, 0.0005, 0, 0.01, -0.01, 0.003, 0.25], heightSeconds: 0.0001, error: 0.7,
+            adjustmentSeconds: -0.0003)
+        let payload = coordinate.probeCoordinate
+        #expect(payload.bytes.count == VivaldiCoordinate.probeByteCount)
+        #expect(payload.bytes.count <= ProbeCoordinate.bytesMax)
+        let decoded = try #require(VivaldiCoordinate(probe: payload))
+        for (left, right) in zip(decoded.vectorSeconds, coordinate.vectorSeconds) {
+            #expect(abs(left - right) <= abs(right) * 1e-6)
+        }
+        #expect(abs(decoded.error - 0.7) < 1e-6)
+    }
+
+    @Test("empty, short and implausible payloads are refused")
+    func hostilePayloads() {
+        #expect(VivaldiCoordinate(probe: .empty) == nil)
+        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: [1, 2, 3])) == nil)
+        // A NaN component (0x7FC00000) in the first slot.
+        var bytes = [UInt8](repeating: 0, count: VivaldiCoordinate.probeByteCount)
+        bytes[0...3] = [0x00, 0x00, 0xC0, 0x7F]
+        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: bytes)) == nil)
+        // A huge (1e30) height.
+        var huge = VivaldiCoordinate.origin().probeCoordinate.bytes
+        let bits = Float(1e30).bitPattern
+        for index in 0..<4 {
+            huge[4 * VivaldiCoordinate.dimension + index] = UInt8(truncatingIfNeeded: bits >> (8 * index))
+        }
+        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: huge)) == nil)
+    }
+
+    @Test("the filter answers the median of the last three samples per peer, and forgets a peer")
+    func medianFilter() {
+        var filter = RoundTripFilter()
+        let peer = NodeID(7)
+        #expect(filter.add(0.010, for: peer) == 0.010)
+        #expect(filter.add(0.500, for: peer) == 0.500)
+        #expect(filter.add(0.012, for: peer) == 0.012)
+        #expect(filter.add(0.011, for: peer) == 0.012)
+        #expect(filter.add(0.900, for: NodeID(8)) == 0.900)
+        #expect(filter.peerCount == 2)
+        filter.forget(peer)
+        #expect(filter.peerCount == 1)
+        #expect(filter.add(0.020, for: peer) == 0.020)
+    }
+}

@@ -34,7 +34,9 @@ public struct FabricOperation: Sendable, Equatable, Codable {
         let path = stateDirectory + "/" + logFileName
         let line: [UInt8]
         do {
-            line = Array(try JSONEncoder().encode(operation)) + [0x0A]
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            line = Array(try encoder.encode(operation)) + [0x0A]
         } catch {
             throw ChaosError(.state, "cannot encode the operation \(operation.operation): \(error)")
         }

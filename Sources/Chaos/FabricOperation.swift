@@ -1,11 +1,12 @@
 // The record of what the fabric did: one JSON line per operation (up, down, a cut, a heal, a shape, a process
 // started in a host), appended to the run's log so a chaos history can record the nemesis's actions.
+import Glibc
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import Glibc
 
 /// One operation of the fabric, as its log line holds it.
 public struct FabricOperation: Sendable, Equatable, Codable {

@@ -27,7 +27,8 @@ struct FabricTools: Sendable {
         if nft == nil { missing.append("the `nft` command (Debian package nftables)") }
         guard let ip, let tc, let nft, missing.isEmpty else {
             throw ChaosError(
-                .missingPrerequisite, "the chaos network cannot be made here; missing: \(missing.joined(separator: "; "))")
+                .missingPrerequisite,
+                "the chaos network cannot be made here; missing: \(missing.joined(separator: "; "))")
         }
         return FabricTools(ip: ip, tc: tc, nft: nft)
     }

@@ -37,7 +37,9 @@ public struct FaultState: Sendable, Equatable, Codable {
 
     /// Cuts every direction from each of `sources` to each of `targets` (a host is never cut from itself).
     public mutating func cut(from sources: [String], to targets: [String]) {
-        for source in sources { for target in targets where source != target { cutLinks.insert(.init(source: source, target: target)) } }
+        for source in sources {
+            for target in targets where source != target { cutLinks.insert(.init(source: source, target: target)) }
+        }
     }
 
     /// Restores every direction from each of `sources` to each of `targets`.

@@ -42,7 +42,8 @@ public struct LinkShape: Sendable, Equatable, Codable {
     /// Checks the ranges, naming the first value out of range.
     public func validate() throws(ChaosError) {
         guard (0...Self.delayMillisecondsMax).contains(delayMilliseconds) else {
-            throw ChaosError(.argument, "the delay must be 0 to \(Self.delayMillisecondsMax) ms, not \(delayMilliseconds)")
+            throw ChaosError(
+                .argument, "the delay must be 0 to \(Self.delayMillisecondsMax) ms, not \(delayMilliseconds)")
         }
         guard (0...Self.delayMillisecondsMax).contains(jitterMilliseconds) else {
             throw ChaosError(

@@ -2,12 +2,13 @@
 // Each operation changes the fault state, applies the whole of it (the packet filter atomically, the queueing of
 // the hosts whose shaping changed), saves it, and logs what was done. A scenario schedules them; a flapping link
 // is a cut and a heal repeated.
+import Synchronization
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import Synchronization
 
 extension NetworkFabric {
     /// Cuts every direction between `first` and `second` (host names): a partition.

@@ -2,15 +2,16 @@
 // namespace of its own, so nothing touches the machine's root namespace or its routing. Made by `up`, found again
 // by `attach` from the state folder, removed by `down`; `removeLeftovers` clears what earlier runs left behind.
 // Faults (NetworkFabric+Faults) and processes in hosts (NetworkFabric+Processes) build on it.
+import Glibc
+import Posix
+public import Primitives
+import Synchronization
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import Glibc
-import Posix
-public import Primitives
-import Synchronization
 
 /// A running fabric of network namespaces.
 public final class NetworkFabric: Sendable {
@@ -75,7 +76,8 @@ public final class NetworkFabric: Sendable {
         let tools = try FabricTools.locate()
         guard let state = try FabricState.load(stateDirectory: stateDirectory) else {
             throw ChaosError(
-                .state, "no fabric is up in \(stateDirectory) (no \(FabricState.fileName)); `tessera chaos net up` first")
+                .state,
+                "no fabric is up in \(stateDirectory) (no \(FabricState.fileName)); `tessera chaos net up` first")
         }
         return NetworkFabric(state: state, tools: tools, stateDirectory: stateDirectory, clock: clock)
     }
@@ -123,7 +125,8 @@ public final class NetworkFabric: Sendable {
             let device = FabricLayout.hostInterface
             try runTool(tools.ip, ["netns", "add", host])
             try runTool(tools.ip, ["-n", host, "link", "set", "lo", "up"])
-            try runTool(tools.ip, ["-n", fabric, "link", "add", port, "type", "veth", "peer", "name", device, "netns", host])
+            try runTool(
+                tools.ip, ["-n", fabric, "link", "add", port, "type", "veth", "peer", "name", device, "netns", host])
             try runTool(tools.ip, ["-n", fabric, "link", "set", port, "master", bridge, "up"])
             try runTool(tools.ip, ["-n", host, "addr", "add", layout.address(ofIndex: index) + prefix, "dev", device])
             try runTool(tools.ip, ["-n", host, "link", "set", device, "up"])

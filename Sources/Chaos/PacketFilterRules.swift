@@ -23,7 +23,9 @@ enum PacketFilterRules {
             lines.append("    \(try match(link, layout)) drop")
         }
         for (link, shape) in faults.shapes.sorted(by: { $0.key < $1.key }) where shape.lossBasisPoints > 0 {
-            lines.append("    \(try match(link, layout)) numgen random mod 10000 < \(shape.lossBasisPoints) drop")
+            // numgen draws 0 to 9999, so total loss is a plain drop.
+            let draw = shape.lossBasisPoints >= 10_000 ? "" : " numgen random mod 10000 < \(shape.lossBasisPoints)"
+            lines.append("    \(try match(link, layout))\(draw) drop")
         }
         lines += ["  }", "}"]
         return lines.joined(separator: "\n") + "\n"

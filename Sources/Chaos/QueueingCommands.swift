@@ -21,8 +21,10 @@ enum QueueingCommands {
         let device = FabricLayout.hostInterface
         var commands: [[String]] = [
             ["qdisc", "add", "dev", device, "root", "handle", "1:", "htb", "default", "1"],
-            ["class", "add", "dev", device, "parent", "1:", "classid", "1:1", "htb", "rate", uncappedRate,
-             "quantum", "\(quantumBytes)"],
+            [
+                "class", "add", "dev", device, "parent", "1:", "classid", "1:1", "htb", "rate", uncappedRate,
+                "quantum", "\(quantumBytes)",
+            ],
         ]
         for (target, shape) in shaped {
             // Class minors are hex and 1 is the default class: the target's index + 2 never collides with it.
@@ -33,8 +35,10 @@ enum QueueingCommands {
                 rate, "quantum", "\(quantumBytes)",
             ])
             if shape.needsNetem {
-                var netem = ["qdisc", "add", "dev", device, "parent", "1:\(minor)", "handle", "\(minor):", "netem",
-                             "delay", "\(shape.delayMilliseconds)ms"]
+                var netem = [
+                    "qdisc", "add", "dev", device, "parent", "1:\(minor)", "handle", "\(minor):", "netem",
+                    "delay", "\(shape.delayMilliseconds)ms",
+                ]
                 if shape.jitterMilliseconds > 0 { netem.append("\(shape.jitterMilliseconds)ms") }
                 commands.append(netem)
             }

@@ -1,12 +1,13 @@
 // The regional topology file (Cluster/README.md): territories → sites → nodes, each node with its volume count.
 // Decoded strictly: an unknown key, a wrong type, a duplicate or an empty level is an error naming where it is.
 // It says what exists, not where it listens: addresses come from whoever runs it (the namespace fabric, loopback).
+public import Primitives
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-public import Primitives
 
 /// A region as its topology file describes it.
 public struct Topology: Sendable, Equatable {
@@ -39,7 +40,8 @@ public struct Topology: Sendable, Equatable {
             }
             if let known = territoryOfSite[node.site], known != node.territory {
                 throw ChaosError(
-                    .topology, "site '\(node.site)' is listed under two territories, '\(known)' and '\(node.territory)'")
+                    .topology, "site '\(node.site)' is listed under two territories, '\(known)' and '\(node.territory)'"
+                )
             }
             territoryOfSite[node.site] = node.territory
         }

@@ -1,10 +1,11 @@
 // The nested shape of the topology file and its strict decoding; Topology is the flat, checked result.
+import Primitives
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import Primitives
 
 /// The topology file as written: `{"name", "territories": [{"name", "sites": [{"name", "nodes": [{"name",
 /// "volumeCount"}]}]}]}`.

@@ -2,9 +2,9 @@
 // (a `tessera node`, Orthanc, in benches and the chaos runner), or a command run to its end (`ip`, `tc`, `nft`).
 // Stopped whatever happened. It does not run commands through a shell.
 import Foundation
-import Synchronization
 import Glibc
 public import Primitives
+import Synchronization
 
 /// One child process; killed when released, so an error leaves no server behind.
 // SAFETY: `process` is started in init and afterwards only queried, waited on or signalled, which Foundation's
@@ -19,8 +19,7 @@ public final class ChildProcess: @unchecked Sendable {
     private let process: Process
 
     /// Starts `executable arguments…` with standard output and error in `logDirectory/NAME.out|err`.
-    public init(name: String, executable: String, arguments: [String], logDirectory: String) throws(ChildProcessError)
-    {
+    public init(name: String, executable: String, arguments: [String], logDirectory: String) throws(ChildProcessError) {
         self.name = name
         let stem = logDirectory + "/" + name.lowercased().replacingOccurrences(of: " ", with: "-")
         outputPath = stem + ".out"
@@ -96,7 +95,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// Blocks the calling owned thread until the child ends; its exit status, or 128 + the signal that ended it.
     public func waitForExit() -> Int32 {
         process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     /// Sends SIGTERM, waits up to `graceSeconds` for the child to exit, then SIGKILLs it. Safe to call twice.

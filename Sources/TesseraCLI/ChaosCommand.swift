@@ -93,7 +93,8 @@ enum ChaosCommand {
         var shape = LinkShape()
         shape.delayMilliseconds = try arguments.integer("delay-ms", in: 0...LinkShape.delayMillisecondsMax) ?? 0
         shape.jitterMilliseconds = try arguments.integer("jitter-ms", in: 0...LinkShape.delayMillisecondsMax) ?? 0
-        shape.rateKilobitsPerSecond = try arguments.integer("rate-kbit", in: LinkShape.rateKilobitsPerSecondMin...Int(Int32.max))
+        shape.rateKilobitsPerSecond = try arguments.integer(
+            "rate-kbit", in: LinkShape.rateKilobitsPerSecondMin...Int(Int32.max))
         if let text = arguments.value("loss-percent") {
             guard let loss = Double(text), loss >= 0, loss <= 100 else {
                 throw UsageError(description: "--loss-percent must be a number from 0 to 100, got '\(text)'")
@@ -142,7 +143,8 @@ enum ChaosCommand {
         for (link, shape) in faults.shapes.sorted(by: { $0.key < $1.key }) {
             lines.append(
                 "shaped \(link): delay \(shape.delayMilliseconds) ms, jitter \(shape.jitterMilliseconds) ms, loss "
-                    + "\(shape.lossPercent) %, rate " + (shape.rateKilobitsPerSecond.map { "\($0) kbit/s" } ?? "uncapped"))
+                    + "\(shape.lossPercent) %, rate "
+                    + (shape.rateKilobitsPerSecond.map { "\($0) kbit/s" } ?? "uncapped"))
         }
         Console.output(lines.joined(separator: "\n") + "\n")
     }

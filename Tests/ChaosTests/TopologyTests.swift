@@ -116,7 +116,8 @@ import Testing
             $0.joined(separator: " ")
         }
         #expect(fromA.contains("qdisc add dev eth0 parent 1:4 handle 4: netem delay 30ms 5ms"))
-        #expect(fromA.contains("filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dst 10.77.0.4/32 flowid 1:4"))
+        #expect(
+            fromA.contains("filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dst 10.77.0.4/32 flowid 1:4"))
         let fromC = try QueueingCommands.arguments(for: "c", faults: faults, layout: layout).map {
             $0.joined(separator: " ")
         }

@@ -88,20 +88,32 @@ public final class NetworkFabric: Sendable {
         removeNamespaces()
         unlink(FabricState.path(in: stateDirectory))
         try record("down", "removed \(layout.namespaces.count) namespaces")
-        let left = Self.namespaceNames(tools: tools).filter { layout.namespaces.contains($0) }
+        let left = try Self.namespaceNames(tools: tools, scratch: stateDirectory).filter {
+            layout.namespaces.contains($0)
+        }
         guard left.isEmpty else {
             throw ChaosError(.command, "namespaces still present after down: \(left.joined(separator: ", "))")
         }
     }
 
     /// Removes every namespace any run of this runner made (names starting with `FabricLayout.namespacePrefix`),
-    /// killing the processes in them, and the state file in `stateDirectory` if there is one; returns the names
-    /// removed.
+    /// killing the processes in them, and the state file in `stateDirectory` (created if missing: the commands'
+    /// scratch files go there) if there is one; returns the names removed, or throws naming any that stayed.
     public static func removeLeftovers(stateDirectory: String) throws(ChaosError) -> [String] {
         let tools = try FabricTools.locate()
-        let names = namespaceNames(tools: tools).filter { $0.hasPrefix(FabricLayout.namespacePrefix) }
+        do {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ChaosError(.state, "cannot create the state folder \(stateDirectory): \(error)")
+        }
+        let isOurs = { (name: String) in name.hasPrefix(FabricLayout.namespacePrefix) }
+        let names = try namespaceNames(tools: tools, scratch: stateDirectory).filter(isOurs)
         for name in names { removeNamespace(name, tools: tools, scratch: stateDirectory) }
         unlink(FabricState.path(in: stateDirectory))
+        let left = try namespaceNames(tools: tools, scratch: stateDirectory).filter(isOurs)
+        guard left.isEmpty else {
+            throw ChaosError(.command, "namespaces still present after removal: \(left.joined(separator: ", "))")
+        }
         return names
     }
 
@@ -155,9 +167,18 @@ public final class NetworkFabric: Sendable {
         _ = try? ChildProcess.run(tools.ip, ["netns", "del", name], logDirectory: scratch)
     }
 
-    private static func namespaceNames(tools: FabricTools) -> [String] {
-        let listing = (try? ChildProcess.run(tools.ip, ["netns", "list"], logDirectory: "/tmp"))?.output ?? ""
-        return listing.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+    /// The network namespaces on the machine (`ip netns list`), or an error with `ip`'s words.
+    private static func namespaceNames(tools: FabricTools, scratch: String) throws(ChaosError) -> [String] {
+        let outcome: ChildOutcome
+        do {
+            outcome = try ChildProcess.run(tools.ip, ["netns", "list"], logDirectory: scratch)
+        } catch {
+            throw ChaosError(.command, "cannot list network namespaces: \(error)")
+        }
+        guard outcome.status == 0 else {
+            throw ChaosError(.command, "`ip netns list` failed with status \(outcome.status): \(outcome.errorOutput)")
+        }
+        return outcome.output.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
     }
 
     // MARK: - Commands and the log

@@ -142,7 +142,7 @@ import Testing
         }
     }
 
-    @Test("`tessera chaos net down` removes its run and the leftovers of other runs")
+    @Test("`tessera chaos net down` removes its run and the leftovers of other runs, from any state folder")
     func commandDown() async throws {
         let directory = TemporaryDirectory()
         let first = try await FabricHarness.up(try FabricHarness.nodes(["a"]), in: directory)
@@ -157,5 +157,13 @@ import Testing
         #expect(outcome.output.contains(second.layout.fabricNamespace), "\(outcome.output)")
         let left = Set(try await FabricHarness.namespaces())
         #expect(left.isDisjoint(with: Set(first.layout.namespaces + second.layout.namespaces)))
+
+        // From a state folder that does not exist yet (a fresh checkout): leftovers still go.
+        let third = try await FabricHarness.up(try FabricHarness.nodes(["c"]), in: directory)
+        defer { try? third.down() }
+        let fresh = try await TesseraBinary.run(["chaos", "net", "down", "--state", directory.appending("fresh")])
+        #expect(fresh.status == 0, "\(fresh.errorOutput)")
+        #expect(fresh.output.contains(third.layout.namespace(of: "c")), "\(fresh.output)")
+        #expect(Set(try await FabricHarness.namespaces()).isDisjoint(with: Set(third.layout.namespaces)))
     }
 }

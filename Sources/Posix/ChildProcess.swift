@@ -100,6 +100,9 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends SIGTERM, waits up to `graceSeconds` for the child to exit, then SIGKILLs it. Safe to call twice.
+    ///
+    /// Signals reach the child only: start programs directly (or a shell that `exec`s them), since a grandchild
+    /// that outlives the child (a shell's `sleep`) was seen to hold up Foundation's wait until it ended too.
     public func stop(graceSeconds: Double = 15) {
         guard process.isRunning else { return }
         kill(pid, SIGTERM)

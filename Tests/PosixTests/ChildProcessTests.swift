@@ -39,8 +39,8 @@ import Testing
             Result { () throws(ChildProcessError) -> String in
                 // `exec`: the shell becomes the sleeping server, so stopping it leaves no grandchild behind.
                 let server = try ChildProcess(
-                    name: "server", executable: "/bin/sh", arguments: ["-c", "echo starting; echo ready 42; exec sleep 30"],
-                    logDirectory: directory.path)
+                    name: "server", executable: "/bin/sh",
+                    arguments: ["-c", "echo starting; echo ready 42; exec sleep 30"], logDirectory: directory.path)
                 defer { server.stop(graceSeconds: 0) }
                 return try server.waitForLine(containing: "ready", seconds: 10)
             }

@@ -61,6 +61,7 @@ let package = Package(
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
+        module("Chaos", ["Primitives", "Posix"]),
         module(
             "Node",
             [
@@ -81,7 +82,7 @@ let package = Package(
             "TesseraCLI",
             [
                 "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "DICOM", "HTTP", "Catalog",
-                "Transport", "DICOMweb", "Node", "Samples", "Fuzzing", "Bench",
+                "Transport", "DICOMweb", "Node", "Samples", "Fuzzing", "Bench", "Chaos",
             ]),
         .executableTarget(name: "tessera", dependencies: ["TesseraCLI"], swiftSettings: strictSettings),
 
@@ -125,6 +126,7 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
     ]
 )
 

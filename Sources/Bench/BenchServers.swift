@@ -1,6 +1,7 @@
 // The two servers of `tessera bench dicomweb`, our node and Orthanc, as child processes the bench can restart on
 // the same data: a cold read must find nothing in either server's memory, not only nothing in the page cache.
 import Foundation
+import Posix
 
 /// Our node and (when installed) Orthanc, each with a client.
 struct BenchServers {
@@ -14,9 +15,9 @@ struct BenchServers {
     let orthancFolder: String
     /// Where both write their logs.
     let logDirectory: String
-    private(set) var node: BenchProcess
+    private(set) var node: ChildProcess
     private(set) var ours: DICOMwebPeer
-    private(set) var orthanc: BenchProcess?
+    private(set) var orthanc: ChildProcess?
     private(set) var reference: DICOMwebPeer?
 
     /// Starts our node on `nodeData`, and Orthanc in `orthancFolder` when `withOrthanc`.
@@ -45,13 +46,13 @@ struct BenchServers {
         (orthanc, reference) = try Self.startReference(folder: orthancFolder)
     }
 
-    private static func startNode(data: String, logDirectory: String) throws -> (BenchProcess, DICOMwebPeer) {
+    private static func startNode(data: String, logDirectory: String) throws -> (ChildProcess, DICOMwebPeer) {
         let started = try DICOMwebBench.startNode(
             data: data, logDirectory: logDirectory, readCacheBytes: readCacheBytes)
         return (started.process, try DICOMwebPeer(name: "ours", origin: started.origin))
     }
 
-    private static func startReference(folder: String) throws -> (BenchProcess, DICOMwebPeer) {
+    private static func startReference(folder: String) throws -> (ChildProcess, DICOMwebPeer) {
         let started = try OrthancServer.start(directory: folder, storageCacheBytes: readCacheBytes)
         return (started.process, try DICOMwebPeer(name: "Orthanc", origin: started.origin))
     }

@@ -248,10 +248,10 @@ public struct DICOMwebBench {
     /// Starts `tessera node --data DIR --http 127.0.0.1:0` (six volumes, 4+2 by default) with a read cache of
     /// `readCacheBytes` and waits for its URL.
     static func startNode(data: String, logDirectory: String, readCacheBytes: Int64) throws -> (
-        process: BenchProcess, origin: String
+        process: ChildProcess, origin: String
     ) {
-        let process = try BenchProcess(
-            name: "node-" + (data as NSString).lastPathComponent, executable: BenchProcess.tesseraExecutable,
+        let process = try ChildProcess(
+            name: "node-" + (data as NSString).lastPathComponent, executable: ChildProcess.tesseraExecutable,
             arguments: [
                 "node", "--data", data, "--http", "127.0.0.1:0", "--read-cache-mb", String(readCacheBytes >> 20),
             ], logDirectory: logDirectory)

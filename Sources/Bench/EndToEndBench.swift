@@ -86,7 +86,7 @@ extension StorageBench {
         try? FileManager.default.removeItem(atPath: childDirectory)
         defer { try? FileManager.default.removeItem(atPath: childDirectory) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BenchProcess.tesseraExecutable)
+        process.executableURL = URL(fileURLWithPath: ChildProcess.tesseraExecutable)
         process.arguments = ["bench-rss-child", "--gib", "2", "--data", childDirectory]
         let pipe = Pipe()
         process.standardOutput = pipe

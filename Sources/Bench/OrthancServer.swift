@@ -50,7 +50,7 @@ enum OrthancServer {
     /// Starts Orthanc with its storage and index in `directory` (kept if they exist) and a storage cache of
     /// `storageCacheBytes`, and waits until it answers `/system`; returns the process and its origin,
     /// "http://127.0.0.1:PORT".
-    static func start(directory: String, storageCacheBytes: Int64) throws -> (process: BenchProcess, origin: String) {
+    static func start(directory: String, storageCacheBytes: Int64) throws -> (process: ChildProcess, origin: String) {
         let storage = directory + "/storage"
         try PosixDisk().makeDirectory(storage)
         let port = try freeLoopbackPort()
@@ -68,7 +68,7 @@ enum OrthancServer {
         let path = directory + "/orthanc.json"
         try JSONSerialization.data(withJSONObject: configuration, options: [.prettyPrinted, .sortedKeys])
             .write(to: URL(fileURLWithPath: path))
-        let process = try BenchProcess(
+        let process = try ChildProcess(
             name: "Orthanc", executable: executable, arguments: [path], logDirectory: directory)
         let origin = "http://127.0.0.1:\(port)"
         try waitUntilAnswering(process, origin: origin)
@@ -76,12 +76,12 @@ enum OrthancServer {
     }
 
     /// Polls `GET /system` until it answers 200, the process exits, or `startSeconds` pass.
-    private static func waitUntilAnswering(_ process: BenchProcess, origin: String) throws {
+    private static func waitUntilAnswering(_ process: ChildProcess, origin: String) throws {
         let client = try HTTPClient(
             baseURL: origin, configuration: HTTPClientConfiguration(connectTimeoutSeconds: 1, ioTimeoutSeconds: 5),
             clock: MonotonicClock())
         defer { client.close() }
-        let deadline = BenchProcess.deadline(seconds: startSeconds)
+        let deadline = ChildProcess.deadline(seconds: startSeconds)
         while MonotonicClock().now() < deadline {
             if var response = try? client.send(method: "GET", target: "/system"),
                 (try? response.readAll(bytesMax: 1 << 20)) != nil, response.status == 200
@@ -89,7 +89,7 @@ enum OrthancServer {
                 return
             }
             guard process.isRunning else { throw process.failure("exited before it answered /system") }
-            BenchProcess.pause(milliseconds: 50)
+            ChildProcess.pause(milliseconds: 50)
         }
         throw process.failure("did not answer /system within \(Int(startSeconds)) s")
     }

@@ -118,6 +118,29 @@ enum CommandUsage {
                             new file.
 
         """,
+        "chaos": """
+        usage: tessera chaos net up TOPOLOGY.json [--state DIR]
+               tessera chaos net partition SIDE SIDE [--one-way] [--state DIR]
+               tessera chaos net heal [SIDE SIDE] [--state DIR]
+               tessera chaos net shape SIDE SIDE [--delay-ms N] [--jitter-ms N] [--loss-percent P] [--rate-kbit N]
+                                       [--both-ways] [--state DIR]
+               tessera chaos net show [--state DIR]
+               tessera chaos net down [--state DIR]
+
+        The chaos runner's network (Chaos/README.md): one network namespace per node of a topology file, joined by
+        veths to a bridge in a namespace of its own, addresses from 10.77.0.0/16; faults act on real packets. Needs
+        root, iproute2 and nftables; delay and jitter also need the kernel's netem. The state folder (default
+        tessera-chaos) holds fabric.json and operations.jsonl, the log of every operation.
+          up          make the namespaces and print each host's address and namespace
+          partition   cut every packet between the two sides (--one-way: only from the first to the second)
+          heal        restore the cuts between the two sides, or every cut
+          shape       delay (with jitter), lose or cap the rate of what the first side sends to the second
+                      (--both-ways: both directions); no option clears the shaping
+          show        the hosts and the faults in force
+          down        kill what runs in the namespaces and remove them, and any left by earlier runs
+        A SIDE is host, site and territory names joined by commas, or 'rest' for every host not on the other side.
+
+        """,
         "catalog": """
         usage: tessera catalog rebuild --data DIR [--site S]
 

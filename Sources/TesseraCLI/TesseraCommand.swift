@@ -31,6 +31,13 @@ public enum TesseraCommand {
           cluster key rotate FILE                               add a new primary key, keep the old ones accepted;
                                                                 prints the new key id
 
+        Chaos (README.md and Chaos/README.md; root, iproute2 and nftables):
+          chaos net up TOPOLOGY.json [--state DIR]              a network namespace per node of the topology
+          chaos net partition SIDE SIDE [--one-way]             cut hosts, sites or territories apart ('rest': all
+          chaos net heal [SIDE SIDE]                            others); heal one cut or all of them
+          chaos net shape SIDE SIDE [--delay-ms N] [--loss-percent P] [--rate-kbit N] ...
+          chaos net show | down [--state DIR]                   the hosts and faults; remove every namespace
+
         Local store (a node's data directory with its volumes):
           put FILE... --data DIR [--volumes N] [--config FILE]   store files, print "ADDRESS  FILE" for each
           get ADDRESS --data DIR --out FILE                     read an object back, verified
@@ -103,6 +110,7 @@ public enum TesseraCommand {
             case "scrub": try StoreCommands.scrub(rest)
             case "catalog": try CatalogCommands.run(rest)
             case "cluster": try ClusterCommand.run(rest)
+            case "chaos": try ChaosCommand.run(rest)
             case "check": try CatalogCommands.check(rest)
             case "patient-conflicts": try CatalogCommands.patientConflicts(rest)
             case "bench": try BenchCommand.run(rest)

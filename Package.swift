@@ -56,6 +56,7 @@ let package = Package(
         module("DICOM", ["Primitives"]),
         module("Placement", ["Primitives"]),
         module("Membership", ["Primitives"]),
+        module("Simulation", ["Primitives", "Membership", "Placement"]),
         module("HTTP", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
@@ -98,6 +99,7 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests("SimulationTests", ["Simulation", "Membership", "Primitives", "TestSupport"]),
     ]
 )
 

@@ -1,5 +1,6 @@
 // The dissemination queue (SWIM §4.1 infection-style, memberlist's TransmitLimitedQueue): the newest update about
-// each member, handed out least-sent first until each has been sent its retransmit limit. Bounded.
+// each member, handed out least-sent first until each has been sent its retransmit limit. Bounded. Entries sit in
+// one bucket per send count, oldest first, so taking updates for a datagram never sorts the queue.
 public import Primitives
 
 /// Updates waiting to be piggybacked, at most one per member.
@@ -11,9 +12,21 @@ public struct BroadcastQueue: Hashable, Sendable {
         var order: UInt64
     }
 
+    /// An entry's place in its bucket.
+    private struct Slot: Hashable, Sendable {
+        var order: UInt64
+        var node: NodeID
+        var byteCount: Int
+    }
+
+    /// The smallest update's size: once less room than this is left, nothing else fits.
+    private static let updateBytesMin = GossipCodec.encodedByteCount(.left(node: NodeID(0), incarnation: 0))
+
     /// Most entries kept; past it the most-sent entry is dropped.
     public let entriesMax: Int
     private var entries: [NodeID: Entry] = [:]
+    /// `buckets[t]`: the entries sent t times, by order of enqueueing (oldest first).
+    private var buckets: [[Slot]] = []
     private var nextOrder: UInt64 = 0
 
     /// Makes an empty queue of at most `entriesMax` entries.
@@ -31,14 +44,14 @@ public struct BroadcastQueue: Hashable, Sendable {
     /// Queues `update`, replacing any older update about the same member (its news supersedes), with its send count
     /// reset. When full, drops the entry sent most often (the oldest among equals): push-pull repairs what it lacked.
     public mutating func enqueue(_ update: MemberUpdate) {
-        entries[update.node] = Entry(
+        remove(about: update.node)
+        let entry = Entry(
             update: update, byteCount: GossipCodec.encodedByteCount(update), transmitCount: 0, order: nextOrder)
         nextOrder += 1
-        if entries.count > entriesMax {
-            let victim = entries.values.max { left, right in
-                (left.transmitCount, right.order) < (right.transmitCount, left.order)
-            }
-            if let victim { entries[victim.update.node] = nil }
+        entries[update.node] = entry
+        insertSlot(of: entry)
+        if entries.count > entriesMax, let bucket = buckets.lastIndex(where: { !$0.isEmpty }) {
+            remove(about: buckets[bucket][0].node)
         }
         precondition(entries.count <= entriesMax, "the broadcast queue outgrew its limit")
     }
@@ -50,26 +63,55 @@ public struct BroadcastQueue: Hashable, Sendable {
         -> [MemberUpdate]
     {
         guard !entries.isEmpty, countMax > 0 else { return [] }
-        let ordered = entries.values.sorted { left, right in
-            let leftFirst = left.update.node == first
-            let rightFirst = right.update.node == first
-            if leftFirst != rightFirst { return leftFirst }
-            if left.transmitCount != right.transmitCount { return left.transmitCount < right.transmitCount }
-            return left.order > right.order
+        var takenNodes: [NodeID] = []
+        var remainingBytes = byteBudget
+        if let first, let entry = entries[first], entry.byteCount <= remainingBytes {
+            takenNodes.append(first)
+            remainingBytes -= entry.byteCount
+        }
+        scan: for bucket in buckets {
+            for slot in bucket.reversed() {
+                guard takenNodes.count < countMax, remainingBytes >= Self.updateBytesMin else { break scan }
+                guard slot.node != first, slot.byteCount <= remainingBytes else { continue }
+                takenNodes.append(slot.node)
+                remainingBytes -= slot.byteCount
+            }
         }
         var taken: [MemberUpdate] = []
-        var remainingBytes = byteBudget
-        for entry in ordered where entry.byteCount <= remainingBytes {
+        taken.reserveCapacity(takenNodes.count)
+        for node in takenNodes {
+            guard var entry = entries[node] else { continue }
             taken.append(entry.update)
-            remainingBytes -= entry.byteCount
-            let node = entry.update.node
-            entries[node]?.transmitCount += 1
-            if let sent = entries[node]?.transmitCount, sent >= transmitLimit { entries[node] = nil }
-            if taken.count == countMax { break }
+            removeSlot(of: entry)
+            entry.transmitCount += 1
+            if entry.transmitCount >= transmitLimit {
+                entries[node] = nil
+            } else {
+                entries[node] = entry
+                insertSlot(of: entry)
+            }
         }
         return taken
     }
 
-    /// Drops any queued update about `node` (after it was reaped).
-    public mutating func remove(about node: NodeID) { entries[node] = nil }
+    /// Drops any queued update about `node` (superseded, or the member was reaped).
+    public mutating func remove(about node: NodeID) {
+        guard let entry = entries.removeValue(forKey: node) else { return }
+        removeSlot(of: entry)
+    }
+
+    private mutating func insertSlot(of entry: Entry) {
+        while buckets.count <= entry.transmitCount { buckets.append([]) }
+        let slot = Slot(order: entry.order, node: entry.update.node, byteCount: entry.byteCount)
+        let index = buckets[entry.transmitCount].partitioningIndex { $0.order > entry.order }
+        buckets[entry.transmitCount].insert(slot, at: index)
+    }
+
+    private mutating func removeSlot(of entry: Entry) {
+        let index = buckets[entry.transmitCount].partitioningIndex { $0.order >= entry.order }
+        precondition(
+            index < buckets[entry.transmitCount].count && buckets[entry.transmitCount][index].order == entry.order,
+            "a queued update lost its slot")
+        buckets[entry.transmitCount].remove(at: index)
+    }
 }

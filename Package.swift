@@ -66,7 +66,7 @@ let package = Package(
             "TesseraCLI",
             [
                 "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference", "DICOM",
-                "HTTP", "Catalog", "Transport", "DICOMweb", "Node",
+                "HTTP", "Catalog", "Transport", "DICOMweb", "Node", "Membership", "Simulation",
             ]),
         .executableTarget(name: "tessera", dependencies: ["TesseraCLI"], swiftSettings: strictSettings),
 

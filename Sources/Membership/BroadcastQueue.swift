@@ -49,7 +49,7 @@ public struct BroadcastQueue: Hashable, Sendable {
             update: update, byteCount: GossipCodec.encodedByteCount(update), transmitCount: 0, order: nextOrder)
         nextOrder += 1
         entries[update.node] = entry
-        insertSlot(of: entry)
+        insertSlot(Slot(order: entry.order, node: update.node, byteCount: entry.byteCount), bucket: 0)
         if entries.count > entriesMax, let bucket = buckets.lastIndex(where: { !$0.isEmpty }) {
             remove(about: buckets[bucket][0].node)
         }
@@ -80,15 +80,15 @@ public struct BroadcastQueue: Hashable, Sendable {
         var taken: [MemberUpdate] = []
         taken.reserveCapacity(takenNodes.count)
         for node in takenNodes {
-            guard var entry = entries[node] else { continue }
+            guard let entry = entries[node] else { continue }
             taken.append(entry.update)
-            removeSlot(of: entry)
-            entry.transmitCount += 1
-            if entry.transmitCount >= transmitLimit {
+            removeSlot(Slot(order: entry.order, node: node, byteCount: entry.byteCount), bucket: entry.transmitCount)
+            let sent = entry.transmitCount + 1
+            if sent >= transmitLimit {
                 entries[node] = nil
             } else {
-                entries[node] = entry
-                insertSlot(of: entry)
+                entries[node]?.transmitCount = sent
+                insertSlot(Slot(order: entry.order, node: node, byteCount: entry.byteCount), bucket: sent)
             }
         }
         return taken
@@ -97,21 +97,20 @@ public struct BroadcastQueue: Hashable, Sendable {
     /// Drops any queued update about `node` (superseded, or the member was reaped).
     public mutating func remove(about node: NodeID) {
         guard let entry = entries.removeValue(forKey: node) else { return }
-        removeSlot(of: entry)
+        removeSlot(Slot(order: entry.order, node: node, byteCount: entry.byteCount), bucket: entry.transmitCount)
     }
 
-    private mutating func insertSlot(of entry: Entry) {
-        while buckets.count <= entry.transmitCount { buckets.append([]) }
-        let slot = Slot(order: entry.order, node: entry.update.node, byteCount: entry.byteCount)
-        let index = buckets[entry.transmitCount].partitioningIndex { $0.order > entry.order }
-        buckets[entry.transmitCount].insert(slot, at: index)
+    private mutating func insertSlot(_ slot: Slot, bucket: Int) {
+        while buckets.count <= bucket { buckets.append([]) }
+        let index = buckets[bucket].partitioningIndex { $0.order > slot.order }
+        buckets[bucket].insert(slot, at: index)
     }
 
-    private mutating func removeSlot(of entry: Entry) {
-        let index = buckets[entry.transmitCount].partitioningIndex { $0.order >= entry.order }
+    private mutating func removeSlot(_ slot: Slot, bucket: Int) {
+        let index = buckets[bucket].partitioningIndex { $0.order >= slot.order }
         precondition(
-            index < buckets[entry.transmitCount].count && buckets[entry.transmitCount][index].order == entry.order,
-            "a queued update lost its slot")
-        buckets[entry.transmitCount].remove(at: index)
+            index < buckets[bucket].count && buckets[bucket][index].order == slot.order, "a queued update lost its slot"
+        )
+        buckets[bucket].remove(at: index)
     }
 }

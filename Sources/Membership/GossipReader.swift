@@ -37,6 +37,16 @@ struct GossipReader {
         do { return try reader.readBytes(count) } catch { throw Self.truncated(error) }
     }
 
+    /// Reads `count` bytes as UTF-8 text straight from the buffer (no intermediate array: names are most of what a
+    /// datagram holds); nil when they are not UTF-8, with the reader left after them.
+    mutating func text(_ count: Int) throws(GossipCodecError) -> String? {
+        let start = reader.offset
+        do { try reader.skip(count) } catch { throw Self.truncated(error) }
+        return reader.bytes.withUnsafeBufferPointer { buffer in
+            String(validating: UnsafeBufferPointer(rebasing: buffer[start..<start + count]), as: UTF8.self)
+        }
+    }
+
     /// Reads the version byte and refuses any version but `GossipCodec.version`.
     mutating func expectVersion() throws(GossipCodecError) {
         let version = try u8()

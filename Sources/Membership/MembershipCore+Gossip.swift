@@ -106,10 +106,10 @@ extension MembershipCore {
 
     /// Every member this node knows, sorted by id, at most `PushPullState.membersMax`.
     func localState(isJoin: Bool) -> PushPullState {
-        let rows = members.values.sorted { $0.nodeID < $1.nodeID }.prefix(PushPullState.membersMax).map {
-            PushPullMember(metadata: $0.metadata, status: $0.status, incarnation: $0.incarnation)
+        let rows = memberIDs.prefix(PushPullState.membersMax).compactMap { node in
+            members[node].map { PushPullMember(metadata: $0.metadata, status: $0.status, incarnation: $0.incarnation) }
         }
-        return PushPullState(source: localNode, isJoin: isJoin, members: Array(rows))
+        return PushPullState(source: localNode, isJoin: isJoin, members: rows)
     }
 
     /// Merges a remote state: its dead members become suspects here rather than dead at once (memberlist's

@@ -68,7 +68,8 @@ public struct MembershipScenario: Hashable, Sendable {
         if lossPercent > 0 { words.append("--loss \(lossPercent)") }
         if isMemberlist { words.append("--memberlist") }
         func list(_ actions: [NodeAction]) -> String {
-            actions.map { "\($0.node)@\($0.atSeconds)" + ($0.untilSeconds.map { "-\($0)" } ?? "") }.joined(separator: ",")
+            actions.map { "\($0.node)@\($0.atSeconds)" + ($0.untilSeconds.map { "-\($0)" } ?? "") }.joined(
+                separator: ",")
         }
         if !crashes.isEmpty { words.append("--crash \(list(crashes))") }
         if !restarts.isEmpty { words.append("--restart \(list(restarts))") }

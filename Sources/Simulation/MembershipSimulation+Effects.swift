@@ -30,7 +30,8 @@ extension MembershipSimulation {
                     afterTicks: network.configuration.streamTimeoutTicks)
                 return
             }
-            queue.push(.pushPullAnswered(to: opener, generation: answeringGeneration, frame: frame, from: node), at: arrival)
+            queue.push(
+                .pushPullAnswered(to: opener, generation: answeringGeneration, frame: frame, from: node), at: arrival)
         case .setTimer(let timer, let instant):
             let fireTicks = clocks[node].trueTicks(reaching: instant, notBefore: nowTicks)
             queue.push(.timer(node, generation: generations[node], timer), at: fireTicks)

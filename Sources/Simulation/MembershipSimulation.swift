@@ -213,10 +213,13 @@ public struct MembershipSimulation: Sendable {
         guard phases[node] == .idle || phases[node] == .crashed else { return }
         generations[node] &+= 1
         let coreSeed = Mixing.mix64(seed ^ UInt64(node) ^ UInt64(generations[node]) << 40)
-        cores[node] = MembershipCore(metadata: topology.metadata(of: node), configuration: configuration, seed: coreSeed)
+        cores[node] = MembershipCore(
+            metadata: topology.metadata(of: node), configuration: configuration, seed: coreSeed)
         vivaldi[node] = VivaldiNode(seed: Mixing.mix64(coreSeed ^ 0x7669_7661_6C64_6900))
         phases[node] = .running
         deliver(.started(seeds: seeds.map(SimTopology.address(of:))), to: node)
+        // Acks carry the coordinate from the first probe on, even the origin's: peers learn from its error estimate.
+        deliver(.coordinateChanged(vivaldi[node].coordinate.probeCoordinate), to: node)
     }
 
     private static func decodeFrame(_ frame: [UInt8]) -> PushPullState? {

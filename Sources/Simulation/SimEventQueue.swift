@@ -2,6 +2,9 @@
 // scheduling, so two events at the same tick always run in the order they were scheduled, on every machine.
 
 /// A priority queue of events ordered by time, then by scheduling order (deterministic tie-breaking).
+///
+/// The heap holds only plain keys (time, sequence, slot); payloads wait in a slab of reusable slots, so sifting
+/// moves 24-byte values and never retains or releases what the payloads hold.
 public struct SimEventQueue<Payload> {
     /// One scheduled event.
     public struct Entry {
@@ -13,7 +16,15 @@ public struct SimEventQueue<Payload> {
         public let payload: Payload
     }
 
-    private var heap: [Entry] = []
+    private struct Key {
+        var time: Int64
+        var sequence: UInt64
+        var slot: Int
+    }
+
+    private var heap: [Key] = []
+    private var slab: [Payload?] = []
+    private var freeSlots: [Int] = []
     private var nextSequence: UInt64 = 0
 
     /// Makes an empty queue.
@@ -30,7 +41,15 @@ public struct SimEventQueue<Payload> {
 
     /// Schedules `payload` at `time`.
     public mutating func push(_ payload: Payload, at time: Int64) {
-        heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slab[slot] = payload
+        } else {
+            slot = slab.count
+            slab.append(payload)
+        }
+        heap.append(Key(time: time, sequence: nextSequence, slot: slot))
         nextSequence += 1
         siftUp(from: heap.count - 1)
     }
@@ -39,14 +58,17 @@ public struct SimEventQueue<Payload> {
     public mutating func pop(notAfter time: Int64) -> Entry? {
         guard let first = heap.first, first.time <= time else { return nil }
         let last = heap.removeLast()
-        guard !heap.isEmpty else { return last }
-        heap[0] = last
-        siftDown(from: 0)
-        return first
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(from: 0)
+        }
+        guard let payload = slab[first.slot].take() else { preconditionFailure("a scheduled event lost its payload") }
+        freeSlots.append(first.slot)
+        return Entry(time: first.time, sequence: first.sequence, payload: payload)
     }
 
     @inline(__always)
-    private static func isEarlier(_ left: Entry, _ right: Entry) -> Bool {
+    private static func isEarlier(_ left: Key, _ right: Key) -> Bool {
         left.time < right.time || (left.time == right.time && left.sequence < right.sequence)
     }
 

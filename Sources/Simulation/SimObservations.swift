@@ -70,7 +70,9 @@ public struct SimObservations: Sendable {
             if change.status == .suspect || change.status == .dead {
                 firstSuspicion = min(firstSuspicion ?? change.trueTicks, change.trueTicks)
             }
-            if change.status == .dead, firstDead[change.observer] == nil { firstDead[change.observer] = change.trueTicks }
+            if change.status == .dead, firstDead[change.observer] == nil {
+                firstDead[change.observer] = change.trueTicks
+            }
         }
         var allDead: Int64? = crashTicks
         for observer in observers {

@@ -97,7 +97,9 @@ public struct SimTopology: Sendable {
     public func nodes(atSite site: Int) -> [Int] { (0..<nodeCount).filter { siteOfNode[$0] == site } }
 
     /// Nodes in `territory`.
-    public func nodes(inTerritory territory: Int) -> [Int] { (0..<nodeCount).filter { self.territory(of: $0) == territory } }
+    public func nodes(inTerritory territory: Int) -> [Int] {
+        (0..<nodeCount).filter { self.territory(of: $0) == territory }
+    }
 
     /// The true one-way delay from `source` to `target`, without jitter, in ticks.
     public func oneWayTicks(from source: Int, to target: Int) -> Int64 {

@@ -19,14 +19,54 @@ public struct BroadcastQueue: Hashable, Sendable {
         var byteCount: Int
     }
 
-    /// The smallest update's size: once less room than this is left, nothing else fits.
-    private static let updateBytesMin = GossipCodec.encodedByteCount(.left(node: NodeID(0), incarnation: 0))
+    /// One send count's entries by order of enqueueing, oldest first; removing the oldest only moves `head`, so
+    /// dropping victims from a full queue does not shift the rest.
+    private struct Bucket: Hashable, Sendable {
+        var slots: [Slot] = []
+        var head = 0
+
+        var isEmpty: Bool { head == slots.count }
+
+        /// The live slots, oldest first.
+        var live: ArraySlice<Slot> { slots[head...] }
+
+        /// The first live index whose order is at least `order`.
+        func index(atOrAfter order: UInt64) -> Int {
+            var low = head
+            var high = slots.count
+            while low < high {
+                let middle = (low + high) / 2
+                if slots[middle].order >= order { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+
+        mutating func insert(_ slot: Slot) {
+            slots.insert(slot, at: index(atOrAfter: slot.order))
+        }
+
+        mutating func remove(_ slot: Slot) {
+            let index = index(atOrAfter: slot.order)
+            precondition(index < slots.count && slots[index].order == slot.order, "a queued update lost its slot")
+            if index == head {
+                head += 1
+                if head == slots.count || (head >= 64 && head * 2 >= slots.count) {
+                    slots.removeFirst(head)
+                    head = 0
+                }
+            } else {
+                slots.remove(at: index)
+            }
+        }
+    }
 
     /// Most entries kept; past it the most-sent entry is dropped.
     public let entriesMax: Int
     private var entries: [NodeID: Entry] = [:]
     /// `buckets[t]`: the entries sent t times, by order of enqueueing (oldest first).
-    private var buckets: [[Slot]] = []
+    private var buckets: [Bucket] = []
+    /// How many queued entries have each encoded size: a scan stops once less room is left than the smallest.
+    private var sizeCounts: [Int: Int] = [:]
     private var nextOrder: UInt64 = 0
 
     /// Makes an empty queue of at most `entriesMax` entries.
@@ -49,9 +89,10 @@ public struct BroadcastQueue: Hashable, Sendable {
             update: update, byteCount: GossipCodec.encodedByteCount(update), transmitCount: 0, order: nextOrder)
         nextOrder += 1
         entries[update.node] = entry
+        sizeCounts[entry.byteCount, default: 0] += 1
         insertSlot(Slot(order: entry.order, node: update.node, byteCount: entry.byteCount), bucket: 0)
         if entries.count > entriesMax, let bucket = buckets.lastIndex(where: { !$0.isEmpty }) {
-            remove(about: buckets[bucket][0].node)
+            remove(about: buckets[bucket].slots[buckets[bucket].head].node)
         }
         precondition(entries.count <= entriesMax, "the broadcast queue outgrew its limit")
     }
@@ -63,32 +104,37 @@ public struct BroadcastQueue: Hashable, Sendable {
         -> [MemberUpdate]
     {
         guard !entries.isEmpty, countMax > 0 else { return [] }
-        var takenNodes: [NodeID] = []
+        var picks: [(slot: Slot, bucket: Int)] = []
+        let smallestByteCount = sizeCounts.keys.min() ?? 0
         var remainingBytes = byteBudget
         if let first, let entry = entries[first], entry.byteCount <= remainingBytes {
-            takenNodes.append(first)
+            picks.append((Slot(order: entry.order, node: first, byteCount: entry.byteCount), entry.transmitCount))
             remainingBytes -= entry.byteCount
         }
-        scan: for bucket in buckets {
-            for slot in bucket.reversed() {
-                guard takenNodes.count < countMax, remainingBytes >= Self.updateBytesMin else { break scan }
+        // Indices, not a copy of a bucket: a copy would make the moves below copy the bucket's whole storage.
+        scan: for bucket in buckets.indices {
+            var index = buckets[bucket].slots.count - 1
+            while index >= buckets[bucket].head {
+                guard picks.count < countMax, remainingBytes >= smallestByteCount else { break scan }
+                let slot = buckets[bucket].slots[index]
+                index -= 1
                 guard slot.node != first, slot.byteCount <= remainingBytes else { continue }
-                takenNodes.append(slot.node)
+                picks.append((slot, bucket))
                 remainingBytes -= slot.byteCount
             }
         }
         var taken: [MemberUpdate] = []
-        taken.reserveCapacity(takenNodes.count)
-        for node in takenNodes {
-            guard let entry = entries[node] else { continue }
-            taken.append(entry.update)
-            removeSlot(Slot(order: entry.order, node: node, byteCount: entry.byteCount), bucket: entry.transmitCount)
-            let sent = entry.transmitCount + 1
-            if sent >= transmitLimit {
-                entries[node] = nil
+        taken.reserveCapacity(picks.count)
+        for (slot, bucket) in picks {
+            guard let update = entries[slot.node]?.update else { continue }
+            taken.append(update)
+            removeSlot(slot, bucket: bucket)
+            if bucket + 1 >= transmitLimit {
+                entries[slot.node] = nil
+                uncount(slot.byteCount)
             } else {
-                entries[node]?.transmitCount = sent
-                insertSlot(Slot(order: entry.order, node: node, byteCount: entry.byteCount), bucket: sent)
+                entries[slot.node]?.transmitCount = bucket + 1
+                insertSlot(slot, bucket: bucket + 1)
             }
         }
         return taken
@@ -97,20 +143,19 @@ public struct BroadcastQueue: Hashable, Sendable {
     /// Drops any queued update about `node` (superseded, or the member was reaped).
     public mutating func remove(about node: NodeID) {
         guard let entry = entries.removeValue(forKey: node) else { return }
+        uncount(entry.byteCount)
         removeSlot(Slot(order: entry.order, node: node, byteCount: entry.byteCount), bucket: entry.transmitCount)
     }
 
-    private mutating func insertSlot(_ slot: Slot, bucket: Int) {
-        while buckets.count <= bucket { buckets.append([]) }
-        let index = buckets[bucket].partitioningIndex { $0.order > slot.order }
-        buckets[bucket].insert(slot, at: index)
+    private mutating func uncount(_ byteCount: Int) {
+        let remaining = (sizeCounts[byteCount] ?? 0) - 1
+        sizeCounts[byteCount] = remaining > 0 ? remaining : nil
     }
 
-    private mutating func removeSlot(_ slot: Slot, bucket: Int) {
-        let index = buckets[bucket].partitioningIndex { $0.order >= slot.order }
-        precondition(
-            index < buckets[bucket].count && buckets[bucket][index].order == slot.order, "a queued update lost its slot"
-        )
-        buckets[bucket].remove(at: index)
+    private mutating func insertSlot(_ slot: Slot, bucket: Int) {
+        while buckets.count <= bucket { buckets.append(Bucket()) }
+        buckets[bucket].insert(slot)
     }
+
+    private mutating func removeSlot(_ slot: Slot, bucket: Int) { buckets[bucket].remove(slot) }
 }

@@ -43,7 +43,10 @@ struct GossipReader {
         let start = reader.offset
         do { try reader.skip(count) } catch { throw Self.truncated(error) }
         return reader.bytes.withUnsafeBufferPointer { buffer in
-            String(validating: UnsafeBufferPointer(rebasing: buffer[start..<start + count]), as: UTF8.self)
+            let text = UnsafeBufferPointer(rebasing: buffer[start..<start + count])
+            // ASCII (every name we write) is valid UTF-8: decode it without the generic validating path.
+            if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
+            return String(validating: text, as: UTF8.self)
         }
     }
 

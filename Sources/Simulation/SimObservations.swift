@@ -86,21 +86,31 @@ public struct SimObservations: Sendable {
             firstSuspicionTicks: firstSuspicion.map { $0 - crashTicks }, allDeadTicks: allDead.map { $0 - crashTicks })
     }
 
-    /// Reports of suspect and of dead about nodes that were up: not inside a fault, nor within `graceTicks` after
-    /// one ended (news of a fault still spreading, or a paused node's suspicions settling, are not false).
-    public func falseReports(graceTicks: Int64) -> (suspicions: Int, deaths: Int) {
+    /// Suspicions and deaths declared of nodes that were up, from `fromTicks` on: each (node, incarnation, status)
+    /// counts once however many nodes reported it, and not while the node was inside a fault nor within
+    /// `graceTicks` after one ended (news of a fault still spreading, or a paused node's suspicions settling, are
+    /// not false).
+    public func falseReports(graceTicks: Int64, fromTicks: Int64 = 0) -> (suspicions: Int, deaths: Int) {
         var faultsByNode: [Int: [FaultRecord]] = [:]
         for fault in faults { faultsByNode[fault.node, default: []].append(fault) }
-        var suspicions = 0
-        var deaths = 0
-        for change in statusChanges where change.status == .suspect || change.status == .dead {
+        var counted: Set<FalseReport> = []
+        for change in statusChanges
+        where change.trueTicks >= fromTicks && (change.status == .suspect || change.status == .dead) {
             let excused = faultsByNode[change.subject, default: []].contains { fault in
                 change.trueTicks >= fault.startTicks
                     && change.trueTicks <= (fault.endTicks.map { $0 + graceTicks } ?? Int64.max)
             }
             guard !excused else { continue }
-            if change.status == .suspect { suspicions += 1 } else { deaths += 1 }
+            counted.insert(FalseReport(subject: change.subject, incarnation: change.incarnation, status: change.status))
         }
-        return (suspicions, deaths)
+        let deaths = counted.count { $0.status == .dead }
+        return (counted.count - deaths, deaths)
     }
+}
+
+/// One false suspicion or death: a node, its incarnation, and what it was declared.
+private struct FalseReport: Hashable {
+    let subject: Int
+    let incarnation: UInt64
+    let status: MemberStatus
 }

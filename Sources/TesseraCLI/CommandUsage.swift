@@ -139,6 +139,7 @@ enum CommandUsage {
                                       [--data DIR]
                tessera bench catalog [--studies N] [--searches N]
                tessera bench rebuild [--instances N] [--slices N]
+               tessera bench membership [--quick] [--seed N]
 
         Prints benchmark tables (use a release build; README.md, "Benchmarks").
 

@@ -45,6 +45,8 @@ public enum TesseraCommand {
                [--rounds N] [--retrieve-only | --store-only]    outside-client rounds; only the retrieve or STOW rows
           bench catalog [--studies N] [--searches N]            Catalog.query latency (100 instances per study)
           bench rebuild [--instances N] [--slices N]            catalog rebuild rate: small instances, a CT study
+          bench membership [--quick] [--seed N]                 crash detection, false deaths under loss, gossip
+                                                                bytes, Vivaldi error, 2,000 simulated nodes
 
         Simulation (one thread, virtual time, replayed by its seed):
           sim membership [--nodes N] [--seed S] [--duration S]  the membership protocol with crashes, pauses, loss,

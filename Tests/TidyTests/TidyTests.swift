@@ -34,7 +34,7 @@ let sourceFiles: [SourceFile] = {
 }()
 
 /// Modules that must stay pure: no OS, no clock, no randomness (DESIGN.md, "Code layout").
-let pureModules: Set<String> = ["Chunking", "DICOM", "HTTP", "Membership", "Placement"]
+let pureModules: Set<String> = ["Chunking", "DICOM", "HTTP", "Membership", "Placement", "Simulation"]
 
 /// Modules allowed to print: the command line and its executable.
 let printingModules: Set<String> = ["TesseraCLI", "tessera"]

@@ -37,8 +37,12 @@ extension MembershipSimulation {
             queue.push(.stop(node), at: nowTicks + Self.leaveLingerTicks)
         case .cut(let sources, let targets):
             network.cut(from: sources, to: targets)
+            observations.partitions.append((nowTicks, nil))
         case .healPartitions:
             network.healAll()
+            for index in observations.partitions.indices where observations.partitions[index].endTicks == nil {
+                observations.partitions[index].endTicks = nowTicks
+            }
         }
     }
 

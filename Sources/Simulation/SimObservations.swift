@@ -53,6 +53,8 @@ public struct SimObservations: Sendable {
     public internal(set) var statusChanges: [StatusObservation] = []
     /// Faults in the order they started.
     public internal(set) var faults: [FaultRecord] = []
+    /// Partitions as (start, end) in true ticks, end nil while the cut stands.
+    public internal(set) var partitions: [(startTicks: Int64, endTicks: Int64?)] = []
 
     /// The first time `observer` reported `subject` with `status` at or after `afterTicks`.
     public func firstReport(of status: MemberStatus, subject: Int, observer: Int, afterTicks: Int64 = 0) -> Int64? {
@@ -89,7 +91,8 @@ public struct SimObservations: Sendable {
     /// Suspicions and deaths declared of nodes that were up, from `fromTicks` on: each (node, incarnation, status)
     /// counts once however many nodes reported it, and not while the node was inside a fault nor within
     /// `graceTicks` after one ended (news of a fault still spreading, or a paused node's suspicions settling, are
-    /// not false).
+    /// not false), nor while a partition stands or within `graceTicks` after it healed (a cut makes suspicion the
+    /// right answer on both sides).
     public func falseReports(graceTicks: Int64, fromTicks: Int64 = 0) -> (suspicions: Int, deaths: Int) {
         var faultsByNode: [Int: [FaultRecord]] = [:]
         for fault in faults { faultsByNode[fault.node, default: []].append(fault) }
@@ -100,7 +103,11 @@ public struct SimObservations: Sendable {
                 change.trueTicks >= fault.startTicks
                     && change.trueTicks <= (fault.endTicks.map { $0 + graceTicks } ?? Int64.max)
             }
-            guard !excused else { continue }
+            let isPartitioned = partitions.contains { partition in
+                change.trueTicks >= partition.startTicks
+                    && change.trueTicks <= (partition.endTicks.map { $0 + graceTicks } ?? Int64.max)
+            }
+            guard !excused, !isPartitioned else { continue }
             counted.insert(FalseReport(subject: change.subject, incarnation: change.incarnation, status: change.status))
         }
         let deaths = counted.count { $0.status == .dead }

@@ -83,6 +83,7 @@ struct MembershipSimulationTests {
         let report = MembershipScenarioReport(scenario: scenario, simulation: simulation)
         report.expect(siteDeadOutside, "the rest of the region did not declare the cut-off site dead")
         report.expect(report.isConverged, "the region did not heal after the partition")
+        report.expect(report.falseDeathCount == 0, "a node was declared dead outside the partition's window")
     }
 
     // Goal: one seed replays one run exactly; another seed gives another run. Method: a scenario with loss, a crash,

@@ -57,6 +57,7 @@ let package = Package(
         module("DICOM", ["Primitives"]),
         module("Placement", ["Primitives"]),
         module("Membership", ["Primitives"]),
+        module("Simulation", ["Primitives", "Membership", "Placement"]),
         module("HTTP", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
@@ -76,13 +77,13 @@ let package = Package(
             "Bench",
             [
                 "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference", "DICOM",
-                "HTTP", "Catalog", "Transport", "DICOMweb", "Node", "Samples",
+                "HTTP", "Catalog", "Transport", "DICOMweb", "Node", "Membership", "Simulation", "Samples",
             ]),
         module(
             "TesseraCLI",
             [
                 "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "DICOM", "HTTP", "Catalog",
-                "Transport", "DICOMweb", "Node", "Samples", "Fuzzing", "Bench", "Chaos",
+                "Transport", "DICOMweb", "Node", "Membership", "Simulation", "Samples", "Fuzzing", "Bench", "Chaos",
             ]),
         .executableTarget(name: "tessera", dependencies: ["TesseraCLI"], swiftSettings: strictSettings),
 
@@ -127,6 +128,7 @@ let package = Package(
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
         tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
+        tests("SimulationTests", ["Simulation", "Membership", "Primitives", "TestSupport"]),
     ]
 )
 

@@ -141,8 +141,7 @@ extension GossipCodec {
         guard length <= bytesMax else {
             throw GossipCodecError(offset: lengthOffset, reason: "\(field) of \(length) bytes exceeds \(bytesMax)")
         }
-        let bytes = try reader.bytes(length)
-        guard let name = String(validating: bytes, as: UTF8.self) else {
+        guard let name = try reader.text(length) else {
             throw GossipCodecError(offset: lengthOffset + 1, reason: "\(field) is not UTF-8")
         }
         return name

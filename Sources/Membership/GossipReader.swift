@@ -37,6 +37,19 @@ struct GossipReader {
         do { return try reader.readBytes(count) } catch { throw Self.truncated(error) }
     }
 
+    /// Reads `count` bytes as UTF-8 text straight from the buffer (no intermediate array: names are most of what a
+    /// datagram holds); nil when they are not UTF-8, with the reader left after them.
+    mutating func text(_ count: Int) throws(GossipCodecError) -> String? {
+        let start = reader.offset
+        do { try reader.skip(count) } catch { throw Self.truncated(error) }
+        return reader.bytes.withUnsafeBufferPointer { buffer in
+            let text = UnsafeBufferPointer(rebasing: buffer[start..<start + count])
+            // ASCII (every name we write) is valid UTF-8: decode it without the generic validating path.
+            if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
+            return String(validating: text, as: UTF8.self)
+        }
+    }
+
     /// Reads the version byte and refuses any version but `GossipCodec.version`.
     mutating func expectVersion() throws(GossipCodecError) {
         let version = try u8()

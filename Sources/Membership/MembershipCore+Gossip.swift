@@ -34,14 +34,12 @@ extension MembershipCore {
     mutating func gossip(now: Instant, effects: inout [Effect]) {
         effects.append(.setTimer(.gossip, at: now.advanced(byTicks: configuration.gossipIntervalTicks)))
         guard !broadcasts.isEmpty else { return }
-        var candidates = members.values.filter { member in
-            guard member.nodeID != localNode else { return false }
-            if member.status.isActive { return true }
-            return member.status == .dead
-                && now.ticks(since: member.statusChangedAt) < configuration.gossipToTheDeadTicks
-        }.sorted { $0.nodeID < $1.nodeID }
-        candidates.shuffle(using: &random)
-        for member in candidates.prefix(configuration.gossipFanout) {
+        let deadTicksMax = configuration.gossipToTheDeadTicks
+        let targets = randomMembers(count: configuration.gossipFanout) { member in
+            member.status.isActive
+                || (member.status == .dead && now.ticks(since: member.statusChangedAt) < deadTicksMax)
+        }
+        for member in targets {
             guard !broadcasts.isEmpty else { return }
             effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.metadata.gossipAddress))
         }
@@ -79,19 +77,39 @@ extension MembershipCore {
         joinRetryTicks = min(joinRetryTicks * 2, configuration.joinRetryTicksMax)
     }
 
-    /// The periodic anti-entropy exchange with one random active member.
+    /// The periodic anti-entropy exchange with one random active member, at an interval that grows with the
+    /// region (memberlist's pushPullScale), plus a reconnect attempt to a dead member with probability
+    /// dead / active (Serf's reconnect): after a partition longer than `gossipToTheDeadTicks`, that is what lets
+    /// the two sides find each other again.
     mutating func pushPullTick(now: Instant, effects: inout [Effect]) {
-        effects.append(.setTimer(.pushPull, at: now.advanced(byTicks: configuration.pushPullIntervalTicks)))
-        guard !hasLeft, let peer = randomActiveMembers(count: 1, excluding: []).first else { return }
-        effects.append(.openPushPull(with: peer.metadata.gossipAddress, state: localState(isJoin: false)))
+        let intervalTicks = Self.pushPullScaled(configuration.pushPullIntervalTicks, memberCount: activeMemberCount)
+        effects.append(.setTimer(.pushPull, at: now.advanced(byTicks: intervalTicks)))
+        guard !hasLeft else { return }
+        if let peer = randomActiveMembers(count: 1, excluding: []).first {
+            effects.append(.openPushPull(with: peer.metadata.gossipAddress, state: localState(isJoin: false)))
+        }
+        let deadCount = members.count - activeCount - members.values.count { $0.status == .left }
+        guard deadCount > 0, randomIndex(below: max(activeCount, deadCount)) < deadCount,
+            let lost = randomMembers(count: 1, where: { $0.status == .dead }).first
+        else { return }
+        effects.append(.openPushPull(with: lost.metadata.gossipAddress, state: localState(isJoin: false)))
+    }
+
+    /// memberlist's pushPullScale: the interval as is up to 32 members, then times ceil(log2(n) − log2(32)) + 1,
+    /// so the region's push-pull load grows with n log n rather than n² (2,000 members: ×7).
+    static func pushPullScaled(_ intervalTicks: Int64, memberCount: Int) -> Int64 {
+        let threshold = 32
+        guard memberCount > threshold else { return intervalTicks }
+        let ceilingLog2 = Int.bitWidth - (memberCount - 1).leadingZeroBitCount
+        return intervalTicks * Int64(ceilingLog2 - threshold.trailingZeroBitCount + 1)
     }
 
     /// Every member this node knows, sorted by id, at most `PushPullState.membersMax`.
     func localState(isJoin: Bool) -> PushPullState {
-        let rows = members.values.sorted { $0.nodeID < $1.nodeID }.prefix(PushPullState.membersMax).map {
-            PushPullMember(metadata: $0.metadata, status: $0.status, incarnation: $0.incarnation)
+        let rows = memberIDs.prefix(PushPullState.membersMax).compactMap { node in
+            members[node].map { PushPullMember(metadata: $0.metadata, status: $0.status, incarnation: $0.incarnation) }
         }
-        return PushPullState(source: localNode, isJoin: isJoin, members: Array(rows))
+        return PushPullState(source: localNode, isJoin: isJoin, members: rows)
     }
 
     /// Merges a remote state: its dead members become suspects here rather than dead at once (memberlist's
@@ -123,7 +141,7 @@ extension MembershipCore {
         var local = localMember
         local.status = .left
         local.statusChangedAt = now
-        members[localNode] = local
+        store(local)
         broadcasts.enqueue(.left(node: localNode, incarnation: local.incarnation))
         effects.append(.memberChanged(.statusChanged(localNode, .left, incarnation: local.incarnation)))
         for member in randomActiveMembers(count: configuration.gossipFanout, excluding: []) {
@@ -138,7 +156,7 @@ extension MembershipCore {
         guard metadata != local.metadata, !hasLeft else { return }
         local.metadata = metadata
         local.incarnation += 1
-        members[localNode] = local
+        store(local)
         broadcasts.enqueue(.alive(incarnation: local.incarnation, metadata: metadata))
         effects.append(.memberChanged(.metadataChanged(metadata)))
     }
@@ -148,7 +166,7 @@ extension MembershipCore {
         guard node != localNode, let member = members[node], !member.status.isActive,
             now.ticks(since: member.statusChangedAt) >= configuration.reapAfterTicks
         else { return }
-        members[node] = nil
+        forget(node)
         suspicions[node] = nil
         broadcasts.remove(about: node)
         effects.append(.memberChanged(.reaped(node)))

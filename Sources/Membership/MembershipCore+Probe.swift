@@ -128,10 +128,6 @@ extension MembershipCore {
 
     /// Up to `count` distinct random active members other than this node and `excluded`.
     mutating func randomActiveMembers(count: Int, excluding excluded: Set<NodeID>) -> [MemberState] {
-        var candidates = members.values.filter {
-            $0.status.isActive && $0.nodeID != localNode && !excluded.contains($0.nodeID)
-        }.sorted { $0.nodeID < $1.nodeID }
-        candidates.shuffle(using: &random)
-        return Array(candidates.prefix(count))
+        randomMembers(count: count) { $0.status.isActive && !excluded.contains($0.nodeID) }
     }
 }

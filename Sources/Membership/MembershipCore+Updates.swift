@@ -33,7 +33,7 @@ extension MembershipCore {
         }
         guard let existing = members[node] else {
             let member = MemberState(metadata: metadata, status: .alive, incarnation: incarnation, statusChangedAt: now)
-            members[node] = member
+            store(member)
             addToProbeOrder(node)
             broadcasts.enqueue(.alive(incarnation: incarnation, metadata: metadata))
             effects.append(.memberChanged(.joined(member)))
@@ -49,7 +49,7 @@ extension MembershipCore {
             suspicions[node] = nil
             if !existing.status.isActive { addToProbeOrder(node) }
         }
-        members[node] = member
+        store(member)
         broadcasts.enqueue(.alive(incarnation: incarnation, metadata: metadata))
         if existing.status != .alive {
             effects.append(.memberChanged(.statusChanged(node, .alive, incarnation: incarnation)))
@@ -83,7 +83,7 @@ extension MembershipCore {
         member.status = .suspect
         member.incarnation = incarnation
         member.statusChangedAt = now
-        members[node] = member
+        store(member)
         let timer = makeSuspicionTimer(accuser: source, now: now)
         suspicions[node] = timer
         broadcasts.enqueue(.suspect(node: node, incarnation: incarnation, source: source))
@@ -108,7 +108,7 @@ extension MembershipCore {
         member.status = status
         member.incarnation = incarnation
         member.statusChangedAt = now
-        members[node] = member
+        store(member)
         suspicions[node] = nil
         broadcasts.enqueue(update)
         effects.append(.memberChanged(.statusChanged(node, status, incarnation: incarnation)))
@@ -127,7 +127,7 @@ extension MembershipCore {
     private mutating func refute(above incarnation: UInt64, effects: inout [Effect]) {
         guard var local = members[localNode] else { return }
         local.incarnation = max(local.incarnation, incarnation) + 1
-        members[localNode] = local
+        store(local)
         broadcasts.enqueue(.alive(incarnation: local.incarnation, metadata: local.metadata))
     }
 

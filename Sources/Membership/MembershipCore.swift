@@ -85,6 +85,10 @@ public struct MembershipCore: Sendable {
     /// Push-pull exchanges that failed, for metrics.
     public internal(set) var pushPullFailureCount = 0
 
+    /// Members alive or suspect, this node included, kept by `store` and `forget` (read on every datagram).
+    private(set) var activeCount = 0
+    /// Every member's id, sorted, kept by `store` and `forget`: random picks index it instead of sorting.
+    private(set) var memberIDs: [NodeID] = []
     var random: SeededRandom
     var coordinate = ProbeCoordinate.empty
     var nextSequence: UInt32 = 0
@@ -104,7 +108,7 @@ public struct MembershipCore: Sendable {
         localHealth = LocalHealth(awarenessMax: configuration.awarenessMax)
         broadcasts = BroadcastQueue(entriesMax: configuration.broadcastQueueMax)
         random = SeededRandom(seed: seed)
-        members[localNode] = MemberState(metadata: metadata, status: .alive, incarnation: 1, statusChangedAt: .zero)
+        store(MemberState(metadata: metadata, status: .alive, incarnation: 1, statusChangedAt: .zero))
     }
 
     /// This node's own row.
@@ -114,7 +118,48 @@ public struct MembershipCore: Sendable {
     }
 
     /// Members that are alive or suspect, this node included: SWIM's n.
-    public var activeMemberCount: Int { members.values.count { $0.status.isActive } }
+    public var activeMemberCount: Int {
+        assert(activeCount == members.values.count { $0.status.isActive }, "the active count drifted")
+        return activeCount
+    }
+
+    /// Writes a member's row, keeping the active count and the sorted ids in step: every row change goes here.
+    mutating func store(_ member: MemberState) {
+        let node = member.nodeID
+        if let existing = members[node] {
+            if existing.status.isActive != member.status.isActive { activeCount += member.status.isActive ? 1 : -1 }
+        } else {
+            if member.status.isActive { activeCount += 1 }
+            memberIDs.insert(node, at: memberIDs.partitioningIndex { $0 >= node })
+        }
+        members[node] = member
+    }
+
+    /// Removes a member's row (a reaped one), keeping the count and ids in step.
+    mutating func forget(_ node: NodeID) {
+        guard let existing = members.removeValue(forKey: node) else { return }
+        if existing.status.isActive { activeCount -= 1 }
+        let index = memberIDs.partitioningIndex { $0 >= node }
+        if index < memberIDs.count, memberIDs[index] == node { memberIDs.remove(at: index) }
+    }
+
+    /// Up to `count` distinct random members other than this node that satisfy `isWanted`, drawn by random index
+    /// into the sorted ids with at most 3n tries (memberlist's kRandomNodes), so no pick sorts the member list.
+    mutating func randomMembers(count: Int, where isWanted: (MemberState) -> Bool) -> [MemberState] {
+        var picked: [MemberState] = []
+        let total = memberIDs.count
+        guard count > 0, total > 1 else { return picked }
+        var tries = 0
+        while picked.count < count, tries < 3 * total {
+            tries += 1
+            let node = memberIDs[randomIndex(below: total)]
+            guard node != localNode, let member = members[node], isWanted(member),
+                !picked.contains(where: { $0.nodeID == node })
+            else { continue }
+            picked.append(member)
+        }
+        return picked
+    }
 
     /// Handles one event at `now` and returns what the driver must do, in order.
     public mutating func handle(_ event: Event, now: Instant) -> [Effect] {

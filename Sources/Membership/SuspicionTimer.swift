@@ -69,16 +69,3 @@ public struct SuspicionTimer: Hashable, Sendable {
         return max(Int64(raw.rounded(.down) * ticksPerMillisecond), 1)
     }
 }
-
-extension Array {
-    /// The first index whose element satisfies `predicate`, for an array partitioned by it (binary search).
-    fileprivate func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
-        var low = 0
-        var high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if predicate(self[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
-    }
-}

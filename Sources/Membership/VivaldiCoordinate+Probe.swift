@@ -1,36 +1,40 @@
-// A Vivaldi coordinate as the opaque bytes an ack carries (ProbeCoordinate): eleven little-endian Float32s, vector
-// then height, error and adjustment. Float32 keeps it at 44 bytes, under ProbeCoordinate.bytesMax, and loses only
-// nanoseconds of precision.
+// A Vivaldi coordinate as the bytes an ack carries (ProbeCoordinate): a format byte, then the 8 vector components,
+// the height, the error and the adjustment as little-endian Float32 (45 bytes, under ProbeCoordinate.bytesMax).
+// Float32 keeps microsecond resolution for any RTT under a few seconds, which is all Vivaldi needs.
+import Primitives
 
 extension VivaldiCoordinate {
-    /// The byte count of an encoded coordinate.
-    public static let probeByteCount = 4 * (dimension + 3)
+    /// The format byte of the probe encoding.
+    static let probeFormat: UInt8 = 1
+    /// Bytes of the probe encoding.
+    public static let probeByteCount = 1 + (dimension + 3) * 4
 
-    /// This coordinate as an ack's payload.
+    /// This coordinate as ack payload bytes.
     public var probeCoordinate: ProbeCoordinate {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.probeByteCount)
-        for value in vectorSeconds + [heightSeconds, error, adjustmentSeconds] {
-            let bits = Float(value).bitPattern
-            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: bits >> shift)) }
+        var writer = ByteWriter(capacity: Self.probeByteCount)
+        writer.write(Self.probeFormat)
+        for component in vectorSeconds + [heightSeconds, error, adjustmentSeconds] {
+            writer.write(Float(component).bitPattern)
         }
-        return ProbeCoordinate(bytes: bytes)
+        return ProbeCoordinate(bytes: writer.bytes)
     }
 
-    /// The coordinate an ack carried, or nil when the payload is not one (empty, another length, or implausible
-    /// values: a peer's bytes are input, never trusted).
+    /// Decodes an ack's payload; nil for an empty, foreign or malformed one (the sample is then skipped). The result
+    /// may still be implausible: `VivaldiNode.observe` checks that.
     public init?(probe: ProbeCoordinate) {
         let bytes = probe.bytes
-        guard bytes.count == Self.probeByteCount else { return nil }
+        guard bytes.count == Self.probeByteCount, bytes[0] == Self.probeFormat else { return nil }
         var values: [Double] = []
-        for start in stride(from: 0, to: bytes.count, by: 4) {
-            let bits = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[start + $1]) << (8 * UInt32($1)) }
-            values.append(Double(Float(bitPattern: bits)))
+        values.reserveCapacity(Self.dimension + 3)
+        var offset = 1
+        while offset < bytes.count {
+            var pattern: UInt32 = 0
+            for shift in 0..<4 { pattern |= UInt32(bytes[offset + shift]) << (8 * shift) }
+            values.append(Double(Float(bitPattern: pattern)))
+            offset += 4
         }
-        let coordinate = VivaldiCoordinate(
-            vectorSeconds: Array(values[..<Self.dimension]), heightSeconds: values[Self.dimension],
+        self.init(
+            vectorSeconds: Array(values[0..<Self.dimension]), heightSeconds: values[Self.dimension],
             error: values[Self.dimension + 1], adjustmentSeconds: values[Self.dimension + 2])
-        guard coordinate.isPlausible else { return nil }
-        self = coordinate
     }
 }

@@ -289,7 +289,8 @@ struct ReactorLoop: Sendable {
             isSnapshotStale = true
             report(change, reactor: reactor)
         case .roundTripMeasured(let node, let ticks, let payload):
-            guard let remote = VivaldiCoordinate(probe: payload) else { return }
+            // A peer's coordinate is input: one that decodes but is implausible is neither kept nor used.
+            guard let remote = VivaldiCoordinate(probe: payload), remote.isPlausible else { return }
             coordinates[node] = remote
             let rttSeconds = filter.add(Double(ticks) / Double(Instant.ticksPerSecond), for: node)
             vivaldi.observe(remote: remote, rttSeconds: rttSeconds)

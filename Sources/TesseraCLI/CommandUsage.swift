@@ -177,8 +177,28 @@ enum CommandUsage {
                                       [--data DIR]
                tessera bench catalog [--studies N] [--searches N]
                tessera bench rebuild [--instances N] [--slices N]
+               tessera bench membership [--quick] [--seed N]
 
         Prints benchmark tables (use a release build; README.md, "Benchmarks").
+
+        """,
+        "sim": """
+        usage: tessera sim membership [--nodes N] [--seed S] [--duration SECONDS] [--loss PERCENT] [--memberlist]
+                                      [--crash I@T,…] [--restart I@T,…] [--pause I@FROM-UNTIL,…] [--leave I@T,…]
+                                      [--partition-site SITE@FROM-UNTIL [--one-way]] [--skew-ms N] [--drift-ppm N]
+
+        Runs the membership protocol of N nodes (default 50; 3 territories of 4 sites) in the simulator for SECONDS of
+        virtual time (default 120) and prints whether it converged, how fast each crash was detected, the false
+        suspicions and deaths, and the traffic. The same arguments print the same summary.
+          --seed S             every random draw (default 1)
+          --loss PERCENT       datagrams lost at random
+          --memberlist         memberlist's LAN settings instead of Tessera's
+          --crash, --restart, --pause, --leave
+                               node index I at second T (a pause from FROM to UNTIL); comma-separated lists
+          --partition-site SITE@FROM-UNTIL
+                               cut site SITE (0…11) off from the rest; --one-way cuts only its outgoing direction
+          --skew-ms N          each node's clock offset drawn in ±N ms
+          --drift-ppm N        each node's clock drift drawn in ±N ppm
 
         """,
         "fuzz": """

@@ -58,6 +58,12 @@ public enum TesseraCommand {
                [--rounds N] [--retrieve-only | --store-only]    outside-client rounds; only the retrieve or STOW rows
           bench catalog [--studies N] [--searches N]            Catalog.query latency (100 instances per study)
           bench rebuild [--instances N] [--slices N]            catalog rebuild rate: small instances, a CT study
+          bench membership [--quick] [--seed N]                 crash detection, false deaths under loss, gossip
+                                                                bytes, Vivaldi error, 2,000 simulated nodes
+
+        Simulation (one thread, virtual time, replayed by its seed):
+          sim membership [--nodes N] [--seed S] [--duration S]  the membership protocol with crashes, pauses, loss,
+                         [--loss %] [--crash I@T,…] …          partitions and clock skew (see sim --help)
 
         Hostile-input loops of the parsers (README.md, "Fuzzing"):
           fuzz dicom|http|multipart [--seed N] [--rounds N]      seeded mutations; a crash replays with its seed
@@ -115,6 +121,7 @@ public enum TesseraCommand {
             case "patient-conflicts": try CatalogCommands.patientConflicts(rest)
             case "bench": try BenchCommand.run(rest)
             case "fuzz": try FuzzCommand.run(rest)
+            case "sim": try SimCommand.run(rest)
             case "bench-rss-child": try BenchCommand.rssChild(rest)
             default: throw UsageError(description: "unknown command '\(command)'")
             }

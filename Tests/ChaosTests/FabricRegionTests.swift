@@ -1,7 +1,7 @@
 // Goal: the real proof of the fabric: nine `tessera node` processes of the Grand Est topology, each in its own
 // namespace with its own address, converge over the fabric; cutting one site (Strasbourg, two nodes) from the rest
-// makes each side mark the other dead within the bound the timings imply; healing should bring every member back
-// alive (today only by chance, an intermittent known issue: see the heal below).
+// makes each side mark the other dead within the bound the timings imply; healing brings every member back alive
+// within 20 s (the reconnect push-pull to dead members).
 // Method: one cluster key, short timings as in ProcessTests' ClusterProcessTests, the nodes' /admin/members read
 // by a Python client in the fabric's own namespace (the observer, which the cut does not touch). In the fabric
 // suite, because `chaos net down` there removes every run's namespaces.
@@ -168,23 +168,15 @@ extension NetworkFabricTests {
             }
         }
 
-        // Heal: every member should come back alive everywhere. Today that happens only by chance: once the deaths
-        // have been disseminated nothing is queued, and MembershipCore.gossip sends to the recently dead only when
-        // an update is queued (a metadata change within gossipToTheDead), while push-pull picks live members only;
-        // without such an update the two sides stay apart until a node restarts. Seen both ways on this machine.
-        // The membership core needs a reconnect to recently dead members (serf's reconnect); until then the heal is
-        // an intermittent known issue, and a region that does not heal is reported as such, not as a failure.
+        // Heal: every member comes back alive everywhere. Once the deaths have spread nothing is queued to gossip, so
+        // what merges the sides is the reconnect push-pull each node sends to a dead member (Serf's reconnect, with
+        // probability dead / active every push-pull interval, 2 s here).
         let healAt = Date()
         try await onOwnedThread { try fabric.healAll() }
         let healed = try await Self.eventually(fabric, seconds: 20) { view in
             view.states.values.allSatisfy { $0.count == 9 && $0.values.allSatisfy { $0 == "alive" } }
         }
-        withKnownIssue(
-            "a healed partition merges only by chance: no reconnect to dead members in MembershipCore",
-            isIntermittent: true
-        ) {
-            #expect(healed.met, "not healed: \(healed.view.states)")
-        }
+        #expect(healed.met, "not healed: \(healed.view.states)")
         let healMilliseconds = Int(Date().timeIntervalSince(healAt) * 1000)
         Console.error(
             "fabric region: cut seen dead on both sides after \(Int(splitSeconds * 1000)) ms; "

@@ -1,5 +1,6 @@
 // Goal: the two pure parts the node's reactor adds to membership hold their contracts: a Vivaldi coordinate survives
-// its trip through an ack's payload (to Float32 precision) and a hostile payload is refused; the round-trip filter
+// its trip through an ack's payload (to Float32 precision) and a hostile payload is refused or decodes to an implausible
+// coordinate (which VivaldiNode and the reactor then refuse); the round-trip filter
 // answers the median of a peer's last three samples and forgets a peer.
 // Method: round trips of coordinates, hand-made payloads, and sample sequences with a known median.
 import Membership
@@ -22,21 +23,25 @@ import Testing
         #expect(abs(decoded.error - 0.7) < 1e-6)
     }
 
-    @Test("empty, short and implausible payloads are refused")
+    @Test("empty, short, foreign and implausible payloads are refused or implausible")
     func hostilePayloads() {
         #expect(VivaldiCoordinate(probe: .empty) == nil)
         #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: [1, 2, 3])) == nil)
-        // A NaN component (0x7FC00000) in the first slot.
-        var bytes = [UInt8](repeating: 0, count: VivaldiCoordinate.probeByteCount)
-        bytes[0...3] = [0x00, 0x00, 0xC0, 0x7F]
-        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: bytes)) == nil)
+        // An unknown format byte.
+        var foreign = VivaldiCoordinate.origin().probeCoordinate.bytes
+        foreign[0] = 9
+        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: foreign)) == nil)
+        // A NaN component (0x7FC00000) in the first slot, after the format byte.
+        var bytes = VivaldiCoordinate.origin().probeCoordinate.bytes
+        bytes[1...4] = [0x00, 0x00, 0xC0, 0x7F]
+        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: bytes))?.isPlausible == false)
         // A huge (1e30) height.
         var huge = VivaldiCoordinate.origin().probeCoordinate.bytes
         let bits = Float(1e30).bitPattern
         for index in 0..<4 {
-            huge[4 * VivaldiCoordinate.dimension + index] = UInt8(truncatingIfNeeded: bits >> (8 * index))
+            huge[1 + 4 * VivaldiCoordinate.dimension + index] = UInt8(truncatingIfNeeded: bits >> (8 * index))
         }
-        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: huge)) == nil)
+        #expect(VivaldiCoordinate(probe: ProbeCoordinate(bytes: huge))?.isPlausible == false)
     }
 
     @Test("the filter answers the median of the last three samples per peer, and forgets a peer")

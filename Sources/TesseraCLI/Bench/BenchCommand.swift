@@ -9,7 +9,7 @@ enum BenchCommand {
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(
             words,
-            valued: ["gib", "data", "batch", "studies", "searches", "rounds", "instances", "slices"],
+            valued: ["gib", "data", "batch", "studies", "searches", "rounds", "instances", "slices", "seed"],
             switches: ["quick", "retrieve-only", "store-only"])
         let directory = arguments.value("data") ?? NSTemporaryDirectory() + "tessera-bench-\(getpid())"
         switch arguments.positionals {
@@ -45,9 +45,13 @@ enum BenchCommand {
             bench.sliceCount = try arguments.integer("slices", in: 1...10_000) ?? bench.sliceCount
             defer { try? FileManager.default.removeItem(atPath: directory) }
             for line in try bench.run() { print(line) }
+        case ["membership"]:
+            let settings = arguments.flag("quick") ? MembershipBench.Settings.quick : .full
+            let seed = UInt64(try arguments.integer("seed", in: 0...Int.max) ?? 11)
+            for line in MembershipBench(settings: settings, seed: seed).run() { print(line) }
         default:
             throw UsageError(
-                description: "bench needs a benchmark name: storage, dicomweb, catalog or rebuild")
+                description: "bench needs a benchmark name: storage, dicomweb, catalog, rebuild or membership")
         }
     }
 

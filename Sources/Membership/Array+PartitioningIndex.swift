@@ -1,0 +1,14 @@
+// Binary search over a partitioned array: the sorted accusers of a suspicion and the core's sorted member ids.
+
+extension Array {
+    /// The first index whose element satisfies `predicate`, for an array partitioned by it (binary search).
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}

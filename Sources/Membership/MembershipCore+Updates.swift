@@ -131,14 +131,14 @@ extension MembershipCore {
         broadcasts.enqueue(.alive(incarnation: local.incarnation, metadata: local.metadata))
     }
 
-    /// A new suspicion's timer: floor and start from the active member count, k = suspicionMultiplier − 2
-    /// confirmations, none when too few members could confirm (memberlist's suspectNode).
+    /// A new suspicion's timer: floor and start from the active member count, k = `suspicionConfirmations`, none
+    /// when too few members could confirm (memberlist's suspectNode).
     private func makeSuspicionTimer(accuser: NodeID, now: Instant) -> SuspicionTimer {
         let memberCount = activeMemberCount
         let ticksMin = SuspicionTimer.timeoutTicksMin(
             multiplier: configuration.suspicionMultiplier, memberCount: memberCount,
             probeIntervalTicks: configuration.probeIntervalTicks)
-        var expected = configuration.suspicionMultiplier - 2
+        var expected = configuration.suspicionConfirmations
         if memberCount - 2 < expected { expected = 0 }
         return SuspicionTimer(
             startedAt: now, accuser: accuser, timeoutTicksMin: ticksMin,

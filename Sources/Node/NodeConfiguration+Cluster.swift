@@ -30,6 +30,8 @@ extension NodeConfiguration {
         public var suspicionMultiplier: Int
         /// The suspicion timeout starts at this multiple of its shortest.
         public var suspicionMaxTimeoutMultiplier: Int
+        /// Independent accusations, beyond the first, that bring the suspicion timeout down to its shortest.
+        public var suspicionConfirmations: Int
         /// How often queued updates are gossiped on their own.
         public var gossipIntervalMilliseconds: Int
         /// How often a full-state push-pull runs with one random member.
@@ -53,6 +55,7 @@ extension NodeConfiguration {
             retransmitMultiplier = defaults.retransmitMultiplier
             suspicionMultiplier = defaults.suspicionMultiplier
             suspicionMaxTimeoutMultiplier = defaults.suspicionMaxTimeoutMultiplier
+            suspicionConfirmations = defaults.suspicionConfirmations
             gossipIntervalMilliseconds = Int(defaults.gossipIntervalTicks / millisecond)
             pushPullIntervalSeconds = Int(defaults.pushPullIntervalTicks / Instant.ticksPerSecond)
             reapAfterSeconds = Int(defaults.reapAfterTicks / Instant.ticksPerSecond)
@@ -69,6 +72,7 @@ extension NodeConfiguration {
             configuration.retransmitMultiplier = retransmitMultiplier
             configuration.suspicionMultiplier = suspicionMultiplier
             configuration.suspicionMaxTimeoutMultiplier = suspicionMaxTimeoutMultiplier
+            configuration.suspicionConfirmations = suspicionConfirmations
             configuration.gossipIntervalTicks = Int64(gossipIntervalMilliseconds) * millisecond
             configuration.pushPullIntervalTicks = Int64(pushPullIntervalSeconds) * Instant.ticksPerSecond
             configuration.reapAfterTicks = Int64(reapAfterSeconds) * Instant.ticksPerSecond
@@ -130,6 +134,7 @@ extension NodeConfiguration {
                 ("retransmitMultiplier", retransmitMultiplier, 1...32),
                 ("suspicionMultiplier", suspicionMultiplier, 1...32),
                 ("suspicionMaxTimeoutMultiplier", suspicionMaxTimeoutMultiplier, 1...64),
+                ("suspicionConfirmations", suspicionConfirmations, 0...32),
                 ("gossipIntervalMilliseconds", gossipIntervalMilliseconds, 10...60_000),
                 ("pushPullIntervalSeconds", pushPullIntervalSeconds, 1...86_400),
                 ("reapAfterSeconds", reapAfterSeconds, 1...30 * 86_400),

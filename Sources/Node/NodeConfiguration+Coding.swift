@@ -208,7 +208,8 @@ extension NodeConfiguration.Cluster: Codable {
     static let keys = [
         "territory", "gossip", "seeds", "keyFile", "probeIntervalMilliseconds", "probeTimeoutMilliseconds",
         "indirectProbeCount", "retransmitMultiplier", "suspicionMultiplier", "suspicionMaxTimeoutMultiplier",
-        "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds", "datagramBytesMax",
+        "suspicionConfirmations", "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds",
+        "datagramBytesMax",
     ]
 
     /// Decodes strictly; `gossip` and `keyFile` are required, the rest have defaults. A `site` here is refused
@@ -237,6 +238,7 @@ extension NodeConfiguration.Cluster: Codable {
         suspicionMultiplier = try container.optional("suspicionMultiplier") ?? suspicionMultiplier
         suspicionMaxTimeoutMultiplier =
             try container.optional("suspicionMaxTimeoutMultiplier") ?? suspicionMaxTimeoutMultiplier
+        suspicionConfirmations = try container.optional("suspicionConfirmations") ?? suspicionConfirmations
         gossipIntervalMilliseconds = try container.optional("gossipIntervalMilliseconds") ?? gossipIntervalMilliseconds
         pushPullIntervalSeconds = try container.optional("pushPullIntervalSeconds") ?? pushPullIntervalSeconds
         reapAfterSeconds = try container.optional("reapAfterSeconds") ?? reapAfterSeconds
@@ -256,6 +258,7 @@ extension NodeConfiguration.Cluster: Codable {
         try container.encode(retransmitMultiplier, forKey: ConfigKey("retransmitMultiplier"))
         try container.encode(suspicionMultiplier, forKey: ConfigKey("suspicionMultiplier"))
         try container.encode(suspicionMaxTimeoutMultiplier, forKey: ConfigKey("suspicionMaxTimeoutMultiplier"))
+        try container.encode(suspicionConfirmations, forKey: ConfigKey("suspicionConfirmations"))
         try container.encode(gossipIntervalMilliseconds, forKey: ConfigKey("gossipIntervalMilliseconds"))
         try container.encode(pushPullIntervalSeconds, forKey: ConfigKey("pushPullIntervalSeconds"))
         try container.encode(reapAfterSeconds, forKey: ConfigKey("reapAfterSeconds"))

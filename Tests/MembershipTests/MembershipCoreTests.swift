@@ -1,5 +1,6 @@
-// Unit tests of MembershipCore's parts: Lifeguard's suspicion timeout formula, the local health multiplier, the
-// broadcast queue's superseding and limits, and the core's datagram packing under its size limit.
+// Unit tests of MembershipCore's parts: Lifeguard's suspicion timeout formula and Tessera's one confirmation, the
+// local health multiplier, the broadcast queue's superseding and limits, and the core's datagram packing under its
+// size limit.
 import Membership
 import Primitives
 import Testing
@@ -104,6 +105,43 @@ struct MembershipCoreTests {
         #expect(buddy.map(\.node) == [NodeID(3)])
         let tooSmall = queue.take(byteBudget: 5, countMax: 8, transmitLimit: 9)
         #expect(tooSmall.isEmpty)
+    }
+
+    // Goal: with Tessera's defaults a lone accusation runs the long timeout and a second, independent accuser
+    // brings it to the floor (k = 1), while the same accuser again changes nothing. Method: a core that knows 20
+    // members receives suspect(member 5) from member 1, then again from member 1, then from member 2; the
+    // suspicion's deadline is read after each.
+    @Test("one independent confirmation brings a suspicion from its start to its floor")
+    func oneConfirmationReachesFloor() {
+        var core = MembershipCore(metadata: MembershipTestNetwork.metadata(index: 0, version: 1), seed: 3)
+        _ = core.handle(.started(seeds: []), now: .zero)
+        for index in 1..<20 {
+            let update = MemberUpdate.alive(
+                incarnation: 1, metadata: MembershipTestNetwork.metadata(index: index, version: 1))
+            _ = core.handle(
+                .received(GossipDatagram(probe: nil, updates: [update]), from: MembershipTestNetwork.address(99)),
+                now: .zero)
+        }
+        let accused = MembershipTestNetwork.nodeID(5)
+        func accuse(by accuser: Int) -> [MembershipCore.Effect] {
+            let update = MemberUpdate.suspect(
+                node: accused, incarnation: 1, source: MembershipTestNetwork.nodeID(accuser))
+            return core.handle(
+                .received(GossipDatagram(probe: nil, updates: [update]), from: MembershipTestNetwork.address(accuser)),
+                now: Instant.zero.advanced(byTicks: second))
+        }
+        let configuration = core.configuration
+        let floor = SuspicionTimer.timeoutTicksMin(
+            multiplier: configuration.suspicionMultiplier, memberCount: 20,
+            probeIntervalTicks: configuration.probeIntervalTicks)
+        let start = Instant.zero.advanced(byTicks: second)
+        _ = accuse(by: 1)
+        let lone = core.suspicions[accused]?.deadline
+        #expect(lone == start.advanced(byTicks: floor * Int64(configuration.suspicionMaxTimeoutMultiplier)))
+        #expect(accuse(by: 1).isEmpty)
+        let confirmed = accuse(by: 2)
+        #expect(core.suspicions[accused]?.deadline == start.advanced(byTicks: floor))
+        #expect(confirmed.contains(.setTimer(.suspicionEnded(accused), at: start.advanced(byTicks: floor))))
     }
 
     // Goal: compound datagrams carry as many updates as fit and never exceed the limit. Method: a core that learned

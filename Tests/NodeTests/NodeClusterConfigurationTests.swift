@@ -51,8 +51,8 @@ import Testing
                 {"territory": "fr-east", "gossip": "10.0.0.5:7946", "seeds": ["10.0.0.6:7946", "10.0.0.7:7946"],
                  "keyFile": "/etc/tessera/cluster.key", "probeIntervalMilliseconds": 200,
                  "probeTimeoutMilliseconds": 80, "indirectProbeCount": 2, "retransmitMultiplier": 3,
-                 "suspicionMultiplier": 3, "suspicionMaxTimeoutMultiplier": 4, "gossipIntervalMilliseconds": 50,
-                 "pushPullIntervalSeconds": 5, "reapAfterSeconds": 60, "datagramBytesMax": 1200}
+                 "suspicionMultiplier": 3, "suspicionMaxTimeoutMultiplier": 4, "suspicionConfirmations": 2,
+                 "gossipIntervalMilliseconds": 50, "pushPullIntervalSeconds": 5, "reapAfterSeconds": 60, "datagramBytesMax": 1200}
                 """
             ).cluster)
         let membership = cluster.membershipConfiguration
@@ -61,6 +61,7 @@ import Testing
         #expect(membership.probeIntervalTicks == 200_000 && membership.probeTimeoutTicks == 80_000)
         #expect(membership.indirectProbeCount == 2 && membership.retransmitMultiplier == 3)
         #expect(membership.suspicionMultiplier == 3 && membership.suspicionMaxTimeoutMultiplier == 4)
+        #expect(membership.suspicionConfirmations == 2)
         #expect(membership.gossipIntervalTicks == 50_000 && membership.pushPullIntervalTicks == 5_000_000)
         #expect(membership.reapAfterTicks == 60_000_000 && membership.datagramBytesMax == 1200)
     }

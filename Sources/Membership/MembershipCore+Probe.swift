@@ -11,7 +11,7 @@ extension MembershipCore {
         if let pending = pendingProbe { probeFailed(sequence: pending.sequence, now: now, effects: &effects) }
         let periodTicks = localHealth.scaled(configuration.probeIntervalTicks)
         effects.append(.setTimer(.probe, at: now.advanced(byTicks: periodTicks)))
-        guard let target = nextProbeTarget(), let member = members[target] else { return }
+        guard let target = nextProbeTarget(), let member = table[target] else { return }
         let sequence = makeSequence()
         pendingProbe = PendingProbe(
             sequence: sequence, target: target, targetAddress: member.metadata.gossipAddress, sentAt: now)
@@ -27,7 +27,7 @@ extension MembershipCore {
     private mutating func nextProbeTarget() -> NodeID? {
         for _ in 0...probeOrder.count + 1 {
             if probeIndex >= probeOrder.count {
-                probeOrder = members.values.filter { $0.nodeID != localNode && $0.status.isActive }.map(\.nodeID)
+                probeOrder = table.rows.filter { $0.nodeID != localNode && $0.status.isActive }.map(\.nodeID)
                     .sorted()
                 probeOrder.shuffle(using: &random)
                 probeIndex = 0
@@ -35,7 +35,7 @@ extension MembershipCore {
             }
             let candidate = probeOrder[probeIndex]
             probeIndex += 1
-            if let member = members[candidate], member.status.isActive, candidate != localNode { return candidate }
+            if let member = table[candidate], member.status.isActive, candidate != localNode { return candidate }
         }
         return nil
     }
@@ -71,7 +71,7 @@ extension MembershipCore {
         } else {
             localHealth.apply(1)
         }
-        guard let member = members[pending.target], member.status.isActive else { return }
+        guard let member = table[pending.target], member.status.isActive else { return }
         apply(
             .suspect(node: pending.target, incarnation: member.incarnation, source: localNode), now: now,
             effects: &effects)

@@ -27,15 +27,22 @@ extension MembershipCore {
     private mutating func nextProbeTarget() -> NodeID? {
         for _ in 0...probeOrder.count + 1 {
             if probeIndex >= probeOrder.count {
-                probeOrder = table.rows.filter { $0.nodeID != localNode && $0.status.isActive }.map(\.nodeID)
-                    .sorted()
+                // Reads the rows in place (a filter would copy each one) into the reused order.
+                probeOrder.removeAll(keepingCapacity: true)
+                for row in table.rows.indices
+                where table.rows[row].status.isActive && table.rows[row].nodeID != localNode {
+                    probeOrder.append(table.rows[row].nodeID)
+                }
+                probeOrder.sort()
                 probeOrder.shuffle(using: &random)
                 probeIndex = 0
                 if probeOrder.isEmpty { return nil }
             }
             let candidate = probeOrder[probeIndex]
             probeIndex += 1
-            if let member = table[candidate], member.status.isActive, candidate != localNode { return candidate }
+            if let row = table.index(of: candidate), table.rows[row].status.isActive, candidate != localNode {
+                return candidate
+            }
         }
         return nil
     }

@@ -18,7 +18,7 @@ extension MembershipCore {
     }
 
     /// Alive at incarnation i overrides anything at a lower incarnation; a member never seen joins.
-    private mutating func applyAlive(
+    mutating func applyAlive(
         incarnation: UInt64, metadata: MemberMetadata, now: Instant, effects: inout [Effect]
     ) {
         let node = metadata.nodeID

@@ -243,7 +243,7 @@ public struct MembershipCore: Sendable {
         case .started(let seeds):
             start(seeds: seeds, now: now, effects: &effects)
         case .received(let datagram, let sender):
-            for update in datagram.updates { apply(update, now: now, effects: &effects) }
+            for index in datagram.updates.indices { apply(datagram.updates[index], now: now, effects: &effects) }
             if let probe = datagram.probe { handleProbe(probe, from: sender, now: now, effects: &effects) }
         case .timerFired(let timer):
             fire(timer, now: now, effects: &effects)

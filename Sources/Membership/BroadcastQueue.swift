@@ -1,22 +1,31 @@
 // The dissemination queue (SWIM §4.1 infection-style, memberlist's TransmitLimitedQueue): the newest update about
 // each member, handed out least-sent first until each has been sent its retransmit limit. Bounded. Entries sit in
-// one bucket per send count, oldest first, so taking updates for a datagram never sorts the queue.
+// one bucket per send count, oldest first, so taking updates for a datagram never sorts the queue. Each entry keeps
+// its encoding, made once at enqueue, so a datagram copies bytes instead of encoding the update again.
 public import Primitives
 
 /// Updates waiting to be piggybacked, at most one per member.
 public struct BroadcastQueue: Hashable, Sendable {
     private struct Entry: Hashable, Sendable {
-        var update: MemberUpdate
-        var byteCount: Int
+        /// The member the update is about.
+        var node: NodeID
+        /// The update as `GossipCodec.write` encodes it (all a datagram needs of it).
+        var bytes: [UInt8]
         var transmitCount: Int
         var order: UInt64
     }
 
-    /// An entry's place in its bucket.
+    /// An entry's place in its bucket; `entry` indexes the slab, so taking updates hashes nothing.
     private struct Slot: Hashable, Sendable {
         var order: UInt64
-        var node: NodeID
+        var entry: Int
         var byteCount: Int
+    }
+
+    /// A slot picked by `take`, and the bucket it was in.
+    private struct Pick: Hashable, Sendable {
+        var slot: Slot
+        var bucket: Int
     }
 
     /// One send count's entries by order of enqueueing, oldest first; removing the oldest only moves `head`, so
@@ -26,9 +35,6 @@ public struct BroadcastQueue: Hashable, Sendable {
         var head = 0
 
         var isEmpty: Bool { head == slots.count }
-
-        /// The live slots, oldest first.
-        var live: ArraySlice<Slot> { slots[head...] }
 
         /// The first live index whose order is at least `order`.
         func index(atOrAfter order: UInt64) -> Int {
@@ -42,7 +48,12 @@ public struct BroadcastQueue: Hashable, Sendable {
         }
 
         mutating func insert(_ slot: Slot) {
-            slots.insert(slot, at: index(atOrAfter: slot.order))
+            // Most moves go to the end (the newest order of their new bucket): append without a search then.
+            if slots.last.map({ $0.order < slot.order }) ?? true {
+                slots.append(slot)
+            } else {
+                slots.insert(slot, at: index(atOrAfter: slot.order))
+            }
         }
 
         mutating func remove(_ slot: Slot) {
@@ -62,12 +73,18 @@ public struct BroadcastQueue: Hashable, Sendable {
 
     /// Most entries kept; past it the most-sent entry is dropped.
     public let entriesMax: Int
-    private var entries: [NodeID: Entry] = [:]
+    /// The entries, by slot; nil where a slot is free.
+    private var slab: [Entry?] = []
+    private var freeEntries: [Int] = []
+    /// Each queued member's entry in the slab.
+    private var entryOfNode: [NodeID: Int] = [:]
     /// `buckets[t]`: the entries sent t times, by order of enqueueing (oldest first).
     private var buckets: [Bucket] = []
     /// How many queued entries have each encoded size: a scan stops once less room is left than the smallest.
     private var sizeCounts: [Int: Int] = [:]
     private var nextOrder: UInt64 = 0
+    /// `take`'s scratch list, kept so a datagram allocates no list of its own.
+    private var picks: [Pick] = []
 
     /// Makes an empty queue of at most `entriesMax` entries.
     public init(entriesMax: Int) {
@@ -76,25 +93,38 @@ public struct BroadcastQueue: Hashable, Sendable {
     }
 
     /// The number of queued updates.
-    public var count: Int { entries.count }
+    public var count: Int { entryOfNode.count }
 
     /// Whether nothing is queued.
-    public var isEmpty: Bool { entries.isEmpty }
+    public var isEmpty: Bool { entryOfNode.isEmpty }
 
     /// Queues `update`, replacing any older update about the same member (its news supersedes), with its send count
     /// reset. When full, drops the entry sent most often (the oldest among equals): push-pull repairs what it lacked.
     public mutating func enqueue(_ update: MemberUpdate) {
         remove(about: update.node)
-        let entry = Entry(
-            update: update, byteCount: GossipCodec.encodedByteCount(update), transmitCount: 0, order: nextOrder)
+        var writer = ByteWriter(capacity: 256)
+        GossipCodec.write(update, into: &writer)
+        // An exact copy: a thousand entries per node would otherwise each hold the writer's spare capacity.
+        let bytes = writer.bytes.withUnsafeBufferPointer { [UInt8]($0) }
+        let entry = Entry(node: update.node, bytes: bytes, transmitCount: 0, order: nextOrder)
         nextOrder += 1
-        entries[update.node] = entry
-        sizeCounts[entry.byteCount, default: 0] += 1
-        insertSlot(Slot(order: entry.order, node: update.node, byteCount: entry.byteCount), bucket: 0)
-        if entries.count > entriesMax, let bucket = buckets.lastIndex(where: { !$0.isEmpty }) {
-            remove(about: buckets[bucket].slots[buckets[bucket].head].node)
+        let index: Int
+        if let free = freeEntries.popLast() {
+            index = free
+            slab[index] = entry
+        } else {
+            index = slab.count
+            slab.append(entry)
         }
-        precondition(entries.count <= entriesMax, "the broadcast queue outgrew its limit")
+        entryOfNode[update.node] = index
+        sizeCounts[entry.bytes.count, default: 0] += 1
+        insertSlot(Slot(order: entry.order, entry: index, byteCount: entry.bytes.count), bucket: 0)
+        if entryOfNode.count > entriesMax, let bucket = buckets.lastIndex(where: { !$0.isEmpty }) {
+            let victim = buckets[bucket].slots[buckets[bucket].head].entry
+            guard let node = slab[victim]?.node else { preconditionFailure("a slot names a free entry") }
+            remove(about: node)
+        }
+        precondition(entryOfNode.count <= entriesMax, "the broadcast queue outgrew its limit")
     }
 
     /// Takes updates that fit in `byteBudget` bytes, at most `countMax`: those about `first` before all others (the
@@ -103,13 +133,57 @@ public struct BroadcastQueue: Hashable, Sendable {
     public mutating func take(byteBudget: Int, countMax: Int, transmitLimit: Int, first: NodeID? = nil)
         -> [MemberUpdate]
     {
-        guard !entries.isEmpty, countMax > 0 else { return [] }
-        var picks: [(slot: Slot, bucket: Int)] = []
+        var taken: [MemberUpdate] = []
+        pick(byteBudget: byteBudget, countMax: countMax, first: first)
+        taken.reserveCapacity(picks.count)
+        for pick in picks {
+            guard let bytes = slab[pick.slot.entry]?.bytes else { preconditionFailure("a slot names a free entry") }
+            var reader = GossipReader(bytes)
+            guard let update = try? GossipCodec.readUpdate(&reader) else { preconditionFailure("an update re-decodes") }
+            taken.append(update)
+        }
+        advancePicks(transmitLimit: transmitLimit)
+        return taken
+    }
+
+    /// Takes what `take` would, in the same order, but appends the updates' encodings to `writer` (the bytes
+    /// `GossipCodec.write` makes, kept since enqueue) and returns how many it wrote.
+    public mutating func take(
+        into writer: inout ByteWriter, byteBudget: Int, countMax: Int, transmitLimit: Int, first: NodeID? = nil
+    ) -> Int {
+        pick(byteBudget: byteBudget, countMax: countMax, first: first)
+        for pick in picks {
+            guard let bytes = slab[pick.slot.entry]?.bytes else { preconditionFailure("a slot names a free entry") }
+            writer.write(contentsOf: bytes)
+        }
+        let count = picks.count
+        advancePicks(transmitLimit: transmitLimit)
+        return count
+    }
+
+    /// Drops any queued update about `node` (superseded, or the member was reaped).
+    public mutating func remove(about node: NodeID) {
+        guard let index = entryOfNode.removeValue(forKey: node), let entry = slab[index] else { return }
+        slab[index] = nil
+        freeEntries.append(index)
+        uncount(entry.bytes.count)
+        removeSlot(Slot(order: entry.order, entry: index, byteCount: entry.bytes.count), bucket: entry.transmitCount)
+    }
+
+    /// Fills `picks`: the entry about `first`, then the least sent, newest first, while they fit.
+    private mutating func pick(byteBudget: Int, countMax: Int, first: NodeID?) {
+        picks.removeAll(keepingCapacity: true)
+        guard !entryOfNode.isEmpty, countMax > 0 else { return }
         let smallestByteCount = sizeCounts.keys.min() ?? 0
         var remainingBytes = byteBudget
-        if let first, let entry = entries[first], entry.byteCount <= remainingBytes {
-            picks.append((Slot(order: entry.order, node: first, byteCount: entry.byteCount), entry.transmitCount))
-            remainingBytes -= entry.byteCount
+        var firstEntry = -1
+        if let first, let index = entryOfNode[first], let entry = slab[index], entry.bytes.count <= remainingBytes {
+            firstEntry = index
+            picks.append(
+                Pick(
+                    slot: Slot(order: entry.order, entry: index, byteCount: entry.bytes.count),
+                    bucket: entry.transmitCount))
+            remainingBytes -= entry.bytes.count
         }
         // Indices, not a copy of a bucket: a copy would make the moves below copy the bucket's whole storage.
         scan: for bucket in buckets.indices {
@@ -118,33 +192,30 @@ public struct BroadcastQueue: Hashable, Sendable {
                 guard picks.count < countMax, remainingBytes >= smallestByteCount else { break scan }
                 let slot = buckets[bucket].slots[index]
                 index -= 1
-                guard slot.node != first, slot.byteCount <= remainingBytes else { continue }
-                picks.append((slot, bucket))
+                guard slot.entry != firstEntry, slot.byteCount <= remainingBytes else { continue }
+                picks.append(Pick(slot: slot, bucket: bucket))
                 remainingBytes -= slot.byteCount
             }
         }
-        var taken: [MemberUpdate] = []
-        taken.reserveCapacity(picks.count)
-        for (slot, bucket) in picks {
-            guard let update = entries[slot.node]?.update else { continue }
-            taken.append(update)
-            removeSlot(slot, bucket: bucket)
-            if bucket + 1 >= transmitLimit {
-                entries[slot.node] = nil
-                uncount(slot.byteCount)
-            } else {
-                entries[slot.node]?.transmitCount = bucket + 1
-                insertSlot(slot, bucket: bucket + 1)
-            }
-        }
-        return taken
     }
 
-    /// Drops any queued update about `node` (superseded, or the member was reaped).
-    public mutating func remove(about node: NodeID) {
-        guard let entry = entries.removeValue(forKey: node) else { return }
-        uncount(entry.byteCount)
-        removeSlot(Slot(order: entry.order, node: node, byteCount: entry.byteCount), bucket: entry.transmitCount)
+    /// Counts one send for every entry in `picks`, retiring those that reached `transmitLimit`.
+    private mutating func advancePicks(transmitLimit: Int) {
+        for pick in picks {
+            let slot = pick.slot
+            removeSlot(slot, bucket: pick.bucket)
+            if pick.bucket + 1 >= transmitLimit {
+                guard let node = slab[slot.entry]?.node else { preconditionFailure("a slot names a free entry") }
+                entryOfNode[node] = nil
+                slab[slot.entry] = nil
+                freeEntries.append(slot.entry)
+                uncount(slot.byteCount)
+            } else {
+                slab[slot.entry]?.transmitCount = pick.bucket + 1
+                insertSlot(slot, bucket: pick.bucket + 1)
+            }
+        }
+        picks.removeAll(keepingCapacity: true)
     }
 
     private mutating func uncount(_ byteCount: Int) {

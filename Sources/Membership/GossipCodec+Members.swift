@@ -34,6 +34,33 @@ extension GossipCodec {
     /// Decodes the body of one frame (the bytes after its length prefix).
     public static func decodePushPull(_ bytes: [UInt8]) throws(GossipCodecError) -> PushPullState {
         var reader = GossipReader(bytes)
+        let (source, isJoin, count) = try readPushPullHeader(&reader)
+        let members = try readPushPullMembers(&reader, count: count, byteCount: bytes.count)
+        return PushPullState(source: source, isJoin: isJoin, members: members)
+    }
+
+    /// Decodes the body of one frame as `decodePushPull` does, but reuses `memo`'s members when the rows are byte
+    /// for byte the last ones decoded through it, and remembers them otherwise (decoding is a function of the
+    /// bytes, so the states are equal).
+    public static func decodePushPull(
+        _ bytes: [UInt8], memo: inout PushPullRowMemo
+    ) throws(GossipCodecError) -> PushPullState {
+        var reader = GossipReader(bytes)
+        let (source, isJoin, count) = try readPushPullHeader(&reader)
+        let rowsOffset = reader.offset
+        if count == memo.members.count, PushPullRowMemo.isEqual(bytes, from: rowsOffset, to: memo.rowBytes) {
+            return PushPullState(source: source, isJoin: isJoin, members: memo.members)
+        }
+        let members = try readPushPullMembers(&reader, count: count, byteCount: bytes.count)
+        memo.rowBytes = Array(bytes[rowsOffset...])
+        memo.members = members
+        return PushPullState(source: source, isJoin: isJoin, members: members)
+    }
+
+    /// Reads a state's version, flags, source and member count.
+    private static func readPushPullHeader(
+        _ reader: inout GossipReader
+    ) throws(GossipCodecError) -> (source: NodeID, isJoin: Bool, count: Int) {
         try reader.expectVersion()
         let flagsOffset = reader.offset
         let flags = try reader.u8()
@@ -45,8 +72,15 @@ extension GossipCodec {
             throw GossipCodecError(
                 offset: countOffset, reason: "member count \(count) exceeds \(PushPullState.membersMax)")
         }
+        return (source, flags == 1, count)
+    }
+
+    /// Reads `count` member rows, which must end the state.
+    private static func readPushPullMembers(
+        _ reader: inout GossipReader, count: Int, byteCount: Int
+    ) throws(GossipCodecError) -> [PushPullMember] {
         var members: [PushPullMember] = []
-        members.reserveCapacity(min(count, bytes.count / 16))
+        members.reserveCapacity(min(count, byteCount / 16))
         for _ in 0..<count {
             let statusOffset = reader.offset
             let rawStatus = try reader.u8()
@@ -58,7 +92,7 @@ extension GossipCodec {
                 PushPullMember(metadata: try readMetadata(&reader), status: status, incarnation: incarnation))
         }
         try reader.expectEnd()
-        return PushPullState(source: source, isJoin: flags == 1, members: members)
+        return members
     }
 
     // MARK: - Metadata

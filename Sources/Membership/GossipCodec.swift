@@ -31,6 +31,23 @@ public enum GossipCodec {
         return writer.bytes
     }
 
+    /// Encodes a datagram of `probe` and the updates `writeUpdates` appends already encoded (as `write` makes them),
+    /// byte for byte what `encode` makes of the same datagram. `writeUpdates` gets the writer after the update count
+    /// and returns how many updates it wrote, at most `GossipDatagram.updatesMax`.
+    static func encode(
+        probe: ProbeMessage?, capacity: Int, writeUpdates: (inout ByteWriter) -> Int
+    ) -> [UInt8] {
+        var writer = ByteWriter(capacity: capacity)
+        writer.write(version)
+        writeProbe(probe, into: &writer)
+        let countOffset = writer.count
+        writer.write(UInt8(0))
+        let count = writeUpdates(&writer)
+        precondition(count >= 0 && count <= GossipDatagram.updatesMax, "a datagram carries at most 64 updates")
+        writer.overwrite(UInt8(count), at: countOffset)
+        return writer.bytes
+    }
+
     /// Bytes `encode` produces for a datagram with this probe and no updates.
     public static func encodedByteCount(probe: ProbeMessage?) -> Int {
         var writer = ByteWriter()

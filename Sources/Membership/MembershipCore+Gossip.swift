@@ -8,11 +8,16 @@ extension MembershipCore {
     /// Encodes `probe` with as many queued updates as fit under `datagramBytesMax`, updates about `target` first
     /// (Lifeguard IV.D, the buddy system: a suspected member hears of it on the very probe that may refute it).
     mutating func makeDatagram(_ probe: ProbeMessage?, about target: NodeID?) -> [UInt8] {
-        let budget = configuration.datagramBytesMax - GossipCodec.encodedByteCount(probe: probe)
-        let updates = broadcasts.take(
-            byteBudget: budget, countMax: GossipDatagram.updatesMax, transmitLimit: retransmitLimit, first: target)
-        let bytes = GossipCodec.encode(GossipDatagram(probe: probe, updates: updates))
-        precondition(bytes.count <= configuration.datagramBytesMax, "a datagram outgrew datagramBytesMax")
+        let bytesMax = configuration.datagramBytesMax
+        let transmitLimit = retransmitLimit
+        // The queue copies each update's encoding made at enqueue; the writer stands after the header and probe,
+        // so the budget is what `encodedByteCount(probe:)` leaves.
+        let bytes = GossipCodec.encode(probe: probe, capacity: bytesMax) { writer in
+            broadcasts.take(
+                into: &writer, byteBudget: bytesMax - writer.count, countMax: GossipDatagram.updatesMax,
+                transmitLimit: transmitLimit, first: target)
+        }
+        precondition(bytes.count <= bytesMax, "a datagram outgrew datagramBytesMax")
         return bytes
     }
 
@@ -88,7 +93,6 @@ extension MembershipCore {
         if let peer = randomActiveMembers(count: 1, excluding: []).first {
             effects.append(.openPushPull(with: peer.metadata.gossipAddress, state: localState(isJoin: false)))
         }
-        let deadCount = members.count - activeCount - members.values.count { $0.status == .left }
         guard deadCount > 0, randomIndex(below: max(activeCount, deadCount)) < deadCount,
             let lost = randomMembers(count: 1, where: { $0.status == .dead }).first
         else { return }
@@ -105,27 +109,26 @@ extension MembershipCore {
     }
 
     /// Every member this node knows, sorted by id, at most `PushPullState.membersMax`.
-    func localState(isJoin: Bool) -> PushPullState {
-        let rows = memberIDs.prefix(PushPullState.membersMax).compactMap { node in
-            members[node].map { PushPullMember(metadata: $0.metadata, status: $0.status, incarnation: $0.incarnation) }
-        }
-        return PushPullState(source: localNode, isJoin: isJoin, members: rows)
+    mutating func localState(isJoin: Bool) -> PushPullState {
+        PushPullState(source: localNode, isJoin: isJoin, members: memberRows)
     }
 
     /// Merges a remote state: its dead members become suspects here rather than dead at once (memberlist's
     /// mergeState), so one stale peer cannot kill a live member; left stays left.
     mutating func merge(_ state: PushPullState, now: Instant, effects: inout [Effect]) {
-        for member in state.members {
-            let node = member.metadata.nodeID
-            switch member.status {
+        // By index, alive rows straight to applyAlive: a row is read in place, not copied (most rows are news
+        // already known, dropped after one comparison).
+        for index in state.members.indices {
+            let incarnation = state.members[index].incarnation
+            let node = state.members[index].metadata.nodeID
+            switch state.members[index].status {
             case .alive:
-                apply(.alive(incarnation: member.incarnation, metadata: member.metadata), now: now, effects: &effects)
+                applyAlive(
+                    incarnation: incarnation, metadata: state.members[index].metadata, now: now, effects: &effects)
             case .suspect, .dead:
-                apply(
-                    .suspect(node: node, incarnation: member.incarnation, source: state.source), now: now,
-                    effects: &effects)
+                apply(.suspect(node: node, incarnation: incarnation, source: state.source), now: now, effects: &effects)
             case .left:
-                apply(.left(node: node, incarnation: member.incarnation), now: now, effects: &effects)
+                apply(.left(node: node, incarnation: incarnation), now: now, effects: &effects)
             }
         }
     }
@@ -163,7 +166,7 @@ extension MembershipCore {
 
     /// Forgets a member dead or left for `reapAfterTicks`.
     mutating func reap(_ node: NodeID, now: Instant, effects: inout [Effect]) {
-        guard node != localNode, let member = members[node], !member.status.isActive,
+        guard node != localNode, let member = table[node], !member.status.isActive,
             now.ticks(since: member.statusChangedAt) >= configuration.reapAfterTicks
         else { return }
         forget(node)

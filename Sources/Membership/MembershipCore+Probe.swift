@@ -11,7 +11,7 @@ extension MembershipCore {
         if let pending = pendingProbe { probeFailed(sequence: pending.sequence, now: now, effects: &effects) }
         let periodTicks = localHealth.scaled(configuration.probeIntervalTicks)
         effects.append(.setTimer(.probe, at: now.advanced(byTicks: periodTicks)))
-        guard let target = nextProbeTarget(), let member = members[target] else { return }
+        guard let target = nextProbeTarget(), let member = table[target] else { return }
         let sequence = makeSequence()
         pendingProbe = PendingProbe(
             sequence: sequence, target: target, targetAddress: member.metadata.gossipAddress, sentAt: now)
@@ -27,15 +27,22 @@ extension MembershipCore {
     private mutating func nextProbeTarget() -> NodeID? {
         for _ in 0...probeOrder.count + 1 {
             if probeIndex >= probeOrder.count {
-                probeOrder = members.values.filter { $0.nodeID != localNode && $0.status.isActive }.map(\.nodeID)
-                    .sorted()
+                // Reads the rows in place (a filter would copy each one) into the reused order.
+                probeOrder.removeAll(keepingCapacity: true)
+                for row in table.rows.indices
+                where table.rows[row].status.isActive && table.rows[row].nodeID != localNode {
+                    probeOrder.append(table.rows[row].nodeID)
+                }
+                probeOrder.sort()
                 probeOrder.shuffle(using: &random)
                 probeIndex = 0
                 if probeOrder.isEmpty { return nil }
             }
             let candidate = probeOrder[probeIndex]
             probeIndex += 1
-            if let member = members[candidate], member.status.isActive, candidate != localNode { return candidate }
+            if let row = table.index(of: candidate), table.rows[row].status.isActive, candidate != localNode {
+                return candidate
+            }
         }
         return nil
     }
@@ -71,7 +78,7 @@ extension MembershipCore {
         } else {
             localHealth.apply(1)
         }
-        guard let member = members[pending.target], member.status.isActive else { return }
+        guard let member = table[pending.target], member.status.isActive else { return }
         apply(
             .suspect(node: pending.target, incarnation: member.incarnation, source: localNode), now: now,
             effects: &effects)

@@ -18,7 +18,7 @@ extension MembershipCore {
     }
 
     /// Alive at incarnation i overrides anything at a lower incarnation; a member never seen joins.
-    private mutating func applyAlive(
+    mutating func applyAlive(
         incarnation: UInt64, metadata: MemberMetadata, now: Instant, effects: inout [Effect]
     ) {
         let node = metadata.nodeID
@@ -31,7 +31,7 @@ extension MembershipCore {
             }
             return
         }
-        guard let existing = members[node] else {
+        guard let index = table.index(of: node) else {
             let member = MemberState(metadata: metadata, status: .alive, incarnation: incarnation, statusChangedAt: now)
             store(member)
             addToProbeOrder(node)
@@ -39,7 +39,9 @@ extension MembershipCore {
             effects.append(.memberChanged(.joined(member)))
             return
         }
-        guard incarnation > existing.incarnation else { return }
+        // Most alive news is old news (gossip and push-pull repeat it): compare in place, before copying the row.
+        guard incarnation > table.rows[index].incarnation else { return }
+        let existing = table.rows[index]
         var member = existing
         member.incarnation = incarnation
         member.metadata = metadata
@@ -61,7 +63,7 @@ extension MembershipCore {
     private mutating func applySuspect(
         _ node: NodeID, incarnation: UInt64, source: NodeID, now: Instant, effects: inout [Effect]
     ) {
-        guard let existing = members[node], existing.status.isActive, incarnation >= existing.incarnation else {
+        guard let existing = table[node], existing.status.isActive, incarnation >= existing.incarnation else {
             return
         }
         if node == localNode {
@@ -71,7 +73,7 @@ extension MembershipCore {
             return
         }
         if existing.status == .suspect, var timer = suspicions[node] {
-            members[node]?.incarnation = incarnation
+            storeIncarnation(incarnation, of: node)
             if timer.confirm(by: source) {
                 suspicions[node] = timer
                 broadcasts.enqueue(.suspect(node: node, incarnation: incarnation, source: source))
@@ -96,7 +98,7 @@ extension MembershipCore {
         _ node: NodeID, incarnation: UInt64, status: MemberStatus, update: MemberUpdate, now: Instant,
         effects: inout [Effect]
     ) {
-        guard let existing = members[node], existing.status.isActive, incarnation >= existing.incarnation else {
+        guard let existing = table[node], existing.status.isActive, incarnation >= existing.incarnation else {
             return
         }
         if node == localNode {
@@ -117,7 +119,7 @@ extension MembershipCore {
 
     /// The suspicion deadline ended with no refutation: declare the member dead (SWIM §4.2).
     mutating func suspicionEnded(_ node: NodeID, now: Instant, effects: inout [Effect]) {
-        guard let timer = suspicions[node], now >= timer.deadline, let member = members[node],
+        guard let timer = suspicions[node], now >= timer.deadline, let member = table[node],
             member.status == .suspect
         else { return }
         apply(.dead(node: node, incarnation: member.incarnation, source: localNode), now: now, effects: &effects)
@@ -125,7 +127,7 @@ extension MembershipCore {
 
     /// Refutes a suspicion or death notice about this node: an incarnation above `incarnation`, spread as alive.
     private mutating func refute(above incarnation: UInt64, effects: inout [Effect]) {
-        guard var local = members[localNode] else { return }
+        guard var local = table[localNode] else { return }
         local.incarnation = max(local.incarnation, incarnation) + 1
         store(local)
         broadcasts.enqueue(.alive(incarnation: local.incarnation, metadata: local.metadata))

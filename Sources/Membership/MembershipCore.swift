@@ -70,8 +70,13 @@ public struct MembershipCore: Sendable {
     public let configuration: MembershipConfiguration
     /// This node's id.
     public let localNode: NodeID
-    /// Every member known, this node included, dead and left ones until reaped.
-    public internal(set) var members: [NodeID: MemberState] = [:]
+    /// Every member known, this node included, dead and left ones until reaped (built on each read: the core's
+    /// own reads go through `member(_:)` and the table).
+    public var members: [NodeID: MemberState] {
+        Dictionary(uniqueKeysWithValues: table.rows.lazy.map { ($0.nodeID, $0) })
+    }
+    /// Every member's row, in no particular order.
+    public var memberStates: [MemberState] { table.rows }
     /// Lifeguard's local health multiplier (IV.C).
     public internal(set) var localHealth: LocalHealth
     /// Updates waiting to be piggybacked.
@@ -87,8 +92,15 @@ public struct MembershipCore: Sendable {
 
     /// Members alive or suspect, this node included, kept by `store` and `forget` (read on every datagram).
     private(set) var activeCount = 0
-    /// Every member's id, sorted, kept by `store` and `forget`: random picks index it instead of sorting.
-    private(set) var memberIDs: [NodeID] = []
+    /// Members dead (not left), kept by `store` and `forget` (read on every push-pull tick).
+    private(set) var deadCount = 0
+    /// Every member's id, sorted, kept by `store` and `forget`: random picks index it instead of sorting. Ids
+    /// learned since the last read wait in `newMemberIDs` and are merged in once (a push-pull brings thousands).
+    private var sortedMemberIDs: [NodeID] = []
+    private var newMemberIDs: [NodeID] = []
+    /// `localState`'s rows until a row changes, so push-pulls between changes share one array.
+    private var pushPullRows: [PushPullMember]?
+    var table = MemberTable()
     var random: SeededRandom
     var coordinate = ProbeCoordinate.empty
     var nextSequence: UInt32 = 0
@@ -113,50 +125,113 @@ public struct MembershipCore: Sendable {
 
     /// This node's own row.
     public var localMember: MemberState {
-        guard let member = members[localNode] else { preconditionFailure("the local member is never removed") }
+        guard let member = table[localNode] else { preconditionFailure("the local member is never removed") }
         return member
     }
 
+    /// The row of `node`, nil if this node does not know it.
+    public func member(_ node: NodeID) -> MemberState? { table[node] }
+
     /// Members that are alive or suspect, this node included: SWIM's n.
     public var activeMemberCount: Int {
-        assert(activeCount == members.values.count { $0.status.isActive }, "the active count drifted")
+        assert(activeCount == table.rows.count { $0.status.isActive }, "the active count drifted")
+        assert(deadCount == table.rows.count { $0.status == .dead }, "the dead count drifted")
         return activeCount
     }
 
     /// Writes a member's row, keeping the active count and the sorted ids in step: every row change goes here.
     mutating func store(_ member: MemberState) {
         let node = member.nodeID
-        if let existing = members[node] {
-            if existing.status.isActive != member.status.isActive { activeCount += member.status.isActive ? 1 : -1 }
+        if let row = table.index(of: node) {
+            let status = table.rows[row].status
+            if status.isActive != member.status.isActive { activeCount += member.status.isActive ? 1 : -1 }
+            if status == .dead { deadCount -= 1 }
+            if member.status == .dead { deadCount += 1 }
+            table.replace(at: row, with: member)
         } else {
             if member.status.isActive { activeCount += 1 }
-            memberIDs.insert(node, at: memberIDs.partitioningIndex { $0 >= node })
+            if member.status == .dead { deadCount += 1 }
+            newMemberIDs.append(node)
+            table.insert(member)
         }
-        members[node] = member
+        pushPullRows = nil
+    }
+
+    /// Sets a member's incarnation without a status change (a confirmed suspicion), keeping the rows in step.
+    mutating func storeIncarnation(_ incarnation: UInt64, of node: NodeID) {
+        guard let row = table.index(of: node) else { return }
+        table.setIncarnation(incarnation, at: row)
+        pushPullRows = nil
+    }
+
+    /// Every member's id, sorted.
+    var memberIDs: [NodeID] {
+        mutating get {
+            if !newMemberIDs.isEmpty { mergeNewMemberIDs() }
+            return sortedMemberIDs
+        }
+    }
+
+    /// The push-pull rows of every member, sorted by id, at most `PushPullState.membersMax`; shared until a row
+    /// changes.
+    var memberRows: [PushPullMember] {
+        mutating get {
+            if let pushPullRows { return pushPullRows }
+            let rows = memberIDs.prefix(PushPullState.membersMax).compactMap { node in
+                table.index(of: node).map { row in
+                    let member = table.rows[row]
+                    return PushPullMember(
+                        metadata: member.metadata, status: member.status, incarnation: member.incarnation)
+                }
+            }
+            pushPullRows = rows
+            return rows
+        }
+    }
+
+    private mutating func mergeNewMemberIDs() {
+        newMemberIDs.sort()
+        var merged: [NodeID] = []
+        merged.reserveCapacity(sortedMemberIDs.count + newMemberIDs.count)
+        var old = 0
+        for node in newMemberIDs {
+            while old < sortedMemberIDs.count, sortedMemberIDs[old] < node {
+                merged.append(sortedMemberIDs[old])
+                old += 1
+            }
+            merged.append(node)
+        }
+        merged.append(contentsOf: sortedMemberIDs[old...])
+        sortedMemberIDs = merged
+        newMemberIDs.removeAll(keepingCapacity: true)
     }
 
     /// Removes a member's row (a reaped one), keeping the count and ids in step.
     mutating func forget(_ node: NodeID) {
-        guard let existing = members.removeValue(forKey: node) else { return }
+        guard let existing = table.remove(node) else { return }
         if existing.status.isActive { activeCount -= 1 }
-        let index = memberIDs.partitioningIndex { $0 >= node }
-        if index < memberIDs.count, memberIDs[index] == node { memberIDs.remove(at: index) }
+        if existing.status == .dead { deadCount -= 1 }
+        pushPullRows = nil
+        if !newMemberIDs.isEmpty { mergeNewMemberIDs() }
+        let index = sortedMemberIDs.partitioningIndex { $0 >= node }
+        if index < sortedMemberIDs.count, sortedMemberIDs[index] == node { sortedMemberIDs.remove(at: index) }
     }
 
     /// Up to `count` distinct random members other than this node that satisfy `isWanted`, drawn by random index
     /// into the sorted ids with at most 3n tries (memberlist's kRandomNodes), so no pick sorts the member list.
     mutating func randomMembers(count: Int, where isWanted: (MemberState) -> Bool) -> [MemberState] {
         var picked: [MemberState] = []
-        let total = memberIDs.count
+        let ids = memberIDs
+        let total = ids.count
         guard count > 0, total > 1 else { return picked }
         var tries = 0
         while picked.count < count, tries < 3 * total {
             tries += 1
-            let node = memberIDs[randomIndex(below: total)]
-            guard node != localNode, let member = members[node], isWanted(member),
+            let node = ids[randomIndex(below: total)]
+            guard node != localNode, let row = table.index(of: node), isWanted(table.rows[row]),
                 !picked.contains(where: { $0.nodeID == node })
             else { continue }
-            picked.append(member)
+            picked.append(table.rows[row])
         }
         return picked
     }
@@ -168,7 +243,7 @@ public struct MembershipCore: Sendable {
         case .started(let seeds):
             start(seeds: seeds, now: now, effects: &effects)
         case .received(let datagram, let sender):
-            for update in datagram.updates { apply(update, now: now, effects: &effects) }
+            for index in datagram.updates.indices { apply(datagram.updates[index], now: now, effects: &effects) }
             if let probe = datagram.probe { handleProbe(probe, from: sender, now: now, effects: &effects) }
         case .timerFired(let timer):
             fire(timer, now: now, effects: &effects)

@@ -1,9 +1,11 @@
 // Cuts a push-pull stream into frames as bytes arrive in any pieces, and decodes each: the stream half of the codec,
 // split-invariant (the same states whatever the pieces), with the frame length bounded before anything is buffered.
+// It remembers the last rows it decoded: a reader kept across frames of a region at rest decodes each row once.
 
 /// An incremental reader of length-prefixed push-pull frames.
 public struct PushPullFrameReader: Sendable {
     private var buffer: [UInt8] = []
+    private var memo = PushPullRowMemo()
 
     /// Makes an empty reader.
     public init() {}
@@ -26,7 +28,8 @@ public struct PushPullFrameReader: Sendable {
                     offset: 0, reason: "frame of \(length) bytes exceeds \(GossipCodec.pushPullBytesMax)")
             }
             guard buffer.count - start - 4 >= length else { break }
-            states.append(try GossipCodec.decodePushPull(Array(buffer[start + 4..<start + 4 + length])))
+            states.append(
+                try GossipCodec.decodePushPull(Array(buffer[start + 4..<start + 4 + length]), memo: &memo))
             start += 4 + length
         }
         buffer.removeFirst(start)

@@ -37,6 +37,12 @@ public struct ByteWriter: Sendable {
     /// Appends raw bytes.
     public mutating func write(contentsOf data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
 
+    /// Overwrites one byte at `offset`, which must already be written (a count known only after what it counts).
+    public mutating func overwrite(_ value: UInt8, at offset: Int) {
+        precondition(offset >= 0 && offset < bytes.count, "overwrite past the written bytes")
+        bytes[offset] = value
+    }
+
     /// Overwrites a 32-bit integer at `offset`, which must already be written (used for back-patched lengths/CRCs).
     public mutating func overwrite(_ value: UInt32, at offset: Int) {
         precondition(offset >= 0 && offset + 4 <= bytes.count, "overwrite past the written bytes")

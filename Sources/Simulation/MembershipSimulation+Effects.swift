@@ -19,10 +19,10 @@ extension MembershipSimulation {
             }
         case .openPushPull(let address, let state):
             guard let target = topology.node(at: address) else { return }
-            openPushPull(from: node, to: target, frame: GossipCodec.encodeFrame(state))
+            openPushPull(from: node, to: target, frame: encodeFrame(state, of: node))
         case .answerPushPull(let address, let state):
             guard let opener = topology.node(at: address) else { return }
-            let frame = GossipCodec.encodeFrame(state)
+            let frame = encodeFrame(state, of: node)
             guard let arrival = network.streamArrival(byteCount: frame.count, from: node, to: opener, atTicks: nowTicks)
             else {
                 failPushPull(

@@ -82,6 +82,11 @@ public struct MembershipSimulation: Sendable {
     var backlogs: [[Event]]
     /// The generation of the node whose push-pull is being answered, while its `pushPullOpened` is handled.
     var answeringGeneration: UInt32 = 0
+    /// Each node's last push-pull state and its frame: a core shares its rows until one changes, so a state on the
+    /// same rows is the same frame, not encoded again.
+    var lastFrames: [(state: PushPullState, frame: [UInt8])?]
+    /// Decodes every push-pull frame; kept across frames so rows that repeat byte for byte decode once.
+    var frameReader = PushPullFrameReader()
 
     /// Makes a region of `topology.nodeCount` idle nodes; start them with `start` or `startAll`.
     public init(
@@ -100,6 +105,7 @@ public struct MembershipSimulation: Sendable {
         self.phases = [Phase](repeating: .idle, count: count)
         self.generations = [UInt32](repeating: 0, count: count)
         self.backlogs = [[Event]](repeating: [], count: count)
+        self.lastFrames = Array(repeating: nil, count: count)
     }
 
     // MARK: - Scenario
@@ -135,7 +141,7 @@ public struct MembershipSimulation: Sendable {
 
     /// Node `observer`'s belief about node `subject`, nil if it does not know it or does not run.
     public func status(of subject: Int, seenBy observer: Int) -> MemberStatus? {
-        cores[observer]?.members[topology.nodeIDs[subject]]?.status
+        cores[observer]?.member(topology.nodeIDs[subject])?.status
     }
 
     /// Nodes whose core is running now.
@@ -147,7 +153,7 @@ public struct MembershipSimulation: Sendable {
         let expected = Set(running.map { topology.nodeIDs[$0] })
         return running.allSatisfy { observer in
             guard let core = cores[observer] else { return false }
-            let alive = core.members.values.filter { $0.status == .alive }.map(\.nodeID)
+            let alive = core.memberStates.filter { $0.status == .alive }.map(\.nodeID)
             return alive.count == expected.count && expected.isSuperset(of: alive)
         }
     }
@@ -176,7 +182,7 @@ public struct MembershipSimulation: Sendable {
             guard phases[node] == .running, generations[node] == generation else { return }
             deliver(.timerFired(timer), to: node)
         case .pushPullOpened(let node, let frame, let opener, let openerGeneration):
-            guard phases[node] == .running, let state = Self.decodeFrame(frame) else {
+            guard phases[node] == .running, let state = decodeFrame(frame) else {
                 failPushPull(of: opener, generation: openerGeneration, peer: node, afterTicks: 0)
                 return
             }
@@ -184,7 +190,7 @@ public struct MembershipSimulation: Sendable {
             deliver(.pushPullOpened(state, by: SimTopology.address(of: opener)), to: node)
         case .pushPullAnswered(let node, let generation, let frame, let peer):
             guard phases[node] == .running, generations[node] == generation else { return }
-            guard let state = Self.decodeFrame(frame) else {
+            guard let state = decodeFrame(frame) else {
                 deliver(.pushPullFailed(SimTopology.address(of: peer)), to: node)
                 return
             }
@@ -222,10 +228,33 @@ public struct MembershipSimulation: Sendable {
         deliver(.coordinateChanged(vivaldi[node].coordinate.probeCoordinate), to: node)
     }
 
-    private static func decodeFrame(_ frame: [UInt8]) -> PushPullState? {
-        var reader = PushPullFrameReader()
-        guard let states = try? reader.append(frame), states.count == 1 else { return nil }
+    private mutating func decodeFrame(_ frame: [UInt8]) -> PushPullState? {
+        guard let states = try? frameReader.append(frame), states.count == 1, frameReader.bufferedByteCount == 0
+        else {
+            frameReader = PushPullFrameReader()  // A stream that failed is closed; the next one starts clean.
+            return nil
+        }
         return states[0]
+    }
+
+    /// `node`'s `state` as a frame: the last one when the state has the same source, join flag and rows array
+    /// (the same storage, so the same contents); encoded otherwise.
+    mutating func encodeFrame(_ state: PushPullState, of node: Int) -> [UInt8] {
+        if let last = lastFrames[node], last.state.source == state.source, last.state.isJoin == state.isJoin,
+            Self.isSameStorage(last.state.members, state.members)
+        {
+            return last.frame
+        }
+        let frame = GossipCodec.encodeFrame(state)
+        lastFrames[node] = (state, frame)
+        return frame
+    }
+
+    private static func isSameStorage(_ left: [PushPullMember], _ right: [PushPullMember]) -> Bool {
+        left.count == right.count
+            && left.withUnsafeBufferPointer { leftRows in
+                right.withUnsafeBufferPointer { $0.baseAddress == leftRows.baseAddress }
+            }
     }
 
     /// Folds `value` into the trace digest.

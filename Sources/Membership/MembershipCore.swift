@@ -110,6 +110,10 @@ public struct MembershipCore: Sendable {
     var probeIndex = 0
     var seeds: [GossipAddress] = []
     var joinRetryTicks: Int64 = 0
+    /// The gossip timer's grid: it fires at this instant plus whole gossip intervals (nil before the start).
+    var gossipGrid: Instant?
+    /// When the pending gossip timer fires; nil while none is pending (nothing was queued at the last one).
+    var gossipDue: Instant?
 
     /// Makes a core for the node `metadata` describes, with randomness fixed by `seed` (drawn by the caller from its
     /// injected source, so a simulated run replays).
@@ -262,6 +266,7 @@ public struct MembershipCore: Sendable {
         case .coordinateChanged(let coordinate):
             self.coordinate = coordinate
         }
+        armGossipIfQueued(now: now, effects: &effects)
         return effects
     }
 

@@ -36,6 +36,8 @@ public struct BroadcastQueue: Hashable, Sendable {
 
         /// Non-empty pages, each sorted by order, every page's orders below the next page's.
         private(set) var pages: [[Slot]] = []
+        /// Each page's last order, side by side: the page search reads one array, not every page it passes.
+        private var lastOrders: [UInt64] = []
 
         var isEmpty: Bool { pages.isEmpty }
 
@@ -48,7 +50,7 @@ public struct BroadcastQueue: Hashable, Sendable {
             var high = pages.count
             while low < high {
                 let middle = (low + high) / 2
-                if pages[middle][pages[middle].count - 1].order >= order { high = middle } else { low = middle + 1 }
+                if lastOrders[middle] >= order { high = middle } else { low = middle + 1 }
             }
             return low
         }
@@ -67,13 +69,15 @@ public struct BroadcastQueue: Hashable, Sendable {
         mutating func insert(_ slot: Slot) {
             // Most moves go to the end (the newest order of their new bucket): append without a search then.
             var page = pages.count - 1
-            if page < 0 || pages[page][pages[page].count - 1].order < slot.order {
+            if page < 0 || lastOrders[page] < slot.order {
                 if page < 0 || pages[page].count >= Self.pageSlotsMax {
                     pages.append([])
                     pages[pages.count - 1].reserveCapacity(Self.pageSlotsMax)
+                    lastOrders.append(slot.order)
                     page += 1
                 }
                 pages[page].append(slot)
+                lastOrders[page] = slot.order
                 return
             }
             page = self.page(atOrAfter: slot.order)
@@ -82,6 +86,8 @@ public struct BroadcastQueue: Hashable, Sendable {
                 let upper = Array(pages[page][(Self.pageSlotsMax / 2)...])
                 pages[page].removeLast(upper.count)
                 pages.insert(upper, at: page + 1)
+                lastOrders[page] = pages[page][pages[page].count - 1].order
+                lastOrders.insert(upper[upper.count - 1].order, at: page + 1)
             }
         }
 
@@ -91,7 +97,12 @@ public struct BroadcastQueue: Hashable, Sendable {
             precondition(
                 page < pages.count && pages[page][index].order == slot.order, "a queued update lost its slot")
             pages[page].remove(at: index)
-            if pages[page].isEmpty { pages.remove(at: page) }
+            if pages[page].isEmpty {
+                pages.remove(at: page)
+                lastOrders.remove(at: page)
+            } else if index == pages[page].count {
+                lastOrders[page] = pages[page][index - 1].order
+            }
         }
     }
 

@@ -49,7 +49,7 @@ extension MembershipCore {
         }
         for member in targets {
             guard !broadcasts.isEmpty else { return }
-            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.metadata.gossipAddress))
+            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.address))
         }
     }
 
@@ -104,12 +104,12 @@ extension MembershipCore {
         effects.append(.setTimer(.pushPull, at: now.advanced(byTicks: intervalTicks)))
         guard !hasLeft else { return }
         if let peer = randomActiveMembers(count: 1, excluding: []).first {
-            effects.append(.openPushPull(with: peer.metadata.gossipAddress, state: localState(isJoin: false)))
+            effects.append(.openPushPull(with: peer.address, state: localState(isJoin: false)))
         }
         guard deadCount > 0, randomIndex(below: max(activeCount, deadCount)) < deadCount,
             let lost = randomMembers(count: 1, where: { $0.status == .dead }).first
         else { return }
-        effects.append(.openPushPull(with: lost.metadata.gossipAddress, state: localState(isJoin: false)))
+        effects.append(.openPushPull(with: lost.address, state: localState(isJoin: false)))
     }
 
     /// memberlist's pushPullScale: the interval as is up to 32 members, then times ceil(log2(n) − log2(32)) + 1,
@@ -161,7 +161,7 @@ extension MembershipCore {
         broadcasts.enqueue(.left(node: localNode, incarnation: local.incarnation))
         effects.append(.memberChanged(.statusChanged(localNode, .left, incarnation: local.incarnation)))
         for member in randomActiveMembers(count: configuration.gossipFanout, excluding: []) {
-            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.metadata.gossipAddress))
+            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.address))
         }
     }
 

@@ -28,45 +28,80 @@ public struct BroadcastQueue: Hashable, Sendable {
         var bucket: Int
     }
 
-    /// One send count's entries by order of enqueueing, oldest first; removing the oldest only moves `head`, so
-    /// dropping victims from a full queue does not shift the rest.
+    /// One send count's entries by order of enqueueing, oldest first, in short sorted pages: an entry moving in or
+    /// out of the middle shifts one page, not the whole bucket (thousands of entries while a region joins).
     private struct Bucket: Hashable, Sendable {
-        var slots: [Slot] = []
-        var head = 0
+        /// Most slots in a page; a fuller one splits in two.
+        static let pageSlotsMax = 64
 
-        var isEmpty: Bool { head == slots.count }
+        /// Non-empty pages, each sorted by order, every page's orders below the next page's.
+        private(set) var pages: [[Slot]] = []
+        /// Each page's last order, side by side: the page search reads one array, not every page it passes.
+        private var lastOrders: [UInt64] = []
 
-        /// The first live index whose order is at least `order`.
-        func index(atOrAfter order: UInt64) -> Int {
-            var low = head
-            var high = slots.count
+        var isEmpty: Bool { pages.isEmpty }
+
+        /// The oldest entry's slot; the bucket MUST NOT be empty.
+        var oldest: Slot { pages[0][0] }
+
+        /// The first page whose last order is at least `order` (`pages.count` if none).
+        private func page(atOrAfter order: UInt64) -> Int {
+            var low = 0
+            var high = pages.count
             while low < high {
                 let middle = (low + high) / 2
-                if slots[middle].order >= order { high = middle } else { low = middle + 1 }
+                if lastOrders[middle] >= order { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+
+        /// The first index of `page` whose order is at least `order`.
+        private func index(in page: Int, atOrAfter order: UInt64) -> Int {
+            var low = 0
+            var high = pages[page].count
+            while low < high {
+                let middle = (low + high) / 2
+                if pages[page][middle].order >= order { high = middle } else { low = middle + 1 }
             }
             return low
         }
 
         mutating func insert(_ slot: Slot) {
             // Most moves go to the end (the newest order of their new bucket): append without a search then.
-            if slots.last.map({ $0.order < slot.order }) ?? true {
-                slots.append(slot)
-            } else {
-                slots.insert(slot, at: index(atOrAfter: slot.order))
+            var page = pages.count - 1
+            if page < 0 || lastOrders[page] < slot.order {
+                if page < 0 || pages[page].count >= Self.pageSlotsMax {
+                    pages.append([])
+                    pages[pages.count - 1].reserveCapacity(Self.pageSlotsMax)
+                    lastOrders.append(slot.order)
+                    page += 1
+                }
+                pages[page].append(slot)
+                lastOrders[page] = slot.order
+                return
+            }
+            page = self.page(atOrAfter: slot.order)
+            pages[page].insert(slot, at: index(in: page, atOrAfter: slot.order))
+            if pages[page].count > Self.pageSlotsMax {
+                let upper = Array(pages[page][(Self.pageSlotsMax / 2)...])
+                pages[page].removeLast(upper.count)
+                pages.insert(upper, at: page + 1)
+                lastOrders[page] = pages[page][pages[page].count - 1].order
+                lastOrders.insert(upper[upper.count - 1].order, at: page + 1)
             }
         }
 
         mutating func remove(_ slot: Slot) {
-            let index = index(atOrAfter: slot.order)
-            precondition(index < slots.count && slots[index].order == slot.order, "a queued update lost its slot")
-            if index == head {
-                head += 1
-                if head == slots.count || (head >= 64 && head * 2 >= slots.count) {
-                    slots.removeFirst(head)
-                    head = 0
-                }
-            } else {
-                slots.remove(at: index)
+            let page = page(atOrAfter: slot.order)
+            let index = page < pages.count ? index(in: page, atOrAfter: slot.order) : 0
+            precondition(
+                page < pages.count && pages[page][index].order == slot.order, "a queued update lost its slot")
+            pages[page].remove(at: index)
+            if pages[page].isEmpty {
+                pages.remove(at: page)
+                lastOrders.remove(at: page)
+            } else if index == pages[page].count {
+                lastOrders[page] = pages[page][index - 1].order
             }
         }
     }
@@ -120,7 +155,7 @@ public struct BroadcastQueue: Hashable, Sendable {
         sizeCounts[entry.bytes.count, default: 0] += 1
         insertSlot(Slot(order: entry.order, entry: index, byteCount: entry.bytes.count), bucket: 0)
         if entryOfNode.count > entriesMax, let bucket = buckets.lastIndex(where: { !$0.isEmpty }) {
-            let victim = buckets[bucket].slots[buckets[bucket].head].entry
+            let victim = buckets[bucket].oldest.entry
             guard let node = slab[victim]?.node else { preconditionFailure("a slot names a free entry") }
             remove(about: node)
         }
@@ -187,14 +222,14 @@ public struct BroadcastQueue: Hashable, Sendable {
         }
         // Indices, not a copy of a bucket: a copy would make the moves below copy the bucket's whole storage.
         scan: for bucket in buckets.indices {
-            var index = buckets[bucket].slots.count - 1
-            while index >= buckets[bucket].head {
-                guard picks.count < countMax, remainingBytes >= smallestByteCount else { break scan }
-                let slot = buckets[bucket].slots[index]
-                index -= 1
-                guard slot.entry != firstEntry, slot.byteCount <= remainingBytes else { continue }
-                picks.append(Pick(slot: slot, bucket: bucket))
-                remainingBytes -= slot.byteCount
+            for page in buckets[bucket].pages.indices.reversed() {
+                for index in buckets[bucket].pages[page].indices.reversed() {
+                    guard picks.count < countMax, remainingBytes >= smallestByteCount else { break scan }
+                    let slot = buckets[bucket].pages[page][index]
+                    guard slot.entry != firstEntry, slot.byteCount <= remainingBytes else { continue }
+                    picks.append(Pick(slot: slot, bucket: bucket))
+                    remainingBytes -= slot.byteCount
+                }
             }
         }
     }

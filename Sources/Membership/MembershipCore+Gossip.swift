@@ -35,9 +35,12 @@ extension MembershipCore {
     }
 
     /// Sends queued updates on their own to `gossipFanout` random members, and to members dead for less than
-    /// `gossipToTheDeadTicks`, so a paused member learns it was declared dead and refutes.
+    /// `gossipToTheDeadTicks`, so a paused member learns it was declared dead and refutes. The timer runs only while
+    /// something is queued: a region at rest does not wake every node five times a second for nothing.
     mutating func gossip(now: Instant, effects: inout [Effect]) {
-        effects.append(.setTimer(.gossip, at: now.advanced(byTicks: configuration.gossipIntervalTicks)))
+        gossipGrid = now
+        gossipDue = nil
+        defer { armGossipIfQueued(now: now, effects: &effects) }
         guard !broadcasts.isEmpty else { return }
         let deadTicksMax = configuration.gossipToTheDeadTicks
         let targets = randomMembers(count: configuration.gossipFanout) { member in
@@ -46,8 +49,18 @@ extension MembershipCore {
         }
         for member in targets {
             guard !broadcasts.isEmpty else { return }
-            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.metadata.gossipAddress))
+            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.address))
         }
+    }
+
+    /// Sets the gossip timer at the grid's next instant after `now` if updates wait and none is pending; called
+    /// after every event, so a queued update never waits for a timer that is not set.
+    mutating func armGossipIfQueued(now: Instant, effects: inout [Effect]) {
+        guard gossipDue == nil, let grid = gossipGrid, !broadcasts.isEmpty else { return }
+        let interval = configuration.gossipIntervalTicks
+        let due = grid.advanced(byTicks: (max(now.ticks(since: grid), 0) / interval + 1) * interval)
+        gossipDue = due
+        effects.append(.setTimer(.gossip, at: due))
     }
 
     // MARK: - Push-pull and join
@@ -61,7 +74,7 @@ extension MembershipCore {
         broadcasts.enqueue(.alive(incarnation: localMember.incarnation, metadata: localMember.metadata))
         let probeJitter = Int64(randomIndex(below: Int(configuration.probeIntervalTicks)))
         effects.append(.setTimer(.probe, at: now.advanced(byTicks: probeJitter)))
-        effects.append(.setTimer(.gossip, at: now.advanced(byTicks: configuration.gossipIntervalTicks)))
+        gossipGrid = now
         let pushPullJitter = Int64(randomIndex(below: Int(configuration.pushPullIntervalTicks)))
         effects.append(
             .setTimer(.pushPull, at: now.advanced(byTicks: configuration.pushPullIntervalTicks + pushPullJitter)))
@@ -91,12 +104,12 @@ extension MembershipCore {
         effects.append(.setTimer(.pushPull, at: now.advanced(byTicks: intervalTicks)))
         guard !hasLeft else { return }
         if let peer = randomActiveMembers(count: 1, excluding: []).first {
-            effects.append(.openPushPull(with: peer.metadata.gossipAddress, state: localState(isJoin: false)))
+            effects.append(.openPushPull(with: peer.address, state: localState(isJoin: false)))
         }
         guard deadCount > 0, randomIndex(below: max(activeCount, deadCount)) < deadCount,
             let lost = randomMembers(count: 1, where: { $0.status == .dead }).first
         else { return }
-        effects.append(.openPushPull(with: lost.metadata.gossipAddress, state: localState(isJoin: false)))
+        effects.append(.openPushPull(with: lost.address, state: localState(isJoin: false)))
     }
 
     /// memberlist's pushPullScale: the interval as is up to 32 members, then times ceil(log2(n) − log2(32)) + 1,
@@ -148,7 +161,7 @@ extension MembershipCore {
         broadcasts.enqueue(.left(node: localNode, incarnation: local.incarnation))
         effects.append(.memberChanged(.statusChanged(localNode, .left, incarnation: local.incarnation)))
         for member in randomActiveMembers(count: configuration.gossipFanout, excluding: []) {
-            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.metadata.gossipAddress))
+            effects.append(.send(makeDatagram(nil, about: member.nodeID), to: member.address))
         }
     }
 

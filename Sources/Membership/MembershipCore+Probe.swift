@@ -11,12 +11,12 @@ extension MembershipCore {
         if let pending = pendingProbe { probeFailed(sequence: pending.sequence, now: now, effects: &effects) }
         let periodTicks = localHealth.scaled(configuration.probeIntervalTicks)
         effects.append(.setTimer(.probe, at: now.advanced(byTicks: periodTicks)))
-        guard let target = nextProbeTarget(), let member = table[target] else { return }
+        guard let target = nextProbeTarget(), let row = table.index(of: target) else { return }
+        let address = table.rows[row].metadata.gossipAddress
         let sequence = makeSequence()
-        pendingProbe = PendingProbe(
-            sequence: sequence, target: target, targetAddress: member.metadata.gossipAddress, sentAt: now)
+        pendingProbe = PendingProbe(sequence: sequence, target: target, targetAddress: address, sentAt: now)
         let ping = ProbeMessage.ping(sequence: sequence, source: localNode, target: target)
-        effects.append(.send(makeDatagram(ping, about: target), to: member.metadata.gossipAddress))
+        effects.append(.send(makeDatagram(ping, about: target), to: address))
         let timeoutTicks = localHealth.scaled(configuration.probeTimeoutTicks)
         effects.append(.setTimer(.probeTimedOut(sequence: sequence), at: now.advanced(byTicks: timeoutTicks)))
         effects.append(.setTimer(.probeFailed(sequence: sequence), at: now.advanced(byTicks: periodTicks)))
@@ -61,7 +61,7 @@ extension MembershipCore {
         let request = ProbeMessage.pingRequest(
             sequence: sequence, source: localNode, target: pending.target, targetAddress: pending.targetAddress)
         for helper in helpers {
-            effects.append(.send(makeDatagram(request, about: pending.target), to: helper.metadata.gossipAddress))
+            effects.append(.send(makeDatagram(request, about: pending.target), to: helper.address))
         }
         pending.isIndirect = true
         pending.nacksExpected = helpers.count
@@ -134,7 +134,7 @@ extension MembershipCore {
     }
 
     /// Up to `count` distinct random active members other than this node and `excluded`.
-    mutating func randomActiveMembers(count: Int, excluding excluded: Set<NodeID>) -> [MemberState] {
+    mutating func randomActiveMembers(count: Int, excluding excluded: Set<NodeID>) -> [PickedMember] {
         randomMembers(count: count) { $0.status.isActive && !excluded.contains($0.nodeID) }
     }
 }

@@ -31,7 +31,7 @@ extension MembershipCore {
             }
             return
         }
-        guard let index = table.index(of: node) else {
+        guard let (index, knownIncarnation) = table.indexAndIncarnation(of: node) else {
             let member = MemberState(metadata: metadata, status: .alive, incarnation: incarnation, statusChangedAt: now)
             store(member)
             addToProbeOrder(node)
@@ -40,7 +40,7 @@ extension MembershipCore {
             return
         }
         // Most alive news is old news (gossip and push-pull repeat it): compare in place, before copying the row.
-        guard incarnation > table.rows[index].incarnation else { return }
+        guard incarnation > knownIncarnation else { return }
         let existing = table.rows[index]
         var member = existing
         member.incarnation = incarnation

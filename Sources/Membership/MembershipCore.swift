@@ -57,6 +57,12 @@ public struct MembershipCore: Sendable {
         var nacksReceived = 0
     }
 
+    /// A member picked at random to send to: its id and gossip address, not a copy of its row.
+    struct PickedMember: Sendable {
+        var nodeID: NodeID
+        var address: GossipAddress
+    }
+
     /// A ping this node sent on behalf of another member's ping-req.
     struct Relay: Sendable {
         var requester: GossipAddress
@@ -110,6 +116,10 @@ public struct MembershipCore: Sendable {
     var probeIndex = 0
     var seeds: [GossipAddress] = []
     var joinRetryTicks: Int64 = 0
+    /// The gossip timer's grid: it fires at this instant plus whole gossip intervals (nil before the start).
+    var gossipGrid: Instant?
+    /// When the pending gossip timer fires; nil while none is pending (nothing was queued at the last one).
+    var gossipDue: Instant?
 
     /// Makes a core for the node `metadata` describes, with randomness fixed by `seed` (drawn by the caller from its
     /// injected source, so a simulated run replays).
@@ -219,8 +229,8 @@ public struct MembershipCore: Sendable {
 
     /// Up to `count` distinct random members other than this node that satisfy `isWanted`, drawn by random index
     /// into the sorted ids with at most 3n tries (memberlist's kRandomNodes), so no pick sorts the member list.
-    mutating func randomMembers(count: Int, where isWanted: (MemberState) -> Bool) -> [MemberState] {
-        var picked: [MemberState] = []
+    mutating func randomMembers(count: Int, where isWanted: (MemberState) -> Bool) -> [PickedMember] {
+        var picked: [PickedMember] = []
         let ids = memberIDs
         let total = ids.count
         guard count > 0, total > 1 else { return picked }
@@ -231,7 +241,7 @@ public struct MembershipCore: Sendable {
             guard node != localNode, let row = table.index(of: node), isWanted(table.rows[row]),
                 !picked.contains(where: { $0.nodeID == node })
             else { continue }
-            picked.append(table.rows[row])
+            picked.append(PickedMember(nodeID: node, address: table.rows[row].metadata.gossipAddress))
         }
         return picked
     }
@@ -262,6 +272,7 @@ public struct MembershipCore: Sendable {
         case .coordinateChanged(let coordinate):
             self.coordinate = coordinate
         }
+        armGossipIfQueued(now: now, effects: &effects)
         return effects
     }
 

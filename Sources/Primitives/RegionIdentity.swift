@@ -73,10 +73,13 @@ public enum RegionName {
             throw RegionNameError(
                 description: "the \(kind) name '\(name.prefix(80))' is longer than \(lengthMax) bytes")
         }
-        let allowed = name.utf8.allSatisfy { byte in
+        let isAllowed = { (byte: UInt8) in
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
                 || byte == 0x2E
         }
+        // The contiguous bytes when the string has them (every decoded name does): no per-byte UTF-8 view walk.
+        let allowed =
+            name.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isAllowed) } ?? name.utf8.allSatisfy(isAllowed)
         guard allowed else {
             throw RegionNameError(
                 description: "the \(kind) name '\(name)' may hold only lowercase letters, digits, '-', '_' and '.'")

@@ -138,6 +138,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
     for (name, dependencies) in [
         ("FuzzDICOM", ["Fuzzing"]), ("FuzzHTTPRequest", ["Fuzzing"]), ("FuzzMultipart", ["Fuzzing"]),
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
+        ("FuzzRegionalRows", ["Catalog"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

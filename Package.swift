@@ -60,6 +60,7 @@ let package = Package(
         module("Simulation", ["Primitives", "Membership", "Placement"]),
         module("HTTP", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
+        module("Replication", ["Primitives", "Catalog"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
         module("Chaos", ["Primitives", "Posix"]),
@@ -127,6 +128,7 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests("ReplicationTests", ["Replication", "Catalog", "Primitives", "TestSupport"]),
         tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
         tests("SimulationTests", ["Simulation", "Membership", "Primitives", "TestSupport"]),
     ]

@@ -34,8 +34,15 @@ public struct RegionalDigestTree: Sendable, Hashable {
 
     /// Adds or removes `row`'s fingerprint (the same call does both: XOR).
     public mutating func toggle(_ row: RegionalRow) {
-        let fingerprint = RegionalFingerprint(of: row)
-        var index = RegionalFingerprint.bucket(of: row.key.instanceUID, bucketCount: Self.bucketCount)
+        toggle(
+            RegionalFingerprint(of: row),
+            inBucket: RegionalFingerprint.bucket(of: row.key.instanceUID, bucketCount: Self.bucketCount))
+    }
+
+    /// Adds or removes a row known by its fingerprint and bucket (as the catalog's SQLite store keeps them, so the
+    /// tree is rebuilt at open without reading a payload).
+    public mutating func toggle(_ fingerprint: RegionalFingerprint, inBucket bucket: Int) {
+        var index = bucket
         for level in stride(from: Self.depth, through: 0, by: -1) {
             levels[level][index] = levels[level][index].toggled(by: fingerprint)
             index /= Self.fanout

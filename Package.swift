@@ -60,7 +60,7 @@ let package = Package(
         module("Simulation", ["Primitives", "Membership", "Placement"]),
         module("HTTP", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
-        module("Replication", ["Primitives", "Catalog"]),
+        module("Replication", ["Primitives", "Coding", "Catalog", "ObjectStore", "HTTP"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
         module("Chaos", ["Primitives", "Posix"]),
@@ -68,7 +68,7 @@ let package = Package(
             "Node",
             [
                 "Primitives", "Coding", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "Volumes", "ObjectStore",
-                "DICOMweb", "Membership",
+                "DICOMweb", "Membership", "Placement", "Replication",
             ]),
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
@@ -128,7 +128,9 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
-        tests("ReplicationTests", ["Replication", "Catalog", "Primitives", "TestSupport"]),
+        tests(
+            "ReplicationTests",
+            ["Replication", "Catalog", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
         tests("SimulationTests", ["Simulation", "Membership", "Primitives", "TestSupport"]),
     ]

@@ -1,0 +1,17 @@
+// What one node asks another over the internal API: replica offers and transfers, and the anti-entropy exchange of
+// digests and rows. A protocol so the sender and the anti-entropy driver run the same against a peer over HTTP (the
+// node's) and against one in-process (tests, the simulator).
+public import Catalog
+public import Primitives
+
+/// Another node of the region, as the replication and anti-entropy code call it. Calls block.
+public protocol ReplicaPeer: Sendable {
+    /// Offers the instance at `address` (its manifest's bytes); the answer says which chunks to send.
+    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds
+    /// Sends a transfer (a `ReplicaHeader` then the chunks it names); returns the peer's holding row of it.
+    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow]
+    /// The peer's digests of the children of `indices` at `level` of its digest tree.
+    func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint]
+    /// The peer's rows in `buckets`.
+    func rows(inBuckets buckets: [Int]) throws -> [RegionalRow]
+}

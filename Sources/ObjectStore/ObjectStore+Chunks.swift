@@ -42,10 +42,8 @@ extension ObjectStore {
     /// Throws `.corrupt` when it is missing or cannot be rebuilt, `.configuration` for a length no chunk has here.
     public func chunk(_ entry: ManifestEntry) throws(StoreError) -> [UInt8] {
         guard Int(entry.length) <= configuration.chunking.chunkSizeMax else {
-            throw StoreError(
-                .configuration,
-                "a chunk of \(entry.length) bytes is over this store's maximum of \(configuration.chunking.chunkSizeMax)"
-            )
+            let maximum = configuration.chunking.chunkSizeMax
+            throw StoreError(.configuration, "a chunk of \(entry.length) bytes is over this store's maximum of \(maximum)")
         }
         let buffer = ChunkBuffer(capacity: 0)
         try readChunk(entry, into: buffer)

@@ -76,9 +76,8 @@ public struct Replicator: Sendable {
             } catch {
                 pass.failed += 1
                 let backoff = min(retryMillisecondsMax, 1_000 << min(entry.attempts, 16))
-                log(
-                    "replicating \(entry.instanceUID) to node \(entry.target) failed (attempt \(entry.attempts + 1)): \(error)"
-                )
+                let attempt = entry.attempts + 1
+                log("replicating \(entry.instanceUID) to node \(entry.target) failed (attempt \(attempt)): \(error)")
                 try catalog.deferOutbox(
                     instanceUID: entry.instanceUID, target: entry.target,
                     untilMilliseconds: nowMilliseconds + backoff, error: "\(error)")

@@ -43,7 +43,8 @@ extension ObjectStore {
     public func chunk(_ entry: ManifestEntry) throws(StoreError) -> [UInt8] {
         guard Int(entry.length) <= configuration.chunking.chunkSizeMax else {
             let maximum = configuration.chunking.chunkSizeMax
-            throw StoreError(.configuration, "a chunk of \(entry.length) bytes is over this store's maximum of \(maximum)")
+            throw StoreError(
+                .configuration, "a chunk of \(entry.length) bytes is over this store's maximum of \(maximum)")
         }
         let buffer = ChunkBuffer(capacity: 0)
         try readChunk(entry, into: buffer)

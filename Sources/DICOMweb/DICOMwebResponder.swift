@@ -15,6 +15,7 @@ public struct DICOMwebResponder: HTTPResponder {
     let catalog: Catalog
     let policy: AccessPolicy
     let version: @Sendable () -> HLCTimestamp
+    let sharing: @Sendable ([String]) -> CatalogSharing?
     let log: @Sendable (String) -> Void
 
     /// Makes a responder serving `store` and `catalog` as `configuration` says.
@@ -23,10 +24,15 @@ public struct DICOMwebResponder: HTTPResponder {
     /// wall clock (the catalog's replication compares versions). It is called once per stored instance, from the
     /// request's thread, so it MUST be thread-safe. `log` gets the full message of failures the client is told
     /// about only in general terms (they may name server paths); it too is called from request threads.
+    /// `sharing` says how the instances of the given studies are shared with the region (who else must hold
+    /// them), nil for a lone node; stored instances are catalogued with their regional rows and outbox entries.
     public init(
         configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog,
-        version: @escaping @Sendable () -> HLCTimestamp, log: @escaping @Sendable (String) -> Void = { _ in }
+        version: @escaping @Sendable () -> HLCTimestamp,
+        sharing: @escaping @Sendable (_ studyUIDs: [String]) -> CatalogSharing? = { _ in nil },
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.sharing = sharing
         self.configuration = configuration
         self.store = store
         self.catalog = catalog
@@ -54,8 +60,8 @@ public struct DICOMwebResponder: HTTPResponder {
                 "\(request.method) is not allowed on \(path); use \(route.allowedMethods.joined(separator: " or "))")
         }
         let context = ServiceContext(
-            configuration: configuration, store: store, catalog: catalog, version: version, log: log,
-            baseURL: baseURL(for: request))
+            configuration: configuration, store: store, catalog: catalog, version: version, sharing: sharing,
+            log: log, baseURL: baseURL(for: request))
         switch (request.method, route) {
         case ("POST", .studies):
             try StoreService(context: context).store(request, study: nil, body: &body, response: &response)
@@ -132,6 +138,8 @@ struct ServiceContext {
     let catalog: Catalog
     /// The catalog version for the next stored instance.
     let version: @Sendable () -> HLCTimestamp
+    /// How stored instances of these studies are shared with the region; nil for a lone node.
+    let sharing: @Sendable ([String]) -> CatalogSharing?
     /// Where failures go in full when the client is told only their kind.
     let log: @Sendable (String) -> Void
     /// The service root for RetrieveURL and BulkDataURI, e.g. "http://node-a:8042/dicom-web".

@@ -167,7 +167,8 @@ struct StoreService {
     /// back (the objects' commit failed).
     private func catalogueAlongside(_ stored: [PendingInstance], awaitDurable: () -> Bool) -> [CatalogInsertOutcome]? {
         let batch = stored.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
-        return (try? context.catalog.insert(batch, committingIf: awaitDurable)) ?? nil
+        let sharing = context.sharing(Self.studyUIDs(batch.map(\.instance)))
+        return (try? context.catalog.insert(batch, sharing: sharing, committingIf: awaitDurable)) ?? nil
     }
 
     /// The answers for the stored parts of a request: from the rows `inserted` alongside the commit, or else from
@@ -181,8 +182,14 @@ struct StoreService {
         } else {
             outcomes = pending.map { instance in
                 Result { () throws(CatalogError) in
-                    try context.catalog.insert(
-                        catalogInstance(instance.header, instance.receipt), version: context.version())
+                    let one = catalogInstance(instance.header, instance.receipt)
+                    let outcomes = try context.catalog.insert(
+                        [(one, context.version())], sharing: context.sharing(Self.studyUIDs([one])),
+                        committingIf: { true })
+                    guard let outcome = outcomes?.first else {
+                        throw CatalogError(.io, "cataloguing \(one.manifestAddress) gave no outcome")
+                    }
+                    return outcome
                 }
             }
         }
@@ -203,6 +210,11 @@ struct StoreService {
             }
         }
         return answers
+    }
+
+    /// The distinct Study Instance UIDs of `instances`.
+    static func studyUIDs(_ instances: [CatalogInstance]) -> [String] {
+        Array(Set(instances.map(\.studyInstanceUID)))
     }
 
     private func catalogInstance(_ header: InstanceHeader, _ receipt: PutReceipt) -> CatalogInstance {

@@ -26,6 +26,8 @@ public final class ArchiveNode: Sendable {
     public let catalog: Catalog
     /// The membership reactor when the configuration has a `cluster` section; nil for a lone node.
     public let membership: MembershipReactor?
+    /// Placement, replication and anti-entropy when the node is in a cluster; nil for a lone node.
+    public let region: RegionServices?
     /// This node's id, kept in `dataDirectory/node-id` (NodeIdentity); the tie-break of its HLC versions.
     public let nodeID: NodeID
     /// The seams it was built from.
@@ -83,6 +85,7 @@ public final class ArchiveNode: Sendable {
             store.close()
             throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
         }
+        let regionSlot = Slot<RegionServices>()
         let dicomWeb = DICOMwebResponder(
             configuration: DICOMwebConfiguration(
                 originSite: site, pathPrefix: Self.dicomWebPath,
@@ -90,9 +93,10 @@ public final class ArchiveNode: Sendable {
                     AccessToken(token: $0.token, role: AccessRole($0.role))
                 },
                 allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
-            store: store, catalog: catalog, version: { clock.next() }, log: log)
+            store: store, catalog: catalog, version: { clock.next() },
+            sharing: { [regionSlot] studies in regionSlot.value?.sharing(studyUIDs: studies) }, log: log)
         let listeningPort = ListeningPort()
-        let membershipReader = MembershipReader()
+        let membershipReader = Slot<MembershipReactor>()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
             access: AccessPolicy(
@@ -108,7 +112,8 @@ public final class ArchiveNode: Sendable {
             patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) },
             members: { [membershipReader, clock = environment.monotonicClock] in
                 membershipReader.value.map { MembersReport(snapshot: $0.snapshot, now: clock.now()) }
-            }
+            },
+            regional: { [regionSlot] in regionSlot.value?.responder }
         )
         responder = routes
         let limits = configuration.limits
@@ -148,6 +153,14 @@ public final class ArchiveNode: Sendable {
             membership = nil
         }
         membershipReader.set(membership)
+        if let membership, let cluster = configuration.cluster {
+            region = RegionServices(
+                settings: cluster, nodeID: nodeID, site: site, store: store, catalog: catalog, membership: membership,
+                clock: clock, environment: environment, log: log)
+        } else {
+            region = nil
+        }
+        regionSlot.set(region)
     }
 
     /// Writes one log line to standard error, prefixed with "tessera node: ".
@@ -169,6 +182,7 @@ public final class ArchiveNode: Sendable {
             throw NodeError(.listen, "cannot serve on \(address.host):\(port): \(Self.reason(error))")
         }
         try membership?.start()
+        try region?.start()
     }
 
     /// Reads the cluster key file again (SIGHUP); a bad file is refused with a log line and the keys kept.
@@ -185,6 +199,7 @@ public final class ArchiveNode: Sendable {
     /// owner's thread, never in async code.
     public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
         // Leave first, so the region stops counting on this node while it finishes its requests.
+        region?.stop()
         membership?.leaveAndStop()
         gate.close()
         let clock = environment.monotonicClock

@@ -40,6 +40,14 @@ extension NodeConfiguration {
         public var reapAfterSeconds: Int
         /// The largest gossip datagram's content in bytes (the sealed datagram adds 33); keep it under the path MTU.
         public var datagramBytesMax: Int
+        /// R: the sites that hold every study (its origin and R-1 others, other territories first).
+        public var replicaCount: Int
+        /// How often this node compares its regional catalog with a random live member's and pulls what differs.
+        public var antiEntropyIntervalSeconds: Int
+        /// How long deletions are kept as tombstones in the regional catalog before they are forgotten.
+        public var tombstoneRetentionSeconds: Int
+        /// How long a holder may be dead before the next placement winner takes its place (`downOut`).
+        public var downOutSeconds: Int
 
         /// The settings for `gossip` with `keyFile`, no seeds, the territory "local" and Tessera's default timings.
         public init(gossip: String, keyFile: String, seeds: [String] = []) {
@@ -60,6 +68,10 @@ extension NodeConfiguration {
             pushPullIntervalSeconds = Int(defaults.pushPullIntervalTicks / Instant.ticksPerSecond)
             reapAfterSeconds = Int(defaults.reapAfterTicks / Instant.ticksPerSecond)
             datagramBytesMax = defaults.datagramBytesMax
+            replicaCount = 2
+            antiEntropyIntervalSeconds = 5
+            tombstoneRetentionSeconds = 7 * 86_400
+            downOutSeconds = 600
         }
 
         /// The core's configuration: Tessera's defaults with these timings; valid after `validate()`.
@@ -139,6 +151,10 @@ extension NodeConfiguration {
                 ("pushPullIntervalSeconds", pushPullIntervalSeconds, 1...86_400),
                 ("reapAfterSeconds", reapAfterSeconds, 1...30 * 86_400),
                 ("datagramBytesMax", datagramBytesMax, GossipCodec.datagramBytesMin...65_507 - overhead),
+                ("replicaCount", replicaCount, 1...8),
+                ("antiEntropyIntervalSeconds", antiEntropyIntervalSeconds, 1...3_600),
+                ("tombstoneRetentionSeconds", tombstoneRetentionSeconds, 60...3_650 * 86_400),
+                ("downOutSeconds", downOutSeconds, 10...30 * 86_400),
             ]
             for (name, value, range) in checks where !range.contains(value) {
                 throw NodeError(

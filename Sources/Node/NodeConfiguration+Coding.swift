@@ -209,7 +209,7 @@ extension NodeConfiguration.Cluster: Codable {
         "territory", "gossip", "seeds", "keyFile", "probeIntervalMilliseconds", "probeTimeoutMilliseconds",
         "indirectProbeCount", "retransmitMultiplier", "suspicionMultiplier", "suspicionMaxTimeoutMultiplier",
         "suspicionConfirmations", "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds",
-        "datagramBytesMax",
+        "datagramBytesMax", "replicaCount", "antiEntropyIntervalSeconds", "tombstoneRetentionSeconds", "downOutSeconds",
     ]
 
     /// Decodes strictly; `gossip` and `keyFile` are required, the rest have defaults. A `site` here is refused
@@ -243,6 +243,10 @@ extension NodeConfiguration.Cluster: Codable {
         pushPullIntervalSeconds = try container.optional("pushPullIntervalSeconds") ?? pushPullIntervalSeconds
         reapAfterSeconds = try container.optional("reapAfterSeconds") ?? reapAfterSeconds
         datagramBytesMax = try container.optional("datagramBytesMax") ?? datagramBytesMax
+        replicaCount = try container.optional("replicaCount") ?? replicaCount
+        antiEntropyIntervalSeconds = try container.optional("antiEntropyIntervalSeconds") ?? antiEntropyIntervalSeconds
+        tombstoneRetentionSeconds = try container.optional("tombstoneRetentionSeconds") ?? tombstoneRetentionSeconds
+        downOutSeconds = try container.optional("downOutSeconds") ?? downOutSeconds
     }
 
     /// Encodes every setting, defaults included.
@@ -263,5 +267,9 @@ extension NodeConfiguration.Cluster: Codable {
         try container.encode(pushPullIntervalSeconds, forKey: ConfigKey("pushPullIntervalSeconds"))
         try container.encode(reapAfterSeconds, forKey: ConfigKey("reapAfterSeconds"))
         try container.encode(datagramBytesMax, forKey: ConfigKey("datagramBytesMax"))
+        try container.encode(replicaCount, forKey: ConfigKey("replicaCount"))
+        try container.encode(antiEntropyIntervalSeconds, forKey: ConfigKey("antiEntropyIntervalSeconds"))
+        try container.encode(tombstoneRetentionSeconds, forKey: ConfigKey("tombstoneRetentionSeconds"))
+        try container.encode(downOutSeconds, forKey: ConfigKey("downOutSeconds"))
     }
 }

@@ -28,6 +28,8 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public let patientConflicts: @Sendable (_ limit: Int) throws -> PatientConflictReport
     /// The member list for `/admin/members`; nil for a lone node.
     public let members: @Sendable () -> MembersReport?
+    /// The internal API between nodes (`/internal/v1/…`); nil for a lone node.
+    public let regional: @Sendable () -> (any HTTPResponder)?
     /// Who may read the health figures (a read token, or anyone when anonymous access is on) and the admin routes
     /// (an admin token only).
     public let access: AccessPolicy
@@ -41,9 +43,11 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         inner: Inner, dicomWebPath: String, gate: RequestGate, access: AccessPolicy, hostPort: ListeningPort? = nil,
         status: @escaping @Sendable () -> String, health: @escaping @Sendable () throws -> NodeHealth,
         patientConflicts: @escaping @Sendable (_ limit: Int) throws -> PatientConflictReport,
-        members: @escaping @Sendable () -> MembersReport? = { nil }
+        members: @escaping @Sendable () -> MembersReport? = { nil },
+        regional: @escaping @Sendable () -> (any HTTPResponder)? = { nil }
     ) {
         self.members = members
+        self.regional = regional
         self.patientConflicts = patientConflicts
         self.inner = inner
         self.dicomWebPath = dicomWebPath
@@ -93,6 +97,11 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
             try send(
                 status: 200, type: "text/html; charset=utf-8", Array(page().utf8), request: request,
                 response: &response)
+        case let path where path.hasPrefix("/internal/"):
+            guard let regional = regional() else {
+                throw NodeRouteError(status: 404, reason: "this node is not in a cluster: it has no internal routes")
+            }
+            try regional.respond(to: request, body: &body, response: &response)
         default:
             try inner.respond(to: withPort(request), body: &body, response: &response)
         }

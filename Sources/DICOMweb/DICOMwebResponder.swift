@@ -16,6 +16,7 @@ public struct DICOMwebResponder: HTTPResponder {
     let policy: AccessPolicy
     let version: @Sendable () -> HLCTimestamp
     let sharing: @Sendable ([String]) -> CatalogSharing?
+    let remote: (any RemoteObjects)?
     let log: @Sendable (String) -> Void
 
     /// Makes a responder serving `store` and `catalog` as `configuration` says.
@@ -30,9 +31,10 @@ public struct DICOMwebResponder: HTTPResponder {
         configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog,
         version: @escaping @Sendable () -> HLCTimestamp,
         sharing: @escaping @Sendable (_ studyUIDs: [String]) -> CatalogSharing? = { _ in nil },
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        remote: (any RemoteObjects)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.sharing = sharing
+        self.remote = remote
         self.configuration = configuration
         self.store = store
         self.catalog = catalog
@@ -61,7 +63,7 @@ public struct DICOMwebResponder: HTTPResponder {
         }
         let context = ServiceContext(
             configuration: configuration, store: store, catalog: catalog, version: version, sharing: sharing,
-            log: log, baseURL: baseURL(for: request))
+            remote: remote, log: log, baseURL: baseURL(for: request))
         switch (request.method, route) {
         case ("POST", .studies):
             try StoreService(context: context).store(request, study: nil, body: &body, response: &response)
@@ -140,6 +142,8 @@ struct ServiceContext {
     let version: @Sendable () -> HLCTimestamp
     /// How stored instances of these studies are shared with the region; nil for a lone node.
     let sharing: @Sendable ([String]) -> CatalogSharing?
+    /// Instances held elsewhere in the region; nil for a lone node.
+    let remote: (any RemoteObjects)?
     /// Where failures go in full when the client is told only their kind.
     let log: @Sendable (String) -> Void
     /// The service root for RetrieveURL and BulkDataURI, e.g. "http://node-a:8042/dicom-web".

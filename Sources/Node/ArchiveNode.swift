@@ -94,7 +94,8 @@ public final class ArchiveNode: Sendable {
                 },
                 allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
             store: store, catalog: catalog, version: { clock.next() },
-            sharing: { [regionSlot] studies in regionSlot.value?.sharing(studyUIDs: studies) }, log: log)
+            sharing: { [regionSlot] studies in regionSlot.value?.sharing(studyUIDs: studies) },
+            remote: configuration.cluster == nil ? nil : RegionalReads(region: regionSlot), log: log)
         let listeningPort = ListeningPort()
         let membershipReader = Slot<MembershipReactor>()
         let routes = NodeRoutes(

@@ -55,6 +55,20 @@ public struct InternalAPIPeer: ReplicaPeer {
         return try Self.rows(answer)
     }
 
+    public func manifest(address: ChunkAddress) throws -> [UInt8] {
+        try call("GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax)
+    }
+
+    public func chunk(address: ChunkAddress, length: Int) throws -> [UInt8] {
+        try call("GET", "chunks/\(address.hex)?length=\(length)", [], bytesMax: length)
+    }
+
+    public func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
+        try call(
+            "GET", "studies/\(studyUID)/instances/\(instanceUID)/metadata", [],
+            bytesMax: CatalogInstance.metadataBytesMax)
+    }
+
     private func call(_ method: String, _ route: String, _ body: [UInt8], bytesMax: Int) throws -> [UInt8] {
         let (status, answer) = try exchange(
             method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, bytesMax)

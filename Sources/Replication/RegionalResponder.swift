@@ -78,6 +78,31 @@ public struct RegionalResponder: HTTPResponder {
         case ("PUT", 2, "replicas"):
             let rows = try receiver.receive(address: try Self.address(parts[1]), body: &body)
             try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
+        case ("GET", 3, "objects") where parts[2] == "manifest":
+            let address = try Self.address(parts[1])
+            let manifest: Manifest
+            do { manifest = try receiver.store.manifest(address) } catch {
+                throw RegionalRouteError(status: 404, reason: "no object \(address) here: \(error)")
+            }
+            try Self.send(manifest.encoded(), response: &response)
+        case ("GET", 2, "chunks"):
+            let address = try Self.address(parts[1])
+            let text = request.queryItems.last { $0.name == "length" }?.value ?? ""
+            guard let length = UInt32(text), length > 0 else {
+                throw ReplicaError(.malformed, "a chunk is asked for with its length (length=\"\(text.prefix(20))\")")
+            }
+            let bytes: [UInt8]
+            do { bytes = try receiver.store.chunk(ManifestEntry(address: address, length: length)) } catch {
+                throw RegionalRouteError(status: 404, reason: "chunk \(address) cannot be read here: \(error)")
+            }
+            try Self.send(bytes, response: &response)
+        case ("GET", 5, "studies") where parts[2] == "instances" && parts[4] == "metadata":
+            let found = try catalog.instances(
+                studyInstanceUID: String(parts[1]), sopInstanceUID: String(parts[3]), includingMetadata: true)
+            guard let stored = found.first, !stored.metadata.isEmpty else {
+                throw RegionalRouteError(status: 404, reason: "no header of instance \(parts[3]) here")
+            }
+            try Self.send(stored.metadata, response: &response)
         default:
             throw RegionalRouteError(status: 404, reason: "no internal route \(request.method) \(request.path)")
         }

@@ -14,4 +14,10 @@ public protocol ReplicaPeer: Sendable {
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint]
     /// The peer's rows in `buckets`.
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow]
+    /// The manifest bytes of the object at `address`, as the peer stores them (checked by the caller).
+    func manifest(address: ChunkAddress) throws -> [UInt8]
+    /// The bytes of one chunk of `length` bytes (checked by the caller against `address`).
+    func chunk(address: ChunkAddress, length: Int) throws -> [UInt8]
+    /// The DICOM JSON header of instance `instanceUID` of study `studyUID`.
+    func metadata(studyUID: String, instanceUID: String) throws -> [UInt8]
 }

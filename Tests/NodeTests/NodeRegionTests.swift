@@ -86,6 +86,31 @@ import Testing
             #expect(original.bytes == copied.bytes && !copied.bytes.isEmpty)
         }
         #expect(nodes[0].node.region?.figures.delivered == study.count)
+
+        // The node that holds nothing of the study serves it from the holders, bit-exact, headers included.
+        let reader = try #require(
+            nodes.first { harness in
+                (try? harness.node.catalog.regionalHolders(of: study[0].sopInstanceUID).contains(harness.node.nodeID))
+                    == false
+            })
+        try Self.expectWhole(study, from: reader)
+        let metadata = try reader.send("GET", "/dicom-web/studies/\(studyUID)/metadata")
+        #expect(metadata.status == 200)
+        #expect((try NodeHarness.json(metadata.body) as? [Any])?.count == study.count)
+        // With the copy's holder gone, the origin serves it.
+        _ = copy.node.shutdown { _ in true }
+        try Self.expectWhole(study, from: reader)
+    }
+
+    /// Retrieves the study at `harness` and expects every instance's bytes in the response.
+    static func expectWhole(_ study: [SyntheticInstance], from harness: NodeHarness) throws {
+        let answer = try harness.send("GET", "/dicom-web/studies/\(study[0].studyInstanceUID)")
+        #expect(answer.status == 200, "\(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+        let body = Data(answer.body)
+        for instance in study {
+            #expect(
+                body.range(of: Data(instance.part10())) != nil, "instance \(instance.sopInstanceUID) is served whole")
+        }
     }
 
     @Test("the internal API refuses a request without the cluster's credentials, and counts it")

@@ -9,15 +9,26 @@ extension Catalog {
     /// The entries due at `nowMilliseconds`, the longest-due first, at most `limit`.
     public func outboxDue(atOrBefore nowMilliseconds: Int64, limit: Int) throws(CatalogError) -> [OutboxEntry] {
         precondition(limit > 0, "a listing of due outbox entries needs a positive limit")
-        return try withReader { reader throws(CatalogError) in
+        return try outboxEntries(
+            where: "due_ms <= ?1 ORDER BY due_ms, instance_uid, target LIMIT ?2",
+            [.integer(nowMilliseconds), .integer(Int64(limit))])
+    }
+
+    /// The entries of one instance, by target, due or not.
+    public func outboxEntries(instanceUID: String) throws(CatalogError) -> [OutboxEntry] {
+        try outboxEntries(where: "instance_uid = ?1 ORDER BY target", [.text(instanceUID)])
+    }
+
+    private func outboxEntries(where condition: String, _ values: [SQLValue]) throws(CatalogError) -> [OutboxEntry] {
+        try withReader { reader throws(CatalogError) in
             try CatalogFailure.mapping("reading the outbox of \(path)") {
                 var entries: [OutboxEntry] = []
                 try reader.statement(
                     """
                     SELECT instance_uid, target, study_instance_uid, manifest, length_bytes, enqueued_ms, attempts,
-                    due_ms, last_error FROM outbox WHERE due_ms <= ?1 ORDER BY due_ms, instance_uid, target LIMIT ?2
+                    due_ms, last_error FROM outbox WHERE \(condition)
                     """
-                ).query([.integer(nowMilliseconds), .integer(Int64(limit))]) { row in
+                ).query(values) { row in
                     entries.append(
                         OutboxEntry(
                             instanceUID: row.text(at: 0), target: NodeID(UInt64(bitPattern: row.int64(at: 1))),

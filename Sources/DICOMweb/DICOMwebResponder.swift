@@ -17,6 +17,7 @@ public struct DICOMwebResponder: HTTPResponder {
     let version: @Sendable () -> HLCTimestamp
     let sharing: @Sendable ([String]) -> CatalogSharing?
     let remote: (any RemoteObjects)?
+    let remoteCommit: (any RemoteCommit)?
     let log: @Sendable (String) -> Void
 
     /// Makes a responder serving `store` and `catalog` as `configuration` says.
@@ -31,10 +32,12 @@ public struct DICOMwebResponder: HTTPResponder {
         configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog,
         version: @escaping @Sendable () -> HLCTimestamp,
         sharing: @escaping @Sendable (_ studyUIDs: [String]) -> CatalogSharing? = { _ in nil },
-        remote: (any RemoteObjects)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
+        remote: (any RemoteObjects)? = nil, remoteCommit: (any RemoteCommit)? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.sharing = sharing
         self.remote = remote
+        self.remoteCommit = remoteCommit
         self.configuration = configuration
         self.store = store
         self.catalog = catalog
@@ -63,7 +66,7 @@ public struct DICOMwebResponder: HTTPResponder {
         }
         let context = ServiceContext(
             configuration: configuration, store: store, catalog: catalog, version: version, sharing: sharing,
-            remote: remote, log: log, baseURL: baseURL(for: request))
+            remote: remote, remoteCommit: remoteCommit, log: log, baseURL: baseURL(for: request))
         switch (request.method, route) {
         case ("POST", .studies):
             try StoreService(context: context).store(request, study: nil, body: &body, response: &response)
@@ -144,6 +147,8 @@ struct ServiceContext {
     let sharing: @Sendable ([String]) -> CatalogSharing?
     /// Instances held elsewhere in the region; nil for a lone node.
     let remote: (any RemoteObjects)?
+    /// Other sites' commits for ack=remote; nil for a lone node.
+    let remoteCommit: (any RemoteCommit)?
     /// Where failures go in full when the client is told only their kind.
     let log: @Sendable (String) -> Void
     /// The service root for RetrieveURL and BulkDataURI, e.g. "http://node-a:8042/dicom-web".

@@ -86,16 +86,21 @@ public final class ArchiveNode: Sendable {
             throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
         }
         let regionSlot = Slot<RegionServices>()
+        var dicomWebConfiguration = DICOMwebConfiguration(
+            originSite: site, pathPrefix: Self.dicomWebPath,
+            tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
+            allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL)
+        if let cluster = configuration.cluster {
+            dicomWebConfiguration.remoteAckSeconds = Double(cluster.remoteAckTimeoutSeconds)
+        }
         let dicomWeb = DICOMwebResponder(
-            configuration: DICOMwebConfiguration(
-                originSite: site, pathPrefix: Self.dicomWebPath,
-                tokens: configuration.tokens.map {
-                    AccessToken(token: $0.token, role: AccessRole($0.role))
-                },
-                allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
+            configuration: dicomWebConfiguration,
             store: store, catalog: catalog, version: { clock.next() },
             sharing: { [regionSlot] studies in regionSlot.value?.sharing(studyUIDs: studies) },
-            remote: configuration.cluster == nil ? nil : RegionalReads(region: regionSlot), log: log)
+            remote: configuration.cluster == nil ? nil : RegionalReads(region: regionSlot),
+            remoteCommit: configuration.cluster.map {
+                RegionalCommit(region: regionSlot, isRemoteByDefault: $0.ackMode == "remote")
+            }, log: log)
         let listeningPort = ListeningPort()
         let membershipReader = Slot<MembershipReactor>()
         let routes = NodeRoutes(

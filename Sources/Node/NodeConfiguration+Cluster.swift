@@ -48,6 +48,11 @@ extension NodeConfiguration {
         public var tombstoneRetentionSeconds: Int
         /// How long a holder may be dead before the next placement winner takes its place (`downOut`).
         public var downOutSeconds: Int
+        /// When STOW-RS answers by default: "local" (once durable here) or "remote" (once another site committed
+        /// too); a request chooses with `?ack=local` or `?ack=remote`.
+        public var ackMode: String
+        /// How long a STOW-RS with ack=remote waits for another site before answering 202 (the copy stays queued).
+        public var remoteAckTimeoutSeconds: Int
 
         /// The settings for `gossip` with `keyFile`, no seeds, the territory "local" and Tessera's default timings.
         public init(gossip: String, keyFile: String, seeds: [String] = []) {
@@ -72,6 +77,8 @@ extension NodeConfiguration {
             antiEntropyIntervalSeconds = 5
             tombstoneRetentionSeconds = 7 * 86_400
             downOutSeconds = 600
+            ackMode = "local"
+            remoteAckTimeoutSeconds = 30
         }
 
         /// The core's configuration: Tessera's defaults with these timings; valid after `validate()`.
@@ -155,7 +162,13 @@ extension NodeConfiguration {
                 ("antiEntropyIntervalSeconds", antiEntropyIntervalSeconds, 1...3_600),
                 ("tombstoneRetentionSeconds", tombstoneRetentionSeconds, 60...3_650 * 86_400),
                 ("downOutSeconds", downOutSeconds, 10...30 * 86_400),
+                ("remoteAckTimeoutSeconds", remoteAckTimeoutSeconds, 1...600),
             ]
+            guard ackMode == "local" || ackMode == "remote" else {
+                throw NodeError(
+                    .configuration, "'cluster.ackMode' is \"\(ackMode.prefix(32))\"; it must be \"local\" or \"remote\""
+                )
+            }
             for (name, value, range) in checks where !range.contains(value) {
                 throw NodeError(
                     .configuration,

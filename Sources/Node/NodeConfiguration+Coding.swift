@@ -210,6 +210,7 @@ extension NodeConfiguration.Cluster: Codable {
         "indirectProbeCount", "retransmitMultiplier", "suspicionMultiplier", "suspicionMaxTimeoutMultiplier",
         "suspicionConfirmations", "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds",
         "datagramBytesMax", "replicaCount", "antiEntropyIntervalSeconds", "tombstoneRetentionSeconds", "downOutSeconds",
+        "ackMode", "remoteAckTimeoutSeconds",
     ]
 
     /// Decodes strictly; `gossip` and `keyFile` are required, the rest have defaults. A `site` here is refused
@@ -247,6 +248,8 @@ extension NodeConfiguration.Cluster: Codable {
         antiEntropyIntervalSeconds = try container.optional("antiEntropyIntervalSeconds") ?? antiEntropyIntervalSeconds
         tombstoneRetentionSeconds = try container.optional("tombstoneRetentionSeconds") ?? tombstoneRetentionSeconds
         downOutSeconds = try container.optional("downOutSeconds") ?? downOutSeconds
+        ackMode = try container.optional("ackMode") ?? ackMode
+        remoteAckTimeoutSeconds = try container.optional("remoteAckTimeoutSeconds") ?? remoteAckTimeoutSeconds
     }
 
     /// Encodes every setting, defaults included.
@@ -271,5 +274,7 @@ extension NodeConfiguration.Cluster: Codable {
         try container.encode(antiEntropyIntervalSeconds, forKey: ConfigKey("antiEntropyIntervalSeconds"))
         try container.encode(tombstoneRetentionSeconds, forKey: ConfigKey("tombstoneRetentionSeconds"))
         try container.encode(downOutSeconds, forKey: ConfigKey("downOutSeconds"))
+        try container.encode(ackMode, forKey: ConfigKey("ackMode"))
+        try container.encode(remoteAckTimeoutSeconds, forKey: ConfigKey("remoteAckTimeoutSeconds"))
     }
 }

@@ -19,7 +19,7 @@ import Testing
     static let places = [("strasbourg", "alsace"), ("nancy", "lorraine"), ("reims", "champagne")]
 
     /// Three nodes in one region, joined through the first.
-    static func region(_ directory: TemporaryDirectory) throws -> [NodeHarness] {
+    static func region(_ directory: TemporaryDirectory, ackTimeoutSeconds: Int = 30) throws -> [NodeHarness] {
         let keyFile = try MembershipReactorTests.writeKeyFile(directory, name: "cluster.key")
         var nodes: [NodeHarness] = []
         for (index, (site, territory)) in places.enumerated() {
@@ -32,6 +32,7 @@ import Testing
             cluster.gossipIntervalMilliseconds = 50
             cluster.pushPullIntervalSeconds = 2
             cluster.antiEntropyIntervalSeconds = 1
+            cluster.remoteAckTimeoutSeconds = ackTimeoutSeconds
             nodes.append(
                 try NodeHarness(
                     directory: directory.appending("node-\(index)"), seed: UInt64(70 + index), cluster: cluster,
@@ -60,9 +61,12 @@ import Testing
         }
         #expect(replicated, "two nodes hold every instance of the study")
         let origin = nodes[0].node.catalog
-        #expect(try origin.outboxSummary().depth == 0)
-        let holders = try Set(study.map { try origin.regionalHolders(of: $0.sopInstanceUID).count })
-        #expect(holders == [2])
+        // The origin ends each outbox entry once the target's acknowledgement is back, a moment after its commit.
+        let acknowledged = MembershipReactorTests.eventually(seconds: 10) {
+            (try? origin.outboxSummary().depth) == 0
+                && (try? Set(study.map { try origin.regionalHolders(of: $0.sopInstanceUID).count })) == [2]
+        }
+        #expect(acknowledged, "the origin knows both holders of every instance and its outbox is empty")
         let everywhere = MembershipReactorTests.eventually(seconds: 20) {
             nodes.allSatisfy { (try? $0.node.catalog.instances(studyInstanceUID: studyUID).count) == study.count }
         }
@@ -113,6 +117,40 @@ import Testing
         }
     }
 
+    @Test("ack=remote answers once another site holds the study; with the other sites gone, 202 and why")
+    func remoteAck() throws {
+        let directory = TemporaryDirectory()
+        let nodes = try Self.region(directory, ackTimeoutSeconds: 2)
+        let study = SyntheticInstance.study(seed: 62, sliceCount: 2, rows: 32, columns: 32)
+        let answer = try Self.stow(study, to: nodes[0], query: "?ack=remote")
+        #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+        let catalog = nodes[0].node.catalog
+        for instance in study {
+            let holders = try catalog.regionalHolders(of: instance.sopInstanceUID)
+            #expect(holders.count == 2, "another site committed \(instance.sopInstanceUID) before the answer")
+        }
+        #expect(try Self.stow(study, to: nodes[0], query: "?ack=sometimes").status == 400)
+        for harness in nodes.dropFirst() { _ = harness.node.shutdown { _ in true } }
+        let alone = SyntheticInstance.study(seed: 63, sliceCount: 1, rows: 16, columns: 16)
+        let waited = try Self.stow(alone, to: nodes[0], query: "?ack=remote")
+        #expect(waited.status == 202)
+        let text = String(decoding: waited.body, as: UTF8.self)
+        #expect(text.contains("no other site confirmed it within 2 s"), "\(text)")
+        #expect(try catalog.instances(studyInstanceUID: alone[0].studyInstanceUID).count == 1)
+    }
+
+    /// Posts `study` through STOW-RS at `harness` with `query` on the URL.
+    static func stow(_ study: [SyntheticInstance], to harness: NodeHarness, query: String) throws
+        -> (status: Int, body: [UInt8])
+    {
+        try harness.send(
+            "POST", "/dicom-web/studies" + query,
+            headers: [
+                ("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=\(NodeStorageTests.boundary)")
+            ],
+            body: NodeStorageTests.multipart(study.map { $0.part10() }))
+    }
+
     @Test("the internal API refuses a request without the cluster's credentials, and counts it")
     func strangerIsRefused() throws {
         let directory = TemporaryDirectory()
@@ -125,5 +163,10 @@ import Testing
         #expect(harness.node.region?.responder.refusals.unauthenticatedCount == 1)
         let lone = try NodeHarness(directory: directory.appending("lone"), seed: 81)
         #expect(try lone.send("POST", "/internal/v1/catalog/digests", body: [1, 0, 1, 0, 0, 0]).status == 404)
+        let study = SyntheticInstance.study(seed: 64, sliceCount: 1, rows: 16, columns: 16)
+        let refused = try Self.stow(study, to: lone, query: "?ack=remote")
+        #expect(refused.status == 400)
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("ack=remote needs a node in a region"))
+        #expect(try lone.node.catalog.instanceCount() == 0)
     }
 }

@@ -91,6 +91,36 @@ extension Catalog {
         }
     }
 
+    /// The live instance rows after `afterInstanceUID` in UID order, at most `limit`, each with its live holders:
+    /// one page of a walk over the whole regional catalog (the copy audit's).
+    public func regionalInstancesPage(afterInstanceUID: String, limit: Int) throws(CatalogError)
+        -> [(row: RegionalRow, holders: [NodeID])]
+    {
+        precondition(limit > 0, "a page holds at least one instance")
+        return try withReader { reader throws(CatalogError) in
+            try CatalogFailure.mapping("walking the regional rows of \(path)") {
+                var page: [(row: RegionalRow, holders: [NodeID])] = []
+                try reader.statement(
+                    """
+                    SELECT instance_uid, kind, holder, version_clock, version_node, tombstone, payload
+                    FROM regional_rows WHERE instance_uid > ?1 AND kind = 1 AND tombstone = 0
+                    ORDER BY instance_uid LIMIT ?2
+                    """
+                ).query([.text(afterInstanceUID), .integer(Int64(limit))]) {
+                    page.append((try Self.regionalRow($0), []))
+                }
+                let holders = try reader.statement(
+                    "SELECT holder FROM regional_rows WHERE instance_uid = ?1 AND kind = 2 AND tombstone = 0")
+                for index in page.indices {
+                    try holders.query([.text(page[index].row.key.instanceUID)]) {
+                        page[index].holders.append(NodeID(UInt64(bitPattern: $0.int64(at: 0))))
+                    }
+                }
+                return page
+            }
+        }
+    }
+
     /// The number of regional rows, tombstones included.
     public func regionalRowCount() throws(CatalogError) -> Int {
         Int(try withReader { reader throws(CatalogError) in try reader.integer("SELECT count(*) FROM regional_rows") })

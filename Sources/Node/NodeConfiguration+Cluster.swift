@@ -53,6 +53,8 @@ extension NodeConfiguration {
         public var ackMode: String
         /// How long a STOW-RS with ack=remote waits for another site before answering 202 (the copy stays queued).
         public var remoteAckTimeoutSeconds: Int
+        /// How many instances of the regional catalog the copy audit looks at per second (pull, check, drop).
+        public var auditInstancesPerSecond: Int
 
         /// The settings for `gossip` with `keyFile`, no seeds, the territory "local" and Tessera's default timings.
         public init(gossip: String, keyFile: String, seeds: [String] = []) {
@@ -79,6 +81,7 @@ extension NodeConfiguration {
             downOutSeconds = 600
             ackMode = "local"
             remoteAckTimeoutSeconds = 30
+            auditInstancesPerSecond = 50
         }
 
         /// The core's configuration: Tessera's defaults with these timings; valid after `validate()`.
@@ -163,6 +166,7 @@ extension NodeConfiguration {
                 ("tombstoneRetentionSeconds", tombstoneRetentionSeconds, 60...3_650 * 86_400),
                 ("downOutSeconds", downOutSeconds, 10...30 * 86_400),
                 ("remoteAckTimeoutSeconds", remoteAckTimeoutSeconds, 1...600),
+                ("auditInstancesPerSecond", auditInstancesPerSecond, 1...100_000),
             ]
             guard ackMode == "local" || ackMode == "remote" else {
                 throw NodeError(

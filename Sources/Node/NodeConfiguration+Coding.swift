@@ -210,7 +210,7 @@ extension NodeConfiguration.Cluster: Codable {
         "indirectProbeCount", "retransmitMultiplier", "suspicionMultiplier", "suspicionMaxTimeoutMultiplier",
         "suspicionConfirmations", "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds",
         "datagramBytesMax", "replicaCount", "antiEntropyIntervalSeconds", "tombstoneRetentionSeconds", "downOutSeconds",
-        "ackMode", "remoteAckTimeoutSeconds",
+        "ackMode", "remoteAckTimeoutSeconds", "auditInstancesPerSecond",
     ]
 
     /// Decodes strictly; `gossip` and `keyFile` are required, the rest have defaults. A `site` here is refused
@@ -250,6 +250,7 @@ extension NodeConfiguration.Cluster: Codable {
         downOutSeconds = try container.optional("downOutSeconds") ?? downOutSeconds
         ackMode = try container.optional("ackMode") ?? ackMode
         remoteAckTimeoutSeconds = try container.optional("remoteAckTimeoutSeconds") ?? remoteAckTimeoutSeconds
+        auditInstancesPerSecond = try container.optional("auditInstancesPerSecond") ?? auditInstancesPerSecond
     }
 
     /// Encodes every setting, defaults included.
@@ -276,5 +277,6 @@ extension NodeConfiguration.Cluster: Codable {
         try container.encode(downOutSeconds, forKey: ConfigKey("downOutSeconds"))
         try container.encode(ackMode, forKey: ConfigKey("ackMode"))
         try container.encode(remoteAckTimeoutSeconds, forKey: ConfigKey("remoteAckTimeoutSeconds"))
+        try container.encode(auditInstancesPerSecond, forKey: ConfigKey("auditInstancesPerSecond"))
     }
 }

@@ -27,6 +27,14 @@ public final class RegionServices: Sendable {
         public var antiEntropyFailures = 0
         public var rowsChanged = 0
         public var instancesLearned = 0
+        /// The copy audit: instances looked at, pulled here, healed from parity, surplus copies dropped, failures,
+        /// and the chunk payload bytes pulled.
+        public var audited = 0
+        public var pulled = 0
+        public var healed = 0
+        public var dropped = 0
+        public var auditFailures = 0
+        public var healBytes: Int64 = 0
     }
 
     let settings: NodeConfiguration.Cluster
@@ -37,11 +45,17 @@ public final class RegionServices: Sendable {
     let environment: NodeEnvironment
     let log: @Sendable (String) -> Void
     let replicator: Replicator
+    let puller: ReplicaPuller
+    let clock: NodeClock
+    /// The last instance UID the copy audit looked at; it walks on from there and starts over at the end.
+    let auditCursor = Mutex("")
+    /// When the audit first saw each member dead or gone: it stays a holder until `downOut` has passed since.
+    let downSince = Mutex<[NodeID: Instant]>([:])
     /// The internal API this node answers.
     public let responder: RegionalResponder
     private let clients = Mutex<[String: HTTPClient]>([:])
     private let state = Mutex(LoopState())
-    private let figuresState = Mutex(Figures())
+    let figuresState = Mutex(Figures())
 
     private struct LoopState: Sendable {
         var isStopping = false
@@ -61,12 +75,14 @@ public final class RegionServices: Sendable {
         self.environment = environment
         self.log = log
         replicator = Replicator(store: store, catalog: catalog)
+        self.clock = clock
         let wallClock = environment.wallClock
+        let receiver = ReplicaReceiver(
+            store: store, catalog: catalog, holder: nodeID, observe: { clock.observe($0) },
+            nowMilliseconds: { wallClock.millisecondsSinceEpoch() })
+        puller = ReplicaPuller(receiver: receiver)
         responder = RegionalResponder(
-            catalog: catalog,
-            receiver: ReplicaReceiver(
-                store: store, catalog: catalog, holder: nodeID, observe: { clock.observe($0) },
-                nowMilliseconds: { wallClock.millisecondsSinceEpoch() }),
+            catalog: catalog, receiver: receiver,
             isAuthenticated: { [membership] in InternalCredentials.isAuthenticated($0, keyring: membership.keyring) })
     }
 
@@ -92,7 +108,11 @@ public final class RegionServices: Sendable {
 
     /// The live members (alive or suspect) as placement sees them; nil when they do not form a valid topology.
     func liveTopology() -> PlacementTopology? {
-        let rows = membership.snapshot.rows.filter { $0.status.isActive }
+        Self.topology(of: membership.snapshot.rows.filter { $0.status.isActive })
+    }
+
+    /// The topology of `rows`, versioned by their ids (the same members give the same version everywhere).
+    static func topology(of rows: [MembershipSnapshot.Row]) -> PlacementTopology? {
         var version: UInt64 = 0xcbf2_9ce4_8422_2325
         let nodes = rows.map { row in
             version = (version ^ row.nodeID.rawValue) &* 0x100_0000_01b3
@@ -162,6 +182,7 @@ public final class RegionServices: Sendable {
         var nextRound = clock.now().advanced(byTicks: interval)
         while !state.withLock({ $0.isStopping }) {
             drainOutbox()
+            auditNextPage(limit: max(1, settings.auditInstancesPerSecond / 5))
             if clock.now() >= nextRound {
                 pullFromRandomPeer()
                 nextRound = clock.now().advanced(byTicks: interval)

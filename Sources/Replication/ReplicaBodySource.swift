@@ -1,22 +1,21 @@
-// The body of a replica transfer as the sender streams it: the header, then each chunk the target asked for, read
-// from the store one at a time when the previous one has gone out, so a transfer of any size holds one chunk.
+// The body of a replica transfer as it is streamed: the header, then each chunk the target lacks, fetched one at a
+// time when the previous one has gone out (from this node's store when pushing, from a holder when pulling), so a
+// transfer of any size holds one chunk.
 import ObjectStore
 public import Primitives
 
-/// A transfer body read lazily from the store.
+/// A transfer body whose chunks are fetched lazily.
 public struct ReplicaBodySource: ByteSource {
-    private let store: ObjectStore
-    private let entries: [ManifestEntry]
     private var pending: [UInt8]
     private var offset = 0
     private var positions: IndexingIterator<[Int]>
+    private let fetch: (Int) throws -> [UInt8]
 
-    /// The body for `header`, the instance's chunks read from `store`.
-    init(header: ReplicaHeader, entries: [ManifestEntry], store: ObjectStore) {
-        self.store = store
-        self.entries = entries
+    /// The body of `header`, each sent position's chunk from `fetch`.
+    init(header: ReplicaHeader, fetch: @escaping (_ position: Int) throws -> [UInt8]) {
         pending = header.encoded()
         positions = header.needs.neededPositions.makeIterator()
+        self.fetch = fetch
     }
 
     /// The payload bytes of the chunks `header` says are sent.
@@ -27,7 +26,7 @@ public struct ReplicaBodySource: ByteSource {
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while offset == pending.count {
             guard let position = positions.next() else { return 0 }
-            pending = try store.chunk(entries[position])
+            pending = try fetch(position)
             offset = 0
         }
         let count = min(buffer.count, pending.count - offset)

@@ -112,7 +112,8 @@ public struct Replicator: Sendable {
         }
         let header = ReplicaHeader(manifest: manifestBytes, instanceRow: row, metadata: metadata, needs: needs)
         let chunkBytes = ReplicaBodySource.chunkBytes(header: header, entries: manifest.entries)
-        let body = ReplicaBodySource(header: header, entries: manifest.entries, store: store)
+        let entries = manifest.entries
+        let body = ReplicaBodySource(header: header) { [store] in try store.chunk(entries[$0]) }
         let rows = try target.transfer(
             address: entry.manifestAddress, body: body, bodyLength: header.encoded().count + chunkBytes)
         guard rows.contains(where: { $0.key == .holding(entry.instanceUID, by: entry.target) && !$0.isTombstone })

@@ -25,7 +25,7 @@ final class NodeHarness {
     /// `cluster` puts it in a region (its reactor is started).
     init(
         directory: String, seed: UInt64, allowsAnonymous: Bool = true, cluster: NodeConfiguration.Cluster? = nil,
-        site: String = "test-site"
+        site: String = "test-site", log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         wallClock = ManualWallClock(milliseconds: Self.startMilliseconds)
         var configuration = NodeConfiguration(
@@ -44,7 +44,7 @@ final class NodeHarness {
             disk: PosixDisk(), monotonicClock: MonotonicClock(), wallClock: wallClock,
             random: SeededRandomSource(seed: seed), executor: PooledExecutor(name: "node-test", threadCountMax: 16),
             network: PosixNetwork())
-        node = try ArchiveNode(configuration: configuration, environment: environment, log: { _ in })
+        node = try ArchiveNode(configuration: configuration, environment: environment, log: log)
         if cluster != nil { try node.start() }
     }
 

@@ -12,37 +12,49 @@ import ObjectStore
 import Primitives
 import Replication
 import Samples
+import Synchronization
 import TestSupport
 import Testing
 
 @Suite(.serialized) struct NodeRegionTests {
     static let places = [("strasbourg", "alsace"), ("nancy", "lorraine"), ("reims", "champagne")]
+    /// What the nodes logged, shown when an expectation about them fails.
+    static let logLines = Mutex<[String]>([])
 
     /// Three nodes in one region, joined through the first.
     static func region(_ directory: TemporaryDirectory, ackTimeoutSeconds: Int = 30) throws -> [NodeHarness] {
         let keyFile = try MembershipReactorTests.writeKeyFile(directory, name: "cluster.key")
         var nodes: [NodeHarness] = []
-        for (index, (site, territory)) in places.enumerated() {
-            var cluster = NodeConfiguration.Cluster(
-                gossip: "127.0.0.\(61 + index):0", keyFile: keyFile,
-                seeds: nodes.first.map { [$0.node.membership!.gossipAddress.description] } ?? [])
-            cluster.territory = territory
-            cluster.probeIntervalMilliseconds = 200
-            cluster.probeTimeoutMilliseconds = 100
-            cluster.gossipIntervalMilliseconds = 50
-            cluster.pushPullIntervalSeconds = 2
-            cluster.antiEntropyIntervalSeconds = 1
-            cluster.remoteAckTimeoutSeconds = ackTimeoutSeconds
+        for index in places.indices {
+            let seeds = nodes.first.map { [$0.node.membership!.gossipAddress.description] } ?? []
             nodes.append(
-                try NodeHarness(
-                    directory: directory.appending("node-\(index)"), seed: UInt64(70 + index), cluster: cluster,
-                    site: site))
+                try node(
+                    index, directory: directory, keyFile: keyFile, seeds: seeds, ackTimeoutSeconds: ackTimeoutSeconds))
         }
         let joined = MembershipReactorTests.eventually(seconds: 20) {
             nodes.allSatisfy { $0.node.membership?.snapshot.count(.alive) == 3 }
         }
         guard joined else { throw HarnessFailure("the three nodes did not see each other alive in 20 s") }
         return nodes
+    }
+
+    /// Node `index` of the region (its data under `directory`), joining through `seeds`.
+    static func node(
+        _ index: Int, directory: TemporaryDirectory, keyFile: String, seeds: [String], ackTimeoutSeconds: Int = 30
+    ) throws -> NodeHarness {
+        var cluster = NodeConfiguration.Cluster(gossip: "127.0.0.\(61 + index):0", keyFile: keyFile, seeds: seeds)
+        cluster.territory = places[index].1
+        cluster.probeIntervalMilliseconds = 200
+        cluster.probeTimeoutMilliseconds = 100
+        cluster.gossipIntervalMilliseconds = 50
+        cluster.pushPullIntervalSeconds = 2
+        cluster.antiEntropyIntervalSeconds = 1
+        cluster.remoteAckTimeoutSeconds = ackTimeoutSeconds
+        cluster.downOutSeconds = 10
+        cluster.auditInstancesPerSecond = 1_000
+        return try NodeHarness(
+            directory: directory.appending("node-\(index)"), seed: UInt64(70 + index), cluster: cluster,
+            site: places[index].0, log: { line in logLines.withLock { $0.append("node \(index): \(line)") } })
     }
 
     @Test("a study stored at one site is copied to its other holder and found at every node")
@@ -137,6 +149,59 @@ import Testing
         let text = String(decoding: waited.body, as: UTF8.self)
         #expect(text.contains("no other site confirmed it within 2 s"), "\(text)")
         #expect(try catalog.instances(studyInstanceUID: alone[0].studyInstanceUID).count == 1)
+    }
+
+    @Test(
+        "a holder gone past downOut is replaced by the next placement winner; back, it is the holder again and the stand-in drops its copy"
+    )
+    func downOutAndReturn() throws {
+        let directory = TemporaryDirectory()
+        var nodes = try Self.region(directory)
+        let study = SyntheticInstance.study(seed: 65, sliceCount: 2, rows: 32, columns: 32)
+        try NodeStorageTests.store(study, into: nodes[0])
+        let uid = study[0].sopInstanceUID
+        let holds = { (harness: NodeHarness) in
+            (try? harness.node.catalog.regionalHolders(of: uid).contains(harness.node.nodeID)) == true
+                && (try? harness.node.catalog.instances(studyInstanceUID: study[0].studyInstanceUID).allSatisfy {
+                    harness.node.store.wholeness(of: $0.record.manifestAddress) == .whole
+                }) == true
+        }
+        #expect(MembershipReactorTests.eventually(seconds: 20) { nodes.filter(holds).count == 2 })
+        let holderIndex = try #require(nodes.indices.dropFirst().first { holds(nodes[$0]) })
+        let standInIndex = 3 - holderIndex
+        _ = nodes[holderIndex].node.shutdown { _ in true }
+        // Past downOut (10 s) the stand-in is assigned, pulls the study from the origin, and serves it.
+        #expect(
+            MembershipReactorTests.eventually(seconds: 40) { holds(nodes[standInIndex]) },
+            "\(Self.logLines.withLock { $0.suffix(40).joined(separator: "\n") })\n\(Self.diagnose(nodes[standInIndex], uid))"
+        )
+        try Self.expectWhole(study, from: nodes[standInIndex])
+        // The holder comes back with its copy; the stand-in drops its own once both assigned holders have theirs.
+        let keyFile = directory.appending("cluster.key")
+        nodes[holderIndex] = try Self.node(
+            holderIndex, directory: directory, keyFile: keyFile,
+            seeds: [nodes[0].node.membership!.gossipAddress.description])
+        let standIn = nodes[standInIndex]
+        let address = try #require(
+            try nodes[0].node.catalog.instances(studyInstanceUID: study[0].studyInstanceUID, sopInstanceUID: uid).first
+        ).record.manifestAddress
+        let dropped = MembershipReactorTests.eventually(seconds: 40) {
+            (try? standIn.node.catalog.regionalHolders(of: uid).contains(standIn.node.nodeID)) == false
+                && (try? standIn.node.store.manifest(address)) == nil
+        }
+        #expect(dropped, "the stand-in dropped its copy")
+        #expect(holds(nodes[0]) && holds(nodes[holderIndex]))
+        #expect((standIn.node.region?.figures.dropped ?? 0) >= 1 && (standIn.node.region?.figures.pulled ?? 0) >= 1)
+        try Self.expectWhole(study, from: standIn)
+    }
+
+    /// What a node knows about an instance and the region, for a failure's message.
+    static func diagnose(_ harness: NodeHarness, _ uid: String) -> String {
+        let members = harness.node.membership?.snapshot.rows.map {
+            "\($0.nodeID) \($0.status) \($0.lastHeard.map { "\($0)" } ?? "-")"
+        }
+        return "figures \(String(describing: harness.node.region?.figures)); holders "
+            + "\((try? harness.node.catalog.regionalHolders(of: uid)).map { "\($0)" } ?? "?"); members \(members ?? [])"
     }
 
     /// Posts `study` through STOW-RS at `harness` with `query` on the URL.

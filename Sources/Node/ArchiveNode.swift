@@ -110,10 +110,15 @@ public final class ArchiveNode: Sendable {
                 allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
             hostPort: configuration.publicURL == nil ? listeningPort : nil,
             status: { [store] in Self.status(store: store) },
-            health: { [store, catalog, nodeID, membershipReader] in
-                try Self.health(
+            health: { [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
+                var report = try Self.health(
                     store: store, catalog: catalog, nodeID: nodeID, site: site,
                     membership: membershipReader.value?.snapshot)
+                // Volumes sharing a file system (a test or demo machine) report its space once.
+                let spaces = Set(Self.volumeSpace(store: store, disk: disk).map { [$0.bytesFree, $0.bytesTotal] })
+                let bytesFree = spaces.reduce(0) { $0 &+ $1[0] }
+                report.region = try regionSlot.value?.health(bytesFree: bytesFree)
+                return report
             },
             patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) },
             members: { [membershipReader, clock = environment.monotonicClock] in

@@ -76,7 +76,7 @@ extension NodeConfiguration {
             reapAfterSeconds = Int(defaults.reapAfterTicks / Instant.ticksPerSecond)
             datagramBytesMax = defaults.datagramBytesMax
             replicaCount = 2
-            antiEntropyIntervalSeconds = 5
+            antiEntropyIntervalSeconds = 2
             tombstoneRetentionSeconds = 7 * 86_400
             downOutSeconds = 600
             ackMode = "local"

@@ -89,6 +89,21 @@ public final class RegionServices: Sendable {
     /// The figures so far.
     public var figures: Figures { figuresState.withLock { $0 } }
 
+    /// The data plane's part of `/healthz`.
+    func health(bytesFree: UInt64) throws -> NodeHealth.Region {
+        let outbox = try catalog.outboxSummary()
+        let now = environment.wallClock.millisecondsSinceEpoch()
+        let figures = figures
+        return NodeHealth.Region(
+            territory: settings.territory, bytesFree: bytesFree, outboxDepth: outbox.depth,
+            replicationLagSeconds: outbox.oldestEnqueuedMilliseconds.map { Double(max(0, now - $0)) / 1_000 } ?? 0,
+            regionalRowCount: try catalog.regionalRowCount(), delivered: figures.delivered,
+            failedAttempts: figures.failedAttempts, chunkBytesSent: figures.chunkBytesSent,
+            antiEntropyRounds: figures.antiEntropyRounds, instancesLearned: figures.instancesLearned,
+            audited: figures.audited, pulled: figures.pulled, healed: figures.healed, dropped: figures.dropped,
+            healBytes: figures.healBytes)
+    }
+
     // MARK: - Placement
 
     /// How instances of `studyUIDs`, stored here now, are shared: the other holders placement gives each study

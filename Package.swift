@@ -142,7 +142,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
     for (name, dependencies) in [
         ("FuzzDICOM", ["Fuzzing"]), ("FuzzHTTPRequest", ["Fuzzing"]), ("FuzzMultipart", ["Fuzzing"]),
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
-        ("FuzzRegionalRows", ["Catalog"]),
+        ("FuzzRegionalRows", ["Catalog"]), ("FuzzReplica", ["Replication", "Catalog", "Primitives"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

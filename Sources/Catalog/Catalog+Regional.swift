@@ -121,6 +121,20 @@ extension Catalog {
         }
     }
 
+    /// The number of instances `holder` holds by the regional catalog (its live holding rows).
+    public func regionalHoldingCount(of holder: NodeID) throws(CatalogError) -> Int {
+        try withReader { reader throws(CatalogError) in
+            try CatalogFailure.mapping("counting the holdings of \(holder) in \(path)") {
+                var count: Int64 = 0
+                try reader.statement(
+                    "SELECT count(*) FROM regional_rows WHERE kind = 2 AND tombstone = 0 AND holder = ?1"
+                )
+                .query([.integer(Int64(bitPattern: holder.rawValue))]) { count = $0.int64(at: 0) }
+                return Int(count)
+            }
+        }
+    }
+
     /// The number of regional rows, tombstones included.
     public func regionalRowCount() throws(CatalogError) -> Int {
         Int(try withReader { reader throws(CatalogError) in try reader.integer("SELECT count(*) FROM regional_rows") })

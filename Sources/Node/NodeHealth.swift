@@ -97,6 +97,11 @@ extension NodeHealth {
         public var replicationLagSeconds: Double
         /// Rows of the regional catalog (instances and holdings, tombstones included).
         public var regionalRowCount: Int
+        /// Instances this node holds a copy of, by the regional catalog.
+        public var heldInstanceCount: Int
+        /// Instances with fewer than R live holders at distinct sites, as of the copy audit's last full walk
+        /// (nil before the first walk ended): 0 when every study has its copies.
+        public var instancesBelowReplicaCount: Int?
         /// Since start: outbox entries delivered, failed attempts, chunk payload bytes sent.
         public var delivered: Int
         public var failedAttempts: Int

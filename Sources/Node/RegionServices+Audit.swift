@@ -24,6 +24,12 @@ extension RegionServices {
             return
         }
         auditCursor.withLock { $0 = page.last?.row.key.instanceUID ?? "" }
+        if page.isEmpty {
+            figuresState.withLock { figures in
+                if !after.isEmpty { figures.belowReplicaCountLastWalk = figures.belowReplicaCountInWalk }
+                figures.belowReplicaCountInWalk = 0
+            }
+        }
         guard !page.isEmpty, let (topology, live) = auditTopology(),
             let policy = try? PlacementPolicy(replicaCount: settings.replicaCount)
         else { return }
@@ -43,7 +49,13 @@ extension RegionServices {
         let assigned = topology.place(studyUID: study, originSite: record.originSite, policy: policy).holders
             .map(\.node.rawValue)
         let decision = CopyAudit.decide(me: nodeID.rawValue, assigned: assigned, holders: holders, live: live)
-        figuresState.withLock { $0.audited += 1 }
+        let liveSites = Set(
+            holders.filter(live.contains).compactMap { id in topology.nodes.first { $0.id.rawValue == id }?.site })
+        let isBelow = liveSites.count < min(policy.replicaCount, topology.sites.count)
+        figuresState.withLock { figures in
+            figures.audited += 1
+            if isBelow { figures.belowReplicaCountInWalk += 1 }
+        }
         do {
             switch decision {
             case .nothing:

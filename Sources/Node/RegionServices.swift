@@ -35,6 +35,10 @@ public final class RegionServices: Sendable {
         public var dropped = 0
         public var auditFailures = 0
         public var healBytes: Int64 = 0
+        /// Instances with fewer than R live holders at distinct sites, counted by the walk in progress and by the
+        /// last one that ended.
+        public var belowReplicaCountInWalk = 0
+        public var belowReplicaCountLastWalk: Int?
     }
 
     let settings: NodeConfiguration.Cluster
@@ -97,7 +101,9 @@ public final class RegionServices: Sendable {
         return NodeHealth.Region(
             territory: settings.territory, bytesFree: bytesFree, outboxDepth: outbox.depth,
             replicationLagSeconds: outbox.oldestEnqueuedMilliseconds.map { Double(max(0, now - $0)) / 1_000 } ?? 0,
-            regionalRowCount: try catalog.regionalRowCount(), delivered: figures.delivered,
+            regionalRowCount: try catalog.regionalRowCount(),
+            heldInstanceCount: try catalog.regionalHoldingCount(of: nodeID),
+            instancesBelowReplicaCount: figures.belowReplicaCountLastWalk, delivered: figures.delivered,
             failedAttempts: figures.failedAttempts, chunkBytesSent: figures.chunkBytesSent,
             antiEntropyRounds: figures.antiEntropyRounds, instancesLearned: figures.instancesLearned,
             audited: figures.audited, pulled: figures.pulled, healed: figures.healed, dropped: figures.dropped,

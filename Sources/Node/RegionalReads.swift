@@ -39,16 +39,19 @@ struct RegionalReads: RemoteObjects {
 }
 
 extension RegionServices {
-    /// The live holders of `instanceUID` other than this node, nearest first.
+    /// Live members asked after the known holders failed: this node's regional catalog may not know yet of a copy
+    /// made a moment ago (anti-entropy spreads holdings within seconds), so the nearest others are asked too.
+    static let unknownHolderTries = 4
+
+    /// The live holders of `instanceUID` other than this node, nearest first; then the nearest other live members.
     func rankedHolders(of instanceUID: String) throws -> [(node: NodeID, peer: any ReplicaPeer)] {
         let holders = Set(try catalog.regionalHolders(of: instanceUID))
-        let rows = membership.snapshot.rows.filter {
-            holders.contains($0.nodeID) && $0.nodeID != nodeID && $0.status.isActive
-        }
-        let ranked = rows.sorted {
+        let live = membership.snapshot.rows.filter { $0.nodeID != nodeID && $0.status.isActive }.sorted {
             ($0.status == .alive ? 0 : 1, $0.rttMilliseconds ?? .infinity, $0.nodeID.rawValue)
                 < ($1.status == .alive ? 0 : 1, $1.rttMilliseconds ?? .infinity, $1.nodeID.rawValue)
         }
-        return ranked.compactMap { row in peer(at: row.metadata.httpAddress).map { (row.nodeID, $0) } }
+        let known = live.filter { holders.contains($0.nodeID) }
+        let others = live.filter { !holders.contains($0.nodeID) }.prefix(Self.unknownHolderTries)
+        return (known + others).compactMap { row in peer(at: row.metadata.httpAddress).map { (row.nodeID, $0) } }
     }
 }

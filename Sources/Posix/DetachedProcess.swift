@@ -21,6 +21,11 @@ public enum DetachedProcess {
             posix_spawn_file_actions_destroy(&actions)
             posix_spawnattr_destroy(&attributes)
         }
+        // Every other descriptor this process has open is closed in the child: one a parent's process monitor
+        // waits on (Foundation's, for the command that starts the region) must not be held open by a node.
+        for descriptor in openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
@@ -35,6 +40,32 @@ public enum DetachedProcess {
         return pid
     }
 
-    /// Whether process `pid` exists (and may be signalled by this user).
-    public static func isRunning(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
+    /// The file descriptors open in this process (from /proc/self/fd, without the one reading it).
+    static func openDescriptors() -> [Int32] {
+        guard let directory = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let descriptor = Int32(name), descriptor != own { descriptors.append(descriptor) }
+        }
+        return descriptors
+    }
+
+    /// Whether process `pid` runs: it exists and is not a zombie (a killed node whose parent, perhaps a container's
+    /// init that reaps nothing, has not collected it yet).
+    public static func isRunning(_ pid: Int32) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 else { return false }
+        guard let file = fopen("/proc/\(pid)/stat", "r") else { return true }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 512)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return true }
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // "PID (COMMAND) STATE …": the command may hold spaces and parentheses, the state follows the last ')'.
+        guard let close = line.lastIndex(of: ")") else { return true }
+        return line[line.index(after: close)...].trimmingPrefix(" ").first != "Z"
+    }
 }

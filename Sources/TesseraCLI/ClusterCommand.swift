@@ -13,12 +13,14 @@ enum ClusterCommand {
         switch words.first {
         case "up": return try ClusterRegionCommand.up(Array(words.dropFirst()))
         case "status": return try ClusterRegionCommand.status(Array(words.dropFirst()))
+        case "start": return try ClusterRegionCommand.start(Array(words.dropFirst()))
         case "down": return try ClusterRegionCommand.down(Array(words.dropFirst()))
         default: break
         }
         guard words.count == 3, words[0] == "key", ["new", "rotate"].contains(words[1]) else {
             throw UsageError(
-                description: "cluster takes: up TOPOLOGY, status, down, key new FILE or key rotate FILE (got "
+                description:
+                    "cluster takes: up TOPOLOGY, status, start [NODE...], down, key new FILE or key rotate FILE (got "
                     + "'\(words.joined(separator: " "))')")
         }
         let path = words[2]

@@ -19,7 +19,8 @@ enum ClusterRegionCommand {
 
     /// `cluster up TOPOLOGY [--data DIR] [--first-address A] [--http-port N] [--gossip-port N]`.
     static func up(_ words: [String]) throws {
-        let arguments = try Arguments(words, valued: ["data", "first-address", "http-port", "gossip-port"])
+        let arguments = try Arguments(
+            words, valued: ["data", "first-address", "http-port", "gossip-port", "settings"])
         guard arguments.positionals.count == 1 else {
             throw UsageError(description: "cluster up takes one topology file, e.g. Cluster/grand-est.json")
         }
@@ -45,6 +46,7 @@ enum ClusterRegionCommand {
             else { throw ClientError("cannot write \(keyFile)") }
         }
         let seeds = addresses.prefix(2).map { "\($0):\(gossipPort)" }
+        let settings = try arguments.value("settings").map(Self.settings) ?? [:]
         var state = RegionState(name: topology.name, nodes: [])
         for (node, address) in zip(topology.nodes, addresses) {
             let folder = directory + "/nodes/" + node.name
@@ -56,7 +58,7 @@ enum ClusterRegionCommand {
                 gossip: "\(address):\(gossipPort)", keyFile: keyFile,
                 seeds: seeds.filter { $0 != "\(address):\(gossipPort)" })
             cluster.territory = node.territory.name
-            configuration.cluster = cluster
+            configuration.cluster = try Self.overlay(settings, on: cluster)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let configPath = folder + "/node.json"
@@ -87,6 +89,33 @@ enum ClusterRegionCommand {
             """)
     }
 
+    /// `cluster start [NODE…] [--data DIR]`: starts again the named nodes of the region (all, without names) that are
+    /// not running, with the configs `up` wrote, and waits until they serve.
+    static func start(_ words: [String]) throws {
+        let arguments = try Arguments(words, valued: ["data"])
+        let directory = absolute(arguments.value("data") ?? directoryDefault)
+        var state = try RegionState.load(directory)
+        let names = Set(arguments.positionals)
+        if let unknown = names.first(where: { name in !state.nodes.contains { $0.name == name } }) {
+            throw ClientError("the region in \(directory) has no node \(unknown)")
+        }
+        var started = RegionState(name: state.name, nodes: [])
+        var logLengths: [Int] = []
+        for index in state.nodes.indices where names.isEmpty || names.contains(state.nodes[index].name) {
+            let node = state.nodes[index]
+            guard !isRunning(node.pid) else { continue }
+            logLengths.append(logLength(node))
+            state.nodes[index].pid = try DetachedProcess.start(
+                executable: ChildProcess.tesseraExecutable,
+                arguments: ["node", "--config", node.directory + "/node.json"], logPath: node.directory + "/node.log")
+            try state.save(directory)
+            started.nodes.append(state.nodes[index])
+            Console.error("started \(node.name) again, PID \(state.nodes[index].pid)")
+        }
+        try waitUntilServing(started, since: logLengths)
+        Console.output("\(started.nodes.count) nodes started; tessera cluster status --data \(directory) shows them\n")
+    }
+
     /// `cluster status [--data DIR]`: one row per node.
     static func status(_ words: [String]) throws {
         let arguments = try Arguments(words, valued: ["data"])
@@ -113,6 +142,32 @@ enum ClusterRegionCommand {
 
     // MARK: - Helpers
 
+    /// The cluster settings in the JSON object of `path` (`--settings`): timings and data-plane keys every node
+    /// gets, e.g. {"probeIntervalMilliseconds": 200, "downOutSeconds": 10}. Addresses, seeds, the key file and the
+    /// territory come from the topology and may not be set here.
+    static func settings(_ path: String) throws -> [String: Any] {
+        guard let data = FileManager.default.contents(atPath: path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { throw ClientError("--settings \(path) is not a readable JSON object") }
+        for key in ["territory", "gossip", "seeds", "keyFile"] where object[key] != nil {
+            throw ClientError("--settings \(path): '\(key)' comes from the topology; remove it")
+        }
+        return object
+    }
+
+    /// `cluster` with `settings` laid over it, decoded strictly (an unknown key or a bad value is an error naming it).
+    static func overlay(_ settings: [String: Any], on cluster: NodeConfiguration.Cluster) throws
+        -> NodeConfiguration.Cluster
+    {
+        guard !settings.isEmpty else { return cluster }
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(cluster)) as? [String: Any] ?? [:]
+        object.merge(settings) { _, new in new }
+        let merged = try JSONDecoder().decode(
+            NodeConfiguration.Cluster.self, from: JSONSerialization.data(withJSONObject: object))
+        try merged.validate()
+        return merged
+    }
+
     /// Whether `pid` runs a process (and not a zombie this process must reap).
     static func isRunning(_ pid: Int32) -> Bool {
         var status: Int32 = 0
@@ -135,13 +190,20 @@ enum ClusterRegionCommand {
         return (0..<count).map { "127.\(parts[1]).\(parts[2]).\(Int(parts[3]) + $0)" }
     }
 
-    /// Waits for every node's "DICOMweb:" line; throws with the log's end of one that exited.
-    static func waitUntilServing(_ state: RegionState) throws {
-        for node in state.nodes {
+    /// The bytes in a node's log now.
+    static func logLength(_ node: RegionState.Node) -> Int {
+        FileManager.default.contents(atPath: node.directory + "/node.log")?.count ?? 0
+    }
+
+    /// Waits for every node's "DICOMweb:" line (past `since[i]` bytes of its log, which a restart appends to);
+    /// throws with the log's end of one that exited.
+    static func waitUntilServing(_ state: RegionState, since: [Int]? = nil) throws {
+        for (index, node) in state.nodes.enumerated() {
             let log = node.directory + "/node.log"
             let deadline = ChildProcess.deadline(seconds: 60)
             while true {
-                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                let bytes = FileManager.default.contents(atPath: log) ?? Data()
+                let text = String(decoding: bytes.dropFirst(since?[index] ?? 0), as: UTF8.self)
                 if text.contains("DICOMweb: ") { break }
                 guard isRunning(node.pid) else {
                     throw ClientError("\(node.name) exited at start; \(log): \(text.suffix(600))")
@@ -184,11 +246,12 @@ enum ClusterRegionCommand {
         return try? JSONDecoder().decode(NodeHealth.self, from: Data(body))
     }
 
-    /// The status table: territory, site, node, state, members alive, instances, free space, outbox, lag.
+    /// The status table: territory, site, node, state, members alive, instances catalogued and held, instances
+    /// below R copies (by the node's last audit walk; "…" before one ended), free space, outbox, lag.
     static func table(_ state: RegionState) throws -> String {
         let header = [
-            "territory", "site", "node", "address", "state", "alive", "instances", "free GB", "outbox",
-            "lag s",
+            "territory", "site", "node", "address", "state", "alive", "instances", "held", "below R", "free GB",
+            "outbox", "lag s",
         ]
         var rows: [[String]] = []
         for node in state.nodes {
@@ -199,6 +262,8 @@ enum ClusterRegionCommand {
                 report?.status ?? (isRunning(node.pid) ? "not answering" : "down"),
                 report.map { "\($0.membership?.alive ?? 0)/\(state.nodes.count)" } ?? "-",
                 report.map { "\($0.instanceCount)" } ?? "-",
+                region.map { "\($0.heldInstanceCount)" } ?? "-",
+                region.map { $0.instancesBelowReplicaCount.map { "\($0)" } ?? "…" } ?? "-",
                 region.map { String(format: "%.1f", Double($0.bytesFree) / 1e9) } ?? "-",
                 region.map { "\($0.outboxDepth)" } ?? "-",
                 region.map { String(format: "%.1f", $0.replicationLagSeconds) } ?? "-",

@@ -8,6 +8,7 @@ import Membership
 public import ObjectStore
 import Posix
 public import Primitives
+import Replication
 import Transport
 import Volumes
 
@@ -86,6 +87,7 @@ public final class ArchiveNode: Sendable {
             throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
         }
         let regionSlot = Slot<RegionServices>()
+        let requestMetrics = RequestMetrics()
         var dicomWebConfiguration = DICOMwebConfiguration(
             originSite: site, pathPrefix: Self.dicomWebPath,
             tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
@@ -124,7 +126,25 @@ public final class ArchiveNode: Sendable {
             members: { [membershipReader, clock = environment.monotonicClock] in
                 membershipReader.value.map { MembersReport(snapshot: $0.snapshot, now: clock.now()) }
             },
-            regional: { [regionSlot] in regionSlot.value?.responder }
+            regional: { [regionSlot] in regionSlot.value?.responder },
+            requestMetrics: requestMetrics, clock: environment.monotonicClock,
+            metricsText: { [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
+                var text = MetricsText()
+                text.requests(requestMetrics)
+                let health = try Self.health(
+                    store: store, catalog: catalog, nodeID: nodeID, site: site,
+                    membership: membershipReader.value?.snapshot)
+                text.store(health)
+                if let snapshot = membershipReader.value?.snapshot { text.membership(snapshot) }
+                if let region = regionSlot.value {
+                    let spaces = Set(Self.volumeSpace(store: store, disk: disk).map { [$0.bytesFree, $0.bytesTotal] })
+                    text.region(
+                        try region.health(bytesFree: spaces.reduce(0) { $0 &+ $1[0] }),
+                        refusedUnauthenticated: region.responder.refusals.unauthenticatedCount,
+                        refusedMalformed: region.responder.refusals.malformedCount)
+                }
+                return text.text
+            }
         )
         responder = routes
         let limits = configuration.limits

@@ -102,6 +102,13 @@ import Testing
             #expect(original.bytes == copied.bytes && !copied.bytes.isEmpty)
         }
         #expect(nodes[0].node.region?.figures.delivered == study.count)
+        let metrics = try NodeMetricsTests.samples(
+            String(decoding: try nodes[0].send("GET", "/metrics").body, as: UTF8.self))
+        #expect(metrics["tessera_members{state=\"alive\"}"] == 3)
+        #expect(metrics["tessera_outbox_depth"] == 0)
+        #expect(metrics["tessera_replication_delivered_total"] == Double(study.count))
+        #expect((metrics["tessera_replication_sent_bytes_total"] ?? 0) > 0)
+        #expect(metrics["tessera_internal_refused_total{cause=\"unauthenticated\"}"] == 0)
 
         // The node that holds nothing of the study serves it from the holders, bit-exact, headers included.
         let reader = try #require(

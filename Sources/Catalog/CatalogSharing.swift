@@ -1,5 +1,6 @@
 // What a node tells its catalog when it catalogues instances it stores for the region: who it is, which other
-// nodes placement gives each study, and the time the outbox entries are due from. The catalog writes the regional
+// nodes placement gives each instance (by its study and its origin site), and the time the outbox entries are due
+// from. The catalog writes the regional
 // rows and the outbox entries in the same transaction as the instances, so none can exist without the others.
 public import Primitives
 
@@ -7,7 +8,7 @@ public import Primitives
 public struct CatalogSharing: Sendable {
     /// This node: the holder of what it stores.
     public let holder: NodeID
-    /// The other nodes placement assigns each study to, by Study Instance UID (absent: none, nothing to send).
+    /// The other nodes placement assigns each instance to, by SOP Instance UID (absent: none, nothing to send).
     public let targets: [String: [NodeID]]
     /// Now, in milliseconds of the wall clock: when the new outbox entries are enqueued and first due.
     public let nowMilliseconds: Int64

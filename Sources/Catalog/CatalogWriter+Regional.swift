@@ -118,7 +118,7 @@ extension CatalogWriter {
             _ = try mergeRegional(
                 .live(.holding(sopUID, by: sharing.holder), version: version), horizon: 0, digests: &digests)
         }
-        for target in sharing.targets[studyUID] ?? [] where target != sharing.holder {
+        for target in sharing.targets[sopUID] ?? [] where target != sharing.holder {
             if let held = try regionalRow(.holding(sopUID, by: target)), !held.isTombstone { continue }
             try statement(
                 """

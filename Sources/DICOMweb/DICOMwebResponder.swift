@@ -15,7 +15,7 @@ public struct DICOMwebResponder: HTTPResponder {
     let catalog: Catalog
     let policy: AccessPolicy
     let version: @Sendable () -> HLCTimestamp
-    let sharing: @Sendable ([String]) -> CatalogSharing?
+    let sharing: @Sendable ([StoredInstanceName]) -> CatalogSharing?
     let remote: (any RemoteObjects)?
     let remoteCommit: (any RemoteCommit)?
     let log: @Sendable (String) -> Void
@@ -26,12 +26,13 @@ public struct DICOMwebResponder: HTTPResponder {
     /// wall clock (the catalog's replication compares versions). It is called once per stored instance, from the
     /// request's thread, so it MUST be thread-safe. `log` gets the full message of failures the client is told
     /// about only in general terms (they may name server paths); it too is called from request threads.
-    /// `sharing` says how the instances of the given studies are shared with the region (who else must hold
-    /// them), nil for a lone node; stored instances are catalogued with their regional rows and outbox entries.
+    /// `sharing` says how the given instances (study and SOP Instance UIDs) are shared with the region (who else
+    /// must hold them), nil for a lone node; stored instances are catalogued with their regional rows and outbox
+    /// entries.
     public init(
         configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog,
         version: @escaping @Sendable () -> HLCTimestamp,
-        sharing: @escaping @Sendable (_ studyUIDs: [String]) -> CatalogSharing? = { _ in nil },
+        sharing: @escaping @Sendable (_ instances: [StoredInstanceName]) -> CatalogSharing? = { _ in nil },
         remote: (any RemoteObjects)? = nil, remoteCommit: (any RemoteCommit)? = nil,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
@@ -143,8 +144,8 @@ struct ServiceContext {
     let catalog: Catalog
     /// The catalog version for the next stored instance.
     let version: @Sendable () -> HLCTimestamp
-    /// How stored instances of these studies are shared with the region; nil for a lone node.
-    let sharing: @Sendable ([String]) -> CatalogSharing?
+    /// How these stored instances are shared with the region; nil for a lone node.
+    let sharing: @Sendable ([StoredInstanceName]) -> CatalogSharing?
     /// Instances held elsewhere in the region; nil for a lone node.
     let remote: (any RemoteObjects)?
     /// Other sites' commits for ack=remote; nil for a lone node.

@@ -197,7 +197,7 @@ struct StoreService {
     /// back (the objects' commit failed).
     private func catalogueAlongside(_ stored: [PendingInstance], awaitDurable: () -> Bool) -> [CatalogInsertOutcome]? {
         let batch = stored.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
-        let sharing = context.sharing(Self.studyUIDs(batch.map(\.instance)))
+        let sharing = context.sharing(batch.map { StoredInstanceName($0.instance) })
         return (try? context.catalog.insert(batch, sharing: sharing, committingIf: awaitDurable)) ?? nil
     }
 
@@ -214,7 +214,7 @@ struct StoreService {
                 Result { () throws(CatalogError) in
                     let one = catalogInstance(instance.header, instance.receipt)
                     let outcomes = try context.catalog.insert(
-                        [(one, context.version())], sharing: context.sharing(Self.studyUIDs([one])),
+                        [(one, context.version())], sharing: context.sharing([StoredInstanceName(one)]),
                         committingIf: { true })
                     guard let outcome = outcomes?.first else {
                         throw CatalogError(.io, "cataloguing \(one.manifestAddress) gave no outcome")
@@ -240,11 +240,6 @@ struct StoreService {
             }
         }
         return answers
-    }
-
-    /// The distinct Study Instance UIDs of `instances`.
-    static func studyUIDs(_ instances: [CatalogInstance]) -> [String] {
-        Array(Set(instances.map(\.studyInstanceUID)))
     }
 
     private func catalogInstance(_ header: InstanceHeader, _ receipt: PutReceipt) -> CatalogInstance {

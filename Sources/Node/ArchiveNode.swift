@@ -98,7 +98,7 @@ public final class ArchiveNode: Sendable {
         let dicomWeb = DICOMwebResponder(
             configuration: dicomWebConfiguration,
             store: store, catalog: catalog, version: { clock.next() },
-            sharing: { [regionSlot] studies in regionSlot.value?.sharing(studyUIDs: studies) },
+            sharing: { [regionSlot] instances in regionSlot.value?.sharing(of: instances) },
             remote: configuration.cluster == nil ? nil : RegionalReads(region: regionSlot),
             remoteCommit: configuration.cluster.map {
                 RegionalCommit(region: regionSlot, isRemoteByDefault: $0.ackMode == "remote")

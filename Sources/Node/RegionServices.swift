@@ -4,6 +4,7 @@
 // membership (their HTTP addresses) and reached with the cluster's credentials.
 import Catalog
 import Coding
+import DICOMweb
 import HTTP
 import Membership
 import ObjectStore
@@ -112,19 +113,33 @@ public final class RegionServices: Sendable {
 
     // MARK: - Placement
 
-    /// How instances of `studyUIDs`, stored here now, are shared: the other holders placement gives each study
-    /// among the live members (this node's site first).
-    func sharing(studyUIDs: [String]) -> CatalogSharing {
-        let topology = liveTopology()
+    /// How `instances`, stored here now, are shared: the other holders placement gives each among the live
+    /// members, placed by its study and its origin site (this node's site, or the site that first stored it when the
+    /// region already knows it: an instance sent again at another site then moves nothing).
+    func sharing(of instances: [StoredInstanceName]) -> CatalogSharing {
         var targets: [String: [NodeID]] = [:]
-        if let topology, let policy = try? PlacementPolicy(replicaCount: settings.replicaCount) {
-            for study in studyUIDs where !study.isEmpty && study.utf8.count <= PlacementHash.studyUIDBytesMax {
-                let placement = topology.place(studyUID: study, originSite: site, policy: policy)
-                targets[study] = placement.holders.map(\.node).filter { $0 != nodeID }
+        if let topology = liveTopology(), let policy = try? PlacementPolicy(replicaCount: settings.replicaCount) {
+            for instance in instances
+            where !instance.studyUID.isEmpty && instance.studyUID.utf8.count <= PlacementHash.studyUIDBytesMax {
+                let origin = knownOrigin(of: instance.instanceUID) ?? site
+                let placement = topology.place(studyUID: instance.studyUID, originSite: origin, policy: policy)
+                targets[instance.instanceUID] = placement.holders.map(\.node).filter { $0 != nodeID }
             }
         }
         return CatalogSharing(
             holder: nodeID, targets: targets, nowMilliseconds: environment.wallClock.millisecondsSinceEpoch())
+    }
+
+    /// The origin site the regional catalog records for `instanceUID`, nil when it does not know the instance.
+    func knownOrigin(of instanceUID: String) -> SiteID? {
+        guard !instanceUID.isEmpty, instanceUID.utf8.count <= RegionalKey.instanceUIDBytesMax else { return nil }
+        let bucket = RegionalFingerprint.bucket(of: instanceUID, bucketCount: RegionalDigestTree.bucketCount)
+        guard
+            let row = try? catalog.regionalRows(inBuckets: [bucket]).first(where: {
+                $0.key == .instance(instanceUID) && !$0.isTombstone
+            })
+        else { return nil }
+        return try? RegionalInstanceRecord.decode(row.payload).originSite
     }
 
     /// The live members (alive or suspect) as placement sees them; nil when they do not form a valid topology.

@@ -36,7 +36,8 @@ import Testing
         let first = makeInstance(study: "1.5", series: "1.5.1", sop: "1.5.1.1", manifestNumber: 1)
         let second = makeInstance(study: "1.5", series: "1.5.1", sop: "1.5.1.2", manifestNumber: 2)
         let outcomes = try test.catalog.insert(
-            [(first, version(1)), (second, version(2))], sharing: Self.sharing(["1.5": [Self.there, Self.here]])
+            [(first, version(1)), (second, version(2))],
+            sharing: Self.sharing(["1.5.1.1": [Self.there, Self.here], "1.5.1.2": [Self.there]])
         ) { true }
         #expect(outcomes == [.stored(), .stored()])
         let rows = try Self.allRows(test.catalog)
@@ -60,7 +61,7 @@ import Testing
         let test = try TestCatalog()
         let instance = makeInstance(study: "1.6", series: "1.6.1", sop: "1.6.1.1")
         let outcomes = try test.catalog.insert(
-            [(instance, version(1))], sharing: Self.sharing(["1.6": [Self.there]])
+            [(instance, version(1))], sharing: Self.sharing(["1.6.1.1": [Self.there]])
         ) { false }
         #expect(outcomes == nil)
         #expect(try test.catalog.regionalRowCount() == 0)
@@ -85,7 +86,9 @@ import Testing
         // The same rows again change nothing.
         let again = try peer.catalog.applyRegional(Self.allRows(origin.catalog), tombstoneHorizonMilliseconds: 0)
         #expect(again.changed == 0)
-        let outcomes = try peer.catalog.insert([(instance, version(9))], sharing: Self.sharing(["1.7": [Self.there]])) {
+        let outcomes = try peer.catalog.insert(
+            [(instance, version(9))], sharing: Self.sharing(["1.7.1.1": [Self.there]])
+        ) {
             true
         }
         #expect(outcomes == [.alreadyStored])
@@ -124,7 +127,7 @@ import Testing
             [.live(.holding("2.1.1.1", by: Self.third), version: version(1))], tombstoneHorizonMilliseconds: 0)
         let instance = makeInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.1")
         _ = try test.catalog.insert(
-            [(instance, version(2))], sharing: Self.sharing(["2.1": [Self.there, Self.third]])
+            [(instance, version(2))], sharing: Self.sharing(["2.1.1.1": [Self.there, Self.third]])
         ) { true }
         #expect(try test.catalog.outboxDue(atOrBefore: 5_000, limit: 10).map(\.target) == [Self.there])
         #expect(

@@ -102,6 +102,12 @@ import Testing
             #expect(original.bytes == copied.bytes && !copied.bytes.isEmpty)
         }
         #expect(nodes[0].node.region?.figures.delivered == study.count)
+        // Sending the study again at another site moves no chunk between nodes: its placement is its first origin's.
+        let sentBefore = nodes.map { $0.node.region?.figures.chunkBytesSent ?? 0 }.reduce(0, +)
+        try NodeStorageTests.store(study, into: nodes[2])
+        Thread.sleep(forTimeInterval: 2)
+        #expect(nodes.map { $0.node.region?.figures.chunkBytesSent ?? 0 }.reduce(0, +) == sentBefore)
+        #expect(try nodes[2].node.catalog.outboxSummary().depth == 0)
         let metrics = try NodeMetricsTests.samples(
             String(decoding: try nodes[0].send("GET", "/metrics").body, as: UTF8.self))
         #expect(metrics["tessera_members{state=\"alive\"}"] == 3)

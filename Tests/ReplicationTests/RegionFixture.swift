@@ -91,7 +91,7 @@ final class TestNode: Sendable {
             lengthBytes: Int64(bytes.count), originSite: try SiteID("reims"), metadata: Array("{\"\(sop)\":1}".utf8))
         let hlc = HLCTimestamp(physicalMilliseconds: 1_000 + version, logical: 0, nodeID: id)
         _ = try catalog.insert(
-            [(instance, hlc)], sharing: CatalogSharing(holder: id, targets: [study: targets], nowMilliseconds: 5_000)
+            [(instance, hlc)], sharing: CatalogSharing(holder: id, targets: [sop: targets], nowMilliseconds: 5_000)
         ) { true }
         return receipt.address
     }

@@ -187,3 +187,32 @@ import Testing
         #expect(down.status == 0)
     }
 }
+
+@Suite struct RegionBenchTests {
+    @Test("bench region --quick prints every row of its table and leaves no node running")
+    func quickBench() async throws {
+        let directory = TemporaryDirectory()
+        let outcome = try await runCaptured(
+            ["bench", "region", "--quick", "--slices", "6", "--data", directory.appending("bench")], in: directory,
+            seconds: 600)
+        #expect(outcome.status == 0, "\(outcome.errorOutput.suffix(2_000))")
+        for figure in [
+            "ack=local", "replication lag p50 / p99", "ack=remote", "WADO-RS of a study held elsewhere",
+            "re-sent study", "node kill → every study at R copies", "heal rate",
+        ] {
+            #expect(outcome.output.contains(figure), "the table has a row for \(figure)")
+        }
+        let resent = outcome.output.split(separator: "\n").first { $0.contains("re-sent study") } ?? ""
+        #expect(resent.split(separator: " ", omittingEmptySubsequences: true).contains("0"), "\(resent)")
+        #expect(Self.processes(mentioning: directory.path) == 0, "the bench stopped every node it started")
+    }
+
+    /// How many running processes have `text` in their command line (zombies have none).
+    static func processes(mentioning text: String) -> Int {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.count { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data, as: UTF8.self).contains(text)
+        }
+    }
+}

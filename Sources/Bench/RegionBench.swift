@@ -29,7 +29,8 @@ public struct RegionBench {
           {"name": "alsace", "sites": [{"name": "strasbourg", "nodes": [{"name": "strasbourg-1", "volumeCount": 6}]},
                                        {"name": "colmar", "nodes": [{"name": "colmar-1", "volumeCount": 6}]}]},
           {"name": "lorraine", "sites": [{"name": "nancy", "nodes": [{"name": "nancy-1", "volumeCount": 6}]}]},
-          {"name": "champagne-ardenne", "sites": [{"name": "reims", "nodes": [{"name": "reims-1", "volumeCount": 6}]}]}]}
+          {"name": "champagne-ardenne", "sites": [
+            {"name": "reims", "nodes": [{"name": "reims-1", "volumeCount": 6}]}]}]}
         """
     static let settings = """
         {"probeIntervalMilliseconds": 200, "probeTimeoutMilliseconds": 100, "gossipIntervalMilliseconds": 50,
@@ -130,7 +131,7 @@ public struct RegionBench {
         // The same study sent again at another site moves no chunk.
         let sentBefore = nodes.compactMap { Self.health($0)?.region?.chunkBytesSent }.reduce(0, +)
         try DICOMwebPeer(name: "again", origin: "http://\(reader.http)").store(first.files)
-        Thread.sleep(forTimeInterval: 3)
+        ChildProcess.pause(milliseconds: 3_000)
         let sentAgain = nodes.compactMap { Self.health($0)?.region?.chunkBytesSent }.reduce(0, +) - sentBefore
         table.add(
             BenchRow(
@@ -144,9 +145,10 @@ public struct RegionBench {
                 figure: "catalog convergence after a 60 s partition, 100,000 instances", ours: "not measured",
                 reference: "", ratio: nil, target: "", isMet: nil))
         return table.render() + [
-            "note: \(sliceCount)-slice 512×512 CT studies (\(first.totalBytes / 1_000_000) MB each); 4 nodes on loopback, "
-                + "R = 2, downOut \(Int(Self.downOutSeconds)) s; the lone node runs in the same run",
-            "note: replication drained \(String(format: "%.1f", drain.drainSeconds)) s after the ack=local store returned",
+            "note: \(sliceCount)-slice 512×512 CT studies (\(first.totalBytes / 1_000_000) MB each); 4 nodes on "
+                + "loopback, R = 2, downOut \(Int(Self.downOutSeconds)) s; the lone node runs in the same run",
+            "note: replication drained \(String(format: "%.1f", drain.drainSeconds)) s after the ack=local store "
+                + "returned",
         ]
     }
 

@@ -163,6 +163,10 @@ import Testing
             ("the territory lorraine dead", ["nancy-1"]),
         ] {
             for victim in victims { kill(nodes[victim]!.pid, SIGKILL) }
+            // SIGKILL is delivered asynchronously: wait until the victims are gone before reading at the others.
+            for _ in 0..<100 where victims.contains(where: { Self.isAlive(nodes[$0]!.pid) }) {
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
             try await expectEveryStudyEverywhere(moment)
         }
         // Past downOut every study is back to two copies at two sites among the three live nodes.

@@ -60,6 +60,7 @@ let package = Package(
         module("Simulation", ["Primitives", "Membership", "Placement"]),
         module("HTTP", ["Primitives"]),
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
+        module("Replication", ["Primitives", "Coding", "Catalog", "ObjectStore", "HTTP"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
         module("Chaos", ["Primitives", "Posix"]),
@@ -67,7 +68,7 @@ let package = Package(
             "Node",
             [
                 "Primitives", "Coding", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "Volumes", "ObjectStore",
-                "DICOMweb", "Membership",
+                "DICOMweb", "Membership", "Placement", "Replication",
             ]),
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
@@ -119,7 +120,7 @@ let package = Package(
             "NodeTests",
             [
                 "Node", "Catalog", "Coding", "DICOM", "Samples", "HTTP", "Membership", "Posix", "Primitives",
-                "TestSupport",
+                "ObjectStore", "Replication", "TestSupport",
             ]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "TestSupport"]),
         .testTarget(
@@ -127,6 +128,9 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests(
+            "ReplicationTests",
+            ["Replication", "Catalog", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
         tests("SimulationTests", ["Simulation", "Membership", "Primitives", "TestSupport"]),
     ]
@@ -138,6 +142,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
     for (name, dependencies) in [
         ("FuzzDICOM", ["Fuzzing"]), ("FuzzHTTPRequest", ["Fuzzing"]), ("FuzzMultipart", ["Fuzzing"]),
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
+        ("FuzzRegionalRows", ["Catalog"]), ("FuzzReplica", ["Replication", "Catalog", "Primitives"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

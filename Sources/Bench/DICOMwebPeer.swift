@@ -19,6 +19,8 @@ final class DICOMwebPeer {
     static let bufferBytes = 1 << 20
     private let client: HTTPClient
     private let dicomWebPath = "/dicom-web"
+    /// Added to the STOW-RS URL ("?ack=remote" in the region bench).
+    var storeQuery = ""
 
     /// A client for the DICOMweb service at `origin` + "/dicom-web".
     init(name: String, origin: String) throws {
@@ -84,7 +86,8 @@ final class DICOMwebPeer {
         headers.add("Content-Type", contentType)
         headers.add("Accept", "application/dicom+json")
         var response = try client.send(
-            method: "POST", target: dicomWebPath + "/studies", headers: headers, body: body, bodyLength: Int(length))
+            method: "POST", target: dicomWebPath + "/studies" + storeQuery, headers: headers, body: body,
+            bodyLength: Int(length))
         let answer = try response.readAll(bytesMax: 64 << 20)
         guard response.status == 200 else {
             throw BenchError(

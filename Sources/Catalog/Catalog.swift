@@ -16,14 +16,19 @@ public final class Catalog: Sendable {
 
     /// The database file.
     public let path: String
-    private let writer: Mutex<CatalogWriter>
+    /// The writer and the regional digest tree it keeps current (both behind one lock, changed together).
+    let writer: Mutex<CatalogWriter>
+    /// The regional digests as of the last commit, for peers to compare against without waiting for the writer.
+    let regionalDigests: Mutex<RegionalDigestTree>
     private let idleReaders: Mutex<[CatalogReader]>
     private let readerCountMax: Int
     private let patientConflictsNoticed = Atomic<Int>(0)
 
     private init(path: String, writer: sending CatalogWriter, readerCountMax: Int) {
         self.path = path
+        let digests = writer.regionalDigests
         self.writer = Mutex(writer)
+        self.regionalDigests = Mutex(digests)
         self.idleReaders = Mutex([])
         self.readerCountMax = readerCountMax
     }
@@ -43,8 +48,9 @@ public final class Catalog: Sendable {
             return connection
         }
         try CatalogSchema.migrate(connection, path: path)
-        return Catalog(
-            path: path, writer: CatalogWriter(connection: connection), readerCountMax: options.readerCountMax)
+        let writer = CatalogWriter(connection: connection)
+        try writer.loadRegionalDigests()
+        return Catalog(path: path, writer: writer, readerCountMax: options.readerCountMax)
     }
 
     // MARK: - Writing
@@ -75,13 +81,19 @@ public final class Catalog: Sendable {
     /// `shouldCommit` runs before the writer is taken, so concurrent uploads wait for their own volume commits side
     /// by side, and hold the writer only for their rows and its commit. (Waiting inside the writer made every other
     /// upload wait for this one's fdatasyncs as well: four clients storing at once went one at a time.)
+    ///
+    /// With `sharing`, the instances' regional rows (instance and this node's holding) and their outbox entries
+    /// are written in the same transaction.
     public func insert(
-        _ batch: [(instance: CatalogInstance, version: HLCTimestamp)], committingIf shouldCommit: () -> Bool
+        _ batch: [(instance: CatalogInstance, version: HLCTimestamp)], sharing: CatalogSharing? = nil,
+        committingIf shouldCommit: () -> Bool
     ) throws(CatalogError) -> [CatalogInsertOutcome]? {
         guard shouldCommit() else { return nil }
         guard !batch.isEmpty else { return [] }
         let outcomes = try writer.withLock { writer throws(CatalogError) in
-            try writer.insert(batch, committingIf: { true })
+            let outcomes = try writer.insert(batch, sharing: sharing, committingIf: { true })
+            if sharing != nil { publishDigests(writer) }
+            return outcomes
         }
         let conflicts = outcomes?.count { if case .stored(.some) = $0 { true } else { false } } ?? 0
         if conflicts > 0 { patientConflictsNoticed.add(conflicts, ordering: .relaxed) }
@@ -204,14 +216,14 @@ public final class Catalog: Sendable {
         Int(try withReader { reader throws(CatalogError) in try reader.integer("SELECT count(*) FROM studies") })
     }
 
-    /// The greatest version of any catalogued instance, nil when empty: restores a node's HybridLogicalClock
-    /// after a restart so its new versions exceed everything it stored before.
+    /// The greatest version of any catalogued instance or regional row, nil when empty: restores a node's
+    /// HybridLogicalClock after a restart so its new versions exceed everything it stored or merged before.
     public func versionMax() throws(CatalogError) -> HLCTimestamp? {
         try withReader { reader throws(CatalogError) in try reader.versionMax() }
     }
 
     /// Runs `body` with an idle reader, or a new one when none is idle, and keeps it for reuse if there is room.
-    private func withReader<Result>(_ body: (CatalogReader) throws(CatalogError) -> Result) throws(CatalogError)
+    func withReader<Result>(_ body: (CatalogReader) throws(CatalogError) -> Result) throws(CatalogError)
         -> Result
     {
         let reader: CatalogReader

@@ -39,6 +39,11 @@ public struct CatalogInstance: Sendable {
         self.metadata = metadata
     }
 
+    /// The Study Instance UID without padding ("" when absent): what placement places by.
+    public var studyInstanceUID: String { value(CatalogTag.studyInstanceUID) }
+    /// The SOP Instance UID without padding ("" when absent).
+    public var sopInstanceUID: String { value(CatalogTag.sopInstanceUID) }
+
     /// The value of `tag` without DICOM padding, "" when absent.
     func value(_ tag: UInt32) -> String { attributes[tag].map { String(StoredValue.trimmed($0)) } ?? "" }
 }

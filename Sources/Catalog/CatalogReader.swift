@@ -20,6 +20,9 @@ final class CatalogReader: @unchecked Sendable {
         statementCache = StatementCache(connection: connection)
     }
 
+    /// The cached prepared statement for `sql`.
+    func statement(_ sql: String) throws(SQLiteError) -> Statement { try statementCache.statement(sql) }
+
     /// The matches of a planned query.
     func matches(_ plan: CatalogQueryPlan, level: CatalogLevel) throws(CatalogError) -> [CatalogMatch] {
         try CatalogFailure.mapping("searching \(connection.path)") {
@@ -121,11 +124,18 @@ final class CatalogReader: @unchecked Sendable {
         try CatalogFailure.mapping("reading the newest version from \(connection.path)") {
             var text = ""
             try statementCache.statement("SELECT max(version) FROM instances").query { text = $0.text(at: 0) }
-            guard !text.isEmpty else { return nil }
+            var regional: HLCTimestamp?
+            try statementCache.statement(
+                "SELECT version_clock, version_node FROM regional_rows ORDER BY version_clock DESC LIMIT 1"
+            ).query {
+                regional = HLCTimestamp(
+                    clockValue: $0.int64(at: 0), nodeID: NodeID(UInt64(bitPattern: $0.int64(at: 1))))
+            }
+            guard !text.isEmpty else { return regional }
             guard let version = HLCTimestamp(sortableText: text) else {
                 throw CatalogError(.corrupt, "stored version \"\(text)\" in \(connection.path) is not an HLC timestamp")
             }
-            return version
+            return max(version, regional ?? version)
         }
     }
 

@@ -116,6 +116,25 @@ enum CatalogSchema {
         CREATE INDEX studies_by_series_count ON studies (series_count);
         CREATE INDEX studies_by_instance_count ON studies (instance_count);
         """,
+        // Version 3: the regional catalog's rows (with their anti-entropy bucket and fingerprint, so the digest tree
+        // is rebuilt at open without reading payloads) and the replication outbox, written in the same transaction
+        // as the instance they are about. Node ids are stored as their 64-bit pattern.
+        """
+        CREATE TABLE regional_rows (
+            instance_uid TEXT NOT NULL, kind INTEGER NOT NULL, holder INTEGER NOT NULL,
+            version_clock INTEGER NOT NULL, version_node INTEGER NOT NULL, tombstone INTEGER NOT NULL,
+            payload BLOB NOT NULL, bucket INTEGER NOT NULL,
+            fingerprint_high INTEGER NOT NULL, fingerprint_low INTEGER NOT NULL,
+            PRIMARY KEY (instance_uid, kind, holder)) WITHOUT ROWID;
+        CREATE INDEX regional_rows_by_bucket ON regional_rows (bucket);
+        CREATE INDEX regional_rows_by_tombstone ON regional_rows (tombstone, version_clock);
+        CREATE TABLE outbox (
+            instance_uid TEXT NOT NULL, target INTEGER NOT NULL, study_instance_uid TEXT NOT NULL,
+            manifest BLOB NOT NULL, length_bytes INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL,
+            attempts INTEGER NOT NULL, due_ms INTEGER NOT NULL, last_error TEXT NOT NULL,
+            PRIMARY KEY (instance_uid, target)) WITHOUT ROWID;
+        CREATE INDEX outbox_by_due ON outbox (due_ms);
+        """,
     ]
 
     /// A catalog below this version that holds studies cannot be migrated in place, because what it stored is

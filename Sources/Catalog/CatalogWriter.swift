@@ -13,6 +13,8 @@ import SQLite
 final class CatalogWriter {
     let connection: Connection
     private let statementCache: StatementCache
+    /// The digests of the regional rows as committed (a rolled-back transaction leaves them as they were).
+    var regionalDigests = RegionalDigestTree()
 
     init(connection: Connection) {
         self.connection = connection
@@ -23,16 +25,27 @@ final class CatalogWriter {
     func statement(_ sql: String) throws(SQLiteError) -> Statement { try statementCache.statement(sql) }
 
     /// Inserts every element of `batch` in one transaction, committed only if `shouldCommit` (called with every
-    /// row in) returns true, else rolled back (nil); throws on the first invalid instance and stores none.
-    func insert(_ batch: [(instance: CatalogInstance, version: HLCTimestamp)], committingIf shouldCommit: () -> Bool)
-        throws(CatalogError) -> [CatalogInsertOutcome]?
-    {
-        try CatalogFailure.mapping("inserting \(batch.count) instances into \(connection.path)") {
+    /// row in) returns true, else rolled back (nil); throws on the first invalid instance and stores none. With
+    /// `sharing`, the regional rows and outbox entries go in the same transaction.
+    func insert(
+        _ batch: [(instance: CatalogInstance, version: HLCTimestamp)], sharing: CatalogSharing?,
+        committingIf shouldCommit: () -> Bool
+    ) throws(CatalogError) -> [CatalogInsertOutcome]? {
+        var changed = regionalDigests
+        let outcomes: [CatalogInsertOutcome]? = try CatalogFailure.mapping(
+            "inserting \(batch.count) instances into \(connection.path)"
+        ) {
             do {
                 return try connection.transaction {
                     var outcomes: [CatalogInsertOutcome] = []
                     outcomes.reserveCapacity(batch.count)
-                    for (instance, version) in batch { outcomes.append(try insertOne(instance, version: version)) }
+                    for (instance, version) in batch {
+                        let outcome = try insertOne(instance, version: version)
+                        if let sharing {
+                            try share(instance, outcome: outcome, version: version, sharing: sharing, digests: &changed)
+                        }
+                        outcomes.append(outcome)
+                    }
                     guard shouldCommit() else { throw Withdrawn() }
                     return outcomes
                 }
@@ -40,12 +53,14 @@ final class CatalogWriter {
                 return nil
             }
         }
+        if outcomes != nil { regionalDigests = changed }
+        return outcomes
     }
 
     /// A transaction its caller chose not to commit (rolled back).
     private struct Withdrawn: Error {}
 
-    private func insertOne(_ instance: CatalogInstance, version: HLCTimestamp) throws -> CatalogInsertOutcome {
+    func insertOne(_ instance: CatalogInstance, version: HLCTimestamp) throws -> CatalogInsertOutcome {
         try Self.validate(instance)
         let studyUID = instance.value(CatalogTag.studyInstanceUID)
         let seriesUID = instance.value(CatalogTag.seriesInstanceUID)

@@ -25,6 +25,8 @@ public struct DICOMwebConfiguration: Sendable {
     public var searchLimitMax: Int
     /// The most instances one WADO-RS study or series retrieve streams.
     public var retrieveInstanceCountMax: Int
+    /// How long a STOW-RS with ack=remote waits for another site's commit before answering (it stays queued).
+    public var remoteAckSeconds: Double = 30
 
     /// The default path prefix (DESIGN.md, "Interfaces"; issue 4).
     public static let pathPrefixDefault = "/dicom-web"

@@ -15,6 +15,9 @@ public struct DICOMwebResponder: HTTPResponder {
     let catalog: Catalog
     let policy: AccessPolicy
     let version: @Sendable () -> HLCTimestamp
+    let sharing: @Sendable ([StoredInstanceName]) -> CatalogSharing?
+    let remote: (any RemoteObjects)?
+    let remoteCommit: (any RemoteCommit)?
     let log: @Sendable (String) -> Void
 
     /// Makes a responder serving `store` and `catalog` as `configuration` says.
@@ -23,10 +26,19 @@ public struct DICOMwebResponder: HTTPResponder {
     /// wall clock (the catalog's replication compares versions). It is called once per stored instance, from the
     /// request's thread, so it MUST be thread-safe. `log` gets the full message of failures the client is told
     /// about only in general terms (they may name server paths); it too is called from request threads.
+    /// `sharing` says how the given instances (study and SOP Instance UIDs) are shared with the region (who else
+    /// must hold them), nil for a lone node; stored instances are catalogued with their regional rows and outbox
+    /// entries.
     public init(
         configuration: DICOMwebConfiguration, store: ObjectStore, catalog: Catalog,
-        version: @escaping @Sendable () -> HLCTimestamp, log: @escaping @Sendable (String) -> Void = { _ in }
+        version: @escaping @Sendable () -> HLCTimestamp,
+        sharing: @escaping @Sendable (_ instances: [StoredInstanceName]) -> CatalogSharing? = { _ in nil },
+        remote: (any RemoteObjects)? = nil, remoteCommit: (any RemoteCommit)? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.sharing = sharing
+        self.remote = remote
+        self.remoteCommit = remoteCommit
         self.configuration = configuration
         self.store = store
         self.catalog = catalog
@@ -54,8 +66,8 @@ public struct DICOMwebResponder: HTTPResponder {
                 "\(request.method) is not allowed on \(path); use \(route.allowedMethods.joined(separator: " or "))")
         }
         let context = ServiceContext(
-            configuration: configuration, store: store, catalog: catalog, version: version, log: log,
-            baseURL: baseURL(for: request))
+            configuration: configuration, store: store, catalog: catalog, version: version, sharing: sharing,
+            remote: remote, remoteCommit: remoteCommit, log: log, baseURL: baseURL(for: request))
         switch (request.method, route) {
         case ("POST", .studies):
             try StoreService(context: context).store(request, study: nil, body: &body, response: &response)
@@ -132,6 +144,12 @@ struct ServiceContext {
     let catalog: Catalog
     /// The catalog version for the next stored instance.
     let version: @Sendable () -> HLCTimestamp
+    /// How these stored instances are shared with the region; nil for a lone node.
+    let sharing: @Sendable ([StoredInstanceName]) -> CatalogSharing?
+    /// Instances held elsewhere in the region; nil for a lone node.
+    let remote: (any RemoteObjects)?
+    /// Other sites' commits for ack=remote; nil for a lone node.
+    let remoteCommit: (any RemoteCommit)?
     /// Where failures go in full when the client is told only their kind.
     let log: @Sendable (String) -> Void
     /// The service root for RetrieveURL and BulkDataURI, e.g. "http://node-a:8042/dicom-web".

@@ -40,6 +40,12 @@ struct RetrieveService {
         try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
         // The store reads and verifies the next instances on its own thread while this one sends; a part head is
         // small, so the connection buffers it and sends it with the first chunk of its body in one vectored send.
+        if let remote = context.remote, !instances.allSatisfy(isHeldHere) {
+            try streamFromHolders(instances, heads: heads, remote: remote, response: &response)
+            try close.withUnsafeBytes { try response.writeBody($0) }
+            try response.finish()
+            return
+        }
         var sink = MultipartRetrieveSink(writer: response, instances: instances, heads: heads)
         defer { response = sink.writer }
         try context.store.get(instances.map(\.record.manifestAddress), into: &sink)
@@ -59,7 +65,7 @@ struct RetrieveService {
         let origin = BulkDataLocation.origin(of: context.baseURL)
         for (index, stored) in instances.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes += BulkDataLocation.absolutize(stored.metadata, origin: origin)
+            bytes += BulkDataLocation.absolutize(try header(of: stored), origin: origin)
         }
         bytes.append(UInt8(ascii: "]"))
         var headers = HTTPHeaders()
@@ -92,7 +98,15 @@ struct RetrieveService {
         var sink = ResponseSink(writer: response)
         defer { response = sink.writer }
         try head.withUnsafeBytes { try sink.writer.writeBody($0) }
-        try context.store.get(stored.record.manifestAddress, range: range, into: &sink)
+        if let remote = context.remote, !isHeldHere(stored) {
+            var window = RangeSink(inner: sink, range: range)
+            try remote.get(
+                stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
+                length: UInt64(stored.record.lengthBytes), into: &window)
+            sink = window.inner
+        } else {
+            try context.store.get(stored.record.manifestAddress, range: range, into: &sink)
+        }
         try close.withUnsafeBytes { try sink.writer.writeBody($0) }
         try sink.writer.finish()
     }

@@ -43,6 +43,9 @@ public struct StoredPart: Sendable, Equatable {
     /// study's): it was stored, and the response says so in its comment and a `Warning` header.
     public var patientConflict: PatientConflict?
 
+    /// With ack=remote: stored here, but no other site confirmed its commit in time (it stays queued).
+    public var isAwaitingOtherSite = false
+
     /// Whether the instance is in the archive after the request.
     public var isStored: Bool { failureReason == nil }
 }
@@ -62,7 +65,7 @@ public struct StoreOutcome: Sendable {
     /// the store service before this point.
     public var status: Int {
         let storedCount = parts.filter(\.isStored).count
-        if storedCount == parts.count { return 200 }
+        if storedCount == parts.count { return parts.contains(where: \.isAwaitingOtherSite) ? 202 : 200 }
         return storedCount == 0 ? 409 : 202
     }
 

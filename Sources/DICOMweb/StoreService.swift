@@ -17,6 +17,11 @@ struct StoreService {
         response: inout some HTTPResponseWriter
     ) throws {
         let boundary = try Self.boundary(contentType: request.headers["Content-Type"])
+        let ack = try StoreAck.parse(request.queryItems.last { $0.name == "ack" }?.value)
+        if ack == .remote && context.remoteCommit == nil {
+            throw DICOMwebError(
+                .badRequest, "ack=remote needs a node in a region; this node is alone (its config has no 'cluster')")
+        }
         let stream = StoreBodyStream(
             body: body, boundary: boundary,
             limits: MultipartLimits(
@@ -84,8 +89,33 @@ struct StoreService {
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/dicom+json")
         for warning in outcome.patientConflictWarnings { headers.add("Warning", warning) }
+        if let remoteCommit = context.remoteCommit,
+            ack ?? (remoteCommit.isRemoteByDefault ? .remote : .local) == .remote
+        {
+            awaitOtherSite(&outcome, remoteCommit: remoteCommit)
+            if outcome.parts.contains(where: \.isAwaitingOtherSite) {
+                headers.add("Warning", "299 tessera \"stored at this site; not yet confirmed by another site\"")
+            }
+        }
         try ResponseBody.write(
             Array(outcome.response.encoded().utf8), status: outcome.status, headers: headers, to: &response)
+    }
+
+    /// With ack=remote, waits for another site's commit of every stored part; marks those not confirmed in time.
+    private func awaitOtherSite(_ outcome: inout StoreOutcome, remoteCommit: any RemoteCommit) {
+        let stored = outcome.parts.indices.filter {
+            outcome.parts[$0].isStored && outcome.parts[$0].sopInstanceUID != nil
+        }
+        let confirmed = remoteCommit.confirm(
+            instanceUIDs: stored.compactMap { outcome.parts[$0].sopInstanceUID },
+            withinSeconds: context.configuration.remoteAckSeconds)
+        for index in stored where !confirmed.contains(outcome.parts[index].sopInstanceUID ?? "") {
+            outcome.parts[index].isAwaitingOtherSite = true
+            let note =
+                "stored at this site; no other site confirmed it within "
+                + "\(Int(context.configuration.remoteAckSeconds)) s (it is replicated once one can take it)"
+            outcome.parts[index].comment = outcome.parts[index].comment.map { $0 + "; " + note } ?? note
+        }
     }
 
     /// A part whose bytes are stored and checked, waiting to be catalogued with the others of its request.
@@ -167,7 +197,8 @@ struct StoreService {
     /// back (the objects' commit failed).
     private func catalogueAlongside(_ stored: [PendingInstance], awaitDurable: () -> Bool) -> [CatalogInsertOutcome]? {
         let batch = stored.map { (instance: catalogInstance($0.header, $0.receipt), version: context.version()) }
-        return (try? context.catalog.insert(batch, committingIf: awaitDurable)) ?? nil
+        let sharing = context.sharing(batch.map { StoredInstanceName($0.instance) })
+        return (try? context.catalog.insert(batch, sharing: sharing, committingIf: awaitDurable)) ?? nil
     }
 
     /// The answers for the stored parts of a request: from the rows `inserted` alongside the commit, or else from
@@ -181,8 +212,14 @@ struct StoreService {
         } else {
             outcomes = pending.map { instance in
                 Result { () throws(CatalogError) in
-                    try context.catalog.insert(
-                        catalogInstance(instance.header, instance.receipt), version: context.version())
+                    let one = catalogInstance(instance.header, instance.receipt)
+                    let outcomes = try context.catalog.insert(
+                        [(one, context.version())], sharing: context.sharing([StoredInstanceName(one)]),
+                        committingIf: { true })
+                    guard let outcome = outcomes?.first else {
+                        throw CatalogError(.io, "cataloguing \(one.manifestAddress) gave no outcome")
+                    }
+                    return outcome
                 }
             }
         }

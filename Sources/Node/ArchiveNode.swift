@@ -8,6 +8,7 @@ import Membership
 public import ObjectStore
 import Posix
 public import Primitives
+import Replication
 import Transport
 import Volumes
 
@@ -26,6 +27,8 @@ public final class ArchiveNode: Sendable {
     public let catalog: Catalog
     /// The membership reactor when the configuration has a `cluster` section; nil for a lone node.
     public let membership: MembershipReactor?
+    /// Placement, replication and anti-entropy when the node is in a cluster; nil for a lone node.
+    public let region: RegionServices?
     /// This node's id, kept in `dataDirectory/node-id` (NodeIdentity); the tie-break of its HLC versions.
     public let nodeID: NodeID
     /// The seams it was built from.
@@ -83,16 +86,25 @@ public final class ArchiveNode: Sendable {
             store.close()
             throw NodeError(.dataDirectory, "cannot start the node clock: \(error)")
         }
+        let regionSlot = Slot<RegionServices>()
+        let requestMetrics = RequestMetrics()
+        var dicomWebConfiguration = DICOMwebConfiguration(
+            originSite: site, pathPrefix: Self.dicomWebPath,
+            tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
+            allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL)
+        if let cluster = configuration.cluster {
+            dicomWebConfiguration.remoteAckSeconds = Double(cluster.remoteAckTimeoutSeconds)
+        }
         let dicomWeb = DICOMwebResponder(
-            configuration: DICOMwebConfiguration(
-                originSite: site, pathPrefix: Self.dicomWebPath,
-                tokens: configuration.tokens.map {
-                    AccessToken(token: $0.token, role: AccessRole($0.role))
-                },
-                allowsAnonymous: configuration.allowAnonymous, publicBaseURL: configuration.publicURL),
-            store: store, catalog: catalog, version: { clock.next() }, log: log)
+            configuration: dicomWebConfiguration,
+            store: store, catalog: catalog, version: { clock.next() },
+            sharing: { [regionSlot] instances in regionSlot.value?.sharing(of: instances) },
+            remote: configuration.cluster == nil ? nil : RegionalReads(region: regionSlot),
+            remoteCommit: configuration.cluster.map {
+                RegionalCommit(region: regionSlot, isRemoteByDefault: $0.ackMode == "remote")
+            }, log: log)
         let listeningPort = ListeningPort()
-        let membershipReader = MembershipReader()
+        let membershipReader = Slot<MembershipReactor>()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
             access: AccessPolicy(
@@ -100,14 +112,38 @@ public final class ArchiveNode: Sendable {
                 allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
             hostPort: configuration.publicURL == nil ? listeningPort : nil,
             status: { [store] in Self.status(store: store) },
-            health: { [store, catalog, nodeID, membershipReader] in
-                try Self.health(
+            health: { [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
+                var report = try Self.health(
                     store: store, catalog: catalog, nodeID: nodeID, site: site,
                     membership: membershipReader.value?.snapshot)
+                // Volumes sharing a file system (a test or demo machine) report its space once.
+                let spaces = Set(Self.volumeSpace(store: store, disk: disk).map { [$0.bytesFree, $0.bytesTotal] })
+                let bytesFree = spaces.reduce(0) { $0 &+ $1[0] }
+                report.region = try regionSlot.value?.health(bytesFree: bytesFree)
+                return report
             },
             patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) },
             members: { [membershipReader, clock = environment.monotonicClock] in
                 membershipReader.value.map { MembersReport(snapshot: $0.snapshot, now: clock.now()) }
+            },
+            regional: { [regionSlot] in regionSlot.value?.responder },
+            requestMetrics: requestMetrics, clock: environment.monotonicClock,
+            metricsText: { [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
+                var text = MetricsText()
+                text.requests(requestMetrics)
+                let health = try Self.health(
+                    store: store, catalog: catalog, nodeID: nodeID, site: site,
+                    membership: membershipReader.value?.snapshot)
+                text.store(health)
+                if let snapshot = membershipReader.value?.snapshot { text.membership(snapshot) }
+                if let region = regionSlot.value {
+                    let spaces = Set(Self.volumeSpace(store: store, disk: disk).map { [$0.bytesFree, $0.bytesTotal] })
+                    text.region(
+                        try region.health(bytesFree: spaces.reduce(0) { $0 &+ $1[0] }),
+                        refusedUnauthenticated: region.responder.refusals.unauthenticatedCount,
+                        refusedMalformed: region.responder.refusals.malformedCount)
+                }
+                return text.text
             }
         )
         responder = routes
@@ -148,6 +184,14 @@ public final class ArchiveNode: Sendable {
             membership = nil
         }
         membershipReader.set(membership)
+        if let membership, let cluster = configuration.cluster {
+            region = RegionServices(
+                settings: cluster, nodeID: nodeID, site: site, store: store, catalog: catalog, membership: membership,
+                clock: clock, environment: environment, log: log)
+        } else {
+            region = nil
+        }
+        regionSlot.set(region)
     }
 
     /// Writes one log line to standard error, prefixed with "tessera node: ".
@@ -169,6 +213,7 @@ public final class ArchiveNode: Sendable {
             throw NodeError(.listen, "cannot serve on \(address.host):\(port): \(Self.reason(error))")
         }
         try membership?.start()
+        try region?.start()
     }
 
     /// Reads the cluster key file again (SIGHUP); a bad file is refused with a log line and the keys kept.
@@ -185,6 +230,7 @@ public final class ArchiveNode: Sendable {
     /// owner's thread, never in async code.
     public func shutdown(isAbandoned: (_ waitMilliseconds: Int) -> Bool) -> Int {
         // Leave first, so the region stops counting on this node while it finishes its requests.
+        region?.stop()
         membership?.leaveAndStop()
         gate.close()
         let clock = environment.monotonicClock

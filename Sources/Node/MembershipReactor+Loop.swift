@@ -235,6 +235,7 @@ struct ReactorLoop: Sendable {
             let keyring = try ClusterKeyring.parse(fileText: text)
             if keyring != gate.keyring {
                 gate.keyring = keyring
+                reactor.shared.withLock { $0.keyring = keyring }
                 reactor.log(
                     "cluster keys reloaded from \(keyFile): sealing with \(keyring.primary), accepting "
                         + "\(keyring.keys.count) keys")

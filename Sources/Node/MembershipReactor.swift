@@ -41,6 +41,8 @@ public final class MembershipReactor: Sendable {
     struct Shared: Sendable {
         var inbox: [Message] = []
         var snapshot: MembershipSnapshot
+        /// The cluster keys as last loaded: internal HTTP credentials derive from them.
+        var keyring: ClusterKeyring
         var isStopping = false
         var outgoingCount = 0
         var incomingCount = 0
@@ -92,7 +94,7 @@ public final class MembershipReactor: Sendable {
             keyring: keyring, byteCountMax: PushPullStream.envelopeByteCountMax, using: &generator)
         streamTimeoutTicks = min(
             10 * Instant.ticksPerSecond, max(Instant.ticksPerSecond, 2 * configuration.probeIntervalTicks))
-        shared = Mutex(Shared(snapshot: ReactorLoop.snapshot(of: core)))
+        shared = Mutex(Shared(snapshot: ReactorLoop.snapshot(of: core), keyring: keyring))
         pendingLoop = Mutex(
             ReactorLoop(
                 core: core, gate: gate, datagrams: datagrams, seeds: seeds, keyFile: settings.keyFile,
@@ -150,6 +152,9 @@ public final class MembershipReactor: Sendable {
 
     /// The member list and counters as of the loop's last pass.
     public var snapshot: MembershipSnapshot { shared.withLock { $0.snapshot } }
+
+    /// The cluster keys as last loaded (a reload replaces them).
+    var keyring: ClusterKeyring { shared.withLock { $0.keyring } }
 
     /// Asks the loop to read the key file again (SIGHUP); a bad file is refused with a log line, the keys kept.
     public func reloadKeyFile() { post(.reloadKeys) }

@@ -24,4 +24,11 @@ public final class NodeClock: Sendable {
         let physical = wallClock.millisecondsSinceEpoch()  // it may jump; the HLC absorbs that
         return clock.withLock { $0.now(physicalMilliseconds: physical) }
     }
+
+    /// Merges a version another node made, so later versions here exceed it; false (the clock unchanged) when it
+    /// is further ahead of this node's wall clock than the HLC accepts.
+    public func observe(_ remote: HLCTimestamp) -> Bool {
+        let physical = wallClock.millisecondsSinceEpoch()
+        return clock.withLock { (try? $0.observe(remote, physicalMilliseconds: physical)) != nil }
+    }
 }

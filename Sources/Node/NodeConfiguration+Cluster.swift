@@ -40,6 +40,21 @@ extension NodeConfiguration {
         public var reapAfterSeconds: Int
         /// The largest gossip datagram's content in bytes (the sealed datagram adds 33); keep it under the path MTU.
         public var datagramBytesMax: Int
+        /// R: the sites that hold every study (its origin and R-1 others, other territories first).
+        public var replicaCount: Int
+        /// How often this node compares its regional catalog with a random live member's and pulls what differs.
+        public var antiEntropyIntervalSeconds: Int
+        /// How long deletions are kept as tombstones in the regional catalog before they are forgotten.
+        public var tombstoneRetentionSeconds: Int
+        /// How long a holder may be dead before the next placement winner takes its place (`downOut`).
+        public var downOutSeconds: Int
+        /// When STOW-RS answers by default: "local" (once durable here) or "remote" (once another site committed
+        /// too); a request chooses with `?ack=local` or `?ack=remote`.
+        public var ackMode: String
+        /// How long a STOW-RS with ack=remote waits for another site before answering 202 (the copy stays queued).
+        public var remoteAckTimeoutSeconds: Int
+        /// How many instances of the regional catalog the copy audit looks at per second (pull, check, drop).
+        public var auditInstancesPerSecond: Int
 
         /// The settings for `gossip` with `keyFile`, no seeds, the territory "local" and Tessera's default timings.
         public init(gossip: String, keyFile: String, seeds: [String] = []) {
@@ -60,6 +75,13 @@ extension NodeConfiguration {
             pushPullIntervalSeconds = Int(defaults.pushPullIntervalTicks / Instant.ticksPerSecond)
             reapAfterSeconds = Int(defaults.reapAfterTicks / Instant.ticksPerSecond)
             datagramBytesMax = defaults.datagramBytesMax
+            replicaCount = 2
+            antiEntropyIntervalSeconds = 2
+            tombstoneRetentionSeconds = 7 * 86_400
+            downOutSeconds = 600
+            ackMode = "local"
+            remoteAckTimeoutSeconds = 30
+            auditInstancesPerSecond = 50
         }
 
         /// The core's configuration: Tessera's defaults with these timings; valid after `validate()`.
@@ -139,7 +161,18 @@ extension NodeConfiguration {
                 ("pushPullIntervalSeconds", pushPullIntervalSeconds, 1...86_400),
                 ("reapAfterSeconds", reapAfterSeconds, 1...30 * 86_400),
                 ("datagramBytesMax", datagramBytesMax, GossipCodec.datagramBytesMin...65_507 - overhead),
+                ("replicaCount", replicaCount, 1...8),
+                ("antiEntropyIntervalSeconds", antiEntropyIntervalSeconds, 1...3_600),
+                ("tombstoneRetentionSeconds", tombstoneRetentionSeconds, 60...3_650 * 86_400),
+                ("downOutSeconds", downOutSeconds, 10...30 * 86_400),
+                ("remoteAckTimeoutSeconds", remoteAckTimeoutSeconds, 1...600),
+                ("auditInstancesPerSecond", auditInstancesPerSecond, 1...100_000),
             ]
+            guard ackMode == "local" || ackMode == "remote" else {
+                throw NodeError(
+                    .configuration, "'cluster.ackMode' is \"\(ackMode.prefix(32))\"; it must be \"local\" or \"remote\""
+                )
+            }
             for (name, value, range) in checks where !range.contains(value) {
                 throw NodeError(
                     .configuration,

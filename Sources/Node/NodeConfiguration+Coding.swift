@@ -209,7 +209,8 @@ extension NodeConfiguration.Cluster: Codable {
         "territory", "gossip", "seeds", "keyFile", "probeIntervalMilliseconds", "probeTimeoutMilliseconds",
         "indirectProbeCount", "retransmitMultiplier", "suspicionMultiplier", "suspicionMaxTimeoutMultiplier",
         "suspicionConfirmations", "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds",
-        "datagramBytesMax",
+        "datagramBytesMax", "replicaCount", "antiEntropyIntervalSeconds", "tombstoneRetentionSeconds", "downOutSeconds",
+        "ackMode", "remoteAckTimeoutSeconds", "auditInstancesPerSecond",
     ]
 
     /// Decodes strictly; `gossip` and `keyFile` are required, the rest have defaults. A `site` here is refused
@@ -243,6 +244,13 @@ extension NodeConfiguration.Cluster: Codable {
         pushPullIntervalSeconds = try container.optional("pushPullIntervalSeconds") ?? pushPullIntervalSeconds
         reapAfterSeconds = try container.optional("reapAfterSeconds") ?? reapAfterSeconds
         datagramBytesMax = try container.optional("datagramBytesMax") ?? datagramBytesMax
+        replicaCount = try container.optional("replicaCount") ?? replicaCount
+        antiEntropyIntervalSeconds = try container.optional("antiEntropyIntervalSeconds") ?? antiEntropyIntervalSeconds
+        tombstoneRetentionSeconds = try container.optional("tombstoneRetentionSeconds") ?? tombstoneRetentionSeconds
+        downOutSeconds = try container.optional("downOutSeconds") ?? downOutSeconds
+        ackMode = try container.optional("ackMode") ?? ackMode
+        remoteAckTimeoutSeconds = try container.optional("remoteAckTimeoutSeconds") ?? remoteAckTimeoutSeconds
+        auditInstancesPerSecond = try container.optional("auditInstancesPerSecond") ?? auditInstancesPerSecond
     }
 
     /// Encodes every setting, defaults included.
@@ -263,5 +271,12 @@ extension NodeConfiguration.Cluster: Codable {
         try container.encode(pushPullIntervalSeconds, forKey: ConfigKey("pushPullIntervalSeconds"))
         try container.encode(reapAfterSeconds, forKey: ConfigKey("reapAfterSeconds"))
         try container.encode(datagramBytesMax, forKey: ConfigKey("datagramBytesMax"))
+        try container.encode(replicaCount, forKey: ConfigKey("replicaCount"))
+        try container.encode(antiEntropyIntervalSeconds, forKey: ConfigKey("antiEntropyIntervalSeconds"))
+        try container.encode(tombstoneRetentionSeconds, forKey: ConfigKey("tombstoneRetentionSeconds"))
+        try container.encode(downOutSeconds, forKey: ConfigKey("downOutSeconds"))
+        try container.encode(ackMode, forKey: ConfigKey("ackMode"))
+        try container.encode(remoteAckTimeoutSeconds, forKey: ConfigKey("remoteAckTimeoutSeconds"))
+        try container.encode(auditInstancesPerSecond, forKey: ConfigKey("auditInstancesPerSecond"))
     }
 }

@@ -33,6 +33,8 @@ public struct NodeHealth: Codable, Sendable, Equatable {
     public var patientConflictCount: Int
     /// The node's view of its region; `enabled` false for a lone node (no `cluster` section).
     public var membership: Membership?
+    /// Its part in the region's data plane; nil for a lone node.
+    public var region: Region?
 
     /// Makes a report.
     public init(
@@ -82,6 +84,37 @@ extension NodeHealth {
             left = snapshot?.count(.left) ?? 0
             incarnation = snapshot?.localIncarnation ?? 0
         }
+    }
+
+    /// The data plane in `/healthz`: replication, anti-entropy and the copy audit.
+    public struct Region: Codable, Sendable, Equatable {
+        /// The node's territory.
+        public var territory: String
+        /// Free bytes on the file systems of its volumes (each file system counted once).
+        public var bytesFree: UInt64
+        /// Instances waiting in the outbox for a target, and how long the oldest has waited (0 when none).
+        public var outboxDepth: Int
+        public var replicationLagSeconds: Double
+        /// Rows of the regional catalog (instances and holdings, tombstones included).
+        public var regionalRowCount: Int
+        /// Instances this node holds a copy of, by the regional catalog.
+        public var heldInstanceCount: Int
+        /// Instances with fewer than R live holders at distinct sites, as of the copy audit's last full walk
+        /// (nil before the first walk ended): 0 when every study has its copies.
+        public var instancesBelowReplicaCount: Int?
+        /// Since start: outbox entries delivered, failed attempts, chunk payload bytes sent.
+        public var delivered: Int
+        public var failedAttempts: Int
+        public var chunkBytesSent: Int64
+        /// Since start: anti-entropy rounds and the instances they taught this node.
+        public var antiEntropyRounds: Int
+        public var instancesLearned: Int
+        /// Since start: the copy audit's instances looked at, pulled, healed, dropped, and bytes pulled.
+        public var audited: Int
+        public var pulled: Int
+        public var healed: Int
+        public var dropped: Int
+        public var healBytes: Int64
     }
 
     /// The status of a node that serves everything.

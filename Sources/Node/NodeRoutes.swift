@@ -28,6 +28,13 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public let patientConflicts: @Sendable (_ limit: Int) throws -> PatientConflictReport
     /// The member list for `/admin/members`; nil for a lone node.
     public let members: @Sendable () -> MembersReport?
+    /// The internal API between nodes (`/internal/v1/…`); nil for a lone node.
+    public let regional: @Sendable () -> (any HTTPResponder)?
+    /// Counts every request for `/metrics`, timed on `clock`.
+    public let requestMetrics: RequestMetrics
+    let clock: (any TimeSource)?
+    /// The rest of `/metrics` (store, membership, region), in Prometheus text; may block.
+    let metricsText: @Sendable () throws -> String
     /// Who may read the health figures (a read token, or anyone when anonymous access is on) and the admin routes
     /// (an admin token only).
     public let access: AccessPolicy
@@ -41,9 +48,16 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         inner: Inner, dicomWebPath: String, gate: RequestGate, access: AccessPolicy, hostPort: ListeningPort? = nil,
         status: @escaping @Sendable () -> String, health: @escaping @Sendable () throws -> NodeHealth,
         patientConflicts: @escaping @Sendable (_ limit: Int) throws -> PatientConflictReport,
-        members: @escaping @Sendable () -> MembersReport? = { nil }
+        members: @escaping @Sendable () -> MembersReport? = { nil },
+        regional: @escaping @Sendable () -> (any HTTPResponder)? = { nil },
+        requestMetrics: RequestMetrics = RequestMetrics(), clock: (any TimeSource)? = nil,
+        metricsText: @escaping @Sendable () throws -> String = { "" }
     ) {
         self.members = members
+        self.regional = regional
+        self.requestMetrics = requestMetrics
+        self.clock = clock
+        self.metricsText = metricsText
         self.patientConflicts = patientConflicts
         self.inner = inner
         self.dicomWebPath = dicomWebPath
@@ -57,7 +71,26 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public func respond(
         to request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
     ) throws {
-        try gate.admit { try route(request, body: &body, response: &response) }
+        let start = clock?.now()
+        var source = CountingByteSource(inner: body)
+        var writer = CountingResponseWriter(inner: response)
+        var status = 500
+        defer {
+            body = source.inner
+            response = writer.inner
+            requestMetrics.record(
+                route: RequestMetrics.route(method: request.method, path: request.path, dicomWebPath: dicomWebPath),
+                status: writer.status ?? status,
+                seconds: start.map { Double((clock?.now() ?? $0).ticks(since: $0)) / Double(Instant.ticksPerSecond) }
+                    ?? 0,
+                bytesIn: source.bytes, bytesOut: writer.bytes)
+        }
+        do {
+            try gate.admit { try route(request, body: &source, response: &writer) }
+        } catch let error as any HTTPStatusError {
+            status = error.status
+            throw error
+        }
     }
 
     private func route(
@@ -67,6 +100,14 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         case "/healthz":
             try requireGet(request)
             try answerHealth(request, response: &response)
+        case "/metrics":
+            try requireGet(request)
+            if request.headers["Authorization"] != nil || !access.allowsAnonymous {
+                try access.authorize(authorization: request.headers["Authorization"], required: .read)
+            }
+            try send(
+                status: 200, type: "text/plain; version=0.0.4; charset=utf-8", Array(try metricsText().utf8),
+                request: request, response: &response)
         case "/admin/patient-conflicts":
             try requireGet(request)
             try access.authorize(authorization: request.headers["Authorization"], required: .admin)
@@ -93,6 +134,11 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
             try send(
                 status: 200, type: "text/html; charset=utf-8", Array(page().utf8), request: request,
                 response: &response)
+        case let path where path.hasPrefix("/internal/"):
+            guard let regional = regional() else {
+                throw NodeRouteError(status: 404, reason: "this node is not in a cluster: it has no internal routes")
+            }
+            try regional.respond(to: request, body: &body, response: &response)
         default:
             try inner.respond(to: withPort(request), body: &body, response: &response)
         }

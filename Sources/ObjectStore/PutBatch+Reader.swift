@@ -45,14 +45,14 @@ extension PutBatch {
 
     /// A buffer for the next chunk other than `held`: one the stage gave back, or, inline, where the stage is
     /// always done with every buffer it was handed, the first one that is not `held`.
-    private func nextBuffer(besides held: ChunkBuffer?) -> ChunkBuffer {
+    func nextBuffer(besides held: ChunkBuffer?) -> ChunkBuffer {
         guard let pipeline else { return chunkBuffers.first { $0 !== held }! }
         guard let buffer = pipeline.free.pop() else { preconditionFailure("the free queue is never closed") }
         return buffer
     }
 
     /// Gives back a buffer that holds no chunk for the stage.
-    private func giveBack(_ buffer: ChunkBuffer) {
+    func giveBack(_ buffer: ChunkBuffer) {
         pipeline?.free.push(buffer)
     }
 

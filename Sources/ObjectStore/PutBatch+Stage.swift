@@ -19,6 +19,14 @@ extension PutBatch {
                 current.failure = ObjectStore.storeError(error)
                 rollBack()
             }
+        case .held(let entry):
+            guard current.failure == nil else { return }
+            do {
+                try expectHeld(entry)
+            } catch {
+                current.failure = ObjectStore.storeError(error)
+                rollBack()
+            }
         case .end(let length):
             staged.append(stagedObject(length: length))
             beginPut()
@@ -76,27 +84,31 @@ extension PutBatch {
         }
     }
 
+    /// Adds a chunk the store should hold to the put, failing the put when it no longer holds enough of it.
+    private func expectHeld(_ entry: ManifestEntry) throws {
+        current.entries.append(entry)
+        guard seen.insert(entry.address).inserted else { return }
+        current.seenByPut.append(entry.address)
+        guard try store.holding(entry).isReadable else {
+            throw StoreError(
+                .notFound, "chunk \(entry.address) is no longer held here; offer the object again to send it")
+        }
+    }
+
     /// Hashes and stores one chunk unless this batch or the store already holds it.
     private func store(_ buffer: ChunkBuffer) throws {
         let address = buffer.address
         current.entries.append(ManifestEntry(address: address, length: UInt32(buffer.count)))
         guard seen.insert(address).inserted else { return }
         current.seenByPut.append(address)
-        let present = Set(
-            try store.locate(address).filter { $0.entry.header.kind != .manifest }.map {
-                $0.entry.header.shardIndex
-            })
         let configuration = store.configuration
         let isSmall = buffer.count < configuration.smallObjectBytesMax
-        let wanted =
-            isSmall
-            ? configuration.parityShardCount + 1
-            : configuration.dataShardCount
-                + configuration.parityShardCount
-        if present.count >= (isSmall ? 1 : configuration.dataShardCount) {
-            if present.count < wanted { store.healQueue.withLock { _ = $0.insert(address) } }
+        let holding = try store.holding(ManifestEntry(address: address, length: UInt32(buffer.count)))
+        if holding.isReadable {
+            if !holding.isWhole { store.healQueue.withLock { _ = $0.insert(address) } }
             return
         }
+        let wanted = holding.wanted
         current.newChunkCount += 1
         let written = isSmall ? try writeCopies(buffer, address: address) : try writeShards(buffer, address: address)
         let required = min(wanted, (isSmall ? 1 : configuration.dataShardCount) + 1)

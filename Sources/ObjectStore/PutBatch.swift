@@ -39,6 +39,9 @@ public final class PutBatch: @unchecked Sendable {
     enum StageItem: Sendable {
         /// The next chunk of the current put; the stage gives the buffer back through `free`.
         case chunk(ChunkBuffer)
+        /// The next chunk of the current put is one the store should already hold (a replica put, whose sender
+        /// was told so): the stage checks that it still does.
+        case held(ManifestEntry)
         /// The current put ended after `length` bytes: stage its manifest.
         case end(length: UInt64)
         /// The current put failed while reading: take back its records, then push to `done` when there is one.
@@ -56,8 +59,8 @@ public final class PutBatch: @unchecked Sendable {
 
     var pipeline: Pipeline?
     var isStageStarted = false
-    private var isCommitted = false
-    private var putCount = 0
+    var isCommitted = false
+    var putCount = 0
 
     // MARK: Stage state
 

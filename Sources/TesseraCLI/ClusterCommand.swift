@@ -8,11 +8,20 @@ import Posix
 
 /// The `cluster` subcommand.
 enum ClusterCommand {
-    /// Runs `cluster key new|rotate FILE`.
+    /// Runs `cluster key new|rotate FILE`, `cluster up TOPOLOGY`, `cluster status`, `cluster down`.
     static func run(_ words: [String]) throws {
+        switch words.first {
+        case "up": return try ClusterRegionCommand.up(Array(words.dropFirst()))
+        case "status": return try ClusterRegionCommand.status(Array(words.dropFirst()))
+        case "start": return try ClusterRegionCommand.start(Array(words.dropFirst()))
+        case "down": return try ClusterRegionCommand.down(Array(words.dropFirst()))
+        default: break
+        }
         guard words.count == 3, words[0] == "key", ["new", "rotate"].contains(words[1]) else {
             throw UsageError(
-                description: "cluster takes: key new FILE, or key rotate FILE (got '\(words.joined(separator: " "))')")
+                description:
+                    "cluster takes: up TOPOLOGY, status, start [NODE...], down, key new FILE or key rotate FILE (got "
+                    + "'\(words.joined(separator: " "))')")
         }
         let path = words[2]
         if words[1] == "new" {

@@ -27,6 +27,10 @@ public enum TesseraCommand {
                   [--size PIXELS] [--seed N]                    DIR/STUDY/SERIES/SOP.dcm (sample data)
 
         Region (gossip between nodes; README.md, "Cluster"):
+          cluster up TOPOLOGY.json [--data DIR]                 a whole region on loopback, one node process per
+                                                                node (127.0.0.10…); waits until they converge
+          cluster status | down [--data DIR]                    each node's state, copies, outbox and lag; stop all
+          cluster start [NODE...] [--data DIR]                  start again nodes of the region that are down
           cluster key new FILE                                  write a new cluster key file (0600, never over one)
           cluster key rotate FILE                               add a new primary key, keep the old ones accepted;
                                                                 prints the new key id

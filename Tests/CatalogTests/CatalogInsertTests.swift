@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 
 @Suite struct CatalogInsertTests {
-    @Test("a new catalog is created with schema version 2 and reopens with its rows")
+    @Test("a new catalog is created with schema version 3 and reopens with its rows")
     func createAndReopen() throws {
         let directory = TemporaryDirectory()
         let path = directory.appending("catalog.sqlite")
@@ -26,7 +26,7 @@ import Testing
         let connection = try Connection(path: path)
         var versions: [Int64] = []
         try connection.prepare("SELECT version FROM schema_version").query { versions.append($0.int64(at: 0)) }
-        #expect(versions == [2])
+        #expect(versions == [3])
         var mode = ""
         try connection.prepare("PRAGMA journal_mode").query { mode = $0.text(at: 0) }
         #expect(mode == "wal")

@@ -24,14 +24,15 @@ final class NodeHarness {
     /// Opens a node on `directory` with randomness seeded by `seed`; `allowsAnonymous` false requires the tokens.
     /// `cluster` puts it in a region (its reactor is started).
     init(
-        directory: String, seed: UInt64, allowsAnonymous: Bool = true, cluster: NodeConfiguration.Cluster? = nil
+        directory: String, seed: UInt64, allowsAnonymous: Bool = true, cluster: NodeConfiguration.Cluster? = nil,
+        site: String = "test-site", log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         wallClock = ManualWallClock(milliseconds: Self.startMilliseconds)
         var configuration = NodeConfiguration(
             dataDirectory: directory, http: "127.0.0.1:0", allowAnonymous: allowsAnonymous)
         configuration.volumeCount = 3
         configuration.erasureCode = NodeConfiguration.ErasureCode(dataShardCount: 2, parityShardCount: 1)
-        configuration.site = "test-site"
+        configuration.site = site
         configuration.readCacheBytes = 0
         configuration.tokens = [
             .init(name: "reader", token: Self.readToken, role: .read),
@@ -43,7 +44,7 @@ final class NodeHarness {
             disk: PosixDisk(), monotonicClock: MonotonicClock(), wallClock: wallClock,
             random: SeededRandomSource(seed: seed), executor: PooledExecutor(name: "node-test", threadCountMax: 16),
             network: PosixNetwork())
-        node = try ArchiveNode(configuration: configuration, environment: environment, log: { _ in })
+        node = try ArchiveNode(configuration: configuration, environment: environment, log: log)
         if cluster != nil { try node.start() }
     }
 

@@ -45,13 +45,17 @@ enum BenchCommand {
             bench.sliceCount = try arguments.integer("slices", in: 1...10_000) ?? bench.sliceCount
             defer { try? FileManager.default.removeItem(atPath: directory) }
             for line in try bench.run() { print(line) }
+        case ["region"]:
+            let slices = try arguments.integer("slices", in: 1...10_000) ?? (arguments.flag("quick") ? 20 : 200)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            for line in try RegionBench(sliceCount: slices, directory: directory).run() { print(line) }
         case ["membership"]:
             let settings = arguments.flag("quick") ? MembershipBench.Settings.quick : .full
             let seed = UInt64(try arguments.integer("seed", in: 0...Int.max) ?? 11)
             for line in MembershipBench(settings: settings, seed: seed).run() { print(line) }
         default:
             throw UsageError(
-                description: "bench needs a benchmark name: storage, dicomweb, catalog, rebuild or membership")
+                description: "bench needs a benchmark name: storage, dicomweb, catalog, rebuild, membership or region")
         }
     }
 

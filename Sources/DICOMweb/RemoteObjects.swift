@@ -1,0 +1,13 @@
+// Where WADO-RS reads an instance this node catalogues but does not hold (a study stored at another site): the
+// nearest live holder, every chunk checked before it is served. The node provides it once it is in a region; a
+// lone node has none, and an instance it does not hold is then an error, never a silent gap in a response.
+public import Primitives
+
+/// Objects held by other nodes of the region.
+public protocol RemoteObjects: Sendable {
+    /// Writes the object at `address`, of instance `instanceUID` and `length` bytes, from another holder into
+    /// `sink`, verified chunk by chunk. Throws when no holder could serve it.
+    func get(_ address: ChunkAddress, instanceUID: String, length: UInt64, into sink: inout some ByteSink) throws
+    /// The DICOM JSON header of an instance another holder has.
+    func metadata(studyUID: String, instanceUID: String) throws -> [UInt8]
+}

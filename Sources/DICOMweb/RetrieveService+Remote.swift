@@ -1,0 +1,83 @@
+// WADO-RS for instances this node catalogues but does not hold: their bytes and headers come from the nearest
+// live holder (RemoteObjects), in the same response as the local ones and in the catalogue's order. The response's
+// length was computed from the catalogue, so an object of another length stops it before a byte of that part.
+import Catalog
+import HTTP
+import ObjectStore
+import Primitives
+
+extension RetrieveService {
+    /// Whether this node's store holds the instance's object.
+    func isHeldHere(_ stored: CatalogStoredInstance) -> Bool {
+        (try? context.store.manifest(stored.record.manifestAddress)) != nil
+    }
+
+    /// Writes every instance's part head and bytes, from the store or from a holder, in order.
+    func streamFromHolders(
+        _ instances: [CatalogStoredInstance], heads: [[UInt8]], remote: any RemoteObjects,
+        response: inout some HTTPResponseWriter
+    ) throws {
+        for (stored, head) in zip(instances, heads) {
+            try head.withUnsafeBytes { try response.writeBody($0) }
+            var sink = CountingResponseSink(writer: response)
+            if isHeldHere(stored) {
+                try context.store.get(stored.record.manifestAddress, into: &sink)
+            } else {
+                try remote.get(
+                    stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
+                    length: UInt64(stored.record.lengthBytes), into: &sink)
+            }
+            response = sink.writer
+            guard sink.count == stored.record.lengthBytes else {
+                throw DICOMwebError(
+                    .internalFailure,
+                    "instance \(stored.sopInstanceUID) is catalogued with \(stored.record.lengthBytes) bytes but "
+                        + "\(sink.count) were served")
+            }
+        }
+    }
+
+    /// The DICOM JSON of an instance: the catalogue's, or a holder's when this node learned of it from the region.
+    func header(of stored: CatalogStoredInstance) throws -> [UInt8] {
+        guard stored.metadata.isEmpty, let remote = context.remote else { return stored.metadata }
+        do {
+            return try remote.metadata(studyUID: stored.studyInstanceUID, instanceUID: stored.sopInstanceUID)
+        } catch {
+            context.log("the header of \(stored.sopInstanceUID) could not be read from a holder: \(error)")
+            throw DICOMwebError(
+                .unavailable, "the header of instance \(stored.sopInstanceUID) is held by other nodes, none reachable")
+        }
+    }
+}
+
+/// A ByteSink that forwards to the response and counts.
+struct CountingResponseSink<Writer: HTTPResponseWriter>: ByteSink {
+    var writer: Writer
+    var count: Int64 = 0
+
+    mutating func write(_ buffer: UnsafeRawBufferPointer) throws {
+        try writer.writeBody(buffer)
+        count += Int64(buffer.count)
+    }
+}
+
+/// A ByteSink that passes on only the bytes of `range` of what it is given, in order.
+struct RangeSink<Inner: ByteSink>: ByteSink {
+    var inner: Inner
+    let range: Range<UInt64>
+    private var offset: UInt64 = 0
+
+    init(inner: Inner, range: Range<UInt64>) {
+        self.inner = inner
+        self.range = range
+    }
+
+    mutating func write(_ buffer: UnsafeRawBufferPointer) throws {
+        let start = offset
+        offset += UInt64(buffer.count)
+        let lower = max(start, range.lowerBound)
+        let upper = min(offset, range.upperBound)
+        guard lower < upper else { return }
+        try inner.write(UnsafeRawBufferPointer(rebasing: buffer[Int(lower - start)..<Int(upper - start)]))
+    }
+}

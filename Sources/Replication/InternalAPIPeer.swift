@@ -1,0 +1,98 @@
+// A peer reached through the internal HTTP API: encodes each call as its route and body, and decodes the answer
+// with the wire formats' limits. The exchange itself is given: the node's HTTP client (over TLS between sites), or
+// a responder called in-process by tests and the simulator, so both go through the same routes and formats.
+public import Catalog
+import ObjectStore
+public import Primitives
+
+/// A `ReplicaPeer` over the internal API.
+public struct InternalAPIPeer: ReplicaPeer {
+    /// One request and its whole answer: status and body (at most `bodyBytesMax` bytes read).
+    public typealias Exchange =
+        @Sendable (
+            _ method: String, _ target: String, _ body: any ByteSource, _ bodyLength: Int, _ bodyBytesMax: Int
+        ) throws -> (status: Int, body: [UInt8])
+
+    /// Most rows one answer may carry.
+    public static let rowsMax = 1_000_000
+    /// Most bytes of one rows answer.
+    public static let rowBytesMax = 256 << 20
+
+    private let exchange: Exchange
+
+    /// A peer reached through `exchange`.
+    public init(exchange: @escaping Exchange) { self.exchange = exchange }
+
+    public func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds {
+        let answer = try call(
+            "POST", "replicas/\(address.hex)/offer", manifest, bytesMax: 5 + ChunkNeeds.positionsMax / 8 + 1)
+        guard let count = Manifest.decode(manifest)?.entries.count else {
+            throw ReplicaError(.malformed, "offering a manifest that does not decode")
+        }
+        return try ChunkNeeds.decode(answer, offeredCount: count)
+    }
+
+    public func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
+        let (status, answer) = try exchange(
+            "PUT", RegionalResponder.pathPrefix + "replicas/\(address.hex)", body,
+            bodyLength, 1 << 20)
+        try Self.check(status, answer)
+        return try Self.rows(answer)
+    }
+
+    public func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] {
+        let answer = try call(
+            "POST", "catalog/digests", RegionalWire.encodeRequest(level: level, indices: indices),
+            bytesMax: 16 + 16 * RegionalDigestTree.fanout * RegionalWire.indicesMax)
+        return try RegionalWire.decodeDigests(answer, expectedCount: indices.count * RegionalDigestTree.fanout)
+    }
+
+    public func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] {
+        let answer = try call(
+            "POST", "catalog/rows",
+            RegionalWire.encodeRequest(level: RegionalDigestTree.depth, indices: buckets.sorted()),
+            bytesMax: Self.rowBytesMax)
+        return try Self.rows(answer)
+    }
+
+    public func manifest(address: ChunkAddress) throws -> [UInt8] {
+        try call("GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax)
+    }
+
+    public func chunk(address: ChunkAddress, length: Int) throws -> [UInt8] {
+        try call("GET", "chunks/\(address.hex)?length=\(length)", [], bytesMax: length)
+    }
+
+    public func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
+        try call(
+            "GET", "studies/\(studyUID)/instances/\(instanceUID)/metadata", [],
+            bytesMax: CatalogInstance.metadataBytesMax)
+    }
+
+    private func call(_ method: String, _ route: String, _ body: [UInt8], bytesMax: Int) throws -> [UInt8] {
+        let (status, answer) = try exchange(
+            method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, bytesMax)
+        try Self.check(status, answer)
+        return answer
+    }
+
+    /// Throws the peer's refusal for any status but 200.
+    static func check(_ status: Int, _ answer: [UInt8]) throws(ReplicaError) {
+        guard status != 200 else { return }
+        let reason = String(decoding: answer.prefix(500), as: UTF8.self)
+        switch status {
+        case 422: throw ReplicaError(.corrupt, "the peer refused: \(reason)")
+        case 507: throw ReplicaError(.full, "the peer is full: \(reason)")
+        case 400..<500: throw ReplicaError(.malformed, "the peer refused (\(status)): \(reason)")
+        default: throw ReplicaError(.unavailable, "the peer answered \(status): \(reason)")
+        }
+    }
+
+    /// The rows of a framed answer.
+    static func rows(_ answer: [UInt8]) throws -> [RegionalRow] {
+        var stream = RegionalRowStream(rowsMax: rowsMax)
+        let rows = try stream.append(answer)
+        try stream.finish()
+        return rows
+    }
+}

@@ -1,0 +1,168 @@
+// The internal HTTP API one node answers for the others (DESIGN.md, "Interfaces"): the regional catalog's digests
+// and rows for anti-entropy, replica offers and transfers. Every request is first authenticated by the node (the
+// cluster's credentials); every body is bounded and parsed by the wire formats, and any fault is refused with a
+// status and a sentence naming it, nothing stored changed. Counts what it refused, for /metrics.
+public import Catalog
+public import HTTP
+import ObjectStore
+public import Primitives
+import Synchronization
+
+/// Answers `/internal/v1/…`.
+public struct RegionalResponder: HTTPResponder {
+    /// Where the internal API lives.
+    public static let pathPrefix = "/internal/v1/"
+    /// The largest request body other than a transfer: a manifest.
+    static let smallBodyBytesMax = Manifest.bytesMax
+
+    /// This node's catalog, for digests and rows.
+    public let catalog: Catalog
+    /// Takes offers and transfers.
+    public let receiver: ReplicaReceiver
+    /// Whether a request carries this cluster's credentials; refused with 403 otherwise.
+    public let isAuthenticated: @Sendable (HTTPRequestHead) -> Bool
+    /// Requests refused (unauthenticated or malformed) since start.
+    public let refusals: RegionalRefusals
+
+    /// Makes the responder.
+    public init(
+        catalog: Catalog, receiver: ReplicaReceiver, isAuthenticated: @escaping @Sendable (HTTPRequestHead) -> Bool,
+        refusals: RegionalRefusals = RegionalRefusals()
+    ) {
+        self.catalog = catalog
+        self.receiver = receiver
+        self.isAuthenticated = isAuthenticated
+        self.refusals = refusals
+    }
+
+    public func respond(
+        to request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
+    ) throws {
+        guard isAuthenticated(request) else {
+            refusals.unauthenticated.add(1, ordering: .relaxed)
+            throw RegionalRouteError(status: 403, reason: "internal routes answer only this cluster's nodes")
+        }
+        do {
+            try route(request, body: &body, response: &response)
+        } catch let error as ReplicaError {
+            refusals.malformed.add(1, ordering: .relaxed)
+            throw error
+        }
+    }
+
+    private func route(
+        _ request: HTTPRequestHead, body: inout some ByteSource, response: inout some HTTPResponseWriter
+    ) throws {
+        let parts = request.path.dropFirst(Self.pathPrefix.count).split(
+            separator: "/", omittingEmptySubsequences: false)
+        switch (request.method, parts.count, parts.first) {
+        case ("POST", 2, "catalog") where parts[1] == "digests":
+            let (level, indices) = try Self.request(try Self.readBody(&body, max: 4 + 2 * RegionalWire.indicesMax))
+            guard level < RegionalDigestTree.depth else {
+                throw ReplicaError(.malformed, "digests are asked for above the buckets, not at level \(level)")
+            }
+            let digests = catalog.regionalDigestTree.children(of: indices, atLevel: level)
+            try Self.send(RegionalWire.encodeDigests(digests), response: &response)
+        case ("POST", 2, "catalog") where parts[1] == "rows":
+            let (level, buckets) = try Self.request(try Self.readBody(&body, max: 4 + 2 * RegionalWire.indicesMax))
+            guard level == RegionalDigestTree.depth else {
+                throw ReplicaError(.malformed, "rows are asked for by bucket (level \(RegionalDigestTree.depth))")
+            }
+            let rows = try catalog.regionalRows(inBuckets: buckets)
+            try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
+        case ("POST", 3, "replicas") where parts[2] == "offer":
+            let address = try Self.address(parts[1])
+            let needs = try receiver.answerOffer(
+                address: address, manifestBytes: try Self.readBody(&body, max: Self.smallBodyBytesMax))
+            try Self.send(needs.encoded(), response: &response)
+        case ("PUT", 2, "replicas"):
+            let rows = try receiver.receive(address: try Self.address(parts[1]), body: &body)
+            try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
+        case ("GET", 3, "objects") where parts[2] == "manifest":
+            let address = try Self.address(parts[1])
+            let manifest: Manifest
+            do { manifest = try receiver.store.manifest(address) } catch {
+                throw RegionalRouteError(status: 404, reason: "no object \(address) here: \(error)")
+            }
+            try Self.send(manifest.encoded(), response: &response)
+        case ("GET", 2, "chunks"):
+            let address = try Self.address(parts[1])
+            let text = request.queryItems.last { $0.name == "length" }?.value ?? ""
+            guard let length = UInt32(text), length > 0 else {
+                throw ReplicaError(.malformed, "a chunk is asked for with its length (length=\"\(text.prefix(20))\")")
+            }
+            let bytes: [UInt8]
+            do { bytes = try receiver.store.chunk(ManifestEntry(address: address, length: length)) } catch {
+                throw RegionalRouteError(status: 404, reason: "chunk \(address) cannot be read here: \(error)")
+            }
+            try Self.send(bytes, response: &response)
+        case ("GET", 5, "studies") where parts[2] == "instances" && parts[4] == "metadata":
+            let found = try catalog.instances(
+                studyInstanceUID: String(parts[1]), sopInstanceUID: String(parts[3]), includingMetadata: true)
+            guard let stored = found.first, !stored.metadata.isEmpty else {
+                throw RegionalRouteError(status: 404, reason: "no header of instance \(parts[3]) here")
+            }
+            try Self.send(stored.metadata, response: &response)
+        default:
+            throw RegionalRouteError(status: 404, reason: "no internal route \(request.method) \(request.path)")
+        }
+    }
+
+    /// A digests or rows request.
+    static func request(_ bytes: [UInt8]) throws(ReplicaError) -> (level: Int, indices: [Int]) {
+        do { return try RegionalWire.decodeRequest(bytes) } catch {
+            throw ReplicaError(.malformed, "the request: \(error)")
+        }
+    }
+
+    /// The chunk address in a path segment (64 hex digits).
+    static func address(_ segment: Substring) throws(ReplicaError) -> ChunkAddress {
+        guard let address = ChunkAddress(hex: String(segment)) else {
+            throw ReplicaError(.malformed, "\"\(segment.prefix(80))\" is not a chunk address (64 hex digits)")
+        }
+        return address
+    }
+
+    /// The whole body, refused past `max` bytes.
+    static func readBody(_ body: inout some ByteSource, max: Int) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try body.read(into: $0) }
+            if count == 0 { return bytes }
+            guard bytes.count + count <= max else {
+                throw ReplicaError(.malformed, "the request body is over \(max) bytes")
+            }
+            bytes.append(contentsOf: buffer[..<count])
+        }
+    }
+
+    static func send(_ bytes: [UInt8], response: inout some HTTPResponseWriter) throws {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/octet-stream")
+        headers.add("Content-Length", String(bytes.count))
+        headers.add("Cache-Control", "no-store")
+        try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
+        try bytes.withUnsafeBytes { try response.writeBody($0) }
+        try response.finish()
+    }
+}
+
+/// Internal requests refused, by cause.
+public final class RegionalRefusals: Sendable {
+    let unauthenticated = Atomic<Int>(0)
+    let malformed = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Requests without this cluster's credentials.
+    public var unauthenticatedCount: Int { unauthenticated.load(ordering: .relaxed) }
+    /// Requests malformed, inconsistent or carrying a damaged chunk.
+    public var malformedCount: Int { malformed.load(ordering: .relaxed) }
+}
+
+/// An internal route's refusal that is not a replica's (unauthenticated, no such route).
+public struct RegionalRouteError: HTTPStatusError, Sendable {
+    public let status: Int
+    public let reason: String
+}

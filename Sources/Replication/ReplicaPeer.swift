@@ -1,0 +1,23 @@
+// What one node asks another over the internal API: replica offers and transfers, and the anti-entropy exchange of
+// digests and rows. A protocol so the sender and the anti-entropy driver run the same against a peer over HTTP (the
+// node's) and against one in-process (tests, the simulator).
+public import Catalog
+public import Primitives
+
+/// Another node of the region, as the replication and anti-entropy code call it. Calls block.
+public protocol ReplicaPeer: Sendable {
+    /// Offers the instance at `address` (its manifest's bytes); the answer says which chunks to send.
+    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds
+    /// Sends a transfer (a `ReplicaHeader` then the chunks it names); returns the peer's holding row of it.
+    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow]
+    /// The peer's digests of the children of `indices` at `level` of its digest tree.
+    func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint]
+    /// The peer's rows in `buckets`.
+    func rows(inBuckets buckets: [Int]) throws -> [RegionalRow]
+    /// The manifest bytes of the object at `address`, as the peer stores them (checked by the caller).
+    func manifest(address: ChunkAddress) throws -> [UInt8]
+    /// The bytes of one chunk of `length` bytes (checked by the caller against `address`).
+    func chunk(address: ChunkAddress, length: Int) throws -> [UInt8]
+    /// The DICOM JSON header of instance `instanceUID` of study `studyUID`.
+    func metadata(studyUID: String, instanceUID: String) throws -> [UInt8]
+}

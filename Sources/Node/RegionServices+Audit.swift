@@ -33,10 +33,22 @@ extension RegionServices {
         guard !page.isEmpty, let (topology, live) = auditTopology(),
             let policy = try? PlacementPolicy(replicaCount: settings.replicaCount)
         else { return }
-        for (row, holders) in page {
-            audit(row, holders: Set(holders.map(\.rawValue)), topology: topology, live: live, policy: policy)
+        // Pulls wait on round trips and commits: several instances at once.
+        let next = SharedWork()
+        let job: @Sendable () -> Void = { [self] in
+            while true {
+                let index = next.next.add(1, ordering: .relaxed).oldValue
+                guard index < page.count else { return }
+                let (row, holders) = page[index]
+                audit(row, holders: Set(holders.map(\.rawValue)), topology: topology, live: live, policy: policy)
+            }
         }
+        let workers = min(Self.auditWorkerCount, page.count)
+        _ = environment.executor.launch([@Sendable () -> Void](repeating: job, count: workers)).results()
     }
+
+    /// Instances of a page audited at once.
+    static let auditWorkerCount = 4
 
     private func audit(
         _ row: RegionalRow, holders: Set<UInt64>, topology: PlacementTopology, live: Set<UInt64>,

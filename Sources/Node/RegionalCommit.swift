@@ -6,6 +6,7 @@ import DICOMweb
 import Membership
 import Primitives
 import Replication
+import Synchronization
 
 /// The node's `RemoteCommit`.
 struct RegionalCommit: RemoteCommit {
@@ -19,35 +20,56 @@ struct RegionalCommit: RemoteCommit {
 }
 
 extension RegionServices {
-    /// Sends each of `instanceUIDs` to its targets now, until one at another site commits it or `seconds` pass;
-    /// returns those committed at another site.
+    /// Instances sent at once for one ack=remote request: each waits on a round trip and the target's commit.
+    static let confirmWorkerCount = 8
+
+    /// Sends each of `instanceUIDs` to its targets now, several at once, until one at another site commits it or
+    /// `seconds` pass; returns those committed at another site.
     func confirm(instanceUIDs: [String], withinSeconds seconds: Double) -> Set<String> {
         let clock = environment.monotonicClock
         let deadline = clock.now().advanced(byTicks: Int64(seconds * Double(Instant.ticksPerSecond)))
-        var confirmed = Set<String>()
-        for uid in instanceUIDs {
-            while clock.now() < deadline {
-                if isHeldAtAnotherSite(uid) {
-                    confirmed.insert(uid)
-                    break
-                }
-                let entries = (try? catalog.outboxEntries(instanceUID: uid)) ?? []
-                guard !entries.isEmpty else { break }  // no target at another site: nothing to wait for
-                for entry in entries {
-                    guard let peer = peer(entry.target) else { continue }
-                    do {
-                        _ = try replicator.send(entry, to: peer)
-                        try catalog.completeOutbox(instanceUID: uid, target: entry.target)
-                    } catch {
-                        log("sending \(uid) to node \(entry.target) for ack=remote failed: \(error)")
-                    }
-                }
-                if !isHeldAtAnotherSite(uid) {
-                    clock.sleep(until: min(deadline, clock.now().advanced(byTicks: Instant.ticksPerSecond / 5)))
+        let work = SharedWork()
+        let job: @Sendable () -> Void = { [self] in
+            while true {
+                let index = work.next.add(1, ordering: .relaxed).oldValue
+                guard index < instanceUIDs.count else { return }
+                if confirm(instanceUIDs[index], by: deadline) {
+                    work.done.withLock { _ = $0.insert(instanceUIDs[index]) }
                 }
             }
         }
-        return confirmed
+        let workers = min(Self.confirmWorkerCount, instanceUIDs.count)
+        _ = environment.executor.launch([@Sendable () -> Void](repeating: job, count: workers)).results()
+        return work.done.withLock { $0 }
+    }
+
+    /// Sends `uid` to its targets until one at another site holds it, or `deadline`; whether one does.
+    private func confirm(_ uid: String, by deadline: Instant) -> Bool {
+        let clock = environment.monotonicClock
+        while clock.now() < deadline {
+            if isHeldAtAnotherSite(uid) { return true }
+            let entries = (try? catalog.outboxEntries(instanceUID: uid)) ?? []
+            guard !entries.isEmpty else { return false }  // no target at another site: nothing to wait for
+            for entry in entries {
+                guard let peer = peer(entry.target) else { continue }
+                do {
+                    _ = try replicator.send(entry, to: peer)
+                    try catalog.completeOutbox(instanceUID: uid, target: entry.target)
+                } catch {
+                    log("sending \(uid) to node \(entry.target) for ack=remote failed: \(error)")
+                }
+            }
+            if !isHeldAtAnotherSite(uid) {
+                clock.sleep(until: min(deadline, clock.now().advanced(byTicks: Instant.ticksPerSecond / 5)))
+            }
+        }
+        return isHeldAtAnotherSite(uid)
+    }
+
+    /// Work shared by the jobs of one confirmation: the next instance to take, and those confirmed.
+    final class SharedWork: Sendable {
+        let next = Atomic<Int>(0)
+        let done = Mutex<Set<String>>([])
     }
 
     /// Whether a node of another site than this one holds `instanceUID` (by the regional catalog).

@@ -33,31 +33,63 @@ extension RegionServices {
         guard !page.isEmpty, let (topology, live) = auditTopology(),
             let policy = try? PlacementPolicy(replicaCount: settings.replicaCount)
         else { return }
-        // Pulls wait on round trips and commits: several instances at once.
+        // Decide for the whole page first; pulls from one source then share a batch and its one commit.
+        var tasks: [AuditTask] = []
+        var pulls: [[UInt64]: [RegionalRow]] = [:]
+        for (row, holders) in page {
+            let holderSet = Set(holders.map(\.rawValue))
+            guard
+                let (decision, record) = decide(row, holders: holderSet, topology: topology, live: live, policy: policy)
+            else { continue }
+            if case .pull(let sources) = decision {
+                pulls[sources, default: []].append(row)
+            } else {
+                tasks.append(.act(row, record, decision, holderSet))
+            }
+        }
+        for (sources, rows) in pulls.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            for start in stride(from: 0, to: rows.count, by: Self.pullBatchCount) {
+                tasks.append(.pull(Array(rows[start..<min(start + Self.pullBatchCount, rows.count)]), sources))
+            }
+        }
+        // Tasks wait on round trips and commits: several at once.
+        let work = tasks
         let next = SharedWork()
         let job: @Sendable () -> Void = { [self] in
             while true {
                 let index = next.next.add(1, ordering: .relaxed).oldValue
-                guard index < page.count else { return }
-                let (row, holders) = page[index]
-                audit(row, holders: Set(holders.map(\.rawValue)), topology: topology, live: live, policy: policy)
+                guard index < work.count else { return }
+                run(work[index], live: live)
             }
         }
-        let workers = min(Self.auditWorkerCount, page.count)
+        let workers = min(Self.auditWorkerCount, tasks.count)
+        guard workers > 0 else { return }
         _ = environment.executor.launch([@Sendable () -> Void](repeating: job, count: workers)).results()
     }
 
-    /// Instances of a page audited at once.
+    /// Audit tasks run at once.
     static let auditWorkerCount = 4
+    /// Instances pulled from one source in one batch (one commit).
+    static let pullBatchCount = 16
 
-    private func audit(
+    /// One unit of an audit page's work.
+    enum AuditTask: Sendable {
+        /// Check, heal or drop one instance.
+        case act(RegionalRow, RegionalInstanceRecord, CopyDecision, Set<UInt64>)
+        /// Pull these instances, held by `sources`, in one batch.
+        case pull([RegionalRow], [UInt64])
+    }
+
+    /// The decision for one instance (and its decoded record), counted in the walk's figures; nil for a row that
+    /// cannot be placed.
+    private func decide(
         _ row: RegionalRow, holders: Set<UInt64>, topology: PlacementTopology, live: Set<UInt64>,
         policy: PlacementPolicy
-    ) {
+    ) -> (CopyDecision, RegionalInstanceRecord)? {
         guard let record = try? RegionalInstanceRecord.decode(row.payload),
             let study = record.attributes[CatalogTag.studyInstanceUID],
             study.utf8.count <= PlacementHash.studyUIDBytesMax
-        else { return }
+        else { return nil }
         let assigned = topology.place(studyUID: study, originSite: record.originSite, policy: policy).holders
             .map(\.node.rawValue)
         let decision = CopyAudit.decide(me: nodeID.rawValue, assigned: assigned, holders: holders, live: live)
@@ -68,20 +100,51 @@ extension RegionServices {
             figures.audited += 1
             if isBelow { figures.belowReplicaCountInWalk += 1 }
         }
-        do {
-            switch decision {
-            case .nothing:
-                break
-            case .pull(let sources):
-                try pull(row, from: sources)
-            case .checkWhole:
-                try checkWhole(row, record: record, holders: holders, live: live)
-            case .dropSurplus:
-                try dropSurplus(row, record: record)
+        return (decision, record)
+    }
+
+    private func run(_ task: AuditTask, live: Set<UInt64>) {
+        switch task {
+        case .pull(let rows, let sources):
+            pullBatch(rows, from: sources)
+        case .act(let row, let record, let decision, let holders):
+            do {
+                switch decision {
+                case .nothing, .pull: break
+                case .checkWhole: try checkWhole(row, record: record, holders: holders, live: live)
+                case .dropSurplus: try dropSurplus(row, record: record)
+                }
+            } catch {
+                figuresState.withLock { $0.auditFailures += 1 }
+                log("the copy audit of \(row.key.instanceUID) (\(decision)) failed: \(error)")
             }
-        } catch {
+        }
+    }
+
+    /// Pulls `rows` from the first of `sources` in one batch; those that fail are pulled one by one from any.
+    private func pullBatch(_ rows: [RegionalRow], from sources: [UInt64]) {
+        guard let first = sources.first, let peer = peer(NodeID(first)) else {
+            for row in rows { pullOne(row, from: sources) }
+            return
+        }
+        for (row, outcome) in zip(rows, puller.pullAll(rows, from: peer)) {
+            switch outcome {
+            case .success(let bytes):
+                figuresState.withLock { figures in
+                    figures.pulled += 1
+                    figures.healBytes += Int64(bytes)
+                }
+            case .failure:
+                pullOne(row, from: sources)
+            }
+        }
+    }
+
+    /// Pulls one instance from any of `sources`, counting a failure.
+    private func pullOne(_ row: RegionalRow, from sources: [UInt64]) {
+        do { try pull(row, from: sources) } catch {
             figuresState.withLock { $0.auditFailures += 1 }
-            log("the copy audit of \(row.key.instanceUID) (\(decision)) failed: \(error)")
+            log("the copy audit could not pull \(row.key.instanceUID): \(error)")
         }
     }
 

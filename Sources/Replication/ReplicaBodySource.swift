@@ -11,9 +11,10 @@ public struct ReplicaBodySource: ByteSource {
     private var positions: IndexingIterator<[Int]>
     private let fetch: (Int) throws -> [UInt8]
 
-    /// The body of `header`, each sent position's chunk from `fetch`.
-    init(header: ReplicaHeader, fetch: @escaping (_ position: Int) throws -> [UInt8]) {
-        pending = header.encoded()
+    /// The body of `header` (the header's own bytes first unless `isHeaderSent` is false: a receiver handed the
+    /// header already), each sent position's chunk from `fetch`.
+    init(header: ReplicaHeader, isHeaderSent: Bool = true, fetch: @escaping (_ position: Int) throws -> [UInt8]) {
+        pending = isHeaderSent ? header.encoded() : []
         positions = header.needs.neededPositions.makeIterator()
         self.fetch = fetch
     }

@@ -34,7 +34,36 @@ public struct ReplicaPuller: Sendable {
         throw ReplicaError(.unavailable, "no holder could serve \(row.key.instanceUID) (\(detail))")
     }
 
-    private func pull(_ row: RegionalRow, record: RegionalInstanceRecord, from peer: any ReplicaPeer) throws -> Int {
+    /// Pulls the instances of `rows` from `source` into one batch with one commit; one outcome per row (the chunk
+    /// payload bytes fetched, or why it failed), so a caller retries only the failures, one by one.
+    public func pullAll(_ rows: [RegionalRow], from source: any ReplicaPeer) -> [Result<Int, any Error>] {
+        var outcomes = [Result<Int, any Error>?](repeating: nil, count: rows.count)
+        var transfers:
+            [(index: Int, bytes: Int, transfer: (address: ChunkAddress, header: ReplicaHeader, body: any ByteSource))] =
+                []
+        for (index, row) in rows.enumerated() {
+            do {
+                let record = try RegionalInstanceRecord.decode(row.payload)
+                let (header, body, bytes) = try prepareTransfer(row, record: record, from: source)
+                transfers.append((index, bytes, (record.manifestAddress, header, body)))
+            } catch {
+                outcomes[index] = .failure(error)
+            }
+        }
+        for (offset, outcome) in receiver.receiveAll(transfers.map(\.transfer)).enumerated() {
+            let index = transfers[offset].index
+            switch outcome {
+            case .success: outcomes[index] = .success(transfers[offset].bytes)
+            case .failure(let error): outcomes[index] = .failure(error)
+            }
+        }
+        return outcomes.map { $0 ?? .failure(ReplicaError(.unavailable, "no outcome")) }
+    }
+
+    /// The header and lazily fetched body of a transfer of `row` from `peer`, and the chunk bytes it will fetch.
+    private func prepareTransfer(_ row: RegionalRow, record: RegionalInstanceRecord, from peer: any ReplicaPeer) throws
+        -> (ReplicaHeader, ReplicaBodySource, Int)
+    {
         let address = record.manifestAddress
         let manifestBytes = try peer.manifest(address: address)
         let needs = try receiver.answerOffer(address: address, manifestBytes: manifestBytes)
@@ -45,10 +74,15 @@ public struct ReplicaPuller: Sendable {
         let metadata = (try? peer.metadata(studyUID: study, instanceUID: row.key.instanceUID)) ?? []
         let header = ReplicaHeader(manifest: manifestBytes, instanceRow: row, metadata: metadata, needs: needs)
         let entries = manifest.entries
-        var body = ReplicaBodySource(header: header) { position in
+        let body = ReplicaBodySource(header: header, isHeaderSent: false) { position in
             try peer.chunk(address: entries[position].address, length: Int(entries[position].length))
         }
-        _ = try receiver.receive(address: address, body: &body)
-        return needs.neededPositions.reduce(0) { $0 + Int(manifest.entries[$1].length) }
+        return (header, body, needs.neededPositions.reduce(0) { $0 + Int(entries[$1].length) })
+    }
+
+    private func pull(_ row: RegionalRow, record: RegionalInstanceRecord, from peer: any ReplicaPeer) throws -> Int {
+        let (header, body, bytes) = try prepareTransfer(row, record: record, from: peer)
+        _ = try receiver.receiveAll([(record.manifestAddress, header, body)])[0].get()
+        return bytes
     }
 }

@@ -48,6 +48,46 @@ public struct ReplicaReceiver: Sendable {
     /// Takes the transfer in `body` for the instance at `address`; returns this node's holding row of it.
     public func receive(address: ChunkAddress, body: inout some ByteSource) throws(ReplicaError) -> [RegionalRow] {
         let header = try ReplicaHeader.read(from: &body)
+        let prepared = try prepare(address: address, header: header)
+        // The store reads the body through a reference, so what it consumed is consumed from the caller's body too
+        // (the HTTP server must not find the transfer's bytes still unread).
+        let borrowed = BorrowedSource(inner: body)
+        let outcome = storeAll([(prepared, borrowed)])[0]
+        body = borrowed.inner
+        return try outcome.get()
+    }
+
+    /// Takes several transfers whose headers are already read, stored and catalogued with one commit; one outcome
+    /// per transfer, in order (one that fails leaves the others to commit).
+    public func receiveAll(_ transfers: [(address: ChunkAddress, header: ReplicaHeader, body: any ByteSource)])
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
+        var outcomes = [Result<[RegionalRow], ReplicaError>?](repeating: nil, count: transfers.count)
+        var prepared: [(index: Int, item: Prepared, body: any ByteSource)] = []
+        for (index, transfer) in transfers.enumerated() {
+            do {
+                prepared.append((index, try prepare(address: transfer.address, header: transfer.header), transfer.body))
+            } catch {
+                outcomes[index] = .failure(error)
+            }
+        }
+        for (offset, outcome) in storeAll(prepared.map { ($0.item, $0.body) }).enumerated() {
+            outcomes[prepared[offset].index] = outcome
+        }
+        return outcomes.map { $0 ?? .failure(ReplicaError(.unavailable, "no outcome")) }
+    }
+
+    /// A transfer checked against itself and its address, ready to store.
+    struct Prepared {
+        let address: ChunkAddress
+        let manifest: Manifest
+        let needs: ChunkNeeds
+        let row: RegionalRow
+        let instance: CatalogInstance
+    }
+
+    /// Checks a transfer's header against the address it was sent to and merges its version into the clock.
+    func prepare(address: ChunkAddress, header: ReplicaHeader) throws(ReplicaError) -> Prepared {
         let manifest = try Self.manifest(header.manifest, address: address)
         let row = header.instanceRow
         guard row.key.kind == .instance, !row.isTombstone else {
@@ -70,44 +110,80 @@ public struct ReplicaReceiver: Sendable {
         }
         var instance = record.catalogInstance
         instance.metadata = header.metadata
-        let sharing = CatalogSharing(holder: holder, targets: [:], nowMilliseconds: nowMilliseconds())
+        return Prepared(address: address, manifest: manifest, needs: header.needs, row: row, instance: instance)
+    }
+
+    /// Stores `items` in one batch and catalogues those stored in the same commit; one outcome per item.
+    private func storeAll(_ items: [(item: Prepared, body: any ByteSource)]) -> [Result<[RegionalRow], ReplicaError>] {
+        var outcomes = [Result<[RegionalRow], ReplicaError>?](repeating: nil, count: items.count)
+        var putIndices: [Int] = []
+        var cataloguedIndices: [Int] = []
         var inserted: Result<[CatalogInsertOutcome]?, CatalogError> = .success(nil)
-        let committed: Result<PutReceipt, StoreError>
+        let sharing = CatalogSharing(holder: holder, targets: [:], nowMilliseconds: nowMilliseconds())
+        var committed: [Result<PutReceipt, StoreError>] = []
         do {
             committed = try store.withBatch { batch in
-                try batch.put(replicaOf: manifest, isSent: header.needs.isNeeded, from: &body)
-                return try batch.commit { _, awaitDurable in
-                    inserted = Result { () throws(CatalogError) in
-                        try catalog.insert([(instance, row.version)], sharing: sharing, committingIf: awaitDurable)
+                for (index, entry) in items.enumerated() {
+                    var body = entry.body
+                    do {
+                        try batch.put(replicaOf: entry.item.manifest, isSent: entry.item.needs.isNeeded, from: &body)
+                        putIndices.append(index)
+                    } catch {
+                        outcomes[index] = .failure(Self.refusal(ObjectStore.storeErrorForReplica(error)))
                     }
-                }[0]
+                }
+                guard !putIndices.isEmpty else { return [] }
+                return try batch.commit { results, awaitDurable in
+                    cataloguedIndices = zip(putIndices, results).compactMap { index, result in
+                        (try? result.get()) != nil ? index : nil
+                    }
+                    let batch = cataloguedIndices.map { (items[$0].item.instance, items[$0].item.row.version) }
+                    inserted = Result { () throws(CatalogError) in
+                        try catalog.insert(batch, sharing: sharing, committingIf: awaitDurable)
+                    }
+                }
             }
-        } catch let error as ReplicaError {
-            throw error
         } catch {
-            throw Self.refusal(ObjectStore.storeErrorForReplica(error))
+            let refusal = Self.refusal(ObjectStore.storeErrorForReplica(error))
+            return outcomes.map { $0 ?? .failure(refusal) }
         }
-        guard case .success(let receipt) = committed else {
-            if case .failure(let error) = committed { throw Self.refusal(error) }
-            throw ReplicaError(.unavailable, "the store gave no outcome")
-        }
-        guard receipt.address == address else {
-            throw ReplicaError(.inconsistent, "the stored object's address \(receipt.address) is not \(address)")
+        for (index, result) in zip(putIndices, committed) {
+            switch result {
+            case .failure(let error): outcomes[index] = .failure(Self.refusal(error))
+            case .success(let receipt) where receipt.address != items[index].item.address:
+                outcomes[index] = .failure(
+                    ReplicaError(
+                        .inconsistent,
+                        "the stored object's address \(receipt.address) is not \(items[index].item.address)"))
+            case .success: break
+            }
         }
         switch inserted {
         case .failure(let error):
-            throw ReplicaError(.inconsistent, "cataloguing \(row.key.instanceUID) failed: \(error)")
+            for index in cataloguedIndices where outcomes[index] == nil {
+                outcomes[index] = .failure(ReplicaError(.inconsistent, "cataloguing failed: \(error)"))
+            }
         case .success(.none):
-            throw ReplicaError(.unavailable, "the store's commit failed; nothing was catalogued")
-        case .success(.some(let outcomes)):
-            if case .conflict(let existing) = outcomes.first {
-                try? store.delete(address)
-                throw ReplicaError(
-                    .inconsistent,
-                    "instance \(row.key.instanceUID) is catalogued here with other bytes (manifest \(existing))")
+            for index in cataloguedIndices where outcomes[index] == nil {
+                outcomes[index] = .failure(
+                    ReplicaError(.unavailable, "the store's commit failed; nothing was catalogued"))
+            }
+        case .success(.some(let catalogued)):
+            for (index, outcome) in zip(cataloguedIndices, catalogued) where outcomes[index] == nil {
+                let uid = items[index].item.row.key.instanceUID
+                if case .conflict(let existing) = outcome {
+                    try? store.delete(items[index].item.address)
+                    outcomes[index] = .failure(
+                        ReplicaError(
+                            .inconsistent, "instance \(uid) is catalogued here with other bytes (manifest \(existing))")
+                    )
+                    continue
+                }
+                outcomes[index] = Result { () throws(ReplicaError) in try Self.holdingRows(catalog, of: uid, by: holder)
+                }
             }
         }
-        return try Self.holdingRows(catalog, of: row.key.instanceUID, by: holder)
+        return outcomes.map { $0 ?? .failure(ReplicaError(.unavailable, "no outcome")) }
     }
 
     /// This node's holding row of `instanceUID`, as stored.
@@ -150,4 +226,13 @@ extension ObjectStore {
     static func storeErrorForReplica(_ error: any Error) -> StoreError {
         (error as? StoreError) ?? StoreError(.io, "\(error)")
     }
+}
+
+/// A body read through a reference: copies of it share one position.
+final class BorrowedSource<Inner: ByteSource>: ByteSource {
+    var inner: Inner
+
+    init(inner: Inner) { self.inner = inner }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try inner.read(into: buffer) }
 }

@@ -39,6 +39,30 @@ import Testing
         #expect(try puller.catalog.instances(studyInstanceUID: "7.1").first?.metadata == Array("{\"7.1.1.1\":1}".utf8))
     }
 
+    @Test("a batch pull stores what its source has in one commit and names what it could not fetch")
+    func batchPull() throws {
+        let holder = try TestNode(1)
+        let elsewhere = try TestNode(3)
+        let puller = try TestNode(2)
+        var rows: [RegionalRow] = []
+        var addresses: [ChunkAddress] = []
+        for index in 0..<3 {
+            let bytes = TestBytes.random(count: 4_000 + index, seed: UInt64(30 + index))
+            addresses.append(
+                try holder.store(study: "7.3", sop: "7.3.1.\(index)", bytes: bytes, targets: [], version: 1))
+            rows.append(try Self.instanceRow(holder, "7.3.1.\(index)"))
+        }
+        try elsewhere.store(
+            study: "7.4", sop: "7.4.1.1", bytes: TestBytes.random(count: 900, seed: 40), targets: [],
+            version: 1)
+        rows.insert(try Self.instanceRow(elsewhere, "7.4.1.1"), at: 1)
+        let outcomes = Self.puller(puller).pullAll(rows, from: holder.peer())
+        #expect(outcomes.map { (try? $0.get()) != nil } == [true, false, true, true])
+        for address in addresses { #expect(puller.store.wholeness(of: address) == .whole) }
+        #expect(try puller.catalog.instanceCount() == 3)
+        #expect(try puller.catalog.regionalHolders(of: "7.3.1.2") == [puller.id])
+    }
+
     @Test("a holder serving damaged chunks is left for the next; with none able to serve, each is named")
     func damagedHolderIsSkipped() throws {
         let first = try TestNode(1)

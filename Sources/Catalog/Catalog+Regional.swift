@@ -135,6 +135,24 @@ extension Catalog {
         }
     }
 
+    /// SOP Instance UIDs of catalogued instances the regional catalog has no row for (stored while the node was
+    /// alone, or before schema v3), at most `limit`: what a node newly in a region must still share.
+    public func instanceUIDsWithoutRegionalRow(limit: Int) throws(CatalogError) -> [String] {
+        precondition(limit > 0, "a page holds at least one instance")
+        return try withReader { reader throws(CatalogError) in
+            try CatalogFailure.mapping("finding instances without regional rows in \(path)") {
+                var uids: [String] = []
+                try reader.statement(
+                    """
+                    SELECT i.sop_instance_uid FROM instances i WHERE NOT EXISTS (SELECT 1 FROM regional_rows r
+                    WHERE r.instance_uid = i.sop_instance_uid AND r.kind = 1) ORDER BY i.id LIMIT ?1
+                    """
+                ).query([.integer(Int64(limit))]) { uids.append($0.text(at: 0)) }
+                return uids
+            }
+        }
+    }
+
     /// The number of regional rows, tombstones included.
     public func regionalRowCount() throws(CatalogError) -> Int {
         Int(try withReader { reader throws(CatalogError) in try reader.integer("SELECT count(*) FROM regional_rows") })

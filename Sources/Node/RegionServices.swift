@@ -54,6 +54,8 @@ public final class RegionServices: Sendable {
     let clock: NodeClock
     /// The last instance UID the copy audit looked at; it walks on from there and starts over at the end.
     let auditCursor = Mutex("")
+    /// Instances that could not be shared with the region (logged once each), so they are not retried every pass.
+    let unshareable = Mutex<Set<String>>([])
     /// When the audit first saw each member dead or gone: it stays a holder until `downOut` has passed since.
     let downSince = Mutex<[NodeID: Instant]>([:])
     /// The internal API this node answers.
@@ -217,6 +219,7 @@ public final class RegionServices: Sendable {
         let interval = Int64(settings.antiEntropyIntervalSeconds) * Instant.ticksPerSecond
         var nextRound = clock.now().advanced(byTicks: interval)
         while !state.withLock({ $0.isStopping }) {
+            backfillNextPage(limit: 200)
             drainOutbox()
             auditNextPage(limit: max(1, settings.auditInstancesPerSecond / 5))
             if clock.now() >= nextRound {

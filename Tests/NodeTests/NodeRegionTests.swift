@@ -229,6 +229,27 @@ import Testing
             body: NodeStorageTests.multipart(study.map { $0.part10() }))
     }
 
+    @Test("instances stored while a node was alone are shared with the region once it joins one")
+    func aloneThenInARegion() throws {
+        let directory = TemporaryDirectory()
+        let study = SyntheticInstance.study(seed: 66, sliceCount: 3, rows: 16, columns: 16)
+        do {
+            let alone = try NodeHarness(
+                directory: directory.appending("node-0"), seed: 70, site: Self.places[0].0)
+            try NodeStorageTests.store(study, into: alone)
+            #expect(try alone.node.catalog.regionalRowCount() == 0)
+        }
+        let nodes = try Self.region(directory)
+        let shared = MembershipReactorTests.eventually(seconds: 30) {
+            let held = nodes.map { (try? $0.node.catalog.regionalHoldingCount(of: $0.node.nodeID)) ?? 0 }
+            return held.reduce(0, +) == 2 * study.count
+                && nodes.allSatisfy { (try? $0.node.catalog.instanceCount()) == study.count }
+        }
+        #expect(shared, "\(Self.diagnose(nodes[0], study[0].sopInstanceUID))")
+        try Self.expectWhole(study, from: nodes[1])
+        try Self.expectWhole(study, from: nodes[2])
+    }
+
     @Test("the internal API refuses a request without the cluster's credentials, and counts it")
     func strangerIsRefused() throws {
         let directory = TemporaryDirectory()

@@ -88,6 +88,17 @@ public final class ArchiveNode: Sendable {
         }
         let regionSlot = Slot<RegionServices>()
         let requestMetrics = RequestMetrics()
+        let membershipReader = Slot<MembershipReactor>()
+        let healthReport: @Sendable () throws -> NodeHealth = {
+            [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
+            var report = try Self.health(
+                store: store, catalog: catalog, nodeID: nodeID, site: site, membership: membershipReader.value?.snapshot
+            )
+            // Volumes sharing a file system (a test or demo machine) report its space once.
+            let spaces = Set(Self.volumeSpace(store: store, disk: disk).map { [$0.bytesFree, $0.bytesTotal] })
+            report.region = try regionSlot.value?.health(bytesFree: spaces.reduce(0) { $0 &+ $1[0] })
+            return report
+        }
         var dicomWebConfiguration = DICOMwebConfiguration(
             originSite: site, pathPrefix: Self.dicomWebPath,
             tokens: configuration.tokens.map { AccessToken(token: $0.token, role: AccessRole($0.role)) },
@@ -104,7 +115,6 @@ public final class ArchiveNode: Sendable {
                 RegionalCommit(region: regionSlot, isRemoteByDefault: $0.ackMode == "remote")
             }, log: log)
         let listeningPort = ListeningPort()
-        let membershipReader = Slot<MembershipReactor>()
         let routes = NodeRoutes(
             inner: dicomWeb, dicomWebPath: Self.dicomWebPath, gate: gate,
             access: AccessPolicy(
@@ -112,21 +122,13 @@ public final class ArchiveNode: Sendable {
                 allowsAnonymous: dicomWeb.configuration.allowsAnonymous),
             hostPort: configuration.publicURL == nil ? listeningPort : nil,
             status: { [store] in Self.status(store: store) },
-            health: { [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
-                var report = try Self.health(
-                    store: store, catalog: catalog, nodeID: nodeID, site: site,
-                    membership: membershipReader.value?.snapshot)
-                // Volumes sharing a file system (a test or demo machine) report its space once.
-                let spaces = Set(Self.volumeSpace(store: store, disk: disk).map { [$0.bytesFree, $0.bytesTotal] })
-                let bytesFree = spaces.reduce(0) { $0 &+ $1[0] }
-                report.region = try regionSlot.value?.health(bytesFree: bytesFree)
-                return report
-            },
+            health: healthReport,
             patientConflicts: { [catalog] limit in try PatientConflictReport.make(catalog, limit: limit) },
             members: { [membershipReader, clock = environment.monotonicClock] in
                 membershipReader.value.map { MembersReport(snapshot: $0.snapshot, now: clock.now()) }
             },
             regional: { [regionSlot] in regionSlot.value?.responder },
+            regionReport: { [regionSlot] in regionSlot.value?.regionReport(localHealth: healthReport) },
             requestMetrics: requestMetrics, clock: environment.monotonicClock,
             metricsText: { [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
                 var text = MetricsText()
@@ -187,7 +189,7 @@ public final class ArchiveNode: Sendable {
         if let membership, let cluster = configuration.cluster {
             region = RegionServices(
                 settings: cluster, nodeID: nodeID, site: site, store: store, catalog: catalog, membership: membership,
-                clock: clock, environment: environment, log: log)
+                clock: clock, environment: environment, localHealth: healthReport, log: log)
         } else {
             region = nil
         }

@@ -30,6 +30,8 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public let members: @Sendable () -> MembersReport?
     /// The internal API between nodes (`/internal/v1/…`); nil for a lone node.
     public let regional: @Sendable () -> (any HTTPResponder)?
+    /// The region at a glance for `/admin/region` and the region page; nil for a lone node. May block.
+    public let regionReport: @Sendable () -> RegionReport?
     /// Counts every request for `/metrics`, timed on `clock`.
     public let requestMetrics: RequestMetrics
     let clock: (any TimeSource)?
@@ -50,11 +52,13 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         patientConflicts: @escaping @Sendable (_ limit: Int) throws -> PatientConflictReport,
         members: @escaping @Sendable () -> MembersReport? = { nil },
         regional: @escaping @Sendable () -> (any HTTPResponder)? = { nil },
+        regionReport: @escaping @Sendable () -> RegionReport? = { nil },
         requestMetrics: RequestMetrics = RequestMetrics(), clock: (any TimeSource)? = nil,
         metricsText: @escaping @Sendable () throws -> String = { "" }
     ) {
         self.members = members
         self.regional = regional
+        self.regionReport = regionReport
         self.requestMetrics = requestMetrics
         self.clock = clock
         self.metricsText = metricsText
@@ -117,6 +121,17 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             let body = Array(try encoder.encode(try patientConflicts(limit))) + [UInt8(ascii: "\n")]
+            try send(status: 200, type: "application/json", body, request: request, response: &response)
+        case "/admin/region":
+            try requireGet(request)
+            try access.authorize(authorization: request.headers["Authorization"], required: .admin)
+            guard let report = regionReport() else {
+                throw NodeRouteError(
+                    status: 404, reason: "this node is not in a cluster (its config has no 'cluster' section)")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let body = Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
             try send(status: 200, type: "application/json", body, request: request, response: &response)
         case "/admin/members":
             try requireGet(request)
@@ -210,17 +225,20 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     }
 
     private func page() -> String {
-        """
-        <!doctype html>
-        <html><head><meta charset="utf-8"><title>Tessera node</title></head>
-        <body>
-        <h1>Tessera archive node</h1>
-        <p>This is a Tessera node, an archive for medical images (DICOM).</p>
-        <p>DICOMweb (STOW-RS, QIDO-RS, WADO-RS) lives at <code>\(dicomWebPath)</code>, for example
-        <code>GET \(dicomWebPath)/studies</code>. Health: <a href="/healthz">/healthz</a>.</p>
-        </body></html>
+        let region = regional() == nil ? "" : RegionPage.html
+        return """
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>Tessera node</title>
+            \(region.isEmpty ? "" : RegionPage.style)</head>
+            <body>
+            <h1>Tessera archive node</h1>
+            <p>This is a Tessera node, an archive for medical images (DICOM).</p>
+            <p>DICOMweb (STOW-RS, QIDO-RS, WADO-RS) lives at <code>\(dicomWebPath)</code>, for example
+            <code>GET \(dicomWebPath)/studies</code>. Health: <a href="/healthz">/healthz</a>.</p>
+            \(region)
+            </body></html>
 
-        """
+            """
     }
 }
 

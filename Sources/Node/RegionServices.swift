@@ -5,6 +5,7 @@
 import Catalog
 import Coding
 import DICOMweb
+import Foundation
 import HTTP
 import Membership
 import ObjectStore
@@ -72,7 +73,7 @@ public final class RegionServices: Sendable {
     init(
         settings: NodeConfiguration.Cluster, nodeID: NodeID, site: SiteID, store: ObjectStore, catalog: Catalog,
         membership: MembershipReactor, clock: NodeClock, environment: NodeEnvironment,
-        log: @escaping @Sendable (String) -> Void
+        localHealth: @escaping @Sendable () throws -> NodeHealth, log: @escaping @Sendable (String) -> Void
     ) {
         self.settings = settings
         self.nodeID = nodeID
@@ -90,7 +91,8 @@ public final class RegionServices: Sendable {
         puller = ReplicaPuller(receiver: receiver)
         responder = RegionalResponder(
             catalog: catalog, receiver: receiver,
-            isAuthenticated: { [membership] in InternalCredentials.isAuthenticated($0, keyring: membership.keyring) })
+            isAuthenticated: { [membership] in InternalCredentials.isAuthenticated($0, keyring: membership.keyring) },
+            health: { Array(try JSONEncoder().encode(try localHealth())) })
     }
 
     /// The figures so far.

@@ -55,6 +55,9 @@ public struct InternalAPIPeer: ReplicaPeer {
         return try Self.rows(answer)
     }
 
+    /// The peer's health report (JSON), for the region page.
+    public func health() throws -> [UInt8] { try call("GET", "health", [], bytesMax: 1 << 20) }
+
     public func manifest(address: ChunkAddress) throws -> [UInt8] {
         try call("GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax)
     }

@@ -23,12 +23,15 @@ public struct RegionalResponder: HTTPResponder {
     public let isAuthenticated: @Sendable (HTTPRequestHead) -> Bool
     /// Requests refused (unauthenticated or malformed) since start.
     public let refusals: RegionalRefusals
+    /// This node's health report as JSON, for the region page other nodes draw (`GET …/health`).
+    public let health: @Sendable () throws -> [UInt8]
 
     /// Makes the responder.
     public init(
         catalog: Catalog, receiver: ReplicaReceiver, isAuthenticated: @escaping @Sendable (HTTPRequestHead) -> Bool,
-        refusals: RegionalRefusals = RegionalRefusals()
+        refusals: RegionalRefusals = RegionalRefusals(), health: @escaping @Sendable () throws -> [UInt8] = { [] }
     ) {
+        self.health = health
         self.catalog = catalog
         self.receiver = receiver
         self.isAuthenticated = isAuthenticated
@@ -78,6 +81,8 @@ public struct RegionalResponder: HTTPResponder {
         case ("PUT", 2, "replicas"):
             let rows = try receiver.receive(address: try Self.address(parts[1]), body: &body)
             try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
+        case ("GET", 1, "health"):
+            try Self.send(try health(), response: &response)
         case ("GET", 3, "objects") where parts[2] == "manifest":
             let address = try Self.address(parts[1])
             let manifest: Manifest

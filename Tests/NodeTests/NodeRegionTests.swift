@@ -126,9 +126,29 @@ import Testing
         let metadata = try reader.send("GET", "/dicom-web/studies/\(studyUID)/metadata")
         #expect(metadata.status == 200)
         #expect((try NodeHarness.json(metadata.body) as? [Any])?.count == study.count)
-        // With the copy's holder gone, the origin serves it.
+        // The region page's data: every member with its own health, for an admin only.
+        let admin = [("Authorization", "Bearer \(NodeHarness.adminToken)")]
+        #expect(try nodes[0].send("GET", "/admin/region").status == 403)
+        let region = try Self.regionMembers(nodes[0], admin)
+        #expect(region.count == 3 && region.allSatisfy { $0["health"] is [String: Any] })
+        #expect(region.filter { $0["isSelf"] as? Bool == true }.count == 1)
+        let page = String(decoding: try nodes[0].send("GET", "/").body, as: UTF8.self)
+        #expect(page.contains("<h2>Region</h2>") && page.contains("/admin/region"))
+        // With the copy's holder gone, the origin serves it, and the region page shows it without a report.
         _ = copy.node.shutdown { _ in true }
         try Self.expectWhole(study, from: reader)
+        let after = try Self.regionMembers(nodes[0], admin)
+        let gone = after.first { $0["nodeID"] as? String == copy.node.nodeID.description }
+        #expect(gone != nil && gone?["health"] == nil)
+    }
+
+    /// The members of `GET /admin/region` at `harness`.
+    static func regionMembers(_ harness: NodeHarness, _ headers: [(String, String)]) throws -> [[String: Any]] {
+        let answer = try harness.send("GET", "/admin/region", headers: headers)
+        guard answer.status == 200, let report = try NodeHarness.json(answer.body) as? [String: Any] else {
+            throw HarnessFailure("GET /admin/region answered \(answer.status)")
+        }
+        return report["members"] as? [[String: Any]] ?? []
     }
 
     /// Retrieves the study at `harness` and expects every instance's bytes in the response.

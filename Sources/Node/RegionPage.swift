@@ -1,6 +1,7 @@
 // The region at a glance on a node's `/` page, for the operator: a table of territories, sites and nodes with their
 // state, free space, instances, outbox depth, replication lag and copies below R, drawn from `GET /admin/region`
-// (an admin token, typed once and kept for the browser tab) and redrawn every two seconds. A node that stops
+// (an admin token, typed once or given in the link's fragment, kept for the browser tab) and redrawn every two
+// seconds. A node that stops
 // answering shows as such at once; membership marks it suspect, then dead.
 enum RegionPage {
     static let style = """
@@ -21,6 +22,11 @@ enum RegionPage {
         <tbody></tbody></table>
         <script>
         const tokenField = document.getElementById("token");
+        // A link may carry the token in its fragment (never sent to the server): kept for the tab, then dropped.
+        if (location.hash.startsWith("#token=")) {
+          sessionStorage.setItem("tessera-token", decodeURIComponent(location.hash.slice(7)));
+          history.replaceState(null, "", location.pathname);
+        }
         tokenField.value = sessionStorage.getItem("tessera-token") || "";
         tokenField.addEventListener("change", () => {
           sessionStorage.setItem("tessera-token", tokenField.value);

@@ -142,6 +142,47 @@ import Testing
         #expect(gone != nil && gone?["health"] == nil)
     }
 
+    @Test("the region page in a real headless browser lists every node, and shows one going dark")
+    func regionPageInABrowser() throws {
+        guard
+            let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
+            Issue.record("chromium is not installed (.ci/test installs it: apt-get install chromium)")
+            return
+        }
+        let directory = TemporaryDirectory()
+        let nodes = try Self.region(directory)
+        let own = nodes[0].node.membership!.snapshot.rows.first { $0.nodeID == nodes[0].node.nodeID }!
+        let url = "http://\(own.metadata.httpAddress)/"
+        /// The page's DOM once its script has drawn the table.
+        func dump() throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: chromium)
+            process.arguments = [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
+                "--user-data-dir=" + directory.appending("chromium"), "--dump-dom",
+                url + "#token=" + NodeHarness.adminToken,
+            ]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let page = try dump()
+        #expect(page.components(separatedBy: "data-node=").count - 1 == 3, "\(page.suffix(2_000))")
+        // The script's own text is in the dump too: look at the drawn rows only.
+        #expect(page.contains("3 nodes") && !page.contains("class=\"down\""), "\(page.suffix(1_500))")
+        _ = nodes[2].node.shutdown { _ in true }
+        let dark = try dump()
+        #expect(dark.contains(", not answering</td>"), "\(dark.suffix(2_000))")
+        #expect(dark.contains("class=\"down\""))
+    }
+
     /// The members of `GET /admin/region` at `harness`.
     static func regionMembers(_ harness: NodeHarness, _ headers: [(String, String)]) throws -> [[String: Any]] {
         let answer = try harness.send("GET", "/admin/region", headers: headers)

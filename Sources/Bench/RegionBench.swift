@@ -10,7 +10,6 @@ import Node
 import Posix
 import Primitives
 import Synchronization
-import Transport
 
 /// The region benchmark.
 public struct RegionBench {
@@ -241,18 +240,7 @@ public struct RegionBench {
     /// A node's /healthz report, nil when it does not answer.
     static func health(_ node: Node) -> NodeHealth? { health(http: node.http) }
 
-    static func health(http: String) -> NodeHealth? {
-        guard
-            let client = try? HTTPClient(
-                baseURL: "http://\(http)", configuration: HTTPClientConfiguration(ioTimeoutSeconds: 5),
-                clock: MonotonicClock())
-        else { return nil }
-        defer { client.close() }
-        guard var response = try? client.send(method: "GET", target: "/healthz"),
-            let body = try? response.readAll(bytesMax: 1 << 20)
-        else { return nil }
-        return try? JSONDecoder().decode(NodeHealth.self, from: Data(body))
-    }
+    static func health(http: String) -> NodeHealth? { NodeHealth.fetch(from: http, clock: MonotonicClock()) }
 
     /// The seconds `body` takes.
     static func time(_ body: () throws -> Void) throws -> Double {

@@ -130,19 +130,15 @@ public final class ArchiveNode: Sendable {
             regional: { [regionSlot] in regionSlot.value?.responder },
             regionReport: { [regionSlot] in regionSlot.value?.regionReport(localHealth: healthReport) },
             requestMetrics: requestMetrics, clock: environment.monotonicClock,
-            metricsText: { [store, catalog, nodeID, membershipReader, regionSlot, disk = environment.disk] in
+            metricsText: { [membershipReader, regionSlot] in
                 var text = MetricsText()
                 text.requests(requestMetrics)
-                let health = try Self.health(
-                    store: store, catalog: catalog, nodeID: nodeID, site: site,
-                    membership: membershipReader.value?.snapshot)
+                let health = try healthReport()
                 text.store(health)
                 if let snapshot = membershipReader.value?.snapshot { text.membership(snapshot) }
-                if let region = regionSlot.value {
-                    let spaces = Set(Self.volumeSpace(store: store, disk: disk).map { [$0.bytesFree, $0.bytesTotal] })
+                if let region = regionSlot.value, let figures = health.region {
                     text.region(
-                        try region.health(bytesFree: spaces.reduce(0) { $0 &+ $1[0] }),
-                        refusedUnauthenticated: region.responder.refusals.unauthenticatedCount,
+                        figures, refusedUnauthenticated: region.responder.refusals.unauthenticatedCount,
                         refusedMalformed: region.responder.refusals.malformedCount)
                 }
                 return text.text

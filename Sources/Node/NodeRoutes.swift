@@ -118,32 +118,15 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
             let limit = try Self.limit(
                 request, default: PatientConflictReport.limitDefault,
                 max: PatientConflictReport.limitMax)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let body = Array(try encoder.encode(try patientConflicts(limit))) + [UInt8(ascii: "\n")]
-            try send(status: 200, type: "application/json", body, request: request, response: &response)
+            try sendJSON(try patientConflicts(limit), request: request, response: &response)
         case "/admin/region":
             try requireGet(request)
             try access.authorize(authorization: request.headers["Authorization"], required: .admin)
-            guard let report = regionReport() else {
-                throw NodeRouteError(
-                    status: 404, reason: "this node is not in a cluster (its config has no 'cluster' section)")
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let body = Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
-            try send(status: 200, type: "application/json", body, request: request, response: &response)
+            try sendJSON(try clusterOnly(regionReport()), request: request, response: &response)
         case "/admin/members":
             try requireGet(request)
             try access.authorize(authorization: request.headers["Authorization"], required: .admin)
-            guard let report = members() else {
-                throw NodeRouteError(
-                    status: 404, reason: "this node is not in a cluster (its config has no 'cluster' section)")
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let body = Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
-            try send(status: 200, type: "application/json", body, request: request, response: &response)
+            try sendJSON(try clusterOnly(members()), request: request, response: &response)
         case "/":
             try requireGet(request)
             try send(
@@ -204,6 +187,25 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
             throw NodeRouteError(status: 400, reason: "limit \"\(text.prefix(32))\" is not a number in 1...\(limitMax)")
         }
         return limit
+    }
+
+    /// `value`, or a 404 saying this node is not in a cluster.
+    private func clusterOnly<Value>(_ value: Value?) throws(NodeRouteError) -> Value {
+        guard let value else {
+            throw NodeRouteError(
+                status: 404, reason: "this node is not in a cluster (its config has no 'cluster' section)")
+        }
+        return value
+    }
+
+    /// Answers `value` as pretty-printed JSON with sorted keys.
+    private func sendJSON(
+        _ value: some Encodable, request: HTTPRequestHead, response: inout some HTTPResponseWriter
+    ) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let body = Array(try encoder.encode(value)) + [UInt8(ascii: "\n")]
+        try send(status: 200, type: "application/json", body, request: request, response: &response)
     }
 
     private func requireGet(_ request: HTTPRequestHead) throws(NodeRouteError) {

@@ -10,7 +10,6 @@ import Glibc
 import Node
 import Posix
 import Primitives
-import Transport
 
 /// The region subcommands of `cluster`.
 enum ClusterRegionCommand {
@@ -231,19 +230,7 @@ enum ClusterRegionCommand {
 
     /// A node's /healthz report, nil when it does not answer.
     static func health(_ node: RegionState.Node) -> NodeHealth? {
-        var configuration = HTTPClientConfiguration()
-        configuration.connectTimeoutSeconds = 2
-        configuration.ioTimeoutSeconds = 5
-        guard
-            let client = try? HTTPClient(
-                baseURL: "http://\(node.http)", configuration: configuration, clock: MonotonicClock())
-        else { return nil }
-        defer { client.close() }
-        guard var response = try? client.send(method: "GET", target: "/healthz"),
-            response.status < 500 || response.status == 503,
-            let body = try? response.readAll(bytesMax: 1 << 20)
-        else { return nil }
-        return try? JSONDecoder().decode(NodeHealth.self, from: Data(body))
+        NodeHealth.fetch(from: node.http, clock: MonotonicClock())
     }
 
     /// The status table: territory, site, node, state, members alive, instances catalogued and held, instances

@@ -120,7 +120,7 @@ let package = Package(
             "NodeTests",
             [
                 "Node", "Catalog", "Coding", "DICOM", "Samples", "HTTP", "Membership", "Posix", "Primitives",
-                "ObjectStore", "Replication", "TestSupport",
+                "ObjectStore", "Replication", "TestSupport", "Transport",
             ]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "TestSupport"]),
         .testTarget(

@@ -59,8 +59,13 @@ public final class RegionServices: Sendable {
     let unshareable = Mutex<Set<String>>([])
     /// When the audit first saw each member dead or gone: it stays a holder until `downOut` has passed since.
     let downSince = Mutex<[NodeID: Instant]>([:])
-    /// The internal API this node answers.
+    /// The internal API this node answers (on the mutual-TLS port when the region has certificates).
     public let responder: RegionalResponder
+    /// What the client-facing port answers on internal routes: `responder` itself without TLS; with TLS, a refusal
+    /// pointing at the internal port (counted with the rest).
+    let clientPortResponder: RegionalResponder
+    /// The client side of internal mutual TLS; nil when the internal API is plain HTTP with the key's token.
+    private let internalTLS: TLSContext?
     private let clients = Mutex<[String: HTTPClient]>([:])
     private let state = Mutex(LoopState())
     let figuresState = Mutex(Figures())
@@ -72,9 +77,10 @@ public final class RegionServices: Sendable {
 
     init(
         settings: NodeConfiguration.Cluster, nodeID: NodeID, site: SiteID, store: ObjectStore, catalog: Catalog,
-        membership: MembershipReactor, clock: NodeClock, environment: NodeEnvironment,
+        membership: MembershipReactor, clock: NodeClock, environment: NodeEnvironment, internalTLS: TLSContext?,
         localHealth: @escaping @Sendable () throws -> NodeHealth, log: @escaping @Sendable (String) -> Void
     ) {
+        self.internalTLS = internalTLS
         self.settings = settings
         self.nodeID = nodeID
         self.site = site
@@ -89,10 +95,23 @@ public final class RegionServices: Sendable {
             store: store, catalog: catalog, holder: nodeID, observe: { clock.observe($0) },
             nowMilliseconds: { wallClock.millisecondsSinceEpoch() })
         puller = ReplicaPuller(receiver: receiver)
-        responder = RegionalResponder(
-            catalog: catalog, receiver: receiver,
-            isAuthenticated: { [membership] in InternalCredentials.isAuthenticated($0, keyring: membership.keyring) },
-            health: { Array(try JSONEncoder().encode(try localHealth())) })
+        let health: @Sendable () throws -> [UInt8] = { Array(try JSONEncoder().encode(try localHealth())) }
+        if internalTLS != nil {
+            // The handshake checked the client certificate against the cluster CA before any request.
+            responder = RegionalResponder(
+                catalog: catalog, receiver: receiver, isAuthenticated: { _ in true }, health: health)
+            clientPortResponder = RegionalResponder(
+                catalog: catalog, receiver: receiver, isAuthenticated: { _ in false }, refusals: responder.refusals,
+                refusalReason: "internal routes are served only on the internal port, to nodes with a certificate of "
+                    + "this cluster (mutual TLS)")
+        } else {
+            responder = RegionalResponder(
+                catalog: catalog, receiver: receiver,
+                isAuthenticated: { [membership] in
+                    InternalCredentials.isAuthenticated($0, keyring: membership.keyring)
+                }, health: health)
+            clientPortResponder = responder
+        }
     }
 
     /// The figures so far.
@@ -165,28 +184,33 @@ public final class RegionServices: Sendable {
 
     // MARK: - Peers
 
-    /// The peer `id`, if it is a live member with an HTTP address.
+    /// The peer `id`, if it is a live member.
     func peer(_ id: NodeID) -> InternalAPIPeer? {
         guard id != nodeID,
             let row = membership.snapshot.rows.first(where: { $0.nodeID == id && $0.status.isActive })
         else { return nil }
-        return peer(at: row.metadata.httpAddress)
+        return peer(for: row.metadata)
     }
 
-    /// A peer at `address`, through a kept client.
-    func peer(at address: GossipAddress) -> InternalAPIPeer? {
-        let base = "http://\(address)"
-        let client: HTTPClient? = clients.withLock { clients in
+    /// The member `metadata` describes, through a kept client of its internal API (HTTPS with this node's
+    /// certificate when the region has certificates).
+    func peer(for metadata: MemberMetadata) -> InternalAPIPeer? {
+        let base = (internalTLS == nil ? "http://" : "https://") + metadata.internalAddress.description
+        let client: HTTPClient? = clients.withLock { [internalTLS] clients in
             if let client = clients[base] { return client }
-            guard let client = try? HTTPClient(baseURL: base, clock: environment.monotonicClock) else { return nil }
+            guard let client = try? HTTPClient(baseURL: base, clock: environment.monotonicClock, tls: internalTLS)
+            else { return nil }
             clients[base] = client
             return client
         }
         guard let client else { return nil }
         let membership = membership
+        let usesToken = internalTLS == nil
         return InternalAPIPeer { method, target, body, bodyLength, bodyBytesMax in
             var headers = HTTPHeaders()
-            headers.add(InternalCredentials.header, InternalCredentials.token(membership.keyring.primary))
+            if usesToken {
+                headers.add(InternalCredentials.header, InternalCredentials.token(membership.keyring.primary))
+            }
             headers.add("Content-Type", "application/octet-stream")
             var response = try client.send(
                 method: method, target: target, headers: headers, body: body, bodyLength: bodyLength)
@@ -255,7 +279,7 @@ public final class RegionServices: Sendable {
         let others = membership.snapshot.rows.filter { $0.status == .alive && $0.nodeID != nodeID }
         guard !others.isEmpty else { return }
         let chosen = others[Int(environment.random.next() % UInt64(others.count))]
-        guard let peer = peer(at: chosen.metadata.httpAddress) else { return }
+        guard let peer = peer(for: chosen.metadata) else { return }
         let horizon =
             environment.wallClock.millisecondsSinceEpoch() - Int64(settings.tombstoneRetentionSeconds) * 1_000
         do {

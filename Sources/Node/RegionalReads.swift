@@ -52,6 +52,6 @@ extension RegionServices {
         }
         let known = live.filter { holders.contains($0.nodeID) }
         let others = live.filter { !holders.contains($0.nodeID) }.prefix(Self.unknownHolderTries)
-        return (known + others).compactMap { row in peer(at: row.metadata.httpAddress).map { (row.nodeID, $0) } }
+        return (known + others).compactMap { row in peer(for: row.metadata).map { (row.nodeID, $0) } }
     }
 }

@@ -16,7 +16,8 @@ public struct TLSCertificateAuthority: Sendable {
     }
 
     /// Makes a new CA named `name`, valid from an hour before `now` (seconds since the epoch) for `validDays`.
-    public static func make(name: String, now: Int64, validDays: Int) throws(TransportError) -> TLSCertificateAuthority {
+    public static func make(name: String, now: Int64, validDays: Int) throws(TransportError) -> TLSCertificateAuthority
+    {
         let key = try Self.generateKey()
         defer { EVP_PKEY_free(key) }
         let certificate = try Self.certificate(

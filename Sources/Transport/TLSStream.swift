@@ -85,7 +85,8 @@ public final class TLSStream: ConnectionStream, @unchecked Sendable {
             let error = SSL_get_error(ssl, status)
             // Read before the flush: OpenSSL's reasons are queued per thread and the alert must still go out.
             let reason =
-                status == 1 ? "" : [Self.errorText("handshake failed"), verifyReason()].compactMap { $0 }.joined(separator: ": ")
+                status == 1
+                ? "" : [Self.errorText("handshake failed"), verifyReason()].compactMap { $0 }.joined(separator: ": ")
             do {
                 try flush(deadline: deadline)
                 if status == 1 { return }

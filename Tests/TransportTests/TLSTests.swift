@@ -142,7 +142,9 @@ final class RefusalLog: Sendable {
         try await blocking {
             let fixture = try Self.fixture.get()
             try Self.withTLSServer(try fixture.serverContext()) { server, refusals in
-                for bytes in [Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), [0x16, 0x03, 0x01, 0xff, 0xff, 0, 1, 2]] {
+                for bytes in [
+                    Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), [0x16, 0x03, 0x01, 0xff, 0xff, 0, 1, 2],
+                ] {
                     let raw = try RawClient(port: server.port)
                     try sendBytes(bytes, on: raw.socket)
                     var scratch = [UInt8](repeating: 0, count: 4096)

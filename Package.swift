@@ -132,7 +132,12 @@ let package = Package(
             "ReplicationTests",
             ["Replication", "Catalog", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
-        tests("SimulationTests", ["Simulation", "Membership", "Primitives", "TestSupport"]),
+        tests(
+            "SimulationTests",
+            [
+                "Simulation", "Membership", "Primitives", "TestSupport", "Node", "Catalog", "ObjectStore", "Replication",
+                "Chunking", "Coding", "DICOMweb", "Posix", "Placement",
+            ]),
     ]
 )
 

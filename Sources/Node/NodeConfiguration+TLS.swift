@@ -1,8 +1,8 @@
-import Transport
-
 // TLS in a node's config: `tls` makes the client-facing HTTP port speak HTTPS; `cluster.tls` moves the internal API
 // to its own port, mutual TLS against the cluster CA (`tessera cluster certs` writes every file). Paths relative to
 // the config file's folder; the files are read at start, so a missing one stops the node with its name.
+import Transport
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

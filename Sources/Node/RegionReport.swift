@@ -31,7 +31,7 @@ public struct RegionReport: Codable, Sendable, Equatable {
 extension RegionServices {
     /// Every member with its health, the others' asked for in parallel over the internal API.
     func regionReport(localHealth: () throws -> NodeHealth) -> RegionReport {
-        let rows = membership.snapshot.rows
+        let rows = membership.memberRows
         let answers = Mutex<[NodeID: NodeHealth]>([:])
         let jobs: [@Sendable () -> Void] = rows.filter { $0.nodeID != nodeID && $0.status.isActive }.map { row in
             { [self] in

@@ -22,7 +22,8 @@ enum ClusterCommand {
         guard words.count == 3, words[0] == "key", ["new", "rotate"].contains(words[1]) else {
             throw UsageError(
                 description:
-                    "cluster takes: up TOPOLOGY, status, start [NODE...], down, certs TOPOLOGY, key new FILE or key rotate "
+                    "cluster takes: up TOPOLOGY, status, start [NODE...], down, certs TOPOLOGY, key new FILE or key "
+                    + "rotate "
                     + "FILE (got "
                     + "'\(words.joined(separator: " "))')")
         }

@@ -55,7 +55,8 @@ enum NodeCommand {
                     + "\(cluster.keyFile))\n")
             if let tls = cluster.tls, let port = node.internalPort {
                 Console.output(
-                    "internal API: \(tls.listen.split(separator: ":")[0]):\(port) (mutual TLS, CA \(tls.certificateAuthority))\n"
+                    "internal API: \(tls.listen.split(separator: ":")[0]):\(port) (mutual TLS, CA "
+                        + "\(tls.certificateAuthority))\n"
                 )
             }
         }

@@ -19,8 +19,8 @@ public struct TLSIdentity: Sendable {
 }
 
 /// An OpenSSL context for servers or clients; `accept` and `connect` turn sockets into TLSStreams.
+// SAFETY: an SSL_CTX is configured only in `init`, then only read by SSL_new, which OpenSSL 3 locks itself.
 public final class TLSContext: @unchecked Sendable {
-    // SAFETY: an SSL_CTX is configured only in `init`, then only read by SSL_new, which OpenSSL 3 locks itself.
     private let context: OpaquePointer
     /// Whether this context makes client connections (and so checks the server's name).
     private let isClient: Bool

@@ -11,10 +11,10 @@ import Synchronization
 ///
 /// Contract (ConnectionStream's): receive and send from one thread at a time, `close()` by the owner, `shutdown()`
 /// from any thread (it reaches the socket only).
+// SAFETY: `ssl`, its BIOs and `buffer` are used only by the owning thread (receive, send, close: the
+// ConnectionStream contract); other threads call only `shutdown`, which touches the socket alone, and `isFreed`
+// is under a lock so a close and the deinit free OpenSSL's objects once.
 public final class TLSStream: ConnectionStream, @unchecked Sendable {
-    // SAFETY: `ssl`, its BIOs and `buffer` are used only by the owning thread (receive, send, close: the
-    // ConnectionStream contract); other threads call only `shutdown`, which touches the socket alone, and `isFreed`
-    // is under a lock so a close and the deinit free OpenSSL's objects once.
     private let socket: Socket
     private let ssl: OpaquePointer
     /// Ciphertext received from the socket, waiting for OpenSSL.

@@ -120,7 +120,7 @@ let package = Package(
             "NodeTests",
             [
                 "Node", "Catalog", "Coding", "DICOM", "Samples", "HTTP", "Membership", "Posix", "Primitives",
-                "ObjectStore", "Replication", "TestSupport",
+                "ObjectStore", "Replication", "TestSupport", "Transport",
             ]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "TestSupport"]),
         .testTarget(
@@ -132,7 +132,12 @@ let package = Package(
             "ReplicationTests",
             ["Replication", "Catalog", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
-        tests("SimulationTests", ["Simulation", "Membership", "Primitives", "TestSupport"]),
+        tests(
+            "SimulationTests",
+            [
+                "Simulation", "Membership", "Primitives", "TestSupport", "Node", "Catalog", "ObjectStore", "Replication",
+                "Chunking", "Coding", "DICOMweb", "Posix", "Placement",
+            ]),
     ]
 )
 

@@ -1,6 +1,7 @@
 // Encodings of member descriptions (addresses, metadata) and of whole push-pull states, with their length-prefixed
 // stream frame. Layouts: address `length:u8 host port:u16`; metadata `node:u64 territory site gossipAddress
-// httpAddress volumeCount:u8 (id:u64 free:u64 total:u64)* softwareVersion metadataVersion:u64`, names `length:u8 utf8`.
+// httpAddress internalAddress volumeCount:u8 (id:u64 free:u64 total:u64)* softwareVersion metadataVersion:u64`,
+// names `length:u8 utf8`.
 import Primitives
 
 extension GossipCodec {
@@ -8,7 +9,7 @@ extension GossipCodec {
     public static let pushPullBytesMax = 16 + PushPullState.membersMax * (9 + metadataBytesMax)
     /// Largest encoded metadata, in bytes.
     public static let metadataBytesMax =
-        8 + 2 * (1 + RegionName.lengthMax) + 2 * (3 + GossipAddress.hostBytesMax) + 1 + MemberMetadata.volumesMax * 24
+        8 + 2 * (1 + RegionName.lengthMax) + 3 * (3 + GossipAddress.hostBytesMax) + 1 + MemberMetadata.volumesMax * 24
         + 1 + MemberMetadata.softwareVersionBytesMax + 8
 
     // MARK: - Push-pull states
@@ -103,6 +104,7 @@ extension GossipCodec {
         writeName(metadata.site.name, into: &writer)
         write(metadata.gossipAddress, into: &writer)
         write(metadata.httpAddress, into: &writer)
+        write(metadata.internalAddress, into: &writer)
         writer.write(UInt8(metadata.volumes.count))
         for volume in metadata.volumes {
             writer.write(volume.volumeID)
@@ -129,6 +131,7 @@ extension GossipCodec {
         }
         let gossipAddress = try readAddress(&reader)
         let httpAddress = try readAddress(&reader)
+        let internalAddress = try readAddress(&reader)
         let countOffset = reader.offset
         let volumeCount = Int(try reader.u8())
         guard volumeCount <= MemberMetadata.volumesMax else {
@@ -144,7 +147,8 @@ extension GossipCodec {
             &reader, bytesMax: MemberMetadata.softwareVersionBytesMax, field: "software version")
         return MemberMetadata(
             nodeID: nodeID, territory: territory, site: site, gossipAddress: gossipAddress, httpAddress: httpAddress,
-            volumes: volumes, softwareVersion: softwareVersion, metadataVersion: try reader.u64())
+            internalAddress: internalAddress, volumes: volumes, softwareVersion: softwareVersion,
+            metadataVersion: try reader.u64())
     }
 
     // MARK: - Addresses and names

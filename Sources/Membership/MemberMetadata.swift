@@ -20,8 +20,11 @@ public struct MemberMetadata: Hashable, Sendable {
     public var site: SiteID
     /// Where it listens for gossip datagrams and push-pull streams.
     public var gossipAddress: GossipAddress
-    /// Where it serves the internal and DICOMweb HTTP API.
+    /// Where it serves DICOMweb and the admin API to clients.
     public var httpAddress: GossipAddress
+    /// Where it serves the internal API to other nodes: mutual TLS on its own port when the region has
+    /// certificates, else the same as `httpAddress`.
+    public var internalAddress: GossipAddress
     /// Its volumes and their free space; at most `volumesMax`.
     public var volumes: [VolumeFreeSpace]
     /// The `tessera` version it runs; at most `softwareVersionBytesMax` bytes.
@@ -33,7 +36,8 @@ public struct MemberMetadata: Hashable, Sendable {
     /// configuration is checked before it reaches the core.
     public init(
         nodeID: NodeID, territory: TerritoryID, site: SiteID, gossipAddress: GossipAddress,
-        httpAddress: GossipAddress, volumes: [VolumeFreeSpace] = [], softwareVersion: String, metadataVersion: UInt64
+        httpAddress: GossipAddress, internalAddress: GossipAddress? = nil, volumes: [VolumeFreeSpace] = [],
+        softwareVersion: String, metadataVersion: UInt64
     ) {
         precondition(volumes.count <= Self.volumesMax, "a member advertises at most \(Self.volumesMax) volumes")
         precondition(
@@ -44,6 +48,7 @@ public struct MemberMetadata: Hashable, Sendable {
         self.site = site
         self.gossipAddress = gossipAddress
         self.httpAddress = httpAddress
+        self.internalAddress = internalAddress ?? httpAddress
         self.volumes = volumes
         self.softwareVersion = softwareVersion
         self.metadataVersion = metadataVersion

@@ -37,6 +37,8 @@ public final class ArchiveNode: Sendable {
     /// server: tests drive a node through it as they drive a DICOMweb responder.
     public let responder: any HTTPResponder
     private let server: HTTPServer
+    /// The internal API's mutual-TLS server when the region has certificates (`cluster.tls`).
+    private let internalServer: HTTPServer?
     private let gate: RequestGate
     private let address: ListenAddress
     /// Where the node's own lines go (internal failures, the catalog's rebuild and checkpoint).
@@ -66,6 +68,9 @@ public final class ArchiveNode: Sendable {
         address = try configuration.listenAddress
         let site = try configuration.siteID
         let directory = configuration.dataDirectory
+        // Certificates first: a missing or mismatched file stops the start before anything is opened.
+        let clientFacingTLS = try configuration.clientFacingTLS()
+        let internalTLS = try configuration.cluster?.tls?.contexts()
         store = try Self.openStore(configuration, environment: environment)
         let clock: NodeClock
         do {
@@ -127,7 +132,7 @@ public final class ArchiveNode: Sendable {
             members: { [membershipReader, clock = environment.monotonicClock] in
                 membershipReader.value.map { MembersReport(snapshot: $0.snapshot, now: clock.now()) }
             },
-            regional: { [regionSlot] in regionSlot.value?.responder },
+            regional: { [regionSlot] in regionSlot.value?.clientPortResponder },
             regionReport: { [regionSlot] in regionSlot.value?.regionReport(localHealth: healthReport) },
             requestMetrics: requestMetrics, clock: environment.monotonicClock,
             metricsText: { [membershipReader, regionSlot] in
@@ -146,34 +151,50 @@ public final class ArchiveNode: Sendable {
         )
         responder = routes
         let limits = configuration.limits
+        let serverConfiguration = HTTPServerConfiguration(
+            host: address.host, port: address.port, limits: HTTPLimits(bodyBytesMax: Int(limits.bodyBytesMax)),
+            connectionCountMax: limits.connectionCountMax, connectionsPerAddressMax: limits.connectionsPerAddressMax,
+            idleTimeoutSeconds: Double(limits.idleTimeoutSeconds),
+            headerTimeoutSeconds: Double(limits.headerTimeoutSeconds),
+            bodyRateBytesPerSecondMin: limits.bodyRateBytesPerSecondMin)
         do {
-            server = try HTTPServer(
-                configuration: HTTPServerConfiguration(
-                    host: address.host, port: address.port,
-                    limits: HTTPLimits(bodyBytesMax: Int(limits.bodyBytesMax)),
-                    connectionCountMax: limits.connectionCountMax,
-                    connectionsPerAddressMax: limits.connectionsPerAddressMax,
-                    idleTimeoutSeconds: Double(limits.idleTimeoutSeconds),
-                    headerTimeoutSeconds: Double(limits.headerTimeoutSeconds),
-                    bodyRateBytesPerSecondMin: limits.bodyRateBytesPerSecondMin),
-                responder: routes, clock: environment.monotonicClock, wallClock: environment.wallClock, log: log)
+            if let clientFacingTLS {
+                server = try HTTPServer(
+                    configuration: serverConfiguration, responder: routes, clock: environment.monotonicClock,
+                    wallClock: environment.wallClock, log: log, tls: clientFacingTLS)
+            } else {
+                server = try HTTPServer(
+                    configuration: serverConfiguration, responder: routes, clock: environment.monotonicClock,
+                    wallClock: environment.wallClock, log: log)
+            }
         } catch {
             store.close()
             throw NodeError(.listen, "cannot listen on \(configuration.http): \(Self.reason(error))")
         }
         listeningPort.set(server.port)
+        do {
+            internalServer = try Self.internalServer(
+                configuration, serverConfiguration: serverConfiguration, tls: internalTLS?.server,
+                region: regionSlot, environment: environment, log: log)
+        } catch {
+            server.stop()
+            store.close()
+            throw error
+        }
         if let cluster = configuration.cluster {
             let httpHost = address.host == "0.0.0.0" ? cluster.gossip.split(separator: ":")[0] : address.host[...]
             do {
                 membership = try MembershipReactor(
                     settings: cluster, nodeID: nodeID, site: site,
                     httpAddress: GossipAddress(host: String(httpHost), port: UInt16(server.port)),
+                    internalAddress: try Self.advertised(cluster.tls, server: internalServer),
                     softwareVersion: ArchiveNode.version, environment: environment,
                     volumeSpace: { [store, disk = environment.disk] in
                         ArchiveNode.volumeSpace(store: store, disk: disk)
                     },
                     log: log)
             } catch {
+                internalServer?.stop()
                 server.stop()
                 store.close()
                 throw error
@@ -185,7 +206,8 @@ public final class ArchiveNode: Sendable {
         if let membership, let cluster = configuration.cluster {
             region = RegionServices(
                 settings: cluster, nodeID: nodeID, site: site, store: store, catalog: catalog, membership: membership,
-                clock: clock, environment: environment, localHealth: healthReport, log: log)
+                clock: clock, environment: environment, internalTLS: internalTLS?.client, localHealth: healthReport,
+                log: log)
         } else {
             region = nil
         }
@@ -200,8 +222,21 @@ public final class ArchiveNode: Sendable {
     /// The port the server is bound to (the kernel's pick when the configuration said 0).
     public var port: Int { server.port }
 
-    /// The DICOMweb base URL clients use, "http://127.0.0.1:8042/dicom-web".
-    public var dicomWebURL: String { "http://\(address.host):\(port)\(Self.dicomWebPath)" }
+    /// The DICOMweb base URL clients use, "http://127.0.0.1:8042/dicom-web" ("https://…" with `tls`).
+    public var dicomWebURL: String {
+        "\(configuration.tls == nil ? "http" : "https")://\(address.host):\(port)\(Self.dicomWebPath)"
+    }
+
+    /// The internal API's address as the other nodes reach it: the configured host and the bound port.
+    private static func advertised(_ tls: NodeConfiguration.ClusterTLS?, server: HTTPServer?) throws(NodeError)
+        -> GossipAddress?
+    {
+        guard let tls, let server else { return nil }
+        return GossipAddress(host: try tls.internalAddress.host, port: UInt16(server.port))
+    }
+
+    /// The port of the internal mutual-TLS API, when the region has certificates.
+    public var internalPort: Int? { internalServer?.port }
 
     /// Starts serving on owned threads, and gossiping when the node is in a cluster; returns at once.
     public func start() throws(NodeError) {
@@ -209,6 +244,11 @@ public final class ArchiveNode: Sendable {
             try server.start()
         } catch {
             throw NodeError(.listen, "cannot serve on \(address.host):\(port): \(Self.reason(error))")
+        }
+        do {
+            try internalServer?.start()
+        } catch {
+            throw NodeError(.listen, "cannot serve the internal API: \(Self.reason(error))")
         }
         try membership?.start()
         try region?.start()
@@ -240,6 +280,7 @@ public final class ArchiveNode: Sendable {
             if isAbandoned(pollMilliseconds) { break }
         }
         let aborted = gate.inFlightCount
+        internalServer?.stop()
         server.stop()
         do {
             try catalog.checkpoint()
@@ -316,7 +357,7 @@ public final class ArchiveNode: Sendable {
     }
 
     /// The sentence of an error without its type's decoration.
-    private static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         if let error = error as? SystemError { return error.reason }
         return "\(error)"
     }

@@ -64,11 +64,12 @@ public final class MembershipReactor: Sendable {
 
     /// Loads the key file, binds the gossip address and prepares the core; nothing runs until `start()`.
     ///
-    /// `httpAddress` is what this node advertises for its HTTP API; `volumeSpace` measures its volumes (called on
+    /// `httpAddress` is what this node advertises for its HTTP API, `internalAddress` for its internal API (the
+    /// same unless the region has certificates); `volumeSpace` measures its volumes (called on
     /// the reactor's thread, at start and every minute). Errors name the key file or the address at fault.
     public init(
         settings: NodeConfiguration.Cluster, nodeID: NodeID, site: SiteID, httpAddress: GossipAddress,
-        softwareVersion: String, environment: NodeEnvironment,
+        internalAddress: GossipAddress? = nil, softwareVersion: String, environment: NodeEnvironment,
         volumeSpace: @escaping @Sendable () -> [VolumeFreeSpace], log: @escaping @Sendable (String) -> Void
     ) throws(NodeError) {
         try settings.validate()
@@ -84,7 +85,8 @@ public final class MembershipReactor: Sendable {
         gossipAddress = GossipAddress(host: requested.host, port: UInt16(listener.localAddress.port))
         let metadata = MemberMetadata(
             nodeID: nodeID, territory: try settings.territoryID, site: site, gossipAddress: gossipAddress,
-            httpAddress: httpAddress, volumes: Array(volumeSpace().prefix(MemberMetadata.volumesMax)),
+            httpAddress: httpAddress, internalAddress: internalAddress,
+            volumes: Array(volumeSpace().prefix(MemberMetadata.volumesMax)),
             softwareVersion: String(softwareVersion.utf8.prefix(MemberMetadata.softwareVersionBytesMax)) ?? "",
             metadataVersion: 1)
         let seeds = try settings.seedAddresses.map { GossipAddress(host: $0.host, port: UInt16($0.port)) }

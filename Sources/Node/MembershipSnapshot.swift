@@ -21,6 +21,19 @@ public struct MembershipSnapshot: Sendable {
         public var rttMilliseconds: Double?
         /// When a datagram or push-pull from it was last accepted here; nil for this node and members never heard.
         public var lastHeard: Instant?
+
+        /// Makes a row (the reactor's, or another view of the members such as the simulator's).
+        public init(
+            nodeID: NodeID, status: MemberStatus, incarnation: UInt64, metadata: MemberMetadata,
+            rttMilliseconds: Double?, lastHeard: Instant?
+        ) {
+            self.nodeID = nodeID
+            self.status = status
+            self.incarnation = incarnation
+            self.metadata = metadata
+            self.rttMilliseconds = rttMilliseconds
+            self.lastHeard = lastHeard
+        }
     }
 
     /// This node's id.

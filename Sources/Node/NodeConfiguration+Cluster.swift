@@ -55,6 +55,9 @@ extension NodeConfiguration {
         public var remoteAckTimeoutSeconds: Int
         /// How many instances of the regional catalog the copy audit looks at per second (pull, check, drop).
         public var auditInstancesPerSecond: Int
+        /// Mutual TLS for the internal API on its own port (`tessera cluster certs`); without it the internal API
+        /// shares the client-facing port and a request proves itself with a token derived from the cluster key.
+        public var tls: ClusterTLS?
 
         /// The settings for `gossip` with `keyFile`, no seeds, the territory "local" and Tessera's default timings.
         public init(gossip: String, keyFile: String, seeds: [String] = []) {
@@ -82,6 +85,7 @@ extension NodeConfiguration {
             ackMode = "local"
             remoteAckTimeoutSeconds = 30
             auditInstancesPerSecond = 50
+            tls = nil
         }
 
         /// The core's configuration: Tessera's defaults with these timings; valid after `validate()`.
@@ -168,6 +172,15 @@ extension NodeConfiguration {
                 ("remoteAckTimeoutSeconds", remoteAckTimeoutSeconds, 1...600),
                 ("auditInstancesPerSecond", auditInstancesPerSecond, 1...100_000),
             ]
+            if let tls {
+                let address = try tls.internalAddress
+                guard address.host != "0.0.0.0" else {
+                    throw NodeError(
+                        .configuration,
+                        "'cluster.tls.listen' \(tls.listen) must be this node's own address as the others reach it, "
+                            + "not 0.0.0.0")
+                }
+            }
             guard ackMode == "local" || ackMode == "remote" else {
                 throw NodeError(
                     .configuration, "'cluster.ackMode' is \"\(ackMode.prefix(32))\"; it must be \"local\" or \"remote\""

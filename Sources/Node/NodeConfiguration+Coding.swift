@@ -48,7 +48,7 @@ extension KeyedDecodingContainer<ConfigKey> {
 extension NodeConfiguration: Codable {
     static let keys = [
         "dataDirectory", "volumeCount", "erasureCode", "http", "publicURL", "site", "allowAnonymous", "tokens",
-        "limits", "readCacheBytes", "cluster",
+        "limits", "readCacheBytes", "cluster", "tls",
     ]
 
     /// Decodes strictly: unknown keys are errors; `dataDirectory` is required, the rest have defaults.
@@ -68,6 +68,7 @@ extension NodeConfiguration: Codable {
         limits = try container.optional("limits") ?? Limits()
         readCacheBytes = try container.optional("readCacheBytes") ?? readCacheBytes
         cluster = try container.optional("cluster")
+        tls = try container.optional("tls")
     }
 
     /// Encodes every setting, defaults included, so a written file documents itself.
@@ -84,6 +85,7 @@ extension NodeConfiguration: Codable {
         try container.encode(limits, forKey: ConfigKey("limits"))
         try container.encode(readCacheBytes, forKey: ConfigKey("readCacheBytes"))
         try container.encodeIfPresent(cluster, forKey: ConfigKey("cluster"))
+        try container.encodeIfPresent(tls, forKey: ConfigKey("tls"))
     }
 
     /// Reads, decodes and validates the config file at `path`.
@@ -99,9 +101,16 @@ extension NodeConfiguration: Codable {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             configuration.dataDirectory = folder + "/" + configuration.dataDirectory
         }
-        if let keyFile = configuration.cluster?.keyFile, !keyFile.hasPrefix("/") {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            configuration.cluster?.keyFile = folder + "/" + keyFile
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if let keyFile = configuration.cluster?.keyFile {
+            configuration.cluster?.keyFile = Self.path(keyFile, from: folder)
+        }
+        let clusterTLS = configuration.cluster?.tls?.resolved(from: folder)
+        configuration.cluster?.tls = clusterTLS
+        if let tls = configuration.tls {
+            configuration.tls = TLSFiles(
+                certificate: Self.path(tls.certificate, from: folder),
+                privateKey: Self.path(tls.privateKey, from: folder))
         }
         return configuration
     }
@@ -210,7 +219,7 @@ extension NodeConfiguration.Cluster: Codable {
         "indirectProbeCount", "retransmitMultiplier", "suspicionMultiplier", "suspicionMaxTimeoutMultiplier",
         "suspicionConfirmations", "gossipIntervalMilliseconds", "pushPullIntervalSeconds", "reapAfterSeconds",
         "datagramBytesMax", "replicaCount", "antiEntropyIntervalSeconds", "tombstoneRetentionSeconds", "downOutSeconds",
-        "ackMode", "remoteAckTimeoutSeconds", "auditInstancesPerSecond",
+        "ackMode", "remoteAckTimeoutSeconds", "auditInstancesPerSecond", "tls",
     ]
 
     /// Decodes strictly; `gossip` and `keyFile` are required, the rest have defaults. A `site` here is refused
@@ -251,6 +260,7 @@ extension NodeConfiguration.Cluster: Codable {
         ackMode = try container.optional("ackMode") ?? ackMode
         remoteAckTimeoutSeconds = try container.optional("remoteAckTimeoutSeconds") ?? remoteAckTimeoutSeconds
         auditInstancesPerSecond = try container.optional("auditInstancesPerSecond") ?? auditInstancesPerSecond
+        tls = try container.optional("tls")
     }
 
     /// Encodes every setting, defaults included.
@@ -278,5 +288,6 @@ extension NodeConfiguration.Cluster: Codable {
         try container.encode(ackMode, forKey: ConfigKey("ackMode"))
         try container.encode(remoteAckTimeoutSeconds, forKey: ConfigKey("remoteAckTimeoutSeconds"))
         try container.encode(auditInstancesPerSecond, forKey: ConfigKey("auditInstancesPerSecond"))
+        try container.encodeIfPresent(tls, forKey: ConfigKey("tls"))
     }
 }

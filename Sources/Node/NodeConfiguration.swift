@@ -54,6 +54,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// Membership in a region of nodes (gossip address, seeds, cluster key, protocol timings); nil: a lone node that
     /// gossips with nobody.
     public var cluster: Cluster?
+    /// When set, the client-facing port speaks HTTPS with this certificate (DICOMweb, admin, the region page).
+    public var tls: TLSFiles?
 
     /// Data and parity shards per chunk.
     public struct ErasureCode: Codable, Sendable, Equatable {
@@ -131,6 +133,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         self.limits = Limits()
         self.readCacheBytes = Self.readCacheBytesDefault
         self.cluster = nil
+        self.tls = nil
     }
 
     /// The listen address split into host and port; valid after `validate()`.

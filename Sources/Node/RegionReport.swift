@@ -31,11 +31,11 @@ public struct RegionReport: Codable, Sendable, Equatable {
 extension RegionServices {
     /// Every member with its health, the others' asked for in parallel over the internal API.
     func regionReport(localHealth: () throws -> NodeHealth) -> RegionReport {
-        let rows = membership.snapshot.rows
+        let rows = membership.memberRows
         let answers = Mutex<[NodeID: NodeHealth]>([:])
         let jobs: [@Sendable () -> Void] = rows.filter { $0.nodeID != nodeID && $0.status.isActive }.map { row in
             { [self] in
-                guard let peer = peer(at: row.metadata.httpAddress), let bytes = try? peer.health(),
+                guard let peer = peer(for: row.metadata), let bytes = try? peer.health(),
                     let health = try? JSONDecoder().decode(NodeHealth.self, from: Data(bytes))
                 else { return }
                 answers.withLock { $0[row.nodeID] = health }

@@ -190,7 +190,7 @@ extension RegionServices {
     func auditTopology() -> (PlacementTopology, Set<UInt64>)? {
         let now = environment.monotonicClock.now()
         let downOut = Int64(settings.downOutSeconds) * Instant.ticksPerSecond
-        let all = membership.snapshot.rows
+        let all = membership.memberRows
         // When each member was first seen down here: a member's own last-heard time is unknown for one this node
         // only heard of through gossip.
         let downSince = self.downSince.withLock { downSince in

@@ -2,15 +2,15 @@
 // it stores, the internal API it answers, and one loop on an executor thread that drains the replication outbox and,
 // every few seconds, pulls what differs from a random live member's regional catalog. Peers are found through
 // membership (their HTTP addresses) and reached with the cluster's credentials.
-import Catalog
+public import Catalog
 import Coding
-import DICOMweb
+public import DICOMweb
 import Foundation
 import HTTP
-import Membership
-import ObjectStore
+public import Membership
+public import ObjectStore
 import Placement
-import Primitives
+public import Primitives
 public import Replication
 import Synchronization
 import Transport
@@ -47,7 +47,7 @@ public final class RegionServices: Sendable {
     let nodeID: NodeID
     let site: SiteID
     let catalog: Catalog
-    let membership: MembershipReactor
+    let membership: any RegionMembership
     let environment: NodeEnvironment
     let log: @Sendable (String) -> Void
     let replicator: Replicator
@@ -59,8 +59,13 @@ public final class RegionServices: Sendable {
     let unshareable = Mutex<Set<String>>([])
     /// When the audit first saw each member dead or gone: it stays a holder until `downOut` has passed since.
     let downSince = Mutex<[NodeID: Instant]>([:])
-    /// The internal API this node answers.
+    /// The internal API this node answers (on the mutual-TLS port when the region has certificates).
     public let responder: RegionalResponder
+    /// What the client-facing port answers on internal routes: `responder` itself without TLS; with TLS, a refusal
+    /// pointing at the internal port (counted with the rest).
+    let clientPortResponder: RegionalResponder
+    /// The client side of internal mutual TLS; nil when the internal API is plain HTTP with the key's token.
+    private let internalTLS: TLSContext?
     private let clients = Mutex<[String: HTTPClient]>([:])
     private let state = Mutex(LoopState())
     let figuresState = Mutex(Figures())
@@ -68,13 +73,20 @@ public final class RegionServices: Sendable {
     private struct LoopState: Sendable {
         var isStopping = false
         var run: ExecutorRun<Void>?
+        /// When the next anti-entropy round is due.
+        var nextRound: Instant?
     }
+    /// Reaches a member's internal API; nil: over HTTP(S) to its advertised internal address.
+    private let connect: (@Sendable (MemberMetadata) -> InternalAPIPeer?)?
 
     init(
         settings: NodeConfiguration.Cluster, nodeID: NodeID, site: SiteID, store: ObjectStore, catalog: Catalog,
-        membership: MembershipReactor, clock: NodeClock, environment: NodeEnvironment,
+        membership: any RegionMembership, clock: NodeClock, environment: NodeEnvironment, internalTLS: TLSContext?,
+        connect: (@Sendable (MemberMetadata) -> InternalAPIPeer?)? = nil,
         localHealth: @escaping @Sendable () throws -> NodeHealth, log: @escaping @Sendable (String) -> Void
     ) {
+        self.internalTLS = internalTLS
+        self.connect = connect
         self.settings = settings
         self.nodeID = nodeID
         self.site = site
@@ -89,10 +101,38 @@ public final class RegionServices: Sendable {
             store: store, catalog: catalog, holder: nodeID, observe: { clock.observe($0) },
             nowMilliseconds: { wallClock.millisecondsSinceEpoch() })
         puller = ReplicaPuller(receiver: receiver)
-        responder = RegionalResponder(
-            catalog: catalog, receiver: receiver,
-            isAuthenticated: { [membership] in InternalCredentials.isAuthenticated($0, keyring: membership.keyring) },
-            health: { Array(try JSONEncoder().encode(try localHealth())) })
+        let health: @Sendable () throws -> [UInt8] = { Array(try JSONEncoder().encode(try localHealth())) }
+        if internalTLS != nil || connect != nil {
+            // The handshake checked the client certificate against the cluster CA before any request (or the
+            // simulator's network delivers only between members).
+            responder = RegionalResponder(
+                catalog: catalog, receiver: receiver, isAuthenticated: { _ in true }, health: health)
+            clientPortResponder = RegionalResponder(
+                catalog: catalog, receiver: receiver, isAuthenticated: { _ in false }, refusals: responder.refusals,
+                refusalReason: "internal routes are served only on the internal port, to nodes with a certificate of "
+                    + "this cluster (mutual TLS)")
+        } else {
+            responder = RegionalResponder(
+                catalog: catalog, receiver: receiver,
+                isAuthenticated: { [membership] in
+                    InternalCredentials.isAuthenticated($0, keyring: membership.clusterKeyring)
+                }, health: health)
+            clientPortResponder = responder
+        }
+    }
+
+    /// Makes the data plane of a node the caller drives with `step()` (the region simulation): `membership` is its
+    /// view of the members, `connect` reaches a member's internal API, `environment` its clocks, randomness and
+    /// executor.
+    public convenience init(
+        settings: NodeConfiguration.Cluster, nodeID: NodeID, site: SiteID, store: ObjectStore, catalog: Catalog,
+        membership: any RegionMembership, clock: NodeClock, environment: NodeEnvironment,
+        connect: @escaping @Sendable (MemberMetadata) -> InternalAPIPeer?, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.init(
+            settings: settings, nodeID: nodeID, site: site, store: store, catalog: catalog, membership: membership,
+            clock: clock, environment: environment, internalTLS: nil, connect: connect,
+            localHealth: { throw NodeError(.configuration, "no health report outside a running node") }, log: log)
     }
 
     /// The figures so far.
@@ -120,7 +160,7 @@ public final class RegionServices: Sendable {
     /// How `instances`, stored here now, are shared: the other holders placement gives each among the live
     /// members, placed by its study and its origin site (this node's site, or the site that first stored it when the
     /// region already knows it: an instance sent again at another site then moves nothing).
-    func sharing(of instances: [StoredInstanceName]) -> CatalogSharing {
+    public func sharing(of instances: [StoredInstanceName]) -> CatalogSharing {
         var targets: [String: [NodeID]] = [:]
         if let topology = liveTopology(), let policy = try? PlacementPolicy(replicaCount: settings.replicaCount) {
             for instance in instances
@@ -148,7 +188,7 @@ public final class RegionServices: Sendable {
 
     /// The live members (alive or suspect) as placement sees them; nil when they do not form a valid topology.
     func liveTopology() -> PlacementTopology? {
-        Self.topology(of: membership.snapshot.rows.filter { $0.status.isActive })
+        Self.topology(of: membership.memberRows.filter { $0.status.isActive })
     }
 
     /// The topology of `rows`, versioned by their ids (the same members give the same version everywhere).
@@ -165,28 +205,34 @@ public final class RegionServices: Sendable {
 
     // MARK: - Peers
 
-    /// The peer `id`, if it is a live member with an HTTP address.
+    /// The peer `id`, if it is a live member.
     func peer(_ id: NodeID) -> InternalAPIPeer? {
         guard id != nodeID,
-            let row = membership.snapshot.rows.first(where: { $0.nodeID == id && $0.status.isActive })
+            let row = membership.memberRows.first(where: { $0.nodeID == id && $0.status.isActive })
         else { return nil }
-        return peer(at: row.metadata.httpAddress)
+        return peer(for: row.metadata)
     }
 
-    /// A peer at `address`, through a kept client.
-    func peer(at address: GossipAddress) -> InternalAPIPeer? {
-        let base = "http://\(address)"
-        let client: HTTPClient? = clients.withLock { clients in
+    /// The member `metadata` describes, through a kept client of its internal API (HTTPS with this node's
+    /// certificate when the region has certificates).
+    func peer(for metadata: MemberMetadata) -> InternalAPIPeer? {
+        if let connect { return connect(metadata) }
+        let base = (internalTLS == nil ? "http://" : "https://") + metadata.internalAddress.description
+        let client: HTTPClient? = clients.withLock { [internalTLS] clients in
             if let client = clients[base] { return client }
-            guard let client = try? HTTPClient(baseURL: base, clock: environment.monotonicClock) else { return nil }
+            guard let client = try? HTTPClient(baseURL: base, clock: environment.monotonicClock, tls: internalTLS)
+            else { return nil }
             clients[base] = client
             return client
         }
         guard let client else { return nil }
         let membership = membership
+        let usesToken = internalTLS == nil
         return InternalAPIPeer { method, target, body, bodyLength, bodyBytesMax in
             var headers = HTTPHeaders()
-            headers.add(InternalCredentials.header, InternalCredentials.token(membership.keyring.primary))
+            if usesToken {
+                headers.add(InternalCredentials.header, InternalCredentials.token(membership.clusterKeyring.primary))
+            }
             headers.add("Content-Type", "application/octet-stream")
             var response = try client.send(
                 method: method, target: target, headers: headers, body: body, bodyLength: bodyLength)
@@ -218,18 +264,31 @@ public final class RegionServices: Sendable {
 
     private func loop() {
         let clock = environment.monotonicClock
-        let interval = Int64(settings.antiEntropyIntervalSeconds) * Instant.ticksPerSecond
-        var nextRound = clock.now().advanced(byTicks: interval)
         while !state.withLock({ $0.isStopping }) {
-            backfillNextPage(limit: 200)
-            drainOutbox()
-            auditNextPage(limit: max(1, settings.auditInstancesPerSecond / 5))
-            if clock.now() >= nextRound {
-                pullFromRandomPeer()
-                nextRound = clock.now().advanced(byTicks: interval)
-            }
+            step()
             clock.sleep(until: clock.now().advanced(byTicks: Instant.ticksPerSecond / 5))
         }
+    }
+
+    /// One pass of the loop: catalogue what was stored while alone, send what the outbox has due, audit the next
+    /// page of the regional catalog, and run an anti-entropy round when one is due. The loop runs it every 200 ms;
+    /// the region simulation calls it on virtual time.
+    public func step() {
+        let now = environment.monotonicClock.now()
+        let interval = Int64(settings.antiEntropyIntervalSeconds) * Instant.ticksPerSecond
+        backfillNextPage(limit: 200)
+        drainOutbox()
+        auditNextPage(limit: max(1, settings.auditInstancesPerSecond / 5))
+        let isRoundDue = state.withLock { state in
+            guard let next = state.nextRound else {
+                state.nextRound = now.advanced(byTicks: interval)
+                return false
+            }
+            guard now >= next else { return false }
+            state.nextRound = now.advanced(byTicks: interval)
+            return true
+        }
+        if isRoundDue { pullFromRandomPeer() }
     }
 
     /// Sends what is due in the outbox.
@@ -252,10 +311,10 @@ public final class RegionServices: Sendable {
 
     /// One anti-entropy round with a random live member.
     func pullFromRandomPeer() {
-        let others = membership.snapshot.rows.filter { $0.status == .alive && $0.nodeID != nodeID }
+        let others = membership.memberRows.filter { $0.status == .alive && $0.nodeID != nodeID }
         guard !others.isEmpty else { return }
         let chosen = others[Int(environment.random.next() % UInt64(others.count))]
-        guard let peer = peer(at: chosen.metadata.httpAddress) else { return }
+        guard let peer = peer(for: chosen.metadata) else { return }
         let horizon =
             environment.wallClock.millisecondsSinceEpoch() - Int64(settings.tombstoneRetentionSeconds) * 1_000
         do {

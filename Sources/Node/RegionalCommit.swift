@@ -25,7 +25,7 @@ extension RegionServices {
 
     /// Sends each of `instanceUIDs` to its targets now, several at once, until one at another site commits it or
     /// `seconds` pass; returns those committed at another site.
-    func confirm(instanceUIDs: [String], withinSeconds seconds: Double) -> Set<String> {
+    public func confirm(instanceUIDs: [String], withinSeconds seconds: Double) -> Set<String> {
         let clock = environment.monotonicClock
         let deadline = clock.now().advanced(byTicks: Int64(seconds * Double(Instant.ticksPerSecond)))
         let work = SharedWork()
@@ -75,7 +75,7 @@ extension RegionServices {
     /// Whether a node of another site than this one holds `instanceUID` (by the regional catalog).
     func isHeldAtAnotherSite(_ instanceUID: String) -> Bool {
         guard let holders = try? catalog.regionalHolders(of: instanceUID) else { return false }
-        let rows = membership.snapshot.rows
+        let rows = membership.memberRows
         return holders.contains { holder in
             holder != nodeID && rows.first(where: { $0.nodeID == holder }).map { $0.metadata.site != site } == true
         }

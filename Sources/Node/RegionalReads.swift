@@ -4,7 +4,7 @@
 import Catalog
 import DICOMweb
 import Membership
-import Primitives
+public import Primitives
 import Replication
 
 /// The node's `RemoteObjects`.
@@ -12,11 +12,7 @@ struct RegionalReads: RemoteObjects {
     let region: Slot<RegionServices>
 
     func get(_ address: ChunkAddress, instanceUID: String, length: UInt64, into sink: inout some ByteSink) throws {
-        let reader = NearestHolderReader(holders: try services().rankedHolders(of: instanceUID))
-        let failures = try reader.get(address, length: length, into: &sink)
-        for failure in failures.prefix(3) {
-            region.value?.log("reading \(instanceUID) from node \(failure.node) failed: \(failure.reason)")
-        }
+        try services().fetch(address, instanceUID: instanceUID, length: length, into: &sink)
     }
 
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
@@ -39,6 +35,18 @@ struct RegionalReads: RemoteObjects {
 }
 
 extension RegionServices {
+    /// Writes the object at `address` (instance `instanceUID`, `length` bytes) from the nearest live holder into
+    /// `sink`, each chunk verified before it is written, falling back through the holders on failure.
+    public func fetch(_ address: ChunkAddress, instanceUID: String, length: UInt64, into sink: inout some ByteSink)
+        throws
+    {
+        let reader = NearestHolderReader(holders: try rankedHolders(of: instanceUID))
+        let failures = try reader.get(address, length: length, into: &sink)
+        for failure in failures.prefix(3) {
+            log("reading \(instanceUID) from node \(failure.node) failed: \(failure.reason)")
+        }
+    }
+
     /// Live members asked after the known holders failed: this node's regional catalog may not know yet of a copy
     /// made a moment ago (anti-entropy spreads holdings within seconds), so the nearest others are asked too.
     static let unknownHolderTries = 4
@@ -46,12 +54,12 @@ extension RegionServices {
     /// The live holders of `instanceUID` other than this node, nearest first; then the nearest other live members.
     func rankedHolders(of instanceUID: String) throws -> [(node: NodeID, peer: any ReplicaPeer)] {
         let holders = Set(try catalog.regionalHolders(of: instanceUID))
-        let live = membership.snapshot.rows.filter { $0.nodeID != nodeID && $0.status.isActive }.sorted {
+        let live = membership.memberRows.filter { $0.nodeID != nodeID && $0.status.isActive }.sorted {
             ($0.status == .alive ? 0 : 1, $0.rttMilliseconds ?? .infinity, $0.nodeID.rawValue)
                 < ($1.status == .alive ? 0 : 1, $1.rttMilliseconds ?? .infinity, $1.nodeID.rawValue)
         }
         let known = live.filter { holders.contains($0.nodeID) }
         let others = live.filter { !holders.contains($0.nodeID) }.prefix(Self.unknownHolderTries)
-        return (known + others).compactMap { row in peer(at: row.metadata.httpAddress).map { (row.nodeID, $0) } }
+        return (known + others).compactMap { row in peer(for: row.metadata).map { (row.nodeID, $0) } }
     }
 }

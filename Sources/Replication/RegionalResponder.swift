@@ -25,12 +25,16 @@ public struct RegionalResponder: HTTPResponder {
     public let refusals: RegionalRefusals
     /// This node's health report as JSON, for the region page other nodes draw (`GET …/health`).
     public let health: @Sendable () throws -> [UInt8]
+    /// What a refused request is told.
+    public let refusalReason: String
 
     /// Makes the responder.
     public init(
         catalog: Catalog, receiver: ReplicaReceiver, isAuthenticated: @escaping @Sendable (HTTPRequestHead) -> Bool,
-        refusals: RegionalRefusals = RegionalRefusals(), health: @escaping @Sendable () throws -> [UInt8] = { [] }
+        refusals: RegionalRefusals = RegionalRefusals(), health: @escaping @Sendable () throws -> [UInt8] = { [] },
+        refusalReason: String = "internal routes answer only this cluster's nodes"
     ) {
+        self.refusalReason = refusalReason
         self.health = health
         self.catalog = catalog
         self.receiver = receiver
@@ -43,7 +47,7 @@ public struct RegionalResponder: HTTPResponder {
     ) throws {
         guard isAuthenticated(request) else {
             refusals.unauthenticated.add(1, ordering: .relaxed)
-            throw RegionalRouteError(status: 403, reason: "internal routes answer only this cluster's nodes")
+            throw RegionalRouteError(status: 403, reason: refusalReason)
         }
         do {
             try route(request, body: &body, response: &response)
@@ -160,7 +164,10 @@ public final class RegionalRefusals: Sendable {
 
     public init() {}
 
-    /// Requests without this cluster's credentials.
+    /// Counts a connection refused before any request: a TLS handshake without a certificate of this cluster.
+    public func refusedHandshake() { unauthenticated.add(1, ordering: .relaxed) }
+
+    /// Requests (and handshakes) without this cluster's credentials.
     public var unauthenticatedCount: Int { unauthenticated.load(ordering: .relaxed) }
     /// Requests malformed, inconsistent or carrying a damaged chunk.
     public var malformedCount: Int { malformed.load(ordering: .relaxed) }

@@ -8,19 +8,23 @@ import Posix
 
 /// The `cluster` subcommand.
 enum ClusterCommand {
-    /// Runs `cluster key new|rotate FILE`, `cluster up TOPOLOGY`, `cluster status`, `cluster down`.
+    /// Runs `cluster key new|rotate FILE`, `cluster up TOPOLOGY`, `cluster status`, `cluster down`,
+    /// `cluster certs TOPOLOGY`.
     static func run(_ words: [String]) throws {
         switch words.first {
         case "up": return try ClusterRegionCommand.up(Array(words.dropFirst()))
         case "status": return try ClusterRegionCommand.status(Array(words.dropFirst()))
         case "start": return try ClusterRegionCommand.start(Array(words.dropFirst()))
         case "down": return try ClusterRegionCommand.down(Array(words.dropFirst()))
+        case "certs": return try ClusterCertsCommand.run(Array(words.dropFirst()))
         default: break
         }
         guard words.count == 3, words[0] == "key", ["new", "rotate"].contains(words[1]) else {
             throw UsageError(
                 description:
-                    "cluster takes: up TOPOLOGY, status, start [NODE...], down, key new FILE or key rotate FILE (got "
+                    "cluster takes: up TOPOLOGY, status, start [NODE...], down, certs TOPOLOGY, key new FILE or key "
+                    + "rotate "
+                    + "FILE (got "
                     + "'\(words.joined(separator: " "))')")
         }
         let path = words[2]

@@ -16,10 +16,11 @@ enum ClusterRegionCommand {
     /// The folder regions live in when `--data` is not given.
     static let directoryDefault = "tessera-region"
 
-    /// `cluster up TOPOLOGY [--data DIR] [--first-address A] [--http-port N] [--gossip-port N]`.
+    /// `cluster up TOPOLOGY [--data DIR] [--first-address A] [--http-port N] [--gossip-port N]
+    /// [--internal-port N]`.
     static func up(_ words: [String]) throws {
         let arguments = try Arguments(
-            words, valued: ["data", "first-address", "http-port", "gossip-port", "settings"])
+            words, valued: ["data", "first-address", "http-port", "gossip-port", "internal-port", "settings"])
         guard arguments.positionals.count == 1 else {
             throw UsageError(description: "cluster up takes one topology file, e.g. Cluster/grand-est.json")
         }
@@ -35,6 +36,7 @@ enum ClusterRegionCommand {
             count: topology.nodes.count)
         let httpPort = try arguments.integer("http-port", in: 1...65_535) ?? 8042
         let gossipPort = try arguments.integer("gossip-port", in: 1...65_535) ?? 7946
+        let internalPort = try arguments.integer("internal-port", in: 1...65_535) ?? 8043
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let keyFile = directory + "/cluster.key"
         if !FileManager.default.fileExists(atPath: keyFile) {
@@ -44,6 +46,8 @@ enum ClusterRegionCommand {
                     atPath: keyFile, contents: Data(keyring.fileText.utf8), attributes: [.posixPermissions: 0o600])
             else { throw ClientError("cannot write \(keyFile)") }
         }
+        let certificates = try ClusterCertsCommand.ensure(
+            nodes: zip(topology.nodes, addresses).map { ($0.name, $1) }, directory: directory + "/certs")
         let seeds = addresses.prefix(2).map { "\($0):\(gossipPort)" }
         let settings = try arguments.value("settings").map(Self.settings) ?? [:]
         var state = RegionState(name: topology.name, nodes: [])
@@ -57,6 +61,10 @@ enum ClusterRegionCommand {
                 gossip: "\(address):\(gossipPort)", keyFile: keyFile,
                 seeds: seeds.filter { $0 != "\(address):\(gossipPort)" })
             cluster.territory = node.territory.name
+            let files = certificates.nodes[node.name]!
+            cluster.tls = NodeConfiguration.ClusterTLS(
+                listen: "\(address):\(internalPort)", certificateAuthority: certificates.authority,
+                certificate: files.certificate, privateKey: files.privateKey)
             configuration.cluster = try Self.overlay(settings, on: cluster)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -107,22 +107,31 @@ enum CommandUsage {
         """,
         "cluster": """
         usage: tessera cluster up TOPOLOGY.json [--data DIR] [--first-address 127.0.0.10] [--http-port 8042]
-                                                [--gossip-port 7946] [--settings FILE]
+                                                [--gossip-port 7946] [--internal-port 8043] [--settings FILE]
                tessera cluster status [--data DIR]
                tessera cluster start [NODE...] [--data DIR]
                tessera cluster down [--data DIR]
+               tessera cluster certs TOPOLOGY.json [--out DIR] [--first-address 127.0.0.10]
+                                                   [--addresses NODE=IP,...] [--renew]
                tessera cluster key new FILE
                tessera cluster key rotate FILE
 
         up starts one `tessera node` per node of the topology (Cluster/README.md) on consecutive loopback addresses
         with the same ports, each with its config, log and data under DIR/nodes/NAME (default DIR tessera-region),
-        a new cluster key in DIR/cluster.key, anonymous access on loopback; it waits until every node sees every
+        a new cluster key in DIR/cluster.key, certificates in DIR/certs (as `certs` makes them) for the internal API
+        on --internal-port, anonymous access on loopback; it waits until every node sees every
         other alive and prints a table and where clients connect; --settings names a JSON object of cluster settings
         every node gets (timings, replicaCount, downOutSeconds…). status prints territory, site, node, state,
         members seen alive, instances catalogued and held, instances below R copies (as of the node's last audit
         walk), free space, outbox depth and replication lag per node. start starts again the named nodes (all
         without names) that are not running. down stops every node (SIGTERM, then SIGKILL after 30 s); the data
         stays.
+
+        certs makes the cluster CA (DIR/ca.pem and its key DIR/ca-key.pem, default DIR tessera-certs) unless DIR
+        has one, and for each node of the topology without one a certificate and key (DIR/NODE.pem,
+        DIR/NODE-key.pem, keys 0600) naming the node and its address: loopback addresses from --first-address as
+        `up` gives them, or those --addresses names. --renew issues every node a new one. Nodes use them for the
+        internal API (cluster.tls in their config): TLS 1.3, both ends show a certificate of the cluster CA.
 
         Manages the cluster key file that seals every gossip datagram and push-pull stream (AES-256-GCM). One base64
         key per line; the first seals, all are accepted.

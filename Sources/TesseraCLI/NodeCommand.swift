@@ -46,13 +46,19 @@ enum NodeCommand {
         }
         Console.output(
             "data: \(configuration.dataDirectory) (\(store.volumeCount) volumes, Reed-Solomon "
-                + "\(store.dataShardCount)+\(store.parityShardCount)); health: http://\(hostPort(node))/healthz\n")
+                + "\(store.dataShardCount)+\(store.parityShardCount)); health: \(origin(node))/healthz\n")
         if let membership = node.membership, let cluster = configuration.cluster {
             let seeds =
                 cluster.seeds.isEmpty ? "none: this node founds the region" : cluster.seeds.joined(separator: ", ")
             Console.output(
                 "gossip: \(membership.gossipAddress) (territory \(cluster.territory), seeds \(seeds); SIGHUP reloads "
                     + "\(cluster.keyFile))\n")
+            if let tls = cluster.tls, let port = node.internalPort {
+                Console.output(
+                    "internal API: \(tls.listen.split(separator: ":")[0]):\(port) (mutual TLS, CA "
+                        + "\(tls.certificateAuthority))\n"
+                )
+            }
         }
         // Last, so a script that waits for the URL has every other line already.
         Console.output("DICOMweb: \(node.dicomWebURL)\n")
@@ -134,9 +140,9 @@ enum NodeCommand {
             + "other users of this machine read or change it; run `chmod 600 \(path)`"
     }
 
-    private static func hostPort(_ node: ArchiveNode) -> String {
-        let url = node.dicomWebURL.dropFirst("http://".count)
-        return String(url.prefix { $0 != "/" })
+    /// "http://host:port" (or https) of the node's client-facing port.
+    private static func origin(_ node: ArchiveNode) -> String {
+        String(node.dicomWebURL.dropLast(ArchiveNode.dicomWebPath.count))
     }
 
     /// Warns about what opening the store found: volumes replaced or unavailable.

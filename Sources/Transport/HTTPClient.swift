@@ -1,5 +1,6 @@
 // A blocking HTTP/1.1 client for `tessera store/fetch/find`, tests and node-to-node calls: one base URL, kept-alive
-// connections reused, request bodies streamed from a ByteSource, response bodies streamed back. No TLS yet.
+// connections reused, request bodies streamed from a ByteSource, response bodies streamed back; https through a
+// TLSContext.
 public import HTTP
 public import Posix
 public import Primitives
@@ -28,14 +29,24 @@ public final class HTTPClient: Sendable {
 
     /// Makes a client for `baseURL` ("http://host:port", optionally with a path prefix). Connects lazily.
     ///
-    /// Throws TransportError(.invalidURL) for anything else, https included (TLS arrives with the region issue).
+    /// Throws TransportError(.invalidURL) for anything else; "https://" needs `tls`, a client TLSContext, whose
+    /// CA the server's certificate must chain to and which presents a client certificate when it has one.
     public convenience init(
         baseURL: String, headers: HTTPHeaders = HTTPHeaders(),
-        configuration: HTTPClientConfiguration = HTTPClientConfiguration(), clock: any TimeSource
+        configuration: HTTPClientConfiguration = HTTPClientConfiguration(), clock: any TimeSource,
+        tls: TLSContext? = nil
     ) throws {
+        let isSecure = baseURL.hasPrefix("https://")
+        if isSecure && tls == nil {
+            throw TransportError(.invalidURL, "base URL \(baseURL) is https but no TLS settings were given")
+        }
+        let timeout = Int64(configuration.connectTimeoutSeconds * Double(Instant.ticksPerSecond))
         try self.init(
             baseURL: baseURL, headers: headers, configuration: configuration, clock: clock,
-            makeStream: { socket, _ in socket })
+            makeStream: { socket, host in
+                guard isSecure, let tls else { return socket }
+                return try tls.connect(socket, host: host, deadline: clock.now().advanced(byTicks: timeout))
+            })
     }
 
     /// Makes a client like `init(baseURL:headers:configuration:clock:)`, with `makeStream` turning each new
@@ -229,12 +240,12 @@ public final class HTTPClient: Sendable {
         return HTTPRequestHead(method: method, target: basePath + target, headers: fields)
     }
 
-    /// Splits "http://host[:port][/path]".
+    /// Splits "http[s]://host[:port][/path]".
     private static func parse(baseURL: String) throws -> (host: String, port: Int, path: String) {
-        guard baseURL.hasPrefix("http://") else {
-            throw TransportError(.invalidURL, "base URL \(baseURL) is not http://host:port (no TLS yet)")
+        guard let scheme = ["http://", "https://"].first(where: { baseURL.hasPrefix($0) }) else {
+            throw TransportError(.invalidURL, "base URL \(baseURL) is not http://host:port or https://host:port")
         }
-        var rest = Substring(baseURL.dropFirst("http://".count))
+        var rest = Substring(baseURL.dropFirst(scheme.count))
         var path = ""
         if let slash = rest.firstIndex(of: "/") {
             path = String(rest[slash...])
@@ -242,7 +253,7 @@ public final class HTTPClient: Sendable {
         }
         while path.hasSuffix("/") { path.removeLast() }
         var host = String(rest)
-        var port = 80
+        var port = scheme == "https://" ? 443 : 80
         if let colon = rest.lastIndex(of: ":"), !rest[colon...].contains("]") {
             guard let number = Int(rest[rest.index(after: colon)...]), (1...65535).contains(number) else {
                 throw TransportError(.invalidURL, "base URL \(baseURL) has no valid port")

@@ -47,6 +47,27 @@ public final class HTTPServer: Sendable {
             makeStream: { $0 })
     }
 
+    /// Binds like `init(configuration:responder:clock:wallClock:log:)` and serves HTTPS with `tls`, a server
+    /// context: each handshake runs on its connection's thread within `headerTimeoutSeconds`, and one that fails
+    /// (no client certificate of the cluster, plain HTTP, a scanner) closes the connection and goes to `refused`.
+    public convenience init(
+        configuration: HTTPServerConfiguration, responder: some HTTPResponder, clock: any TimeSource,
+        wallClock: any WallClock, log: @escaping @Sendable (String) -> Void = { _ in }, tls: TLSContext,
+        refused: @escaping @Sendable (TransportError) -> Void = { _ in }
+    ) throws {
+        let timeout = ticks(seconds: configuration.headerTimeoutSeconds)
+        try self.init(
+            configuration: configuration, responder: responder, clock: clock, wallClock: wallClock, log: log,
+            makeStream: { socket in
+                do throws(TransportError) {
+                    return try tls.accept(socket, deadline: clock.now().advanced(byTicks: timeout))
+                } catch {
+                    refused(error)
+                    throw error
+                }
+            })
+    }
+
     /// Binds like `init(configuration:responder:clock:wallClock:log:)`, with `makeStream` turning each accepted
     /// socket into the stream requests are read from: the seam where TLS slots in. It runs on the connection's own
     /// thread (a handshake never blocks the accept loop); a throw closes that connection.

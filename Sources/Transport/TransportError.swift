@@ -19,6 +19,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case malformedResponse
         /// The request could not be sent as asked (bad header, body shorter than its length).
         case invalidRequest
+        /// The TLS handshake failed (a certificate not of this cluster, none given, a name that does not match) or
+        /// a TLS record was bad.
+        case tls
         /// Any other system-call failure.
         case systemError
     }
@@ -44,6 +47,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
             case ETIMEDOUT: .timedOut
             case EPIPE, ECONNRESET, ECONNABORTED: .connectionClosed
             case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL: .connectionFailed
+            case EPROTO: .tls
             default: .systemError
             }
         let what = code == .timedOut ? "timed out" : error.reason

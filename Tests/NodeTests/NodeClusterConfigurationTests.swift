@@ -77,6 +77,24 @@ import Testing
         #expect(configuration.cluster?.keyFile == directory.path + "/c.key")
     }
 
+    @Test("TLS files are taken from the config file's folder, for the internal API and the client-facing port")
+    func relativeCertificates() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.appending("node.json")
+        try #"""
+        {"dataDirectory": "data", "allowAnonymous": true, "tls": {"certificate": "web.pem", "privateKey": "/k.pem"},
+         "cluster": {"gossip": "127.0.0.1:0", "keyFile": "c.key", "tls": {"listen": "127.0.0.1:8043",
+          "certificateAuthority": "ca.pem", "certificate": "certs/n.pem", "privateKey": "certs/n-key.pem"}}}
+        """#.write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try NodeConfiguration.load(path: path)
+        #expect(configuration.tls?.certificate == directory.path + "/web.pem")
+        #expect(configuration.tls?.privateKey == "/k.pem")
+        let tls = try #require(configuration.cluster?.tls)
+        #expect(tls.listen == "127.0.0.1:8043" && tls.certificateAuthority == directory.path + "/ca.pem")
+        #expect(tls.certificate == directory.path + "/certs/n.pem")
+        #expect(tls.privateKey == directory.path + "/certs/n-key.pem")
+    }
+
     @Test(
         "hostile sections are refused naming the key",
         arguments: [
@@ -100,6 +118,18 @@ import Testing
             (#"{"gossip": "127.0.0.1:1", "keyFile": "/k", "territory": "Fr East"}"#, ["'cluster.territory'"]),
             (#"{"gossip": "127.0.0.1:1", "keyFile": "/k", "reapAfterSeconds": "60"}"#, ["reapAfterSeconds"]),
             (#"{"gossip": "127.0.0.1:1", "keyFile": ""}"#, ["'cluster.keyFile' must name"]),
+            (
+                #"{"gossip": "127.0.0.1:1", "keyFile": "/k", "tls": {"listen": "127.0.0.1:1"}}"#,
+                ["'cluster.tls.certificateAuthority' is required"]
+            ),
+            (
+                #"{"gossip": "127.0.0.1:1", "keyFile": "/k", "tls": {"listen": "127.0.0.1:1", "certificateAuthority": "a", "certificate": "b", "privateKey": "c", "port": 1}}"#,
+                ["unknown key 'port'"]
+            ),
+            (
+                #"{"gossip": "127.0.0.1:1", "keyFile": "/k", "tls": {"listen": "0.0.0.0:1", "certificateAuthority": "a", "certificate": "b", "privateKey": "c"}}"#,
+                ["'cluster.tls.listen'", "0.0.0.0"]
+            ),
         ])
     func hostile(cluster: String, parts: [String]) {
         Self.expectError(cluster, mentioning: parts)

@@ -25,7 +25,8 @@ final class NodeHarness {
     /// `cluster` puts it in a region (its reactor is started).
     init(
         directory: String, seed: UInt64, allowsAnonymous: Bool = true, cluster: NodeConfiguration.Cluster? = nil,
-        site: String = "test-site", log: @escaping @Sendable (String) -> Void = { _ in }
+        site: String = "test-site", tls: NodeConfiguration.TLSFiles? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         wallClock = ManualWallClock(milliseconds: Self.startMilliseconds)
         var configuration = NodeConfiguration(
@@ -40,12 +41,13 @@ final class NodeHarness {
             .init(name: "admin", token: Self.adminToken, role: .admin),
         ]
         configuration.cluster = cluster
+        configuration.tls = tls
         let environment = NodeEnvironment(
             disk: PosixDisk(), monotonicClock: MonotonicClock(), wallClock: wallClock,
             random: SeededRandomSource(seed: seed), executor: PooledExecutor(name: "node-test", threadCountMax: 16),
             network: PosixNetwork())
         node = try ArchiveNode(configuration: configuration, environment: environment, log: log)
-        if cluster != nil { try node.start() }
+        if cluster != nil || tls != nil { try node.start() }
     }
 
     deinit { _ = node.shutdown { _ in true } }

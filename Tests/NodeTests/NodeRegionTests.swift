@@ -1,8 +1,9 @@
 // Goal: three nodes at three sites in three territories make one archive: a study stored at one is copied to the
 // other holder placement names, bit-exact, without the client waiting, every node's QIDO-RS finds it once
 // anti-entropy ran, and a stranger without the cluster's credentials is refused by the internal API.
-// Method: in-process nodes (NodeHarness) serving HTTP on loopback, gossiping with fast timings, a synthetic CT study
-// stored through STOW-RS at one of them.
+// Method: in-process nodes (NodeHarness) serving HTTP on loopback, their internal API over mutual TLS with
+// certificates of a CA made for the test, gossiping with fast timings, a synthetic CT study stored through STOW-RS
+// at one of them.
 import Catalog
 import Coding
 import Foundation
@@ -52,6 +53,7 @@ import Testing
         cluster.remoteAckTimeoutSeconds = ackTimeoutSeconds
         cluster.downOutSeconds = 10
         cluster.auditInstancesPerSecond = 1_000
+        cluster.tls = try NodeInternalTLSTests.clusterTLS(directory, address: "127.0.0.\(61 + index)")
         return try NodeHarness(
             directory: directory.appending("node-\(index)"), seed: UInt64(70 + index), cluster: cluster,
             site: places[index].0, log: { line in logLines.withLock { $0.append("node \(index): \(line)") } })

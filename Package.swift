@@ -136,7 +136,7 @@ let package = Package(
             "SimulationTests",
             [
                 "Simulation", "Membership", "Primitives", "TestSupport", "Node", "Catalog", "ObjectStore", "Replication",
-                "Chunking", "Coding", "DICOMweb", "Posix", "Placement",
+                "Chunking", "Coding", "DICOMweb", "Posix", "Placement", "HTTP",
             ]),
     ]
 )

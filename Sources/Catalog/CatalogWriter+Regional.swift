@@ -115,8 +115,14 @@ extension CatalogWriter {
         }
         let holding = try regionalRow(.holding(sopUID, by: sharing.holder))
         if holding == nil || holding?.isTombstone == true {
+            // A copy held again after this node dropped it: the new holding must win over the drop's tombstone,
+            // which may be newer than the instance's version. Only this node writes its holding rows.
+            var holdingVersion = version
+            if let dropped = holding?.version, dropped >= version {
+                holdingVersion = HLCTimestamp(clockValue: dropped.clockValue + 1, nodeID: sharing.holder)
+            }
             _ = try mergeRegional(
-                .live(.holding(sopUID, by: sharing.holder), version: version), horizon: 0, digests: &digests)
+                .live(.holding(sopUID, by: sharing.holder), version: holdingVersion), horizon: 0, digests: &digests)
         }
         for target in sharing.targets[sopUID] ?? [] where target != sharing.holder {
             if let held = try regionalRow(.holding(sopUID, by: target)), !held.isTombstone { continue }

@@ -39,7 +39,7 @@ enum CommandUsage {
 
         Sends DICOM Part-10 files and folders (recursive, hidden files skipped) to a node with STOW-RS.
           --node URL           the node's DICOMweb base URL, e.g. http://127.0.0.1:8042/dicom-web
-          --token T            bearer token with role write (or $TESSERA_TOKEN)
+          --token T            bearer token with role write (or $TESSERA_TOKEN); an https node needs $TESSERA_CA
           --batch-mb N         the most megabytes per request (default 64)
 
         """,
@@ -50,7 +50,7 @@ enum CommandUsage {
           --study UID          the Study Instance UID
           --out DIR            where to write the files
           --node URL           the node's DICOMweb base URL
-          --token T            bearer token with role read (or $TESSERA_TOKEN)
+          --token T            bearer token with role read (or $TESSERA_TOKEN); an https node needs $TESSERA_CA
 
         """,
         "find": """
@@ -61,7 +61,7 @@ enum CommandUsage {
           --since YYYYMMDD     --until YYYYMMDD     --accession A     --study UID
           --level study|series|instance (default study)     --limit N
           --node URL           the node's DICOMweb base URL
-          --token T            bearer token with role read (or $TESSERA_TOKEN)
+          --token T            bearer token with role read (or $TESSERA_TOKEN); an https node needs $TESSERA_CA
           --json               print the DICOM JSON as received
 
         """,

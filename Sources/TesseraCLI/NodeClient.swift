@@ -1,5 +1,6 @@
 // The client side of `tessera store/fetch/find`: which node (`--node URL`), which token (`--token` or
 // $TESSERA_TOKEN), and requests to its DICOMweb service through Transport's HTTPClient.
+import Foundation
 import Glibc
 import HTTP
 import Posix
@@ -44,22 +45,33 @@ final class NodeClient {
         try self.init(url: url, token: arguments.value("token") ?? environment("TESSERA_TOKEN"))
     }
 
-    /// Accepts "http://host:port" or "http://host:port/dicom-web" (what `tessera node` prints).
+    /// Accepts "http[s]://host:port" or "http[s]://host:port/dicom-web" (what `tessera node` prints); https trusts
+    /// the CA certificate $TESSERA_CA names, and the node's certificate must name the host.
     init(url: String, token: String?) throws {
-        guard url.hasPrefix("http://") else {
+        guard let scheme = ["http://", "https://"].first(where: { url.hasPrefix($0) }) else {
             throw UsageError(description: "--node must be an http:// URL such as http://127.0.0.1:8042, got '\(url)'")
         }
-        let rest = url.dropFirst("http://".count)
+        let rest = url.dropFirst(scheme.count)
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
         let authority = rest[..<slash]
         var path = String(rest[slash...])
         while path.hasSuffix("/") { path.removeLast() }
         guard !authority.isEmpty else { throw UsageError(description: "--node '\(url)' has no host") }
-        origin = "http://" + authority
+        origin = scheme + authority
         dicomWebPath = path.isEmpty ? "/dicom-web" : path
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        var tls: TLSContext?
+        if scheme == "https://" {
+            guard let path = environment("TESSERA_CA"), let authority = FileManager.default.contents(atPath: path)
+            else {
+                throw UsageError(
+                    description: "--node \(url) is https: set TESSERA_CA to the file of the CA certificate that "
+                        + "signed the node's certificate")
+            }
+            tls = try TLSContext.client(authorityPEM: Array(authority))
+        }
         do {
-            client = try HTTPClient(baseURL: origin, clock: MonotonicClock())
+            client = try HTTPClient(baseURL: origin, clock: MonotonicClock(), tls: tls)
         } catch {
             throw ClientError("cannot use node \(url): \(error)")
         }

@@ -97,21 +97,14 @@ extension NodeConfiguration: Codable {
             throw NodeError(.configuration, "cannot read config file \(path)")
         }
         var configuration = try parse(Array(data), source: path)
-        if !configuration.dataDirectory.hasPrefix("/") {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            configuration.dataDirectory = folder + "/" + configuration.dataDirectory
-        }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        configuration.dataDirectory = Self.path(configuration.dataDirectory, from: folder)
         if let keyFile = configuration.cluster?.keyFile {
             configuration.cluster?.keyFile = Self.path(keyFile, from: folder)
         }
         let clusterTLS = configuration.cluster?.tls?.resolved(from: folder)
         configuration.cluster?.tls = clusterTLS
-        if let tls = configuration.tls {
-            configuration.tls = TLSFiles(
-                certificate: Self.path(tls.certificate, from: folder),
-                privateKey: Self.path(tls.privateKey, from: folder))
-        }
+        configuration.tls = configuration.tls?.resolved(from: folder)
         return configuration
     }
 

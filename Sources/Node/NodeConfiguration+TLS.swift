@@ -32,9 +32,14 @@ extension NodeConfiguration {
 
         /// The certificate and key, read; `.configuration` naming the file that cannot be read.
         func identity(key: String) throws(NodeError) -> TLSIdentity {
-            TLSIdentity(
-                certificatePEM: try NodeConfiguration.read(certificate, key: key + ".certificate"),
-                privateKeyPEM: try NodeConfiguration.read(privateKey, key: key + ".privateKey"))
+            try NodeConfiguration.identity(certificate: certificate, privateKey: privateKey, key: key)
+        }
+
+        /// The same files with relative paths taken from `folder`.
+        func resolved(from folder: String) -> TLSFiles {
+            TLSFiles(
+                certificate: NodeConfiguration.path(certificate, from: folder),
+                privateKey: NodeConfiguration.path(privateKey, from: folder))
         }
     }
 
@@ -79,9 +84,8 @@ extension NodeConfiguration {
         /// The server and client contexts of the internal API, from the files.
         func contexts() throws(NodeError) -> (server: TLSContext, client: TLSContext) {
             let authority = try NodeConfiguration.read(certificateAuthority, key: "cluster.tls.certificateAuthority")
-            let identity = TLSIdentity(
-                certificatePEM: try NodeConfiguration.read(certificate, key: "cluster.tls.certificate"),
-                privateKeyPEM: try NodeConfiguration.read(privateKey, key: "cluster.tls.privateKey"))
+            let identity = try NodeConfiguration.identity(
+                certificate: certificate, privateKey: privateKey, key: "cluster.tls")
             do {
                 return (
                     try TLSContext.server(identity: identity, clientAuthorityPEM: authority),
@@ -112,6 +116,13 @@ extension NodeConfiguration {
         } catch {
             throw NodeError(.configuration, "'tls': \(error)")
         }
+    }
+
+    /// The certificate and key files of `key` ("tls", "cluster.tls"), read.
+    static func identity(certificate: String, privateKey: String, key: String) throws(NodeError) -> TLSIdentity {
+        TLSIdentity(
+            certificatePEM: try read(certificate, key: key + ".certificate"),
+            privateKeyPEM: try read(privateKey, key: key + ".privateKey"))
     }
 
     /// `path` taken from `folder` unless absolute.

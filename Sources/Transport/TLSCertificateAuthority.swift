@@ -42,12 +42,9 @@ public struct TLSCertificateAuthority: Sendable {
             throw TransportError(.tls, "the CA certificate does not load")
         }
         defer { X509_free(issuer) }
-        let signingKey = identity.privateKeyPEM.withUnsafeBytes { bytes -> OpaquePointer? in
-            let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count))
-            defer { BIO_free(bio) }
-            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
+        guard let signingKey = TLSContext.privateKey(in: identity.privateKeyPEM) else {
+            throw TransportError(.tls, "the CA key does not load")
         }
-        guard let signingKey else { throw TransportError(.tls, "the CA key does not load") }
         defer { EVP_PKEY_free(signingKey) }
         let names = dnsNames.map { "DNS:" + $0 } + addresses.map { "IP:" + $0 }
         guard !names.isEmpty, names.allSatisfy({ !$0.contains(",") }) else {
@@ -73,12 +70,14 @@ public struct TLSCertificateAuthority: Sendable {
     // MARK: - OpenSSL
 
     private static func generateKey() throws(TransportError) -> OpaquePointer {
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else { throw failure("no EC key support") }
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else {
+            throw TLSContext.failure("no EC key support")
+        }
         defer { EVP_PKEY_CTX_free(context) }
         var key: OpaquePointer?
         guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_CTX_set_group_name(context, "P-256") == 1,
             EVP_PKEY_generate(context, &key) == 1, let key
-        else { throw failure("cannot generate a P-256 key") }
+        else { throw TLSContext.failure("cannot generate a P-256 key") }
         return key
     }
 
@@ -87,11 +86,11 @@ public struct TLSCertificateAuthority: Sendable {
         commonName: String, publicKey: OpaquePointer, issuer: OpaquePointer?, now: Int64, validDays: Int,
         extensions: [(Int32, String)], signingKey: OpaquePointer
     ) throws(TransportError) -> OpaquePointer {
-        guard let certificate = X509_new() else { throw failure("out of memory") }
+        guard let certificate = X509_new() else { throw TLSContext.failure("out of memory") }
         var serial = [UInt8](repeating: 0, count: 16)
         guard RAND_bytes(&serial, Int32(serial.count)) == 1 else {
             X509_free(certificate)
-            throw failure("no random serial number")
+            throw TLSContext.failure("no random serial number")
         }
         serial[0] &= 0x7f  // Positive, as RFC 5280 asks.
         let number = BN_bin2bn(serial, Int32(serial.count), nil)
@@ -119,7 +118,7 @@ public struct TLSCertificateAuthority: Sendable {
         }
         guard isMade, X509_sign(certificate, signingKey, EVP_sha256()) > 0 else {
             X509_free(certificate)
-            throw failure("cannot make the certificate for \(commonName)")
+            throw TLSContext.failure("cannot make the certificate for \(commonName)")
         }
         return certificate
     }
@@ -134,16 +133,11 @@ public struct TLSCertificateAuthority: Sendable {
 
     /// What `write` puts into a memory BIO.
     private static func written(_ write: (OpaquePointer) -> Int32) throws(TransportError) -> [UInt8] {
-        guard let bio = BIO_new(BIO_s_mem()) else { throw failure("out of memory") }
+        guard let bio = BIO_new(BIO_s_mem()) else { throw TLSContext.failure("out of memory") }
         defer { BIO_free(bio) }
-        guard write(bio) == 1 else { throw failure("cannot write PEM") }
+        guard write(bio) == 1 else { throw TLSContext.failure("cannot write PEM") }
         var bytes = [UInt8](repeating: 0, count: Int(BIO_ctrl_pending(bio)))
         let count = BIO_read(bio, &bytes, Int32(bytes.count))
         return Array(bytes.prefix(Int(max(0, count))))
-    }
-
-    private static func failure(_ what: String) -> TransportError {
-        let detail = TLSStream.errorText("")
-        return TransportError(.tls, detail.isEmpty ? what : "\(what): \(detail)")
     }
 }

@@ -87,12 +87,9 @@ public final class TLSContext: @unchecked Sendable {
             throw Self.failure("the certificate file holds no PEM certificate")
         }
         defer { X509_free(certificate) }
-        let key = identity.privateKeyPEM.withUnsafeBytes { bytes -> OpaquePointer? in
-            let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count))
-            defer { BIO_free(bio) }
-            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
+        guard let key = Self.privateKey(in: identity.privateKeyPEM) else {
+            throw Self.failure("the private key file holds no PEM private key")
         }
-        guard let key else { throw Self.failure("the private key file holds no PEM private key") }
         defer { EVP_PKEY_free(key) }
         guard SSL_CTX_use_certificate(context, certificate) == 1, SSL_CTX_use_PrivateKey(context, key) == 1,
             SSL_CTX_check_private_key(context) == 1
@@ -121,7 +118,17 @@ public final class TLSContext: @unchecked Sendable {
         }
     }
 
-    private static func failure(_ what: String) -> TransportError {
+    /// The first private key in `pem`, nil when there is none; the caller frees it (EVP_PKEY_free).
+    static func privateKey(in pem: [UInt8]) -> OpaquePointer? {
+        pem.withUnsafeBytes { bytes in
+            let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count))
+            defer { BIO_free(bio) }
+            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
+        }
+    }
+
+    /// A TransportError(.tls) saying `what` failed, with OpenSSL's queued reasons when it has any.
+    static func failure(_ what: String) -> TransportError {
         let detail = TLSStream.errorText("")
         return TransportError(.tls, detail.isEmpty ? what : "\(what): \(detail)")
     }

@@ -228,15 +228,15 @@ public final class RegionServices: Sendable {
         guard let client else { return nil }
         let membership = membership
         let usesToken = internalTLS == nil
-        return InternalAPIPeer { method, target, body, bodyLength, bodyBytesMax in
+        return InternalAPIPeer { method, target, body, bodyLength in
             var headers = HTTPHeaders()
             if usesToken {
                 headers.add(InternalCredentials.header, InternalCredentials.token(membership.clusterKeyring.primary))
             }
             headers.add("Content-Type", "application/octet-stream")
-            var response = try client.send(
+            let response = try client.send(
                 method: method, target: target, headers: headers, body: body, bodyLength: bodyLength)
-            return (response.status, try response.readAll(bytesMax: bodyBytesMax))
+            return (response.status, response)
         }
     }
 

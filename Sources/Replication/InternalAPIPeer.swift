@@ -2,16 +2,19 @@
 // with the wire formats' limits. The exchange itself is given: the node's HTTP client (over TLS between sites), or
 // a responder called in-process by tests and the simulator, so both go through the same routes and formats.
 public import Catalog
-import ObjectStore
+public import ObjectStore
 public import Primitives
 
 /// A `ReplicaPeer` over the internal API.
 public struct InternalAPIPeer: ReplicaPeer {
-    /// One request and its whole answer: status and body (at most `bodyBytesMax` bytes read).
+    /// One request and its answer: the status and the body as it arrives (read to its end, or dropped).
     public typealias Exchange =
-        @Sendable (
-            _ method: String, _ target: String, _ body: any ByteSource, _ bodyLength: Int, _ bodyBytesMax: Int
-        ) throws -> (status: Int, body: [UInt8])
+        @Sendable (_ method: String, _ target: String, _ body: any ByteSource, _ bodyLength: Int) throws -> (
+            status: Int, body: any ByteSource
+        )
+
+    /// Most bytes of a refusal's reason read.
+    static let refusalBytesMax = 64 << 10
 
     /// Most rows one answer may carry.
     public static let rowsMax = 1_000_000
@@ -33,10 +36,9 @@ public struct InternalAPIPeer: ReplicaPeer {
     }
 
     public func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
-        let (status, answer) = try exchange(
-            "PUT", RegionalResponder.pathPrefix + "replicas/\(address.hex)", body,
-            bodyLength, 1 << 20)
-        try Self.check(status, answer)
+        let answer = try read(
+            exchange("PUT", RegionalResponder.pathPrefix + "replicas/\(address.hex)", body, bodyLength),
+            bytesMax: 1 << 20)
         return try Self.rows(answer)
     }
 
@@ -62,8 +64,12 @@ public struct InternalAPIPeer: ReplicaPeer {
         try call("GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax)
     }
 
-    public func chunk(address: ChunkAddress, length: Int) throws -> [UInt8] {
-        try call("GET", "chunks/\(address.hex)?length=\(length)", [], bytesMax: length)
+    public func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream {
+        let request = ChunkStream.request(entries[...])
+        var (status, body) = try exchange(
+            "POST", RegionalResponder.pathPrefix + "chunks", MemorySource(request), request.count)
+        if status != 200 { try Self.check(status, RegionalResponder.readBody(&body, max: Self.refusalBytesMax)) }
+        return ChunkStream(body: body, entries: entries)
     }
 
     public func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
@@ -73,10 +79,17 @@ public struct InternalAPIPeer: ReplicaPeer {
     }
 
     private func call(_ method: String, _ route: String, _ body: [UInt8], bytesMax: Int) throws -> [UInt8] {
-        let (status, answer) = try exchange(
-            method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, bytesMax)
-        try Self.check(status, answer)
-        return answer
+        try read(
+            exchange(method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count), bytesMax: bytesMax)
+    }
+
+    /// The whole answer of an exchange (at most `bytesMax` bytes), or the peer's refusal thrown.
+    private func read(_ answer: (status: Int, body: any ByteSource), bytesMax: Int) throws -> [UInt8] {
+        var body = answer.body
+        let bytes = try RegionalResponder.readBody(
+            &body, max: answer.status == 200 ? bytesMax : Self.refusalBytesMax, what: "the answer")
+        try Self.check(answer.status, bytes)
+        return bytes
     }
 
     /// Throws the peer's refusal for any status but 200.

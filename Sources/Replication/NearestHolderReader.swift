@@ -1,7 +1,8 @@
 // Reading an instance this node does not hold (DESIGN.md, "Reads"): its manifest and then its chunks by address
-// from the live holders, nearest first by estimated round trip; each chunk's SHA-256 is checked before a byte of it
-// reaches the sink, and a holder that fails or answers wrong is left for the next one, from the chunk it failed
-// on, so no byte is written twice or out of order. Blocking: runs on the request's owned thread.
+// from the live holders, nearest first by estimated round trip, many chunks per request (ChunkStream); each chunk's
+// SHA-256 is checked before a byte of it reaches the sink, and a holder that fails or answers wrong is left for the
+// next one, from the chunk it failed on, so no byte is written twice or out of order. Blocking: runs on the
+// request's owned thread.
 import Coding
 import ObjectStore
 public import Primitives
@@ -33,22 +34,26 @@ public struct NearestHolderReader: Sendable {
                 holder += 1
             }
         }
-        for entry in manifest!.entries {
-            var bytes: [UInt8]?
-            while bytes == nil {
-                guard holder < holders.count else { throw Self.exhausted(address, failures) }
-                do {
-                    let fetched = try holders[holder].peer.chunk(address: entry.address, length: Int(entry.length))
-                    guard fetched.count == Int(entry.length), SHA256.hash(fetched) == entry.address else {
+        let entries = manifest!.entries
+        var next = 0  // The first chunk not yet written.
+        while next < entries.count {
+            guard holder < holders.count else { throw Self.exhausted(address, failures) }
+            let chunks = ChunkBatches(peer: holders[holder].peer, entries: Array(entries[next...]))
+            do {
+                while let bytes = try chunks.next() {
+                    let entry = entries[next]
+                    guard bytes.count == Int(entry.length), SHA256.hash(bytes) == entry.address else {
                         throw ReplicaError(.corrupt, "chunk \(entry.address) arrived with other bytes")
                     }
-                    bytes = fetched
-                } catch {
-                    failures.append((holders[holder].node, "\(error)"))
-                    holder += 1
+                    do { try bytes.withUnsafeBytes { try sink.write($0) } } catch { throw SinkFailure(error: error) }
+                    next += 1
                 }
+            } catch let failure as SinkFailure {
+                throw failure.error
+            } catch {
+                failures.append((holders[holder].node, "\(error)"))
+                holder += 1
             }
-            try bytes!.withUnsafeBytes { try sink.write($0) }
         }
         return failures
     }
@@ -64,6 +69,11 @@ public struct NearestHolderReader: Sendable {
                 .inconsistent, "the object at \(address) has \(manifest.length) bytes, catalogued with \(length)")
         }
         return manifest
+    }
+
+    /// The sink's own failure (the client went away), which ends the read instead of moving to another holder.
+    struct SinkFailure: Error {
+        let error: any Error
     }
 
     static func exhausted(_ address: ChunkAddress, _ failures: [(node: NodeID, reason: String)]) -> ReplicaError {

@@ -94,17 +94,11 @@ public struct RegionalResponder: HTTPResponder {
                 throw RegionalRouteError(status: 404, reason: "no object \(address) here: \(error)")
             }
             try Self.send(manifest.encoded(), response: &response)
-        case ("GET", 2, "chunks"):
-            let address = try Self.address(parts[1])
-            let text = request.queryItems.last { $0.name == "length" }?.value ?? ""
-            guard let length = UInt32(text), length > 0 else {
-                throw ReplicaError(.malformed, "a chunk is asked for with its length (length=\"\(text.prefix(20))\")")
-            }
-            let bytes: [UInt8]
-            do { bytes = try receiver.store.chunk(ManifestEntry(address: address, length: length)) } catch {
-                throw RegionalRouteError(status: 404, reason: "chunk \(address) cannot be read here: \(error)")
-            }
-            try Self.send(bytes, response: &response)
+        case ("POST", 1, "chunks"):
+            let entries = try ChunkStream.entries(
+                ofRequest: try Self.readBody(
+                    &body, max: Manifest.headerBytes + ChunkStream.entriesMax * Manifest.entryBytes))
+            try sendChunks(entries, response: &response)
         case ("GET", 5, "studies") where parts[2] == "instances" && parts[4] == "metadata":
             let found = try catalog.instances(
                 studyInstanceUID: String(parts[1]), sopInstanceUID: String(parts[3]), includingMetadata: true)
@@ -132,18 +126,39 @@ public struct RegionalResponder: HTTPResponder {
         return address
     }
 
-    /// The whole body, refused past `max` bytes.
-    static func readBody(_ body: inout some ByteSource, max: Int) throws -> [UInt8] {
+    /// The whole body, refused past `max` bytes (`what` names it in the error).
+    static func readBody(_ body: inout some ByteSource, max: Int, what: String = "the request body") throws -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let count = try buffer.withUnsafeMutableBytes { try body.read(into: $0) }
             if count == 0 { return bytes }
             guard bytes.count + count <= max else {
-                throw ReplicaError(.malformed, "the request body is over \(max) bytes")
+                throw ReplicaError(.malformed, "\(what) is over \(max) bytes")
             }
             bytes.append(contentsOf: buffer[..<count])
         }
+    }
+
+    /// The chunks of `entries` back to back. The first is read before the head, so a node without it answers 404;
+    /// one that fails later cuts the answer short (the reader goes on at another holder from that chunk).
+    func sendChunks(_ entries: [ManifestEntry], response: inout some HTTPResponseWriter) throws {
+        func read(_ entry: ManifestEntry) throws -> [UInt8] {
+            do { return try receiver.store.chunk(entry) } catch {
+                throw RegionalRouteError(status: 404, reason: "chunk \(entry.address) cannot be read here: \(error)")
+            }
+        }
+        var bytes = try read(entries[0])
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/octet-stream")
+        headers.add("Content-Length", String(entries.reduce(0) { $0 + Int($1.length) }))
+        headers.add("Cache-Control", "no-store")
+        try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
+        for index in entries.indices {
+            if index > 0 { bytes = try read(entries[index]) }
+            try bytes.withUnsafeBytes { try response.writeBody($0) }
+        }
+        try response.finish()
     }
 
     static func send(_ bytes: [UInt8], response: inout some HTTPResponseWriter) throws {

@@ -2,6 +2,7 @@
 // digests and rows. A protocol so the sender and the anti-entropy driver run the same against a peer over HTTP (the
 // node's) and against one in-process (tests, the simulator).
 public import Catalog
+public import ObjectStore
 public import Primitives
 
 /// Another node of the region, as the replication and anti-entropy code call it. Calls block.
@@ -16,8 +17,9 @@ public protocol ReplicaPeer: Sendable {
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow]
     /// The manifest bytes of the object at `address`, as the peer stores them (checked by the caller).
     func manifest(address: ChunkAddress) throws -> [UInt8]
-    /// The bytes of one chunk of `length` bytes (checked by the caller against `address`).
-    func chunk(address: ChunkAddress, length: Int) throws -> [UInt8]
+    /// The chunks of `entries` (1 to `ChunkStream.entriesMax`), in order, from one answer read as the caller goes;
+    /// each is checked by the caller against its address.
+    func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream
     /// The DICOM JSON header of instance `instanceUID` of study `studyUID`.
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8]
 }

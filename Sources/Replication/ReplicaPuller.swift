@@ -74,8 +74,13 @@ public struct ReplicaPuller: Sendable {
         let metadata = (try? peer.metadata(studyUID: study, instanceUID: row.key.instanceUID)) ?? []
         let header = ReplicaHeader(manifest: manifestBytes, instanceRow: row, metadata: metadata, needs: needs)
         let entries = manifest.entries
+        let chunks = ChunkBatches(peer: peer, entries: needs.neededPositions.map { entries[$0] })
+        // The body asks for the needed positions in order, which is the order `chunks` answers them in.
         let body = ReplicaBodySource(header: header, isHeaderSent: false) { position in
-            try peer.chunk(address: entries[position].address, length: Int(entries[position].length))
+            guard let bytes = try chunks.next() else {
+                throw ReplicaError(.unavailable, "the holder's answer ended before chunk \(position)")
+            }
+            return bytes
         }
         return (header, body, needs.neededPositions.reduce(0) { $0 + Int(entries[$1].length) })
     }

@@ -3,6 +3,7 @@
 // fails the error names each. Method: in-process nodes (RegionFixture) holding the same object, one peer wrapped to
 // damage its chunk answers after a few good ones.
 import Catalog
+import Coding
 import ObjectStore
 import Primitives
 import Replication
@@ -35,14 +36,19 @@ final class DamagingPeer: ReplicaPeer {
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
         try inner.metadata(studyUID: studyUID, instanceUID: instanceUID)
     }
-    func chunk(address: ChunkAddress, length: Int) throws -> [UInt8] {
-        var bytes = try inner.chunk(address: address, length: length)
-        let count = served.withLock { count in
-            count += 1
-            return count
+    /// The inner peer's answer, with every chunk after the first `goodChunks` served damaged.
+    func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream {
+        var inner = try inner.chunks(entries)
+        var answer: [UInt8] = []
+        while var bytes = try inner.next() {
+            let count = served.withLock { count in
+                count += 1
+                return count
+            }
+            if count > goodChunks { bytes[0] ^= 0xFF }
+            answer += bytes
         }
-        if count > goodChunks { bytes[0] ^= 0xFF }
-        return bytes
+        return ChunkStream(body: MemorySource(answer), entries: entries)
     }
 }
 
@@ -62,6 +68,44 @@ final class DamagingPeer: ReplicaPeer {
         #expect(sink.bytes == bytes)
         #expect(failures.map(\.node) == [first.id])
         #expect(failures.first?.reason.contains("arrived with other bytes") == true)
+    }
+
+    @Test("a holder whose answer stops mid-way is left for the next from the chunk it stopped in")
+    func fallsBackFromACutAnswer() throws {
+        let pieces = ChunkStreamTests.pieces(20, seed: 4)
+        let entries = ChunkStreamTests.entries(pieces)
+        let whole = pieces.flatMap { $0 }
+        let manifest = Manifest(length: UInt64(whole.count), entries: entries).encoded()
+        let address = SHA256.hash(manifest)
+        // Both holders serve the manifest; the first then cuts its chunks' answer short.
+        final class Holder: ReplicaPeer {
+            let manifestBytes: [UInt8]
+            let chunkPeer: MemoryChunkPeer
+            init(_ manifestBytes: [UInt8], _ chunkPeer: MemoryChunkPeer) {
+                self.manifestBytes = manifestBytes
+                self.chunkPeer = chunkPeer
+            }
+            func manifest(address: ChunkAddress) throws -> [UInt8] { manifestBytes }
+            func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream { try chunkPeer.chunks(entries) }
+            func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds { throw ReplicaError(.io, "") }
+            func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
+                throw ReplicaError(.io, "")
+            }
+            func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw ReplicaError(.io, "") }
+            func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { throw ReplicaError(.io, "") }
+            func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] { throw ReplicaError(.io, "") }
+        }
+        let stopAt = pieces[0..<7].reduce(0) { $0 + $1.count } + 2
+        let cut = MemoryChunkPeer(pieces, cutAfter: stopAt)
+        let rest = MemoryChunkPeer(pieces)
+        let reader = NearestHolderReader(holders: [
+            (NodeID(1), Holder(manifest, cut)), (NodeID(2), Holder(manifest, rest)),
+        ])
+        var sink = MemorySink()
+        let failures = try reader.get(address, length: UInt64(whole.count), into: &sink)
+        #expect(sink.bytes == whole)
+        #expect(failures.count == 1 && failures[0].reason.contains("ended in chunk 8 of 20"), "\(failures)")
+        #expect(rest.requests.withLock { $0 } == [13])
     }
 
     @Test("a holder that is down is skipped; when every holder fails, the error names each")

@@ -121,6 +121,17 @@ import Testing
                 "PUT", "/internal/v1/replicas/\(String(repeating: "0", count: 64))", [255, 255, 255, 255], 400,
                 "over the limit"
             ),
+            ("POST", "/internal/v1/chunks", [1, 2, 3], 400, "the chunk list does not decode"),
+            ("POST", "/internal/v1/chunks", Manifest(length: 0, entries: []).encoded(), 400, "not 0"),
+            (
+                "POST", "/internal/v1/chunks",
+                Manifest(
+                    length: 1,
+                    entries: [ManifestEntry(address: ChunkAddress(bytes: [UInt8](repeating: 3, count: 32)), length: 1)]
+                )
+                .encoded(), 404, "cannot be read here"
+            ),
+            ("POST", "/internal/v1/chunks", [UInt8](repeating: 0, count: 200_000), 400, "is over 147476 bytes"),
             ("GET", "/internal/v1/elsewhere", [], 404, "no internal route"),
         ]
         for (method, target, body, status, reason) in cases {

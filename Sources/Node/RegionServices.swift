@@ -216,11 +216,15 @@ public final class RegionServices: Sendable {
     /// The member `metadata` describes, through a kept client of its internal API (HTTPS with this node's
     /// certificate when the region has certificates).
     func peer(for metadata: MemberMetadata) -> InternalAPIPeer? {
+        let ownHost = (try? ListenAddress.parse(settings.gossip, key: "cluster.gossip")).map(\.host)
         if let connect { return connect(metadata) }
         let base = (internalTLS == nil ? "http://" : "https://") + metadata.internalAddress.description
         let client: HTTPClient? = clients.withLock { [internalTLS] clients in
             if let client = clients[base] { return client }
-            guard let client = try? HTTPClient(baseURL: base, clock: environment.monotonicClock, tls: internalTLS)
+            guard
+                let client = try? HTTPClient(
+                    baseURL: base, configuration: HTTPClientConfiguration(localHost: ownHost),
+                    clock: environment.monotonicClock, tls: internalTLS)
             else { return nil }
             clients[base] = client
             return client

@@ -198,7 +198,8 @@ public final class HTTPClient: Sendable {
     private func connect() throws -> ClientConnection {
         let deadline = clock.now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
         do {
-            let socket = try Socket.connect(host: host, port: port, deadline: deadline)
+            let socket = try Socket.connect(
+                host: host, port: port, localHost: configuration.localHost, deadline: deadline)
             return ClientConnection(
                 stream: try makeStream(socket, host), peer: "\(host):\(port)", configuration: configuration,
                 clock: clock)

@@ -69,6 +69,8 @@ public final class RegionServices: Sendable {
     private let clients = Mutex<[String: HTTPClient]>([:])
     private let state = Mutex(LoopState())
     let figuresState = Mutex(Figures())
+    /// Each holder's recent answer times to this node's reads, for hedging.
+    let holderLatencies = HolderLatencies()
 
     private struct LoopState: Sendable {
         var isStopping = false
@@ -152,7 +154,7 @@ public final class RegionServices: Sendable {
             failedAttempts: figures.failedAttempts, chunkBytesSent: figures.chunkBytesSent,
             antiEntropyRounds: figures.antiEntropyRounds, instancesLearned: figures.instancesLearned,
             audited: figures.audited, pulled: figures.pulled, healed: figures.healed, dropped: figures.dropped,
-            healBytes: figures.healBytes)
+            healBytes: figures.healBytes, readHedges: holderLatencies.hedgeCount)
     }
 
     // MARK: - Placement
@@ -232,15 +234,23 @@ public final class RegionServices: Sendable {
         guard let client else { return nil }
         let membership = membership
         let usesToken = internalTLS == nil
-        return InternalAPIPeer { method, target, body, bodyLength in
+        let clock = environment.monotonicClock
+        return InternalAPIPeer { method, target, body, bodyLength, within in
             var headers = HTTPHeaders()
             if usesToken {
                 headers.add(InternalCredentials.header, InternalCredentials.token(membership.clusterKeyring.primary))
             }
             headers.add("Content-Type", "application/octet-stream")
-            let response = try client.send(
-                method: method, target: target, headers: headers, body: body, bodyLength: bodyLength)
-            return (response.status, response)
+            let deadline = within.map { clock.now().advanced(byTicks: Int64($0 * Double(Instant.ticksPerSecond))) }
+            do {
+                let response = try client.send(
+                    method: method, target: target, headers: headers, body: body, bodyLength: bodyLength,
+                    headDeadline: deadline)
+                return (response.status, response)
+            } catch let error as TransportError where error.code == .timedOut && within != nil {
+                let milliseconds = Int(((within ?? 0) * 1_000).rounded())
+                throw ReplicaError(.slow, "no answer within \(milliseconds) ms, its recent p95 (hedged to the next)")
+            }
         }
     }
 

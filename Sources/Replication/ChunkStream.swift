@@ -74,14 +74,19 @@ public struct ChunkStream {
 /// The chunks of `entries` from one peer, as many requests as `ChunkStream.entriesMax` needs, each made when the
 /// one before has been read to its end. A class so a transfer body's fetch closure can hold it.
 public final class ChunkBatches {
-    private let peer: any ReplicaPeer
+    private let request: ([ManifestEntry]) throws -> ChunkStream
     private let entries: [ManifestEntry]
     private var position = 0
     private var stream: ChunkStream?
 
-    /// Chunks of `entries` from `peer`.
-    public init(peer: any ReplicaPeer, entries: [ManifestEntry]) {
-        self.peer = peer
+    /// Chunks of `entries` from `peer`, each answer waited for as long as the transport allows.
+    public convenience init(peer: any ReplicaPeer, entries: [ManifestEntry]) {
+        self.init(entries: entries) { try peer.chunks($0, answerWithinSeconds: nil) }
+    }
+
+    /// Chunks of `entries`, each batch asked for through `request`.
+    public init(entries: [ManifestEntry], request: @escaping ([ManifestEntry]) throws -> ChunkStream) {
+        self.request = request
         self.entries = entries
     }
 
@@ -91,7 +96,7 @@ public final class ChunkBatches {
             if stream == nil {
                 guard position < entries.count else { return nil }
                 let end = min(entries.count, position + ChunkStream.entriesMax)
-                stream = try peer.chunks(Array(entries[position..<end]))
+                stream = try request(Array(entries[position..<end]))
             }
             if let bytes = try stream!.next() {
                 position += 1

@@ -7,11 +7,13 @@ public import Primitives
 
 /// A `ReplicaPeer` over the internal API.
 public struct InternalAPIPeer: ReplicaPeer {
-    /// One request and its answer: the status and the body as it arrives (read to its end, or dropped).
+    /// One request and its answer: the status and the body as it arrives (read to its end, or dropped); the answer
+    /// given up when it has not begun within `answerWithinSeconds` (nil: the transport's own timeouts).
     public typealias Exchange =
-        @Sendable (_ method: String, _ target: String, _ body: any ByteSource, _ bodyLength: Int) throws -> (
-            status: Int, body: any ByteSource
-        )
+        @Sendable (
+            _ method: String, _ target: String, _ body: any ByteSource, _ bodyLength: Int,
+            _ answerWithinSeconds: Double?
+        ) throws -> (status: Int, body: any ByteSource)
 
     /// Most bytes of a refusal's reason read.
     static let refusalBytesMax = 64 << 10
@@ -37,7 +39,7 @@ public struct InternalAPIPeer: ReplicaPeer {
 
     public func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
         let answer = try read(
-            exchange("PUT", RegionalResponder.pathPrefix + "replicas/\(address.hex)", body, bodyLength),
+            exchange("PUT", RegionalResponder.pathPrefix + "replicas/\(address.hex)", body, bodyLength, nil),
             bytesMax: 1 << 20)
         return try Self.rows(answer)
     }
@@ -64,10 +66,10 @@ public struct InternalAPIPeer: ReplicaPeer {
         try call("GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax)
     }
 
-    public func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream {
+    public func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
         let request = ChunkStream.request(entries[...])
         var (status, body) = try exchange(
-            "POST", RegionalResponder.pathPrefix + "chunks", MemorySource(request), request.count)
+            "POST", RegionalResponder.pathPrefix + "chunks", MemorySource(request), request.count, answerWithinSeconds)
         if status != 200 { try Self.check(status, RegionalResponder.readBody(&body, max: Self.refusalBytesMax)) }
         return ChunkStream(body: body, entries: entries)
     }
@@ -80,7 +82,8 @@ public struct InternalAPIPeer: ReplicaPeer {
 
     private func call(_ method: String, _ route: String, _ body: [UInt8], bytesMax: Int) throws -> [UInt8] {
         try read(
-            exchange(method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count), bytesMax: bytesMax)
+            exchange(method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, nil),
+            bytesMax: bytesMax)
     }
 
     /// The whole answer of an exchange (at most `bytesMax` bytes), or the peer's refusal thrown.

@@ -18,8 +18,9 @@ public protocol ReplicaPeer: Sendable {
     /// The manifest bytes of the object at `address`, as the peer stores them (checked by the caller).
     func manifest(address: ChunkAddress) throws -> [UInt8]
     /// The chunks of `entries` (1 to `ChunkStream.entriesMax`), in order, from one answer read as the caller goes;
-    /// each is checked by the caller against its address.
-    func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream
+    /// each is checked by the caller against its address. With `answerWithinSeconds`, an answer that has not begun
+    /// by then is given up (`ReplicaError(.slow)`) so the caller can ask another holder.
+    func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream
     /// The DICOM JSON header of instance `instanceUID` of study `studyUID`.
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8]
 }

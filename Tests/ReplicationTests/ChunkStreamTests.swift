@@ -11,6 +11,14 @@ import Synchronization
 import TestSupport
 import Testing
 
+/// A clock that moves only when told.
+final class SteppedClock: TimeSource {
+    private let ticks = Mutex<Int64>(0)
+    func now() -> Instant { Instant(ticks: ticks.withLock { $0 }) }
+    func sleep(until instant: Instant) {}
+    func advance(seconds: Double) { ticks.withLock { $0 += Int64(seconds * Double(Instant.ticksPerSecond)) } }
+}
+
 /// A peer serving chunks from memory; only `chunks` is answered.
 final class MemoryChunkPeer: ReplicaPeer {
     let chunks: [ChunkAddress: [UInt8]]
@@ -18,15 +26,26 @@ final class MemoryChunkPeer: ReplicaPeer {
     let cutAfter: Int?
     let extra: [UInt8]
     let requests = Mutex<[Int]>([])
+    /// How long each answer takes to begin, on `clock`, which the peer advances (the slower of the two when the
+    /// caller gives up first).
+    let answerSeconds = Mutex(0.0)
+    let clock: SteppedClock?
 
-    init(_ pieces: [[UInt8]], cutAfter: Int? = nil, extra: [UInt8] = []) {
+    init(_ pieces: [[UInt8]], cutAfter: Int? = nil, extra: [UInt8] = [], clock: SteppedClock? = nil) {
         chunks = Dictionary(pieces.map { (SHA256.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
         self.cutAfter = cutAfter
         self.extra = extra
+        self.clock = clock
     }
 
-    func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream {
+    func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
         requests.withLock { $0.append(entries.count) }
+        let seconds = answerSeconds.withLock { $0 }
+        if let within = answerWithinSeconds, seconds > within {
+            clock?.advance(seconds: within)
+            throw ReplicaError(.slow, "no answer within \(within) s")
+        }
+        clock?.advance(seconds: seconds)
         var answer: [UInt8] = []
         for entry in entries {
             guard let bytes = chunks[entry.address] else { throw ReplicaError(.unavailable, "no chunk") }
@@ -60,7 +79,7 @@ final class MemoryChunkPeer: ReplicaPeer {
     func wholeAnswer() throws {
         let pieces = Self.pieces(5, seed: 1)
         let entries = Self.entries(pieces)
-        var stream = try MemoryChunkPeer(pieces).chunks(entries)
+        var stream = try MemoryChunkPeer(pieces).chunks(entries, answerWithinSeconds: nil)
         var read: [[UInt8]] = []
         while let bytes = try stream.next() { read.append(bytes) }
         #expect(read == pieces)
@@ -71,14 +90,15 @@ final class MemoryChunkPeer: ReplicaPeer {
     @Test("an answer cut short, or longer than asked, is refused naming where")
     func cutOrLong() throws {
         let pieces = Self.pieces(4, seed: 2)
-        var cut = try MemoryChunkPeer(pieces, cutAfter: pieces[0].count + 3).chunks(Self.entries(pieces))
+        var cut = try MemoryChunkPeer(pieces, cutAfter: pieces[0].count + 3).chunks(
+            Self.entries(pieces), answerWithinSeconds: nil)
         #expect(try cut.next() == pieces[0])
         #expect {
             _ = try cut.next()
         } throws: {
             "\($0)".contains("ended in chunk 2 of 4 (3 of \(pieces[1].count) bytes)")
         }
-        var long = try MemoryChunkPeer(pieces, extra: [7]).chunks(Self.entries(pieces))
+        var long = try MemoryChunkPeer(pieces, extra: [7]).chunks(Self.entries(pieces), answerWithinSeconds: nil)
         for _ in pieces { _ = try long.next() }
         #expect { _ = try long.next() } throws: { "\($0)".contains("more than the 4 chunks asked for") }
     }

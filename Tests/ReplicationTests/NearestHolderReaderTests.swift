@@ -37,8 +37,8 @@ final class DamagingPeer: ReplicaPeer {
         try inner.metadata(studyUID: studyUID, instanceUID: instanceUID)
     }
     /// The inner peer's answer, with every chunk after the first `goodChunks` served damaged.
-    func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream {
-        var inner = try inner.chunks(entries)
+    func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
+        var inner = try inner.chunks(entries, answerWithinSeconds: nil)
         var answer: [UInt8] = []
         while var bytes = try inner.next() {
             let count = served.withLock { count in
@@ -50,6 +50,27 @@ final class DamagingPeer: ReplicaPeer {
         }
         return ChunkStream(body: MemorySource(answer), entries: entries)
     }
+}
+
+/// A holder serving a manifest given as bytes and chunks from a MemoryChunkPeer.
+final class Holder: ReplicaPeer {
+    let manifestBytes: [UInt8]
+    let chunkPeer: MemoryChunkPeer
+    init(_ manifestBytes: [UInt8], _ chunkPeer: MemoryChunkPeer) {
+        self.manifestBytes = manifestBytes
+        self.chunkPeer = chunkPeer
+    }
+    func manifest(address: ChunkAddress) throws -> [UInt8] { manifestBytes }
+    func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
+        try chunkPeer.chunks(entries, answerWithinSeconds: answerWithinSeconds)
+    }
+    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds { throw ReplicaError(.io, "") }
+    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
+        throw ReplicaError(.io, "")
+    }
+    func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw ReplicaError(.io, "") }
+    func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { throw ReplicaError(.io, "") }
+    func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] { throw ReplicaError(.io, "") }
 }
 
 @Suite struct NearestHolderReaderTests {
@@ -78,23 +99,6 @@ final class DamagingPeer: ReplicaPeer {
         let manifest = Manifest(length: UInt64(whole.count), entries: entries).encoded()
         let address = SHA256.hash(manifest)
         // Both holders serve the manifest; the first then cuts its chunks' answer short.
-        final class Holder: ReplicaPeer {
-            let manifestBytes: [UInt8]
-            let chunkPeer: MemoryChunkPeer
-            init(_ manifestBytes: [UInt8], _ chunkPeer: MemoryChunkPeer) {
-                self.manifestBytes = manifestBytes
-                self.chunkPeer = chunkPeer
-            }
-            func manifest(address: ChunkAddress) throws -> [UInt8] { manifestBytes }
-            func chunks(_ entries: [ManifestEntry]) throws -> ChunkStream { try chunkPeer.chunks(entries) }
-            func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds { throw ReplicaError(.io, "") }
-            func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
-                throw ReplicaError(.io, "")
-            }
-            func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw ReplicaError(.io, "") }
-            func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { throw ReplicaError(.io, "") }
-            func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] { throw ReplicaError(.io, "") }
-        }
         let stopAt = pieces[0..<7].reduce(0) { $0 + $1.count } + 2
         let cut = MemoryChunkPeer(pieces, cutAfter: stopAt)
         let rest = MemoryChunkPeer(pieces)
@@ -106,6 +110,44 @@ final class DamagingPeer: ReplicaPeer {
         #expect(sink.bytes == whole)
         #expect(failures.count == 1 && failures[0].reason.contains("ended in chunk 8 of 20"), "\(failures)")
         #expect(rest.requests.withLock { $0 } == [13])
+    }
+
+    @Test("a holder slower than its recent p95 is hedged away from, unless it is cold or the last one")
+    func hedgesFromASlowHolder() throws {
+        let pieces = ChunkStreamTests.pieces(12, seed: 5)
+        let whole = pieces.flatMap { $0 }
+        let manifest = Manifest(length: UInt64(whole.count), entries: ChunkStreamTests.entries(pieces)).encoded()
+        let address = SHA256.hash(manifest)
+        let clock = SteppedClock()
+        let first = MemoryChunkPeer(pieces, clock: clock)
+        let second = MemoryChunkPeer(pieces, clock: clock)
+        let latencies = HolderLatencies()
+        let reader = NearestHolderReader(
+            holders: [(NodeID(1), Holder(manifest, first)), (NodeID(2), Holder(manifest, second))],
+            latencies: (latencies, clock))
+        func read() throws -> [(node: NodeID, reason: String)] {
+            var sink = MemorySink()
+            let failures = try reader.get(address, length: UInt64(whole.count), into: &sink)
+            #expect(sink.bytes == whole)
+            return failures
+        }
+        // Cold: a slow first holder is waited for until it has 16 answers on record.
+        first.answerSeconds.withLock { $0 = 0.5 }
+        #expect(try read().isEmpty)
+        first.answerSeconds.withLock { $0 = 0.010 }
+        for _ in 0..<20 { #expect(try read().isEmpty) }
+        // One slow answer in 21 does not move the p95; a 300 ms answer is then hedged to the second holder.
+        #expect(latencies.hedgeAfterSeconds(NodeID(1)) == 0.010)
+        first.answerSeconds.withLock { $0 = 0.3 }
+        let hedged = try read()
+        #expect(hedged.map(\.node) == [NodeID(1)] && hedged[0].reason.contains("no answer within 0.01"), "\(hedged)")
+        #expect(latencies.hedgeCount == 1 && second.requests.withLock { $0.count } == 1)
+        // The last holder is never hedged away from: the read waits for it.
+        let alone = NearestHolderReader(
+            holders: [(NodeID(1), Holder(manifest, first))], latencies: (latencies, clock))
+        var single = MemorySink()
+        #expect(try alone.get(address, length: UInt64(whole.count), into: &single).isEmpty)
+        #expect(single.bytes == whole && latencies.hedgeCount == 1)
     }
 
     @Test("a holder that is down is skipped; when every holder fails, the error names each")

@@ -74,7 +74,7 @@ final class SimulatedNode: @unchecked Sendable {
             environment: environment,
             connect: { metadata in
                 guard let to = simulation.nodes.firstIndex(where: { $0.id == metadata.nodeID }) else { return nil }
-                return InternalAPIPeer { method, target, body, _ in
+                return InternalAPIPeer { method, target, body, _, _ in
                     let (status, answer) = try simulation.exchange(
                         from: from, to: to, method: method, target: target, body: body)
                     return (status, MemorySource(answer))

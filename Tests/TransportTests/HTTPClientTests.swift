@@ -92,6 +92,28 @@ func peakResidentKiB() -> Int {
         }
     }
 
+    @Test("a head deadline gives up a slow answer and drops its connection; the next request gets a new one")
+    func headDeadline() async throws {
+        try await blocking {
+            try withServer { server in
+                let clock = MonotonicClock()
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: clock)
+                let start = clock.now()
+                #expect {
+                    _ = try client.send(
+                        method: "GET", target: "/slow",
+                        headDeadline: start.advanced(byTicks: Instant.ticksPerSecond / 20))
+                } throws: {
+                    ($0 as? TransportError)?.code == .timedOut
+                }
+                #expect(clock.now().ticks(since: start) < Instant.ticksPerSecond / 4)
+                var next = try client.send(method: "GET", target: "/hello")
+                #expect(try next.readText() == "hello")
+                #expect(server.acceptedConnectionCount == 2)
+            }
+        }
+    }
+
     @Test("an answer the server gives before the body was sent (no 100-continue) reaches the client")
     func earlyAnswerWithoutContinue() async throws {
         try await blocking {

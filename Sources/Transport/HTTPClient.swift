@@ -75,7 +75,8 @@ public final class HTTPClient: Sendable {
     /// - `headDeadline`: throw TransportError(.timedOut), dropping the connection, when the head has not arrived by
     ///   then (a read hedging to another server).
     ///
-    /// A request without a body that fails on a reused connection before any answer is retried once on a new one.
+    /// A request without a body, or with one in memory, that fails on a reused connection before any answer is
+    /// retried once on a new one.
     public func send(
         method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: (any ByteSource)? = nil,
         bodyLength: Int? = nil, expectContinue: Bool = false, headDeadline: Instant? = nil
@@ -87,9 +88,15 @@ public final class HTTPClient: Sendable {
         let connection = try takeConnection()
         do {
             return try exchange(&request, on: connection)
-        } catch  where error is TransportError && connection.isReused && body == nil && connection.head == nil {
-            // The server closed the kept-alive connection as we reused it; nothing was answered, so try once more.
-            return try exchange(&request, on: try connect())
+        } catch
+            where error is TransportError && connection.isReused && (body == nil || body is MemorySource)
+            && connection.head == nil
+        {
+            // The server closed the kept-alive connection as we reused it (or a partition reset it); nothing was
+            // answered, so try once more. A body in memory is sent again from its start (`body` is the caller's
+            // copy, a value the first attempt did not advance).
+            var again = ClientRequest(head: head, body: body, bodyLength: bodyLength, headDeadline: headDeadline)
+            return try exchange(&again, on: try connect())
         }
     }
 

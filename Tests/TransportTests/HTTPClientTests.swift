@@ -5,6 +5,7 @@ import Foundation
 import HTTP
 import Posix
 import Primitives
+import Synchronization
 import TestSupport
 import Testing
 import Transport
@@ -69,6 +70,52 @@ func peakResidentKiB() -> Int {
                 #expect(try second.readText() == "hello")
                 #expect(server.acceptedConnectionCount == 2)
             }
+        }
+    }
+
+    @Test("a request with a body in memory that meets a reset kept-alive connection is sent again on a new one")
+    func resetKeptAliveConnection() async throws {
+        try await blocking {
+            // A server that answers the first request on each connection and resets the connection at the next,
+            // as a peer across a healed partition does.
+            let listener = try ListeningSocket(host: "127.0.0.1", port: 0)
+            let accepted = Mutex(0)
+            let server = OwnedThread(name: "reset-server") {
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+                defer { buffer.deallocate() }
+                let deadline = MonotonicClock().now().advanced(byTicks: 5 * Instant.ticksPerSecond)
+                /// Reads one whole request (its head and a 3-byte body); false when the client went away.
+                func readRequest(_ socket: Socket) -> Bool {
+                    var bytes: [UInt8] = []
+                    while true {
+                        guard let count = try? socket.receive(into: buffer, deadline: deadline), count > 0 else {
+                            return false
+                        }
+                        bytes += buffer[0..<count]
+                        let text = String(decoding: bytes, as: UTF8.self)
+                        if let end = text.range(of: "\r\n\r\n"), text[end.upperBound...].utf8.count >= 3 { return true }
+                    }
+                }
+                for _ in 0..<2 {
+                    guard let socket = try? listener.accept(deadline: deadline) else { return }
+                    accepted.withLock { $0 += 1 }
+                    guard readRequest(socket) else { return }
+                    let answer = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
+                    try? answer.withUnsafeBytes { try socket.sendAll([$0], deadline: deadline) }
+                    _ = readRequest(socket)  // The next request on this connection is met with a close.
+                    socket.close()
+                }
+            }
+            defer {
+                server.join()
+                listener.close()
+            }
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(listener.boundPort)", clock: MonotonicClock())
+            var first = try client.send(method: "POST", target: "/a", bytes: [1, 2, 3])
+            #expect(try first.readText() == "ok")
+            var second = try client.send(method: "POST", target: "/b", bytes: [4, 5, 6])
+            #expect(try second.readText() == "ok")
+            #expect(accepted.withLock { $0 } == 2)
         }
     }
 

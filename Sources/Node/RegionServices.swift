@@ -307,21 +307,32 @@ public final class RegionServices: Sendable {
 
     /// Sends what is due in the outbox.
     func drainOutbox() {
+        let clock = environment.monotonicClock
+        let until = clock.now().advanced(byTicks: Instant.ticksPerSecond)
         do {
-            let pass = try replicator.drain(
-                nowMilliseconds: environment.wallClock.millisecondsSinceEpoch(), limit: 64, peer: { self.peer($0) },
-                log: log)
-            guard pass != ReplicationPass() else { return }
-            figuresState.withLock { figures in
-                figures.delivered += pass.delivered
-                figures.failedAttempts += pass.failed
-                figures.chunkBytesSent += pass.chunkBytesSent
-                figures.chunksSkipped += pass.chunksSkipped
+            // Passes follow each other while they find a full page due, for up to a second: a backlog drains at
+            // the batches' pace, and the loop's other work still runs every second.
+            while true {
+                let pass = try replicator.drain(
+                    nowMilliseconds: environment.wallClock.millisecondsSinceEpoch(), limit: Self.outboxPageCount,
+                    peer: { self.peer($0) }, log: log)
+                guard pass != ReplicationPass() else { return }
+                figuresState.withLock { figures in
+                    figures.delivered += pass.delivered
+                    figures.failedAttempts += pass.failed
+                    figures.chunkBytesSent += pass.chunkBytesSent
+                    figures.chunksSkipped += pass.chunksSkipped
+                }
+                let taken = pass.delivered + pass.failed + pass.held
+                guard taken == Self.outboxPageCount, pass.delivered > 0, clock.now() < until else { return }
             }
         } catch {
             log("reading the replication outbox failed: \(error)")
         }
     }
+
+    /// Outbox entries one pass takes: four batches of the most a batch carries.
+    static let outboxPageCount = 4 * ReplicaBatch.countMax
 
     /// One anti-entropy round with a random live member.
     func pullFromRandomPeer() {

@@ -37,11 +37,13 @@ public struct InternalAPIPeer: ReplicaPeer {
         return try ChunkNeeds.decode(answer, offeredCount: count)
     }
 
-    public func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
+    public func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
         let answer = try read(
-            exchange("PUT", RegionalResponder.pathPrefix + "replicas/\(address.hex)", body, bodyLength, nil),
-            bytesMax: 1 << 20)
-        return try Self.rows(answer)
+            exchange("PUT", RegionalResponder.pathPrefix + "replicas", body, bodyLength, nil),
+            bytesMax: 3 + count * (7 + 4 * RegionalWire.rowBytesMax))
+        return try ReplicaBatch.decodeAnswer(answer, count: count)
     }
 
     public func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] {

@@ -82,9 +82,16 @@ public struct RegionalResponder: HTTPResponder {
             let needs = try receiver.answerOffer(
                 address: address, manifestBytes: try Self.readBody(&body, max: Self.smallBodyBytesMax))
             try Self.send(needs.encoded(), response: &response)
-        case ("PUT", 2, "replicas"):
-            let rows = try receiver.receive(address: try Self.address(parts[1]), body: &body)
-            try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
+        case ("PUT", 1, "replicas"):
+            let outcomes = try receiver.receiveBatch(body: &body)
+            // Transfers refused for what they carried count with the refused requests (those the target could not
+            // store now do not: the sender tries them again).
+            let refused = outcomes.filter { outcome in
+                guard case .failure(let error) = outcome else { return false }
+                return [.malformed, .inconsistent, .corrupt].contains(error.code)
+            }
+            refusals.malformed.add(refused.count, ordering: .relaxed)
+            try Self.send(ReplicaBatch.encodeAnswer(outcomes), response: &response)
         case ("GET", 1, "health"):
             try Self.send(try health(), response: &response)
         case ("GET", 3, "objects") where parts[2] == "manifest":

@@ -9,8 +9,12 @@ public import Primitives
 public protocol ReplicaPeer: Sendable {
     /// Offers the instance at `address` (its manifest's bytes); the answer says which chunks to send.
     func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds
-    /// Sends a transfer (a `ReplicaHeader` then the chunks it names); returns the peer's holding row of it.
-    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow]
+    /// Sends a batch of `count` transfers (`ReplicaBatch`: the heads, then the chunks they name); returns one outcome
+    /// per transfer, in order: the peer's holding row of it, or why it refused it. Throws when the batch as a whole
+    /// failed (the peer unreachable, the request refused).
+    func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws -> [Result<
+        [RegionalRow], ReplicaError
+    >]
     /// The peer's digests of the children of `indices` at `level` of its digest tree.
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint]
     /// The peer's rows in `buckets`.

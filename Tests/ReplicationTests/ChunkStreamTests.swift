@@ -56,7 +56,9 @@ final class MemoryChunkPeer: ReplicaPeer {
     }
 
     func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds { throw unused }
-    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
+    func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
         throw unused
     }
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw unused }

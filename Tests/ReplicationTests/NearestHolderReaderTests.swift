@@ -25,8 +25,10 @@ final class DamagingPeer: ReplicaPeer {
     func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds {
         try inner.offer(address: address, manifest: manifest)
     }
-    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
-        try inner.transfer(address: address, body: body, bodyLength: bodyLength)
+    func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
+        try inner.transfer(batchOf: count, body: body, bodyLength: bodyLength)
     }
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] {
         try inner.digests(level: level, indices: indices)
@@ -65,7 +67,9 @@ final class Holder: ReplicaPeer {
         try chunkPeer.chunks(entries, answerWithinSeconds: answerWithinSeconds)
     }
     func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds { throw ReplicaError(.io, "") }
-    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
+    func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
         throw ReplicaError(.io, "")
     }
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw ReplicaError(.io, "") }

@@ -117,8 +117,12 @@ import Testing
                 "POST", "/internal/v1/replicas/\(String(repeating: "0", count: 64))/offer", [1, 2], 400,
                 "not the one at"
             ),
+            ("PUT", "/internal/v1/replicas", [255, 255, 255, 255], 400, "unknown replica batch version 255"),
+            ("PUT", "/internal/v1/replicas", [1, 0, 0], 400, "1 to 64 transfers, not 0"),
+            ("PUT", "/internal/v1/replicas", [1, 65, 0], 400, "not 65"),
             (
-                "PUT", "/internal/v1/replicas/\(String(repeating: "0", count: 64))", [255, 255, 255, 255], 400,
+                "PUT", "/internal/v1/replicas", [1, 1, 0] + [UInt8](repeating: 0, count: 32) + [255, 255, 255, 255],
+                400,
                 "over the limit"
             ),
             ("POST", "/internal/v1/chunks", [1, 2, 3], 400, "the chunk list does not decode"),

@@ -28,13 +28,26 @@ public struct InternalAPIPeer: ReplicaPeer {
     /// A peer reached through `exchange`.
     public init(exchange: @escaping Exchange) { self.exchange = exchange }
 
-    public func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds {
+    public func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws
+        -> [Result<ChunkNeeds, ReplicaError>]
+    {
+        let needsBytesMax = 5 + ChunkNeeds.positionsMax / 8 + 1
         let answer = try call(
-            "POST", "replicas/\(address.hex)/offer", manifest, bytesMax: 5 + ChunkNeeds.positionsMax / 8 + 1)
-        guard let count = Manifest.decode(manifest)?.entries.count else {
-            throw ReplicaError(.malformed, "offering a manifest that does not decode")
+            "POST", "replicas/offers", ReplicaBatch.encodeOffers(offers),
+            bytesMax: 3 + offers.count * (5 + needsBytesMax + 3 + ReplicaBatch.reasonBytesMax))
+        let outcomes = try ReplicaBatch.decodeAnswer(answer, count: offers.count, answerBytesMax: needsBytesMax)
+        return zip(offers, outcomes).map { offer, outcome in
+            outcome.flatMap { bytes in
+                guard let count = Manifest.decode(offer.manifest)?.entries.count else {
+                    return .failure(ReplicaError(.malformed, "offering a manifest that does not decode"))
+                }
+                return Result { () throws(ReplicaError) in
+                    do { return try ChunkNeeds.decode(bytes, offeredCount: count) } catch {
+                        throw ReplicaError(.malformed, "the answer to offer \(offer.address): \(error)")
+                    }
+                }
+            }
         }
-        return try ChunkNeeds.decode(answer, offeredCount: count)
     }
 
     public func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
@@ -42,8 +55,17 @@ public struct InternalAPIPeer: ReplicaPeer {
     {
         let answer = try read(
             exchange("PUT", RegionalResponder.pathPrefix + "replicas", body, bodyLength, nil),
-            bytesMax: 3 + count * (7 + 4 * RegionalWire.rowBytesMax))
-        return try ReplicaBatch.decodeAnswer(answer, count: count)
+            bytesMax: 3 + count * (5 + 4 * RegionalWire.rowBytesMax + 3 + ReplicaBatch.reasonBytesMax))
+        return try ReplicaBatch.decodeAnswer(answer, count: count, answerBytesMax: 4 * RegionalWire.rowBytesMax).map {
+            outcome in
+            outcome.flatMap { bytes in
+                Result { () throws(ReplicaError) in
+                    do { return try Self.rows(bytes) } catch {
+                        throw ReplicaError(.malformed, "the acknowledgement: \(error)")
+                    }
+                }
+            }
+        }
     }
 
     public func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] {

@@ -77,20 +77,17 @@ public struct RegionalResponder: HTTPResponder {
             }
             let rows = try catalog.regionalRows(inBuckets: buckets)
             try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
-        case ("POST", 3, "replicas") where parts[2] == "offer":
-            let address = try Self.address(parts[1])
-            let needs = try receiver.answerOffer(
-                address: address, manifestBytes: try Self.readBody(&body, max: Self.smallBodyBytesMax))
-            try Self.send(needs.encoded(), response: &response)
-        case ("PUT", 1, "replicas"):
-            let outcomes = try receiver.receiveBatch(body: &body)
-            // Transfers refused for what they carried count with the refused requests (those the target could not
-            // store now do not: the sender tries them again).
-            let refused = outcomes.filter { outcome in
-                guard case .failure(let error) = outcome else { return false }
-                return [.malformed, .inconsistent, .corrupt].contains(error.code)
+        case ("POST", 2, "replicas") where parts[1] == "offers":
+            let outcomes = try ReplicaBatch.readOffers(from: &body).map { offer in
+                Result { () throws(ReplicaError) in
+                    try receiver.answerOffer(address: offer.address, manifestBytes: offer.manifest).encoded()
+                }
             }
-            refusals.malformed.add(refused.count, ordering: .relaxed)
+            countRefused(outcomes)
+            try Self.send(ReplicaBatch.encodeAnswer(outcomes), response: &response)
+        case ("PUT", 1, "replicas"):
+            let outcomes = try receiver.receiveBatch(body: &body).map { $0.map { $0.flatMap(RegionalRowStream.frame) } }
+            countRefused(outcomes)
             try Self.send(ReplicaBatch.encodeAnswer(outcomes), response: &response)
         case ("GET", 1, "health"):
             try Self.send(try health(), response: &response)
@@ -116,6 +113,16 @@ public struct RegionalResponder: HTTPResponder {
         default:
             throw RegionalRouteError(status: 404, reason: "no internal route \(request.method) \(request.path)")
         }
+    }
+
+    /// Counts the items of a batch refused for what they carried with the refused requests (those this node could
+    /// not take now do not count: the sender tries them again).
+    private func countRefused(_ outcomes: [Result<[UInt8], ReplicaError>]) {
+        let refused = outcomes.filter { outcome in
+            guard case .failure(let error) = outcome else { return false }
+            return [.malformed, .inconsistent, .corrupt].contains(error.code)
+        }
+        refusals.malformed.add(refused.count, ordering: .relaxed)
     }
 
     /// A digests or rows request.

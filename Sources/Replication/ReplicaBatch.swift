@@ -1,8 +1,10 @@
-// Several replica transfers in one request, `PUT /internal/v1/replicas`: the heads of every transfer (each
-// instance's address and ReplicaHeader) first, then every chunk they name, transfer after transfer; the target
-// stores them with one commit and answers one outcome per transfer. One fsync'd commit per instance capped a target
-// at about a hundred small instances a second; a batch of 64 costs about the same commit. Every count and length is
-// bounded before anything is allocated.
+// Replication in batches of up to 64 instances: their offers in one request (`POST /internal/v1/replicas/offers`,
+// each instance's address and manifest), then their transfers in one more (`PUT /internal/v1/replicas`: the heads
+// of every transfer, each instance's address and ReplicaHeader, then every chunk they name, transfer after
+// transfer), which the target stores with one commit; each answer carries one outcome per instance. An offer's
+// round trip and an fsync'd commit per instance capped a target at about a hundred small instances a second; a
+// batch costs about the same two round trips and one commit. Every count and length is bounded before anything is
+// allocated.
 public import Catalog
 import ObjectStore
 public import Primitives
@@ -37,12 +39,7 @@ public enum ReplicaBatch {
     public static func readHead(from source: inout some ByteSource) throws(ReplicaError)
         -> [(address: ChunkAddress, header: ReplicaHeader)]
     {
-        let start = try ReplicaHeader.readExactly(3, from: &source, what: "the batch's head")
-        guard start[0] == version else { throw ReplicaError(.malformed, "unknown replica batch version \(start[0])") }
-        let count = Int(start[1]) | Int(start[2]) << 8
-        guard (1...countMax).contains(count) else {
-            throw ReplicaError(.malformed, "a replica batch carries 1 to \(countMax) transfers, not \(count)")
-        }
+        let count = try readCount(from: &source, what: "transfers")
         var heads: [(address: ChunkAddress, header: ReplicaHeader)] = []
         var counting = CountingSource(inner: source)
         for index in 0..<count {
@@ -63,20 +60,75 @@ public enum ReplicaBatch {
         return header.needs.neededPositions.reduce(0) { $0 + Int(manifest.entries[$1].length) }
     }
 
+    // MARK: - Offers
+
+    /// Most bytes of all manifests of one batch of offers (a manifest at its limit fits).
+    public static let offerBytesMax = 2 * Manifest.bytesMax
+
+    /// A batch of offers, `POST /internal/v1/replicas/offers`: the version, the count, then each instance's address
+    /// and its manifest after the manifest's u32 length.
+    public static func encodeOffers(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) -> [UInt8] {
+        precondition((1...countMax).contains(offers.count), "a batch carries 1 to \(countMax) offers")
+        var writer = ByteWriter(capacity: 3 + offers.reduce(0) { $0 + 36 + $1.manifest.count })
+        writer.write(version)
+        writer.write(UInt16(offers.count))
+        for offer in offers {
+            writer.write(offer.address)
+            writer.write(UInt32(offer.manifest.count))
+            writer.write(contentsOf: offer.manifest)
+        }
+        return writer.bytes
+    }
+
+    /// Reads a batch of offers from `source`, each manifest's length checked before it is read.
+    public static func readOffers(from source: inout some ByteSource) throws(ReplicaError)
+        -> [(address: ChunkAddress, manifest: [UInt8])]
+    {
+        let count = try readCount(from: &source, what: "offers")
+        var offers: [(address: ChunkAddress, manifest: [UInt8])] = []
+        var total = 0
+        for index in 0..<count {
+            let head = try ReplicaHeader.readExactly(36, from: &source, what: "offer \(index + 1)'s address")
+            let length = Int(head[32]) | Int(head[33]) << 8 | Int(head[34]) << 16 | Int(head[35]) << 24
+            guard length <= Manifest.bytesMax else {
+                throw ReplicaError(
+                    .malformed, "offer \(index + 1)'s manifest of \(length) bytes is over \(Manifest.bytesMax)")
+            }
+            total += length
+            guard total <= offerBytesMax else {
+                throw ReplicaError(.malformed, "the offers' manifests are over \(offerBytesMax) bytes")
+            }
+            let manifest = try ReplicaHeader.readExactly(length, from: &source, what: "offer \(index + 1)'s manifest")
+            offers.append((ChunkAddress(bytes: Array(head[0..<32])), manifest))
+        }
+        return offers
+    }
+
+    /// The version and a count of 1 to `countMax` things.
+    static func readCount(from source: inout some ByteSource, what: String) throws(ReplicaError) -> Int {
+        let start = try ReplicaHeader.readExactly(3, from: &source, what: "the batch's head")
+        guard start[0] == version else { throw ReplicaError(.malformed, "unknown replica batch version \(start[0])") }
+        let count = Int(start[1]) | Int(start[2]) << 8
+        guard (1...countMax).contains(count) else {
+            throw ReplicaError(.malformed, "a replica batch carries 1 to \(countMax) \(what), not \(count)")
+        }
+        return count
+    }
+
     // MARK: - Answers
 
-    /// One outcome per transfer: the holding row framed, or the refusal's code and reason.
-    public static func encodeAnswer(_ outcomes: [Result<[RegionalRow], ReplicaError>]) -> [UInt8] {
+    /// One outcome per item of a batch: its answer's bytes (chunk needs for an offer, the holding row framed for a
+    /// transfer), or the refusal's code and reason.
+    public static func encodeAnswer(_ outcomes: [Result<[UInt8], ReplicaError>]) -> [UInt8] {
         var writer = ByteWriter(capacity: 3 + outcomes.count * 128)
         writer.write(version)
         writer.write(UInt16(outcomes.count))
         for outcome in outcomes {
             switch outcome {
-            case .success(let rows):
-                let framed = rows.flatMap(RegionalRowStream.frame)
+            case .success(let bytes):
                 writer.write(UInt8(0))
-                writer.write(UInt32(framed.count))
-                writer.write(contentsOf: framed)
+                writer.write(UInt32(bytes.count))
+                writer.write(contentsOf: bytes)
             case .failure(let error):
                 let reason = Array(error.reason.utf8.prefix(reasonBytesMax))
                 writer.write(UInt8(1))
@@ -88,26 +140,27 @@ public enum ReplicaBatch {
         return writer.bytes
     }
 
-    /// The outcomes of a batch of `count` transfers, as the target answered them.
-    public static func decodeAnswer(_ bytes: [UInt8], count: Int) throws(ReplicaError)
-        -> [Result<[RegionalRow], ReplicaError>]
+    /// The outcomes of a batch of `count` items, as the target answered them, each answer at most
+    /// `answerBytesMax` bytes.
+    public static func decodeAnswer(_ bytes: [UInt8], count: Int, answerBytesMax: Int) throws(ReplicaError)
+        -> [Result<[UInt8], ReplicaError>]
     {
         var reader = ByteReader(bytes)
         do {
             guard try reader.readUInt8() == version else { throw ReplicaError(.malformed, "unknown answer version") }
             let answered = Int(try reader.readUInt16())
             guard answered == count else {
-                throw ReplicaError(.malformed, "the target answered \(answered) of \(count) transfers")
+                throw ReplicaError(.malformed, "the target answered \(answered) of \(count) items")
             }
-            var outcomes: [Result<[RegionalRow], ReplicaError>] = []
+            var outcomes: [Result<[UInt8], ReplicaError>] = []
             for _ in 0..<count {
                 switch try reader.readUInt8() {
                 case 0:
                     let length = Int(try reader.readUInt32())
-                    guard length <= RegionalWire.rowBytesMax * 4 else {
-                        throw ReplicaError(.malformed, "an acknowledgement of \(length) bytes")
+                    guard length <= answerBytesMax else {
+                        throw ReplicaError(.malformed, "an answer of \(length) bytes is over \(answerBytesMax)")
                     }
-                    outcomes.append(.success(try InternalAPIPeer.rows(try reader.readBytes(length))))
+                    outcomes.append(.success(try reader.readBytes(length)))
                 case 1:
                     let code = ReplicaError.Code(wireValue: try reader.readUInt8())
                     let length = Int(try reader.readUInt16())

@@ -7,8 +7,9 @@ public import Primitives
 
 /// Another node of the region, as the replication and anti-entropy code call it. Calls block.
 public protocol ReplicaPeer: Sendable {
-    /// Offers the instance at `address` (its manifest's bytes); the answer says which chunks to send.
-    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds
+    /// Offers up to `ReplicaBatch.countMax` instances, each by its address and manifest bytes; one outcome per offer,
+    /// in order: which of its chunks to send, or why the peer refused it.
+    func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>]
     /// Sends a batch of `count` transfers (`ReplicaBatch`: the heads, then the chunks they name); returns one outcome
     /// per transfer, in order: the peer's holding row of it, or why it refused it. Throws when the batch as a whole
     /// failed (the peer unreachable, the request refused).

@@ -108,37 +108,32 @@ public struct Replicator: Sendable {
         public var skipped: Int
     }
 
-    /// Replicates `entries` (all for the node `target` reaches) in batches: an offer each, then one transfer of up
-    /// to `ReplicaBatch.countMax` instances and the chunks the target lacks, stored there with one commit. The
-    /// holding rows of those acknowledged are merged here and their entries ended in one transaction; the outcome
-    /// of each entry is returned (entries not ended stay in the outbox, for the caller to put off).
+    /// Replicates `entries` (all for the node `target` reaches) in batches of up to `ReplicaBatch.countMax`: one
+    /// request offers them all, one more transfers them with the chunks the target lacks, stored there with one
+    /// commit. The holding rows of those acknowledged are merged here and their entries ended in one transaction; the
+    /// outcome of each entry is returned (entries not ended stay in the outbox, for the caller to put off).
     public func send(_ entries: [OutboxEntry], to target: any ReplicaPeer) throws(CatalogError)
         -> [(entry: OutboxEntry, outcome: Result<Sent, any Error>)]
     {
         var outcomes: [(entry: OutboxEntry, outcome: Result<Sent, any Error>)] = []
-        var batch: [Prepared] = []
-        var headBytes = 0
-        var chunkBytes = 0
+        var group: [Local] = []
+        var groupBytes = 0
         func flush() throws(CatalogError) {
-            guard !batch.isEmpty else { return }
-            outcomes += try sendBatch(batch, to: target)
-            batch = []
-            headBytes = 0
-            chunkBytes = 0
+            guard !group.isEmpty else { return }
+            outcomes += try offerAndSend(group, to: target)
+            group = []
+            groupBytes = 0
         }
         for entry in entries {
             do {
-                let prepared = try prepare(entry, offeringTo: target)
-                if !batch.isEmpty
-                    && (batch.count == ReplicaBatch.countMax
-                        || headBytes + prepared.headBytes > Self.batchHeadBytesMax
-                        || chunkBytes + prepared.chunkBytes > Self.batchChunkBytesMax)
+                let local = try self.local(entry)
+                if !group.isEmpty
+                    && (group.count == ReplicaBatch.countMax || groupBytes + local.headBytes > Self.batchHeadBytesMax)
                 {
                     try flush()
                 }
-                batch.append(prepared)
-                headBytes += prepared.headBytes
-                chunkBytes += prepared.chunkBytes
+                group.append(local)
+                groupBytes += local.headBytes
             } catch let error as CatalogError {
                 throw error
             } catch {
@@ -149,6 +144,16 @@ public struct Replicator: Sendable {
         return outcomes
     }
 
+    /// What this node sends of one entry: its manifest, instance row and header JSON.
+    struct Local {
+        let entry: OutboxEntry
+        let manifest: Manifest
+        let manifestBytes: [UInt8]
+        let row: RegionalRow
+        let metadata: [UInt8]
+        var headBytes: Int { 32 + manifestBytes.count + metadata.count + 512 }
+    }
+
     /// One entry offered and ready to go in a batch.
     struct Prepared {
         let entry: OutboxEntry
@@ -156,12 +161,11 @@ public struct Replicator: Sendable {
         /// The chunks the target lacks, in manifest order.
         let needed: [ManifestEntry]
         let skipped: Int
-        var headBytes: Int { 32 + header.manifest.count + header.metadata.count + 512 }
         var chunkBytes: Int { needed.reduce(0) { $0 + Int($1.length) } }
     }
 
-    /// The entry's manifest, instance row and header JSON from this node, and the target's answer to the offer.
-    private func prepare(_ entry: OutboxEntry, offeringTo target: any ReplicaPeer) throws -> Prepared {
+    /// The entry's manifest, instance row and header JSON from this node.
+    private func local(_ entry: OutboxEntry) throws -> Local {
         let manifest = try store.manifest(entry.manifestAddress)
         let manifestBytes = manifest.encoded()
         guard SHA256.hash(manifestBytes) == entry.manifestAddress else {
@@ -178,13 +182,46 @@ public struct Replicator: Sendable {
         let metadata =
             try catalog.instances(studyInstanceUID: entry.studyInstanceUID, sopInstanceUID: entry.instanceUID)
             .first?.metadata ?? []
-        let needs = try target.offer(address: entry.manifestAddress, manifest: manifestBytes)
-        guard needs.count == manifest.entries.count else {
-            throw ReplicaError(.malformed, "the target answered for \(needs.count) of \(manifest.entries.count) chunks")
+        return Local(entry: entry, manifest: manifest, manifestBytes: manifestBytes, row: row, metadata: metadata)
+    }
+
+    /// Offers `group` in one request, then sends what the target wants in batches of bounded chunk bytes.
+    private func offerAndSend(_ group: [Local], to target: any ReplicaPeer) throws(CatalogError)
+        -> [(entry: OutboxEntry, outcome: Result<Sent, any Error>)]
+    {
+        let answers: [Result<ChunkNeeds, ReplicaError>]
+        do {
+            answers = try target.offer(group.map { ($0.entry.manifestAddress, $0.manifestBytes) })
+        } catch {
+            return group.map { ($0.entry, .failure(error)) }
         }
-        let header = ReplicaHeader(manifest: manifestBytes, instanceRow: row, metadata: metadata, needs: needs)
-        let needed = needs.neededPositions.map { manifest.entries[$0] }
-        return Prepared(entry: entry, header: header, needed: needed, skipped: manifest.entries.count - needed.count)
+        var outcomes: [(entry: OutboxEntry, outcome: Result<Sent, any Error>)] = []
+        var batch: [Prepared] = []
+        var chunkBytes = 0
+        for (local, answer) in zip(group, answers) {
+            let needs: ChunkNeeds
+            switch answer {
+            case .success(let answered): needs = answered
+            case .failure(let error):
+                outcomes.append((local.entry, .failure(error)))
+                continue
+            }
+            let entries = local.manifest.entries
+            let header = ReplicaHeader(
+                manifest: local.manifestBytes, instanceRow: local.row, metadata: local.metadata, needs: needs)
+            let needed = needs.neededPositions.map { entries[$0] }
+            let prepared = Prepared(
+                entry: local.entry, header: header, needed: needed, skipped: entries.count - needed.count)
+            if !batch.isEmpty && chunkBytes + prepared.chunkBytes > Self.batchChunkBytesMax {
+                outcomes += try sendBatch(batch, to: target)
+                batch = []
+                chunkBytes = 0
+            }
+            batch.append(prepared)
+            chunkBytes += prepared.chunkBytes
+        }
+        if !batch.isEmpty { outcomes += try sendBatch(batch, to: target) }
+        return outcomes
     }
 
     /// Sends one batch; merges the acknowledged holding rows and ends their entries in one transaction.

@@ -55,7 +55,9 @@ final class MemoryChunkPeer: ReplicaPeer {
         return ChunkStream(body: MemorySource(answer), entries: entries)
     }
 
-    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds { throw unused }
+    func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>] {
+        throw unused
+    }
     func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
         -> [Result<[RegionalRow], ReplicaError>]
     {

@@ -22,8 +22,8 @@ final class DamagingPeer: ReplicaPeer {
         self.goodChunks = goodChunks
     }
 
-    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds {
-        try inner.offer(address: address, manifest: manifest)
+    func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>] {
+        try inner.offer(offers)
     }
     func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
         -> [Result<[RegionalRow], ReplicaError>]
@@ -66,7 +66,9 @@ final class Holder: ReplicaPeer {
     func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
         try chunkPeer.chunks(entries, answerWithinSeconds: answerWithinSeconds)
     }
-    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds { throw ReplicaError(.io, "") }
+    func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>] {
+        throw ReplicaError(.io, "")
+    }
     func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
         -> [Result<[RegionalRow], ReplicaError>]
     {

@@ -54,7 +54,7 @@ import Testing
             let bucket = RegionalFingerprint.bucket(of: sop, bucketCount: RegionalDigestTree.bucketCount)
             let row = try #require(
                 try source.catalog.regionalRows(inBuckets: [bucket]).first { $0.key == .instance(sop) })
-            let needs = try target.peer().offer(address: address, manifest: manifest.encoded())
+            let needs = try target.peer().offer([(address, manifest.encoded())])[0].get()
             let header = ReplicaHeader(manifest: manifest.encoded(), instanceRow: row, metadata: [], needs: needs)
             // The middle transfer is sent to the wrong address: the target refuses it and must skip its chunks.
             heads.append((index == 1 ? heads[0].address : address, header))
@@ -64,7 +64,7 @@ import Testing
         let body = ReplicaBatch.encodeHead(heads) + chunks
         let answer = try target.exchange(method: "PUT", target: "/internal/v1/replicas", body: MemorySource(body))
         #expect(answer.status == 200)
-        let outcomes = try ReplicaBatch.decodeAnswer(answer.body, count: 3)
+        let outcomes = try ReplicaBatch.decodeAnswer(answer.body, count: 3, answerBytesMax: 1 << 20)
         #expect((try? outcomes[0].get()) != nil && (try? outcomes[2].get()) != nil)
         guard case .failure(let refusal) = outcomes[1] else {
             Issue.record("the misaddressed transfer was taken")
@@ -81,12 +81,13 @@ import Testing
     func answers() throws {
         let row = RegionalRow.tombstone(
             .holding("7.3.1.1", by: NodeID(2)), version: HLCTimestamp(clockValue: 9, nodeID: NodeID(2)))
-        let outcomes: [Result<[RegionalRow], ReplicaError>] = [
-            .success([row]), .failure(ReplicaError(.full, "the volumes are full")), .success([]),
+        let framed = RegionalRowStream.frame(row)
+        let outcomes: [Result<[UInt8], ReplicaError>] = [
+            .success(framed), .failure(ReplicaError(.full, "the volumes are full")), .success([]),
         ]
         let bytes = ReplicaBatch.encodeAnswer(outcomes)
-        let decoded = try ReplicaBatch.decodeAnswer(bytes, count: 3)
-        #expect(try decoded[0].get() == [row] && (try decoded[2].get()).isEmpty)
+        let decoded = try ReplicaBatch.decodeAnswer(bytes, count: 3, answerBytesMax: 1_000)
+        #expect(try decoded[0].get() == framed && (try decoded[2].get()).isEmpty)
         guard case .failure(let error) = decoded[1] else {
             Issue.record("a refusal read back as a success")
             return
@@ -99,10 +100,15 @@ import Testing
         ]
         for (answer, count, reason) in bad {
             #expect {
-                _ = try ReplicaBatch.decodeAnswer(answer, count: count)
+                _ = try ReplicaBatch.decodeAnswer(answer, count: count, answerBytesMax: 1_000)
             } throws: {
                 ($0 as? ReplicaError)?.code == .malformed && "\($0)".contains(reason)
             }
+        }
+        #expect {
+            _ = try ReplicaBatch.decodeAnswer(bytes, count: 3, answerBytesMax: 10)
+        } throws: {
+            "\($0)".contains("is over 10")
         }
     }
 }

@@ -54,10 +54,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if bytes.count >= 3 {
         let count = Int(bytes[1]) | Int(bytes[2]) << 8
-        if let outcomes = try? ReplicaBatch.decodeAnswer(bytes, count: count) {
-            let again = try? ReplicaBatch.decodeAnswer(ReplicaBatch.encodeAnswer(outcomes), count: count)
+        if let outcomes = try? ReplicaBatch.decodeAnswer(bytes, count: count, answerBytesMax: 1 << 20) {
+            let again = try? ReplicaBatch.decodeAnswer(
+                ReplicaBatch.encodeAnswer(outcomes), count: count, answerBytesMax: 1 << 20)
             precondition(again == outcomes, "a batch's answer re-encoded to bytes that decode differently")
         }
+    }
+    var offerSource = MemorySource(bytes)
+    var offerTrickle = TrickleSource(bytes: bytes)
+    let offers = try? ReplicaBatch.readOffers(from: &offerSource)
+    let offersInPieces = try? ReplicaBatch.readOffers(from: &offerTrickle)
+    precondition(
+        offers?.map(\.manifest) == offersInPieces?.map(\.manifest)
+            && offers?.map(\.address) == offersInPieces?.map(\.address),
+        "offers read in pieces differ from those read whole")
+    if let offers {
+        let encoded = ReplicaBatch.encodeOffers(offers)
+        precondition(encoded == Array(bytes.prefix(encoded.count)), "offers re-encoded differently")
     }
     if let entries = try? ChunkStream.entries(ofRequest: bytes) {
         precondition(ChunkStream.request(entries[...]) == bytes, "a chunk list re-encoded differently")

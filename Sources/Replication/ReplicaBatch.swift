@@ -5,7 +5,7 @@
 // round trip and an fsync'd commit per instance capped a target at about a hundred small instances a second; a
 // batch costs about the same two round trips and one commit. Every count and length is bounded before anything is
 // allocated.
-public import Catalog
+import Catalog
 import ObjectStore
 public import Primitives
 

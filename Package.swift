@@ -130,7 +130,7 @@ let package = Package(
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
         tests(
             "ReplicationTests",
-            ["Replication", "Catalog", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
+            ["Replication", "Catalog", "Coding", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
         tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
         tests(
             "SimulationTests",

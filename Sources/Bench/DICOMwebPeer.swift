@@ -81,7 +81,7 @@ final class DICOMwebPeer {
         try store(body: body, contentType: body.contentType, length: body.length)
     }
 
-    private func store(body: some ByteSource, contentType: String, length: Int64) throws {
+    func store(body: some ByteSource, contentType: String, length: Int64) throws {
         var headers = HTTPHeaders()
         headers.add("Content-Type", contentType)
         headers.add("Accept", "application/dicom+json")

@@ -3,7 +3,8 @@
 // ack=remote against the lone node, the replication lag under that load (the outbox's oldest entry, sampled every
 // 100 ms), WADO-RS of a study from a node that must fetch it against a read at its holder, the chunk bytes moved
 // when a study is sent again at another site, and the time from killing a holder to every study being back at R
-// copies (downOut 10 s) with the stand-in's heal rate.
+// copies (downOut 10 s) with the stand-in's heal rate; then catalog convergence after a partition
+// (RegionPartitionBench, on a second region).
 import Foundation
 import Glibc
 import Node
@@ -17,6 +18,8 @@ public struct RegionBench {
     public var sliceCount: Int
     /// Where the region, the lone node and the studies live.
     public let directory: String
+    /// A short run: 10,000 instances and a 15 s partition instead of 100,000 and 60 s.
+    public var isQuick = false
 
     public init(sliceCount: Int, directory: String) {
         self.sliceCount = sliceCount
@@ -47,6 +50,19 @@ public struct RegionBench {
 
     /// Runs the bench; returns the lines to print.
     public func run() throws -> [String] {
+        var table = BenchTable()
+        let notes = try measureDataPlane(into: &table)
+        var partition = RegionPartitionBench(directory: directory + "/partition")
+        if isQuick {
+            partition.instanceCount = 10_000
+            partition.partitionSeconds = 15
+        }
+        table.add(try partition.run())
+        return table.render() + notes
+    }
+
+    /// Ingest, lag, remote reads, re-sending and kill-to-R-copies on the first region; returns the notes.
+    private func measureDataPlane(into table: inout BenchTable) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let region = directory + "/region"
         try Self.write(Self.topology, to: directory + "/topology.json")
@@ -71,7 +87,6 @@ public struct RegionBench {
             directory: directory + "/study-a", seed: 31, sliceCount: sliceCount, rows: 512, columns: 512)
         let second = try BenchStudy.generate(
             directory: directory + "/study-b", seed: 32, sliceCount: sliceCount, rows: 512, columns: 512)
-        var table = BenchTable()
         let origin = nodes[0]
 
         // Ingest with ack=local at one site, against the lone node, and the lag it leaves.
@@ -139,11 +154,7 @@ public struct RegionBench {
 
         // Kill a holder of the first study that is not its origin; time until every study is back at R copies.
         try table.add(killAndHeal(nodes: nodes, origin: origin, total: 2 * sliceCount))
-        table.add(
-            BenchRow(
-                figure: "catalog convergence after a 60 s partition, 100,000 instances", ours: "not measured",
-                reference: "", ratio: nil, target: "", isMet: nil))
-        return table.render() + [
+        return [
             "note: \(sliceCount)-slice 512×512 CT studies (\(first.totalBytes / 1_000_000) MB each); 4 nodes on "
                 + "loopback, R = 2, downOut \(Int(Self.downOutSeconds)) s; the lone node runs in the same run",
             "note: replication drained \(String(format: "%.1f", drain.drainSeconds)) s after the ack=local store "

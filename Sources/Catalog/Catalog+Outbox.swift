@@ -55,6 +55,30 @@ extension Catalog {
         }
     }
 
+    /// Merges the holding rows targets acknowledged and ends those entries, in one transaction (one commit for a
+    /// whole replication batch).
+    public func recordAcknowledgements(
+        _ rows: [RegionalRow], completing entries: [(instanceUID: String, target: NodeID)]
+    )
+        throws(CatalogError)
+    {
+        guard !rows.isEmpty || !entries.isEmpty else { return }
+        try writer.withLock { writer throws(CatalogError) in
+            var digests = writer.regionalDigests
+            try CatalogFailure.mapping("recording \(entries.count) replication acknowledgements in \(path)") {
+                try writer.connection.transaction {
+                    _ = try writer.applyRegional(rows, horizon: 0, digests: &digests)
+                    let delete = try writer.statement("DELETE FROM outbox WHERE instance_uid = ?1 AND target = ?2")
+                    for entry in entries {
+                        try delete.run([.text(entry.instanceUID), .integer(Int64(bitPattern: entry.target.rawValue))])
+                    }
+                }
+            }
+            writer.regionalDigests = digests
+            publishDigests(writer)
+        }
+    }
+
     /// Counts a failed attempt on the entry and makes it due again at `dueMilliseconds`; false if there was none.
     @discardableResult
     public func deferOutbox(

@@ -114,6 +114,10 @@ struct MetricsText {
             "tessera_replication_sent_bytes_total", "counter", "Chunk payload bytes sent to other nodes.",
             Double(region.chunkBytesSent))
         single(
+            "tessera_remote_read_hedges_total", "counter",
+            "Reads of objects held elsewhere that moved on from a holder slower than its recent p95.",
+            Double(region.readHedges))
+        single(
             "tessera_anti_entropy_rounds_total", "counter", "Anti-entropy rounds with a random member.",
             Double(region.antiEntropyRounds))
         single(

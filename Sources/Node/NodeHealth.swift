@@ -115,6 +115,8 @@ extension NodeHealth {
         public var healed: Int
         public var dropped: Int
         public var healBytes: Int64
+        /// Since start: reads of objects held elsewhere that hedged away from a holder slower than its p95.
+        public var readHedges: Int
     }
 
     /// The status of a node that serves everything.

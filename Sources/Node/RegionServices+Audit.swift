@@ -54,10 +54,10 @@ extension RegionServices {
         }
         // Tasks wait on round trips and commits: several at once.
         let work = tasks
-        let next = SharedWork()
+        let cursor = TaskCursor()
         let job: @Sendable () -> Void = { [self] in
             while true {
-                let index = next.next.add(1, ordering: .relaxed).oldValue
+                let index = cursor.next.add(1, ordering: .relaxed).oldValue
                 guard index < work.count else { return }
                 run(work[index], live: live)
             }
@@ -209,4 +209,9 @@ extension RegionServices {
         guard let topology = Self.topology(of: rows) else { return nil }
         return (topology, Set(rows.filter { $0.status.isActive }.map(\.nodeID.rawValue)))
     }
+}
+
+/// The next task to take, shared by jobs running at once.
+final class TaskCursor: Sendable {
+    let next = Atomic<Int>(0)
 }

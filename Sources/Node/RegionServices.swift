@@ -69,6 +69,8 @@ public final class RegionServices: Sendable {
     private let clients = Mutex<[String: HTTPClient]>([:])
     private let state = Mutex(LoopState())
     let figuresState = Mutex(Figures())
+    /// Each holder's recent answer times to this node's reads, for hedging.
+    let holderLatencies = HolderLatencies()
 
     private struct LoopState: Sendable {
         var isStopping = false
@@ -152,7 +154,7 @@ public final class RegionServices: Sendable {
             failedAttempts: figures.failedAttempts, chunkBytesSent: figures.chunkBytesSent,
             antiEntropyRounds: figures.antiEntropyRounds, instancesLearned: figures.instancesLearned,
             audited: figures.audited, pulled: figures.pulled, healed: figures.healed, dropped: figures.dropped,
-            healBytes: figures.healBytes)
+            healBytes: figures.healBytes, readHedges: holderLatencies.hedgeCount)
     }
 
     // MARK: - Placement
@@ -216,11 +218,15 @@ public final class RegionServices: Sendable {
     /// The member `metadata` describes, through a kept client of its internal API (HTTPS with this node's
     /// certificate when the region has certificates).
     func peer(for metadata: MemberMetadata) -> InternalAPIPeer? {
+        let ownHost = (try? ListenAddress.parse(settings.gossip, key: "cluster.gossip")).map(\.host)
         if let connect { return connect(metadata) }
         let base = (internalTLS == nil ? "http://" : "https://") + metadata.internalAddress.description
         let client: HTTPClient? = clients.withLock { [internalTLS] clients in
             if let client = clients[base] { return client }
-            guard let client = try? HTTPClient(baseURL: base, clock: environment.monotonicClock, tls: internalTLS)
+            guard
+                let client = try? HTTPClient(
+                    baseURL: base, configuration: HTTPClientConfiguration(localHost: ownHost),
+                    clock: environment.monotonicClock, tls: internalTLS)
             else { return nil }
             clients[base] = client
             return client
@@ -228,15 +234,23 @@ public final class RegionServices: Sendable {
         guard let client else { return nil }
         let membership = membership
         let usesToken = internalTLS == nil
-        return InternalAPIPeer { method, target, body, bodyLength, bodyBytesMax in
+        let clock = environment.monotonicClock
+        return InternalAPIPeer { method, target, body, bodyLength, within in
             var headers = HTTPHeaders()
             if usesToken {
                 headers.add(InternalCredentials.header, InternalCredentials.token(membership.clusterKeyring.primary))
             }
             headers.add("Content-Type", "application/octet-stream")
-            var response = try client.send(
-                method: method, target: target, headers: headers, body: body, bodyLength: bodyLength)
-            return (response.status, try response.readAll(bytesMax: bodyBytesMax))
+            let deadline = within.map { clock.now().advanced(byTicks: Int64($0 * Double(Instant.ticksPerSecond))) }
+            do {
+                let response = try client.send(
+                    method: method, target: target, headers: headers, body: body, bodyLength: bodyLength,
+                    headDeadline: deadline)
+                return (response.status, response)
+            } catch let error as TransportError where error.code == .timedOut && within != nil {
+                let milliseconds = Int(((within ?? 0) * 1_000).rounded())
+                throw ReplicaError(.slow, "no answer within \(milliseconds) ms, its recent p95 (hedged to the next)")
+            }
         }
     }
 
@@ -293,21 +307,32 @@ public final class RegionServices: Sendable {
 
     /// Sends what is due in the outbox.
     func drainOutbox() {
+        let clock = environment.monotonicClock
+        let until = clock.now().advanced(byTicks: Instant.ticksPerSecond)
         do {
-            let pass = try replicator.drain(
-                nowMilliseconds: environment.wallClock.millisecondsSinceEpoch(), limit: 64, peer: { self.peer($0) },
-                log: log)
-            guard pass != ReplicationPass() else { return }
-            figuresState.withLock { figures in
-                figures.delivered += pass.delivered
-                figures.failedAttempts += pass.failed
-                figures.chunkBytesSent += pass.chunkBytesSent
-                figures.chunksSkipped += pass.chunksSkipped
+            // Passes follow each other while they find a full page due, for up to a second: a backlog drains at
+            // the batches' pace, and the loop's other work still runs every second.
+            while true {
+                let pass = try replicator.drain(
+                    nowMilliseconds: environment.wallClock.millisecondsSinceEpoch(), limit: Self.outboxPageCount,
+                    peer: { self.peer($0) }, log: log)
+                guard pass != ReplicationPass() else { return }
+                figuresState.withLock { figures in
+                    figures.delivered += pass.delivered
+                    figures.failedAttempts += pass.failed
+                    figures.chunkBytesSent += pass.chunkBytesSent
+                    figures.chunksSkipped += pass.chunksSkipped
+                }
+                let taken = pass.delivered + pass.failed + pass.held
+                guard taken == Self.outboxPageCount, pass.delivered > 0, clock.now() < until else { return }
             }
         } catch {
             log("reading the replication outbox failed: \(error)")
         }
     }
+
+    /// Outbox entries one pass takes: four batches of the most a batch carries.
+    static let outboxPageCount = 4 * ReplicaBatch.countMax
 
     /// One anti-entropy round with a random live member.
     func pullFromRandomPeer() {

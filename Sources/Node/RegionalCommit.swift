@@ -20,56 +20,45 @@ struct RegionalCommit: RemoteCommit {
 }
 
 extension RegionServices {
-    /// Instances sent at once for one ack=remote request: each waits on a round trip and the target's commit.
-    static let confirmWorkerCount = 8
-
-    /// Sends each of `instanceUIDs` to its targets now, several at once, until one at another site commits it or
-    /// `seconds` pass; returns those committed at another site.
+    /// Sends `instanceUIDs` to their targets now, in one batch per target (the targets at once), until one at
+    /// another site commits each or `seconds` pass; returns those committed at another site.
     public func confirm(instanceUIDs: [String], withinSeconds seconds: Double) -> Set<String> {
         let clock = environment.monotonicClock
         let deadline = clock.now().advanced(byTicks: Int64(seconds * Double(Instant.ticksPerSecond)))
-        let work = SharedWork()
-        let job: @Sendable () -> Void = { [self] in
-            while true {
-                let index = work.next.add(1, ordering: .relaxed).oldValue
-                guard index < instanceUIDs.count else { return }
-                if confirm(instanceUIDs[index], by: deadline) {
-                    work.done.withLock { _ = $0.insert(instanceUIDs[index]) }
+        var pending = instanceUIDs
+        var confirmed: Set<String> = []
+        while true {
+            var byTarget: [NodeID: [OutboxEntry]] = [:]
+            pending = pending.filter { uid in
+                if isHeldAtAnotherSite(uid) {
+                    confirmed.insert(uid)
+                    return false
+                }
+                let entries = (try? catalog.outboxEntries(instanceUID: uid)) ?? []
+                for entry in entries { byTarget[entry.target, default: []].append(entry) }
+                return !entries.isEmpty  // no target left at another site: nothing to wait for
+            }
+            guard !pending.isEmpty, clock.now() < deadline else { break }
+            let jobs = byTarget.map { target, entries in
+                { @Sendable [self] in
+                    guard let peer = peer(target) else { return }
+                    do {
+                        for (entry, outcome) in try replicator.send(entries, to: peer) {
+                            if case .failure(let error) = outcome {
+                                log("sending \(entry.instanceUID) to node \(target) for ack=remote failed: \(error)")
+                            }
+                        }
+                    } catch {
+                        log("recording acknowledgements from node \(target) for ack=remote failed: \(error)")
+                    }
                 }
             }
-        }
-        let workers = min(Self.confirmWorkerCount, instanceUIDs.count)
-        _ = environment.executor.launch([@Sendable () -> Void](repeating: job, count: workers)).results()
-        return work.done.withLock { $0 }
-    }
-
-    /// Sends `uid` to its targets until one at another site holds it, or `deadline`; whether one does.
-    private func confirm(_ uid: String, by deadline: Instant) -> Bool {
-        let clock = environment.monotonicClock
-        while clock.now() < deadline {
-            if isHeldAtAnotherSite(uid) { return true }
-            let entries = (try? catalog.outboxEntries(instanceUID: uid)) ?? []
-            guard !entries.isEmpty else { return false }  // no target at another site: nothing to wait for
-            for entry in entries {
-                guard let peer = peer(entry.target) else { continue }
-                do {
-                    _ = try replicator.send(entry, to: peer)
-                    try catalog.completeOutbox(instanceUID: uid, target: entry.target)
-                } catch {
-                    log("sending \(uid) to node \(entry.target) for ack=remote failed: \(error)")
-                }
-            }
-            if !isHeldAtAnotherSite(uid) {
+            _ = environment.executor.launch(jobs).results()
+            if pending.contains(where: { !isHeldAtAnotherSite($0) }) {
                 clock.sleep(until: min(deadline, clock.now().advanced(byTicks: Instant.ticksPerSecond / 5)))
             }
         }
-        return isHeldAtAnotherSite(uid)
-    }
-
-    /// Work shared by the jobs of one confirmation: the next instance to take, and those confirmed.
-    final class SharedWork: Sendable {
-        let next = Atomic<Int>(0)
-        let done = Mutex<Set<String>>([])
+        return confirmed
     }
 
     /// Whether a node of another site than this one holds `instanceUID` (by the regional catalog).

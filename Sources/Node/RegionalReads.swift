@@ -40,7 +40,8 @@ extension RegionServices {
     public func fetch(_ address: ChunkAddress, instanceUID: String, length: UInt64, into sink: inout some ByteSink)
         throws
     {
-        let reader = NearestHolderReader(holders: try rankedHolders(of: instanceUID))
+        let reader = NearestHolderReader(
+            holders: try rankedHolders(of: instanceUID), latencies: (holderLatencies, environment.monotonicClock))
         let failures = try reader.get(address, length: length, into: &sink)
         for failure in failures.prefix(3) {
             log("reading \(instanceUID) from node \(failure.node) failed: \(failure.reason)")

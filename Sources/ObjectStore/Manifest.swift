@@ -19,8 +19,10 @@ public struct ManifestEntry: Sendable, Equatable {
 public struct Manifest: Sendable, Equatable {
     static let magic: UInt32 = 0x4E41_4D54
     static let version: UInt8 = 1
-    static let headerBytes = 20
-    static let entryBytes = ChunkAddress.byteCount + 4
+    /// Bytes before the entries.
+    public static let headerBytes = 20
+    /// Bytes of each entry.
+    public static let entryBytes = ChunkAddress.byteCount + 4
     /// The largest manifest accepted: about 466,000 chunks, some 450 GiB at the default chunk size.
     public static let bytesMax = 16 << 20
 

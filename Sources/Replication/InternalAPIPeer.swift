@@ -2,16 +2,21 @@
 // with the wire formats' limits. The exchange itself is given: the node's HTTP client (over TLS between sites), or
 // a responder called in-process by tests and the simulator, so both go through the same routes and formats.
 public import Catalog
-import ObjectStore
+public import ObjectStore
 public import Primitives
 
 /// A `ReplicaPeer` over the internal API.
 public struct InternalAPIPeer: ReplicaPeer {
-    /// One request and its whole answer: status and body (at most `bodyBytesMax` bytes read).
+    /// One request and its answer: the status and the body as it arrives (read to its end, or dropped); the answer
+    /// given up when it has not begun within `answerWithinSeconds` (nil: the transport's own timeouts).
     public typealias Exchange =
         @Sendable (
-            _ method: String, _ target: String, _ body: any ByteSource, _ bodyLength: Int, _ bodyBytesMax: Int
-        ) throws -> (status: Int, body: [UInt8])
+            _ method: String, _ target: String, _ body: any ByteSource, _ bodyLength: Int,
+            _ answerWithinSeconds: Double?
+        ) throws -> (status: Int, body: any ByteSource)
+
+    /// Most bytes of a refusal's reason read.
+    static let refusalBytesMax = 64 << 10
 
     /// Most rows one answer may carry.
     public static let rowsMax = 1_000_000
@@ -23,21 +28,44 @@ public struct InternalAPIPeer: ReplicaPeer {
     /// A peer reached through `exchange`.
     public init(exchange: @escaping Exchange) { self.exchange = exchange }
 
-    public func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds {
+    public func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws
+        -> [Result<ChunkNeeds, ReplicaError>]
+    {
+        let needsBytesMax = 5 + ChunkNeeds.positionsMax / 8 + 1
         let answer = try call(
-            "POST", "replicas/\(address.hex)/offer", manifest, bytesMax: 5 + ChunkNeeds.positionsMax / 8 + 1)
-        guard let count = Manifest.decode(manifest)?.entries.count else {
-            throw ReplicaError(.malformed, "offering a manifest that does not decode")
+            "POST", "replicas/offers", ReplicaBatch.encodeOffers(offers),
+            bytesMax: 3 + offers.count * (5 + needsBytesMax + 3 + ReplicaBatch.reasonBytesMax))
+        let outcomes = try ReplicaBatch.decodeAnswer(answer, count: offers.count, answerBytesMax: needsBytesMax)
+        return zip(offers, outcomes).map { offer, outcome in
+            outcome.flatMap { bytes in
+                guard let count = Manifest.decode(offer.manifest)?.entries.count else {
+                    return .failure(ReplicaError(.malformed, "offering a manifest that does not decode"))
+                }
+                return Result { () throws(ReplicaError) in
+                    do { return try ChunkNeeds.decode(bytes, offeredCount: count) } catch {
+                        throw ReplicaError(.malformed, "the answer to offer \(offer.address): \(error)")
+                    }
+                }
+            }
         }
-        return try ChunkNeeds.decode(answer, offeredCount: count)
     }
 
-    public func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
-        let (status, answer) = try exchange(
-            "PUT", RegionalResponder.pathPrefix + "replicas/\(address.hex)", body,
-            bodyLength, 1 << 20)
-        try Self.check(status, answer)
-        return try Self.rows(answer)
+    public func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
+        let answer = try read(
+            exchange("PUT", RegionalResponder.pathPrefix + "replicas", body, bodyLength, nil),
+            bytesMax: 3 + count * (5 + 4 * RegionalWire.rowBytesMax + 3 + ReplicaBatch.reasonBytesMax))
+        return try ReplicaBatch.decodeAnswer(answer, count: count, answerBytesMax: 4 * RegionalWire.rowBytesMax).map {
+            outcome in
+            outcome.flatMap { bytes in
+                Result { () throws(ReplicaError) in
+                    do { return try Self.rows(bytes) } catch {
+                        throw ReplicaError(.malformed, "the acknowledgement: \(error)")
+                    }
+                }
+            }
+        }
     }
 
     public func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] {
@@ -62,8 +90,12 @@ public struct InternalAPIPeer: ReplicaPeer {
         try call("GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax)
     }
 
-    public func chunk(address: ChunkAddress, length: Int) throws -> [UInt8] {
-        try call("GET", "chunks/\(address.hex)?length=\(length)", [], bytesMax: length)
+    public func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
+        let request = ChunkStream.request(entries[...])
+        var (status, body) = try exchange(
+            "POST", RegionalResponder.pathPrefix + "chunks", MemorySource(request), request.count, answerWithinSeconds)
+        if status != 200 { try Self.check(status, RegionalResponder.readBody(&body, max: Self.refusalBytesMax)) }
+        return ChunkStream(body: body, entries: entries)
     }
 
     public func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
@@ -73,10 +105,18 @@ public struct InternalAPIPeer: ReplicaPeer {
     }
 
     private func call(_ method: String, _ route: String, _ body: [UInt8], bytesMax: Int) throws -> [UInt8] {
-        let (status, answer) = try exchange(
-            method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, bytesMax)
-        try Self.check(status, answer)
-        return answer
+        try read(
+            exchange(method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, nil),
+            bytesMax: bytesMax)
+    }
+
+    /// The whole answer of an exchange (at most `bytesMax` bytes), or the peer's refusal thrown.
+    private func read(_ answer: (status: Int, body: any ByteSource), bytesMax: Int) throws -> [UInt8] {
+        var body = answer.body
+        let bytes = try RegionalResponder.readBody(
+            &body, max: answer.status == 200 ? bytesMax : Self.refusalBytesMax, what: "the answer")
+        try Self.check(answer.status, bytes)
+        return bytes
     }
 
     /// Throws the peer's refusal for any status but 200.

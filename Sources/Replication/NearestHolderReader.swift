@@ -1,7 +1,9 @@
 // Reading an instance this node does not hold (DESIGN.md, "Reads"): its manifest and then its chunks by address
-// from the live holders, nearest first by estimated round trip; each chunk's SHA-256 is checked before a byte of it
-// reaches the sink, and a holder that fails or answers wrong is left for the next one, from the chunk it failed
-// on, so no byte is written twice or out of order. Blocking: runs on the request's owned thread.
+// from the live holders, nearest first by estimated round trip, many chunks per request (ChunkStream); each chunk's
+// SHA-256 is checked before a byte of it reaches the sink, and a holder that fails or answers wrong is left for the
+// next one, from the chunk it failed on, so no byte is written twice or out of order. A holder that has not begun
+// answering a chunk request within its own recent p95 (HolderLatencies) is hedged away from the same way, unless it
+// is the last one. Blocking: runs on the request's owned thread.
 import Coding
 import ObjectStore
 public import Primitives
@@ -10,9 +12,34 @@ public import Primitives
 public struct NearestHolderReader: Sendable {
     /// The holders to try, best first, with how to reach each.
     public let holders: [(node: NodeID, peer: any ReplicaPeer)]
+    /// Each holder's recent answer times, and the clock they are measured on; nil: no hedging.
+    public let latencies: (record: HolderLatencies, clock: any TimeSource)?
 
-    /// A reader over `holders`, already ranked (nearest first).
-    public init(holders: [(node: NodeID, peer: any ReplicaPeer)]) { self.holders = holders }
+    /// A reader over `holders`, already ranked (nearest first), hedging by `latencies` when given.
+    public init(
+        holders: [(node: NodeID, peer: any ReplicaPeer)],
+        latencies: (record: HolderLatencies, clock: any TimeSource)? = nil
+    ) {
+        self.holders = holders
+        self.latencies = latencies
+    }
+
+    /// Asks holder `index` for `entries`, within its recent p95 unless it is the last holder; records how long it
+    /// took to begin answering.
+    func chunks(from index: Int, _ entries: [ManifestEntry]) throws -> ChunkStream {
+        let (node, peer) = holders[index]
+        guard let (record, clock) = latencies else { return try peer.chunks(entries, answerWithinSeconds: nil) }
+        let within = index < holders.count - 1 ? record.hedgeAfterSeconds(node) : nil
+        let start = clock.now()
+        do {
+            let stream = try peer.chunks(entries, answerWithinSeconds: within)
+            record.record(node, seconds: Double(clock.now().ticks(since: start)) / Double(Instant.ticksPerSecond))
+            return stream
+        } catch let error as ReplicaError where error.code == .slow {
+            record.recordHedge(node, seconds: within ?? 0)
+            throw error
+        }
+    }
 
     /// Writes the object at `address`, `length` bytes long, into `sink`; returns the holders that failed, each
     /// with why. Throws `ReplicaError(.unavailable)` naming every holder's failure when none could serve it, or
@@ -33,22 +60,27 @@ public struct NearestHolderReader: Sendable {
                 holder += 1
             }
         }
-        for entry in manifest!.entries {
-            var bytes: [UInt8]?
-            while bytes == nil {
-                guard holder < holders.count else { throw Self.exhausted(address, failures) }
-                do {
-                    let fetched = try holders[holder].peer.chunk(address: entry.address, length: Int(entry.length))
-                    guard fetched.count == Int(entry.length), SHA256.hash(fetched) == entry.address else {
+        let entries = manifest!.entries
+        var next = 0  // The first chunk not yet written.
+        while next < entries.count {
+            guard holder < holders.count else { throw Self.exhausted(address, failures) }
+            let chunks = ChunkBatches(entries: Array(entries[next...])) { [holder] in try self.chunks(from: holder, $0)
+            }
+            do {
+                while let bytes = try chunks.next() {
+                    let entry = entries[next]
+                    guard bytes.count == Int(entry.length), SHA256.hash(bytes) == entry.address else {
                         throw ReplicaError(.corrupt, "chunk \(entry.address) arrived with other bytes")
                     }
-                    bytes = fetched
-                } catch {
-                    failures.append((holders[holder].node, "\(error)"))
-                    holder += 1
+                    do { try bytes.withUnsafeBytes { try sink.write($0) } } catch { throw SinkFailure(error: error) }
+                    next += 1
                 }
+            } catch let failure as SinkFailure {
+                throw failure.error
+            } catch {
+                failures.append((holders[holder].node, "\(error)"))
+                holder += 1
             }
-            try bytes!.withUnsafeBytes { try sink.write($0) }
         }
         return failures
     }
@@ -64,6 +96,11 @@ public struct NearestHolderReader: Sendable {
                 .inconsistent, "the object at \(address) has \(manifest.length) bytes, catalogued with \(length)")
         }
         return manifest
+    }
+
+    /// The sink's own failure (the client went away), which ends the read instead of moving to another holder.
+    struct SinkFailure: Error {
+        let error: any Error
     }
 
     static func exhausted(_ address: ChunkAddress, _ failures: [(node: NodeID, reason: String)]) -> ReplicaError {

@@ -77,14 +77,18 @@ public struct RegionalResponder: HTTPResponder {
             }
             let rows = try catalog.regionalRows(inBuckets: buckets)
             try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
-        case ("POST", 3, "replicas") where parts[2] == "offer":
-            let address = try Self.address(parts[1])
-            let needs = try receiver.answerOffer(
-                address: address, manifestBytes: try Self.readBody(&body, max: Self.smallBodyBytesMax))
-            try Self.send(needs.encoded(), response: &response)
-        case ("PUT", 2, "replicas"):
-            let rows = try receiver.receive(address: try Self.address(parts[1]), body: &body)
-            try Self.send(rows.flatMap(RegionalRowStream.frame), response: &response)
+        case ("POST", 2, "replicas") where parts[1] == "offers":
+            let outcomes = try ReplicaBatch.readOffers(from: &body).map { offer in
+                Result { () throws(ReplicaError) in
+                    try receiver.answerOffer(address: offer.address, manifestBytes: offer.manifest).encoded()
+                }
+            }
+            countRefused(outcomes)
+            try Self.send(ReplicaBatch.encodeAnswer(outcomes), response: &response)
+        case ("PUT", 1, "replicas"):
+            let outcomes = try receiver.receiveBatch(body: &body).map { $0.map { $0.flatMap(RegionalRowStream.frame) } }
+            countRefused(outcomes)
+            try Self.send(ReplicaBatch.encodeAnswer(outcomes), response: &response)
         case ("GET", 1, "health"):
             try Self.send(try health(), response: &response)
         case ("GET", 3, "objects") where parts[2] == "manifest":
@@ -94,17 +98,11 @@ public struct RegionalResponder: HTTPResponder {
                 throw RegionalRouteError(status: 404, reason: "no object \(address) here: \(error)")
             }
             try Self.send(manifest.encoded(), response: &response)
-        case ("GET", 2, "chunks"):
-            let address = try Self.address(parts[1])
-            let text = request.queryItems.last { $0.name == "length" }?.value ?? ""
-            guard let length = UInt32(text), length > 0 else {
-                throw ReplicaError(.malformed, "a chunk is asked for with its length (length=\"\(text.prefix(20))\")")
-            }
-            let bytes: [UInt8]
-            do { bytes = try receiver.store.chunk(ManifestEntry(address: address, length: length)) } catch {
-                throw RegionalRouteError(status: 404, reason: "chunk \(address) cannot be read here: \(error)")
-            }
-            try Self.send(bytes, response: &response)
+        case ("POST", 1, "chunks"):
+            let entries = try ChunkStream.entries(
+                ofRequest: try Self.readBody(
+                    &body, max: Manifest.headerBytes + ChunkStream.entriesMax * Manifest.entryBytes))
+            try sendChunks(entries, response: &response)
         case ("GET", 5, "studies") where parts[2] == "instances" && parts[4] == "metadata":
             let found = try catalog.instances(
                 studyInstanceUID: String(parts[1]), sopInstanceUID: String(parts[3]), includingMetadata: true)
@@ -115,6 +113,16 @@ public struct RegionalResponder: HTTPResponder {
         default:
             throw RegionalRouteError(status: 404, reason: "no internal route \(request.method) \(request.path)")
         }
+    }
+
+    /// Counts the items of a batch refused for what they carried with the refused requests (those this node could
+    /// not take now do not count: the sender tries them again).
+    private func countRefused(_ outcomes: [Result<[UInt8], ReplicaError>]) {
+        let refused = outcomes.filter { outcome in
+            guard case .failure(let error) = outcome else { return false }
+            return [.malformed, .inconsistent, .corrupt].contains(error.code)
+        }
+        refusals.malformed.add(refused.count, ordering: .relaxed)
     }
 
     /// A digests or rows request.
@@ -132,18 +140,39 @@ public struct RegionalResponder: HTTPResponder {
         return address
     }
 
-    /// The whole body, refused past `max` bytes.
-    static func readBody(_ body: inout some ByteSource, max: Int) throws -> [UInt8] {
+    /// The whole body, refused past `max` bytes (`what` names it in the error).
+    static func readBody(_ body: inout some ByteSource, max: Int, what: String = "the request body") throws -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let count = try buffer.withUnsafeMutableBytes { try body.read(into: $0) }
             if count == 0 { return bytes }
             guard bytes.count + count <= max else {
-                throw ReplicaError(.malformed, "the request body is over \(max) bytes")
+                throw ReplicaError(.malformed, "\(what) is over \(max) bytes")
             }
             bytes.append(contentsOf: buffer[..<count])
         }
+    }
+
+    /// The chunks of `entries` back to back. The first is read before the head, so a node without it answers 404;
+    /// one that fails later cuts the answer short (the reader goes on at another holder from that chunk).
+    func sendChunks(_ entries: [ManifestEntry], response: inout some HTTPResponseWriter) throws {
+        func read(_ entry: ManifestEntry) throws -> [UInt8] {
+            do { return try receiver.store.chunk(entry) } catch {
+                throw RegionalRouteError(status: 404, reason: "chunk \(entry.address) cannot be read here: \(error)")
+            }
+        }
+        var bytes = try read(entries[0])
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/octet-stream")
+        headers.add("Content-Length", String(entries.reduce(0) { $0 + Int($1.length) }))
+        headers.add("Cache-Control", "no-store")
+        try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
+        for index in entries.indices {
+            if index > 0 { bytes = try read(entries[index]) }
+            try bytes.withUnsafeBytes { try response.writeBody($0) }
+        }
+        try response.finish()
     }
 
     static func send(_ bytes: [UInt8], response: inout some HTTPResponseWriter) throws {

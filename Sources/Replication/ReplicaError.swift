@@ -19,6 +19,8 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible,
         case full
         /// Reading the request failed.
         case io
+        /// A holder did not begin answering within the time a hedged read allowed it (never sent as a status).
+        case slow
     }
 
     public let code: Code
@@ -38,6 +40,7 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible,
         case .corrupt: 422
         case .unavailable: 503
         case .full: 507
+        case .slow: 504
         }
     }
 }

@@ -1,7 +1,8 @@
-// The head of one replica transfer, the body of `PUT /internal/v1/replicas/{manifest}`: the instance's manifest,
-// its regional instance row, its header JSON and the target's own answer of which chunks it lacks; the chunks the
-// answer names follow it on the stream. The transfer carries everything the target needs, so the target keeps
-// no state between the offer and the transfer. Versioned, every length bounded before anything is read.
+// The head of one replica transfer in a batch (ReplicaBatch, `PUT /internal/v1/replicas`): the instance's
+// manifest, its regional instance row, its header JSON and the target's own answer of which chunks it lacks; the
+// chunks the answer names follow the batch's heads on the stream. The transfer carries everything the target needs,
+// so the target keeps no state between the offer and the transfer. Versioned, every length bounded before anything
+// is read.
 public import Catalog
 import ObjectStore
 public import Primitives

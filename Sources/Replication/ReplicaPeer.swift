@@ -2,22 +2,30 @@
 // digests and rows. A protocol so the sender and the anti-entropy driver run the same against a peer over HTTP (the
 // node's) and against one in-process (tests, the simulator).
 public import Catalog
+public import ObjectStore
 public import Primitives
 
 /// Another node of the region, as the replication and anti-entropy code call it. Calls block.
 public protocol ReplicaPeer: Sendable {
-    /// Offers the instance at `address` (its manifest's bytes); the answer says which chunks to send.
-    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds
-    /// Sends a transfer (a `ReplicaHeader` then the chunks it names); returns the peer's holding row of it.
-    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow]
+    /// Offers up to `ReplicaBatch.countMax` instances, each by its address and manifest bytes; one outcome per offer,
+    /// in order: which of its chunks to send, or why the peer refused it.
+    func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>]
+    /// Sends a batch of `count` transfers (`ReplicaBatch`: the heads, then the chunks they name); returns one outcome
+    /// per transfer, in order: the peer's holding row of it, or why it refused it. Throws when the batch as a whole
+    /// failed (the peer unreachable, the request refused).
+    func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws -> [Result<
+        [RegionalRow], ReplicaError
+    >]
     /// The peer's digests of the children of `indices` at `level` of its digest tree.
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint]
     /// The peer's rows in `buckets`.
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow]
     /// The manifest bytes of the object at `address`, as the peer stores them (checked by the caller).
     func manifest(address: ChunkAddress) throws -> [UInt8]
-    /// The bytes of one chunk of `length` bytes (checked by the caller against `address`).
-    func chunk(address: ChunkAddress, length: Int) throws -> [UInt8]
+    /// The chunks of `entries` (1 to `ChunkStream.entriesMax`), in order, from one answer read as the caller goes;
+    /// each is checked by the caller against its address. With `answerWithinSeconds`, an answer that has not begun
+    /// by then is given up (`ReplicaError(.slow)`) so the caller can ask another holder.
+    func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream
     /// The DICOM JSON header of instance `instanceUID` of study `studyUID`.
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8]
 }

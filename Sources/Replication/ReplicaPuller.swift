@@ -74,10 +74,16 @@ public struct ReplicaPuller: Sendable {
         let metadata = (try? peer.metadata(studyUID: study, instanceUID: row.key.instanceUID)) ?? []
         let header = ReplicaHeader(manifest: manifestBytes, instanceRow: row, metadata: metadata, needs: needs)
         let entries = manifest.entries
-        let body = ReplicaBodySource(header: header, isHeaderSent: false) { position in
-            try peer.chunk(address: entries[position].address, length: Int(entries[position].length))
+        let needed = needs.neededPositions.map { entries[$0] }
+        let chunks = ChunkBatches(peer: peer, entries: needed)
+        let body = ReplicaBodySource(chunkCount: needed.count) { index in
+            guard let bytes = try chunks.next() else {
+                throw ReplicaError(
+                    .unavailable, "the holder's answer ended before chunk \(index + 1) of \(needed.count)")
+            }
+            return bytes
         }
-        return (header, body, needs.neededPositions.reduce(0) { $0 + Int(entries[$1].length) })
+        return (header, body, needed.reduce(0) { $0 + Int($1.length) })
     }
 
     private func pull(_ row: RegionalRow, record: RegionalInstanceRecord, from peer: any ReplicaPeer) throws -> Int {

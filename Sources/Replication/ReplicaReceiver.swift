@@ -45,16 +45,21 @@ public struct ReplicaReceiver: Sendable {
         return ChunkNeeds.answering(manifest.entries.map(\.address)) { held[$0] ?? false }
     }
 
-    /// Takes the transfer in `body` for the instance at `address`; returns this node's holding row of it.
-    public func receive(address: ChunkAddress, body: inout some ByteSource) throws(ReplicaError) -> [RegionalRow] {
-        let header = try ReplicaHeader.read(from: &body)
-        let prepared = try prepare(address: address, header: header)
-        // The store reads the body through a reference, so what it consumed is consumed from the caller's body too
-        // (the HTTP server must not find the transfer's bytes still unread).
-        let borrowed = BorrowedSource(inner: body)
-        let outcome = storeAll([(prepared, borrowed)])[0]
-        body = borrowed.inner
-        return try outcome.get()
+    /// Takes the batch of transfers in `body` (ReplicaBatch), stored and catalogued with one commit; one outcome per
+    /// transfer, in order: this node's holding row of it, or why it was refused. Throws when the batch's heads do not
+    /// parse (nothing is stored then) or its chunks end early.
+    public func receiveBatch(body: inout some ByteSource) throws(ReplicaError) -> [Result<[RegionalRow], ReplicaError>]
+    {
+        let heads = try ReplicaBatch.readHead(from: &body)
+        // The store reads each transfer's chunks through a slice of the one body, so what it consumed is consumed from
+        // the caller's body too (the HTTP server must not find the transfer's bytes still unread).
+        let slices = StreamSlices(inner: body, lengths: heads.map { ReplicaBatch.chunkBytes(of: $0.header) })
+        let outcomes = receiveAll(heads.enumerated().map { ($1.address, $1.header, slices.source($0)) })
+        do { try slices.finish() } catch let error as ReplicaError { throw error } catch {
+            throw ReplicaError(.io, "reading the batch failed: \(error)")
+        }
+        body = slices.inner
+        return outcomes
     }
 
     /// Takes several transfers whose headers are already read, stored and catalogued with one commit; one outcome
@@ -226,13 +231,4 @@ extension ObjectStore {
     static func storeErrorForReplica(_ error: any Error) -> StoreError {
         (error as? StoreError) ?? StoreError(.io, "\(error)")
     }
-}
-
-/// A body read through a reference: copies of it share one position.
-final class BorrowedSource<Inner: ByteSource>: ByteSource {
-    var inner: Inner
-
-    init(inner: Inner) { self.inner = inner }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try inner.read(into: buffer) }
 }

@@ -72,22 +72,31 @@ public final class HTTPClient: Sendable {
     ///   Content-Length, otherwise chunked.
     /// - `expectContinue`: send `Expect: 100-continue` and wait (up to `continueTimeoutSeconds`) for the server's
     ///   go-ahead before the body; a final answer instead (401, 413…) is returned without sending the body.
+    /// - `headDeadline`: throw TransportError(.timedOut), dropping the connection, when the head has not arrived by
+    ///   then (a read hedging to another server).
     ///
-    /// A request without a body that fails on a reused connection before any answer is retried once on a new one.
+    /// A request without a body, or with one in memory, that fails on a reused connection before any answer is
+    /// retried once on a new one.
     public func send(
         method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: (any ByteSource)? = nil,
-        bodyLength: Int? = nil, expectContinue: Bool = false
+        bodyLength: Int? = nil, expectContinue: Bool = false, headDeadline: Instant? = nil
     ) throws -> HTTPClientResponse {
         let head = try makeHead(
             method: method, target: target, headers: headers, hasBody: body != nil,
             bodyLength: bodyLength, expectContinue: expectContinue)
-        var request = ClientRequest(head: head, body: body, bodyLength: bodyLength)
+        var request = ClientRequest(head: head, body: body, bodyLength: bodyLength, headDeadline: headDeadline)
         let connection = try takeConnection()
         do {
             return try exchange(&request, on: connection)
-        } catch  where error is TransportError && connection.isReused && body == nil && connection.head == nil {
-            // The server closed the kept-alive connection as we reused it; nothing was answered, so try once more.
-            return try exchange(&request, on: try connect())
+        } catch
+            where error is TransportError && connection.isReused && (body == nil || body is MemorySource)
+            && connection.head == nil
+        {
+            // The server closed the kept-alive connection as we reused it (or a partition reset it); nothing was
+            // answered, so try once more. A body in memory is sent again from its start (`body` is the caller's
+            // copy, a value the first attempt did not advance).
+            var again = ClientRequest(head: head, body: body, bodyLength: bodyLength, headDeadline: headDeadline)
+            return try exchange(&again, on: try connect())
         }
     }
 
@@ -137,7 +146,8 @@ public final class HTTPClient: Sendable {
             // The server may have answered early (413, 401) and closed: read that answer if it is there.
             guard (try? connection.readHead()) == true, connection.head != nil else { throw error }
         }
-        guard try connection.readHead(), let head = connection.head else {
+        guard try connection.readHead(deadline: request.headDeadline), let head = connection.head else {
+            // The connection is dropped with its unread answer (a hedged read moves on to another server).
             throw TransportError(.timedOut, "receiving the response from \(host):\(port): timed out")
         }
         connection.isReused = true
@@ -198,7 +208,8 @@ public final class HTTPClient: Sendable {
     private func connect() throws -> ClientConnection {
         let deadline = clock.now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
         do {
-            let socket = try Socket.connect(host: host, port: port, deadline: deadline)
+            let socket = try Socket.connect(
+                host: host, port: port, localHost: configuration.localHost, deadline: deadline)
             return ClientConnection(
                 stream: try makeStream(socket, host), peer: "\(host):\(port)", configuration: configuration,
                 clock: clock)
@@ -274,4 +285,6 @@ struct ClientRequest {
     var body: (any ByteSource)?
     /// The declared body length, or nil for chunked.
     let bodyLength: Int?
+    /// When the response head must have arrived; nil: the I/O timeout per receive.
+    var headDeadline: Instant? = nil
 }

@@ -16,11 +16,15 @@ public struct HTTPClientConfiguration: Sendable {
     public var idleConnectionCountMax: Int
     /// Bytes of each connection's receive and body buffers.
     public var bufferBytes: Int
+    /// The address of this machine connections are made from (a node's own address, so peers and firewalls see
+    /// which node calls); nil: the kernel's choice.
+    public var localHost: String?
 
     /// Makes a configuration; the defaults suit the CLI and node-to-node calls.
     public init(
         connectTimeoutSeconds: Double = 10, ioTimeoutSeconds: Double = 60, continueTimeoutSeconds: Double = 1,
-        limits: HTTPLimits = HTTPLimits(), idleConnectionCountMax: Int = 8, bufferBytes: Int = 256 << 10
+        limits: HTTPLimits = HTTPLimits(), idleConnectionCountMax: Int = 8, bufferBytes: Int = 256 << 10,
+        localHost: String? = nil
     ) {
         precondition(connectTimeoutSeconds > 0 && ioTimeoutSeconds > 0 && continueTimeoutSeconds >= 0, "bad timeout")
         precondition(idleConnectionCountMax >= 0 && bufferBytes >= 4096, "bad pool or buffer size")
@@ -30,5 +34,6 @@ public struct HTTPClientConfiguration: Sendable {
         self.limits = limits
         self.idleConnectionCountMax = idleConnectionCountMax
         self.bufferBytes = bufferBytes
+        self.localHost = localHost
     }
 }

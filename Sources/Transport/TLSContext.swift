@@ -59,7 +59,13 @@ public final class TLSContext: @unchecked Sendable {
         // Connections are long-lived and kept alive; resumption would only add state to reason about.
         _ = tessera_ssl_ctx_set_session_cache_off(context)
         _ = SSL_CTX_set_num_tickets(context, 0)
+        // AES-128-GCM first: 10 rounds instead of 14 on every byte of image data between sites, with the same
+        // 128-bit security level as the P-256 keys that authenticate the connection.
+        _ = SSL_CTX_set_ciphersuites(context, Self.cipherSuites)
     }
+
+    /// TLS 1.3 suites, preferred first.
+    static let cipherSuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
     deinit { SSL_CTX_free(context) }
 

@@ -21,14 +21,19 @@ public final class TLSStream: ConnectionStream, @unchecked Sendable {
     private let incoming: OpaquePointer
     /// Ciphertext OpenSSL wrote, waiting for the socket.
     private let outgoing: OpaquePointer
-    /// Moves ciphertext between the BIOs and the socket.
+    /// Ciphertext on its way from the socket to `incoming`.
     private let buffer: UnsafeMutableRawBufferPointer
     private let isFreed = Mutex(false)
 
     public var peerAddress: String { socket.peerAddress }
 
-    /// Bytes of plaintext handed to OpenSSL per write, so buffered ciphertext stays bounded.
+    /// Bytes of plaintext handed to OpenSSL per write.
     static let writePieceBytes = 64 << 10
+    /// Ciphertext gathered before one send: as few sends (each a wake-up of the receiver) as plain TCP makes for
+    /// the same writes, with what waits in memory bounded.
+    static let sendBatchBytes = 256 << 10
+    /// Ciphertext received per system call.
+    static let receiveBytes = 128 << 10
 
     /// Which end of the handshake this stream runs.
     enum Role {
@@ -68,7 +73,7 @@ public final class TLSStream: ConnectionStream, @unchecked Sendable {
         self.ssl = ssl
         self.incoming = incoming
         self.outgoing = outgoing
-        buffer = .allocate(byteCount: Self.writePieceBytes + 1024, alignment: 16)
+        buffer = .allocate(byteCount: Self.receiveBytes, alignment: 16)
     }
 
     deinit {
@@ -139,13 +144,15 @@ public final class TLSStream: ConnectionStream, @unchecked Sendable {
                 if status == 1 {
                     offset += written
                 } else if SSL_get_error(ssl, status) == SSL_ERROR_WANT_READ {
+                    try flush(deadline: deadline)
                     if try !fill(deadline: deadline) { throw closedError("send") }
                 } else if SSL_get_error(ssl, status) != SSL_ERROR_WANT_WRITE {
                     throw protocolError("send")
                 }
-                try flush(deadline: deadline)
+                if BIO_ctrl_pending(outgoing) >= Self.sendBatchBytes { try flush(deadline: deadline) }
             }
         }
+        try flush(deadline: deadline)
     }
 
     public func waitUntilReadable(deadline: Instant?) throws(SystemError) -> Bool {
@@ -188,13 +195,13 @@ public final class TLSStream: ConnectionStream, @unchecked Sendable {
         return total
     }
 
-    /// Sends every byte OpenSSL has written.
+    /// Sends every byte OpenSSL has written, in one send straight from the BIO's memory, then empties the BIO.
     private func flush(deadline: Instant?) throws(SystemError) {
-        while BIO_ctrl_pending(outgoing) > 0 {
-            let count = BIO_read(outgoing, buffer.baseAddress, Int32(buffer.count))
-            guard count > 0 else { return }
-            try socket.sendAll([UnsafeRawBufferPointer(rebasing: buffer[0..<Int(count)])], deadline: deadline)
-        }
+        var data: UnsafeMutablePointer<CChar>?
+        let count = BIO_ctrl(outgoing, BIO_CTRL_INFO, 0, &data)
+        guard count > 0, let data else { return }
+        try socket.sendAll([UnsafeRawBufferPointer(start: data, count: count)], deadline: deadline)
+        _ = BIO_ctrl(outgoing, BIO_CTRL_RESET, 0, nil)
     }
 
     /// Receives ciphertext into OpenSSL's input; false when the peer ended the stream.

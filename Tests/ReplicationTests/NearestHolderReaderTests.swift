@@ -3,6 +3,7 @@
 // fails the error names each. Method: in-process nodes (RegionFixture) holding the same object, one peer wrapped to
 // damage its chunk answers after a few good ones.
 import Catalog
+import Coding
 import ObjectStore
 import Primitives
 import Replication
@@ -21,11 +22,13 @@ final class DamagingPeer: ReplicaPeer {
         self.goodChunks = goodChunks
     }
 
-    func offer(address: ChunkAddress, manifest: [UInt8]) throws -> ChunkNeeds {
-        try inner.offer(address: address, manifest: manifest)
+    func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>] {
+        try inner.offer(offers)
     }
-    func transfer(address: ChunkAddress, body: any ByteSource, bodyLength: Int) throws -> [RegionalRow] {
-        try inner.transfer(address: address, body: body, bodyLength: bodyLength)
+    func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
+        try inner.transfer(batchOf: count, body: body, bodyLength: bodyLength)
     }
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] {
         try inner.digests(level: level, indices: indices)
@@ -35,15 +38,45 @@ final class DamagingPeer: ReplicaPeer {
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
         try inner.metadata(studyUID: studyUID, instanceUID: instanceUID)
     }
-    func chunk(address: ChunkAddress, length: Int) throws -> [UInt8] {
-        var bytes = try inner.chunk(address: address, length: length)
-        let count = served.withLock { count in
-            count += 1
-            return count
+    /// The inner peer's answer, with every chunk after the first `goodChunks` served damaged.
+    func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
+        var inner = try inner.chunks(entries, answerWithinSeconds: nil)
+        var answer: [UInt8] = []
+        while var bytes = try inner.next() {
+            let count = served.withLock { count in
+                count += 1
+                return count
+            }
+            if count > goodChunks { bytes[0] ^= 0xFF }
+            answer += bytes
         }
-        if count > goodChunks { bytes[0] ^= 0xFF }
-        return bytes
+        return ChunkStream(body: MemorySource(answer), entries: entries)
     }
+}
+
+/// A holder serving a manifest given as bytes and chunks from a MemoryChunkPeer.
+final class Holder: ReplicaPeer {
+    let manifestBytes: [UInt8]
+    let chunkPeer: MemoryChunkPeer
+    init(_ manifestBytes: [UInt8], _ chunkPeer: MemoryChunkPeer) {
+        self.manifestBytes = manifestBytes
+        self.chunkPeer = chunkPeer
+    }
+    func manifest(address: ChunkAddress) throws -> [UInt8] { manifestBytes }
+    func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
+        try chunkPeer.chunks(entries, answerWithinSeconds: answerWithinSeconds)
+    }
+    func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>] {
+        throw ReplicaError(.io, "")
+    }
+    func transfer(batchOf count: Int, body: any ByteSource, bodyLength: Int) throws
+        -> [Result<[RegionalRow], ReplicaError>]
+    {
+        throw ReplicaError(.io, "")
+    }
+    func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw ReplicaError(.io, "") }
+    func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { throw ReplicaError(.io, "") }
+    func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] { throw ReplicaError(.io, "") }
 }
 
 @Suite struct NearestHolderReaderTests {
@@ -62,6 +95,65 @@ final class DamagingPeer: ReplicaPeer {
         #expect(sink.bytes == bytes)
         #expect(failures.map(\.node) == [first.id])
         #expect(failures.first?.reason.contains("arrived with other bytes") == true)
+    }
+
+    @Test("a holder whose answer stops mid-way is left for the next from the chunk it stopped in")
+    func fallsBackFromACutAnswer() throws {
+        let pieces = ChunkStreamTests.pieces(20, seed: 4)
+        let entries = ChunkStreamTests.entries(pieces)
+        let whole = pieces.flatMap { $0 }
+        let manifest = Manifest(length: UInt64(whole.count), entries: entries).encoded()
+        let address = SHA256.hash(manifest)
+        // Both holders serve the manifest; the first then cuts its chunks' answer short.
+        let stopAt = pieces[0..<7].reduce(0) { $0 + $1.count } + 2
+        let cut = MemoryChunkPeer(pieces, cutAfter: stopAt)
+        let rest = MemoryChunkPeer(pieces)
+        let reader = NearestHolderReader(holders: [
+            (NodeID(1), Holder(manifest, cut)), (NodeID(2), Holder(manifest, rest)),
+        ])
+        var sink = MemorySink()
+        let failures = try reader.get(address, length: UInt64(whole.count), into: &sink)
+        #expect(sink.bytes == whole)
+        #expect(failures.count == 1 && failures[0].reason.contains("ended in chunk 8 of 20"), "\(failures)")
+        #expect(rest.requests.withLock { $0 } == [13])
+    }
+
+    @Test("a holder slower than its recent p95 is hedged away from, unless it is cold or the last one")
+    func hedgesFromASlowHolder() throws {
+        let pieces = ChunkStreamTests.pieces(12, seed: 5)
+        let whole = pieces.flatMap { $0 }
+        let manifest = Manifest(length: UInt64(whole.count), entries: ChunkStreamTests.entries(pieces)).encoded()
+        let address = SHA256.hash(manifest)
+        let clock = SteppedClock()
+        let first = MemoryChunkPeer(pieces, clock: clock)
+        let second = MemoryChunkPeer(pieces, clock: clock)
+        let latencies = HolderLatencies()
+        let reader = NearestHolderReader(
+            holders: [(NodeID(1), Holder(manifest, first)), (NodeID(2), Holder(manifest, second))],
+            latencies: (latencies, clock))
+        func read() throws -> [(node: NodeID, reason: String)] {
+            var sink = MemorySink()
+            let failures = try reader.get(address, length: UInt64(whole.count), into: &sink)
+            #expect(sink.bytes == whole)
+            return failures
+        }
+        // Cold: a slow first holder is waited for until it has 16 answers on record.
+        first.answerSeconds.withLock { $0 = 0.5 }
+        #expect(try read().isEmpty)
+        first.answerSeconds.withLock { $0 = 0.010 }
+        for _ in 0..<20 { #expect(try read().isEmpty) }
+        // One slow answer in 21 does not move the p95; a 300 ms answer is then hedged to the second holder.
+        #expect(latencies.hedgeAfterSeconds(NodeID(1)) == 0.010)
+        first.answerSeconds.withLock { $0 = 0.3 }
+        let hedged = try read()
+        #expect(hedged.map(\.node) == [NodeID(1)] && hedged[0].reason.contains("no answer within 0.01"), "\(hedged)")
+        #expect(latencies.hedgeCount == 1 && second.requests.withLock { $0.count } == 1)
+        // The last holder is never hedged away from: the read waits for it.
+        let alone = NearestHolderReader(
+            holders: [(NodeID(1), Holder(manifest, first))], latencies: (latencies, clock))
+        var single = MemorySink()
+        #expect(try alone.get(address, length: UInt64(whole.count), into: &single).isEmpty)
+        #expect(single.bytes == whole && latencies.hedgeCount == 1)
     }
 
     @Test("a holder that is down is skipped; when every holder fails, the error names each")

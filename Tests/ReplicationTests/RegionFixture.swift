@@ -70,7 +70,9 @@ final class TestNode: Sendable {
     /// A peer for this node, as another node reaches it; `transform` changes transfer bodies on the way.
     func peer(transform: @escaping @Sendable ([UInt8]) -> [UInt8] = { $0 }) -> InternalAPIPeer {
         InternalAPIPeer { [self] method, target, body, _, _ in
-            try exchange(method: method, target: target, body: body, transform: method == "PUT" ? transform : { $0 })
+            let (status, answer) = try exchange(
+                method: method, target: target, body: body, transform: method == "PUT" ? transform : { $0 })
+            return (status, MemorySource(answer))
         }
     }
 

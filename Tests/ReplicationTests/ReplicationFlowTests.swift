@@ -112,15 +112,27 @@ import Testing
             ("POST", "/internal/v1/catalog/digests", [1, 3, 0, 0], 400, "above the buckets"),
             ("POST", "/internal/v1/catalog/digests", [1, 0, 2, 0, 0, 0, 0, 0], 400, "out of order"),
             ("POST", "/internal/v1/catalog/rows", [1, 1, 0, 0], 400, "by bucket"),
-            ("POST", "/internal/v1/replicas/abc/offer", [], 400, "is not a chunk address"),
+            ("POST", "/internal/v1/replicas/offers", [], 400, "the stream ended inside the batch's head"),
+            ("POST", "/internal/v1/replicas/offers", [1, 0, 1], 400, "1 to 64 offers, not 256"),
+            ("PUT", "/internal/v1/replicas", [255, 255, 255, 255], 400, "unknown replica batch version 255"),
+            ("PUT", "/internal/v1/replicas", [1, 0, 0], 400, "1 to 64 transfers, not 0"),
+            ("PUT", "/internal/v1/replicas", [1, 65, 0], 400, "not 65"),
             (
-                "POST", "/internal/v1/replicas/\(String(repeating: "0", count: 64))/offer", [1, 2], 400,
-                "not the one at"
-            ),
-            (
-                "PUT", "/internal/v1/replicas/\(String(repeating: "0", count: 64))", [255, 255, 255, 255], 400,
+                "PUT", "/internal/v1/replicas", [1, 1, 0] + [UInt8](repeating: 0, count: 32) + [255, 255, 255, 255],
+                400,
                 "over the limit"
             ),
+            ("POST", "/internal/v1/chunks", [1, 2, 3], 400, "the chunk list does not decode"),
+            ("POST", "/internal/v1/chunks", Manifest(length: 0, entries: []).encoded(), 400, "not 0"),
+            (
+                "POST", "/internal/v1/chunks",
+                Manifest(
+                    length: 1,
+                    entries: [ManifestEntry(address: ChunkAddress(bytes: [UInt8](repeating: 3, count: 32)), length: 1)]
+                )
+                .encoded(), 404, "cannot be read here"
+            ),
+            ("POST", "/internal/v1/chunks", [UInt8](repeating: 0, count: 200_000), 400, "is over 147476 bytes"),
             ("GET", "/internal/v1/elsewhere", [], 404, "no internal route"),
         ]
         for (method, target, body, status, reason) in cases {
@@ -128,13 +140,24 @@ import Testing
             #expect(answer.status == status, "\(target)")
             #expect(String(decoding: answer.body, as: UTF8.self).contains(reason), "\(target): \(answer.body)")
         }
+        // An offer whose manifest is not the one at its address is refused on its own, in a 200 answer.
+        let zero = ChunkAddress(bytes: [UInt8](repeating: 0, count: 32))
+        let mismatched = try node.exchange(
+            method: "POST", target: "/internal/v1/replicas/offers",
+            body: MemorySource(ReplicaBatch.encodeOffers([(zero, [1, 2])])))
+        #expect(mismatched.status == 200)
+        let outcome = try ReplicaBatch.decodeAnswer(mismatched.body, count: 1, answerBytesMax: 1_000)[0]
+        #expect(throws: ReplicaError.self) { try outcome.get() }
+        #expect("\(outcome)".contains("not the one at"))
         // A manifest naming a million chunks is refused before it is read whole.
-        let huge = [UInt8](repeating: 0, count: 36_000_000)
-        let offer = try node.exchange(
-            method: "POST", target: "/internal/v1/replicas/\(String(repeating: "0", count: 64))/offer",
-            body: MemorySource(huge))
+        let millionChunks = 36_000_020
+        let huge: [UInt8] =
+            [1, 1, 0] + [UInt8](repeating: 0, count: 32)
+            + (0..<4).map { UInt8(truncatingIfNeeded: millionChunks >> ($0 * 8)) }
+            + [UInt8](repeating: 0, count: 1_000)
+        let offer = try node.exchange(method: "POST", target: "/internal/v1/replicas/offers", body: MemorySource(huge))
         #expect(offer.status == 400)
-        #expect(String(decoding: offer.body, as: UTF8.self).contains("over 16777216 bytes"))
+        #expect(String(decoding: offer.body, as: UTF8.self).contains("36000020 bytes is over 16777216"))
         #expect(try node.catalog.regionalRowCount() == 0 && node.store.list().isEmpty)
     }
 

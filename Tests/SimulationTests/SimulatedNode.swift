@@ -75,7 +75,9 @@ final class SimulatedNode: @unchecked Sendable {
             connect: { metadata in
                 guard let to = simulation.nodes.firstIndex(where: { $0.id == metadata.nodeID }) else { return nil }
                 return InternalAPIPeer { method, target, body, _, _ in
-                    try simulation.exchange(from: from, to: to, method: method, target: target, body: body)
+                    let (status, answer) = try simulation.exchange(
+                        from: from, to: to, method: method, target: target, body: body)
+                    return (status, MemorySource(answer))
                 }
             }, log: { _ in })
         self.store = store

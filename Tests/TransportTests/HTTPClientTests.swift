@@ -5,6 +5,7 @@ import Foundation
 import HTTP
 import Posix
 import Primitives
+import Synchronization
 import TestSupport
 import Testing
 import Transport
@@ -72,6 +73,52 @@ func peakResidentKiB() -> Int {
         }
     }
 
+    @Test("a request with a body in memory that meets a reset kept-alive connection is sent again on a new one")
+    func resetKeptAliveConnection() async throws {
+        try await blocking {
+            // A server that answers the first request on each connection and resets the connection at the next,
+            // as a peer across a healed partition does.
+            let listener = try ListeningSocket(host: "127.0.0.1", port: 0)
+            let accepted = Mutex(0)
+            let server = OwnedThread(name: "reset-server") {
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+                defer { buffer.deallocate() }
+                let deadline = MonotonicClock().now().advanced(byTicks: 5 * Instant.ticksPerSecond)
+                /// Reads one whole request (its head and a 3-byte body); false when the client went away.
+                func readRequest(_ socket: Socket) -> Bool {
+                    var bytes: [UInt8] = []
+                    while true {
+                        guard let count = try? socket.receive(into: buffer, deadline: deadline), count > 0 else {
+                            return false
+                        }
+                        bytes += buffer[0..<count]
+                        let text = String(decoding: bytes, as: UTF8.self)
+                        if let end = text.range(of: "\r\n\r\n"), text[end.upperBound...].utf8.count >= 3 { return true }
+                    }
+                }
+                for _ in 0..<2 {
+                    guard let socket = try? listener.accept(deadline: deadline) else { return }
+                    accepted.withLock { $0 += 1 }
+                    guard readRequest(socket) else { return }
+                    let answer = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
+                    try? answer.withUnsafeBytes { try socket.sendAll([$0], deadline: deadline) }
+                    _ = readRequest(socket)  // The next request on this connection is met with a close.
+                    socket.close()
+                }
+            }
+            defer {
+                server.join()
+                listener.close()
+            }
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(listener.boundPort)", clock: MonotonicClock())
+            var first = try client.send(method: "POST", target: "/a", bytes: [1, 2, 3])
+            #expect(try first.readText() == "ok")
+            var second = try client.send(method: "POST", target: "/b", bytes: [4, 5, 6])
+            #expect(try second.readText() == "ok")
+            #expect(accepted.withLock { $0 } == 2)
+        }
+    }
+
     @Test("HEAD answers carry the length but no body, and a base path prefixes every target")
     func headAndBasePath() async throws {
         try await blocking {
@@ -87,6 +134,28 @@ func peakResidentKiB() -> Int {
                 var sink = MemorySink()
                 #expect(try again.write(to: &sink) == 300_000)
                 #expect(sink.bytes.enumerated().allSatisfy { $0.element == TestResponder.pattern(at: $0.offset) })
+                #expect(server.acceptedConnectionCount == 2)
+            }
+        }
+    }
+
+    @Test("a head deadline gives up a slow answer and drops its connection; the next request gets a new one")
+    func headDeadline() async throws {
+        try await blocking {
+            try withServer { server in
+                let clock = MonotonicClock()
+                let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)", clock: clock)
+                let start = clock.now()
+                #expect {
+                    _ = try client.send(
+                        method: "GET", target: "/slow",
+                        headDeadline: start.advanced(byTicks: Instant.ticksPerSecond / 20))
+                } throws: {
+                    ($0 as? TransportError)?.code == .timedOut
+                }
+                #expect(clock.now().ticks(since: start) < Instant.ticksPerSecond / 4)
+                var next = try client.send(method: "GET", target: "/hello")
+                #expect(try next.readText() == "hello")
                 #expect(server.acceptedConnectionCount == 2)
             }
         }

@@ -236,23 +236,28 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     @Test("stop() with idle and busy connections open returns, and the port can be bound again")
     func stopWithOpenConnections() async throws {
         try await blocking {
+            // An address no other test connects from: a port just freed on 127.0.0.1 may be taken at once as the
+            // local port of some other test's connection.
+            let host = "127.0.0.231"
+            var configuration = HTTPServerConfiguration()
+            configuration.host = host
             let server = try HTTPServer(
-                configuration: HTTPServerConfiguration(), responder: TestResponder(), clock: MonotonicClock(),
+                configuration: configuration, responder: TestResponder(), clock: MonotonicClock(),
                 wallClock: RealTimeClock())
             try server.start()
             let port = server.port
-            let idle = try RawClient(port: port)
+            let idle = try RawClient(host: host, port: port)
             try idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try idle.readResponse()
-            let busy = try RawClient(port: port)
+            let busy = try RawClient(host: host, port: port)
             try busy.send("PUT /count HTTP/1.1\r\nHost: t\r\nContent-Length: 100000000\r\n\r\n")
-            let silent = try RawClient(port: port)
+            let silent = try RawClient(host: host, port: port)
             #expect(eventually { server.connectionCount == 3 })
             server.stop()
             server.stop()
             #expect(server.connectionCount == 0)
             for raw in [idle, busy, silent] { #expect(raw.isClosedByServer()) }
-            let again = try ListeningSocket(host: "127.0.0.1", port: port)
+            let again = try ListeningSocket(host: host, port: port)
             #expect(again.boundPort == port)
             again.close()
         }

@@ -141,6 +141,9 @@ struct TestResponder: HTTPResponder {
             try send("ignored")
         case "/silent":
             return
+        case "/slow":
+            usleep(300_000)
+            try send("late")
         default:
             throw TestStatusError(status: 404, reason: "no route for \(request.path)")
         }

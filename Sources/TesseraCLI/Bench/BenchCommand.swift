@@ -48,7 +48,9 @@ enum BenchCommand {
         case ["region"]:
             let slices = try arguments.integer("slices", in: 1...10_000) ?? (arguments.flag("quick") ? 20 : 200)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            for line in try RegionBench(sliceCount: slices, directory: directory).run() { print(line) }
+            var bench = RegionBench(sliceCount: slices, directory: directory)
+            bench.isQuick = arguments.flag("quick")
+            for line in try bench.run() { print(line) }
         case ["membership"]:
             let settings = arguments.flag("quick") ? MembershipBench.Settings.quick : .full
             let seed = UInt64(try arguments.integer("seed", in: 0...Int.max) ?? 11)

@@ -1,6 +1,7 @@
 // libFuzzer target for replication's parsers (STYLE.md, pitfall 11): arbitrary bytes as a chunk-needs answer, an
-// instance record and a replica header. What decodes must re-encode to the same bytes, and a header read from a
-// stream that yields one byte at a time must equal the one read from the whole input.
+// instance record, a replica header, a batch's heads, a batch's answer and a chunk list. What decodes must
+// re-encode to the same bytes (an answer: to bytes that decode the same), and heads read from a stream that yields
+// one byte at a time must equal those read from the whole input.
 import Catalog
 import Primitives
 import Replication
@@ -39,6 +40,40 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let header = fromWhole {
         precondition(
             Array(header.encoded()) == Array(bytes.prefix(header.encoded().count)), "a header re-encoded differently")
+    }
+    var wholeBatch = MemorySource(bytes)
+    var trickleBatch = TrickleSource(bytes: bytes)
+    let batch = try? ReplicaBatch.readHead(from: &wholeBatch)
+    let batchInPieces = try? ReplicaBatch.readHead(from: &trickleBatch)
+    precondition(
+        batch?.map(\.header) == batchInPieces?.map(\.header) && batch?.map(\.address) == batchInPieces?.map(\.address),
+        "a batch's heads read in pieces differ from those read whole")
+    if let batch {
+        let encoded = ReplicaBatch.encodeHead(batch)
+        precondition(encoded == Array(bytes.prefix(encoded.count)), "a batch's heads re-encoded differently")
+    }
+    if bytes.count >= 3 {
+        let count = Int(bytes[1]) | Int(bytes[2]) << 8
+        if let outcomes = try? ReplicaBatch.decodeAnswer(bytes, count: count, answerBytesMax: 1 << 20) {
+            let again = try? ReplicaBatch.decodeAnswer(
+                ReplicaBatch.encodeAnswer(outcomes), count: count, answerBytesMax: 1 << 20)
+            precondition(again == outcomes, "a batch's answer re-encoded to bytes that decode differently")
+        }
+    }
+    var offerSource = MemorySource(bytes)
+    var offerTrickle = TrickleSource(bytes: bytes)
+    let offers = try? ReplicaBatch.readOffers(from: &offerSource)
+    let offersInPieces = try? ReplicaBatch.readOffers(from: &offerTrickle)
+    precondition(
+        offers?.map(\.manifest) == offersInPieces?.map(\.manifest)
+            && offers?.map(\.address) == offersInPieces?.map(\.address),
+        "offers read in pieces differ from those read whole")
+    if let offers {
+        let encoded = ReplicaBatch.encodeOffers(offers)
+        precondition(encoded == Array(bytes.prefix(encoded.count)), "offers re-encoded differently")
+    }
+    if let entries = try? ChunkStream.entries(ofRequest: bytes) {
+        precondition(ChunkStream.request(entries[...]) == bytes, "a chunk list re-encoded differently")
     }
     return 0
 }

@@ -63,18 +63,9 @@ public struct RegionBench {
 
     /// Ingest, lag, remote reads, re-sending and kill-to-R-copies on the first region; returns the notes.
     private func measureDataPlane(into table: inout BenchTable) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let region = directory + "/region"
-        try Self.write(Self.topology, to: directory + "/topology.json")
-        try Self.write(Self.settings, to: directory + "/settings.json")
         Console.error("bench region: starting 4 nodes in 3 territories and a lone node…")
-        let up = try ChildProcess.run(
-            ChildProcess.tesseraExecutable,
-            [
-                "cluster", "up", directory + "/topology.json", "--data", region, "--first-address", "127.0.0.120",
-                "--http-port", "28042", "--gossip-port", "27946", "--settings", directory + "/settings.json",
-            ], logDirectory: directory)
-        guard up.status == 0 else { throw BenchError("cluster up failed: \(up.errorOutput.suffix(800))") }
+        let region = try Self.clusterUp(
+            in: directory, topology: Self.topology, settings: Self.settings, firstAddress: "127.0.0.120")
         defer {
             _ = try? ChildProcess.run(
                 ChildProcess.tesseraExecutable, ["cluster", "down", "--data", region], logDirectory: directory)
@@ -227,6 +218,25 @@ public struct RegionBench {
             reference: BenchTable.megabytesPerSecond(reference),
             ratio: ours / reference, target: ratioMin > 0 ? "≥ " + Console.fixed(ratioMin, digits: 2) : "",
             isMet: ratioMin > 0 ? ours / reference >= ratioMin : nil)
+    }
+
+    /// Starts the region `topology` with `settings` on loopback from `firstAddress` (ports 28042 and 27946), its
+    /// files under `directory`; returns the region's data folder.
+    static func clusterUp(in directory: String, topology: String, settings: String, firstAddress: String) throws
+        -> String
+    {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let region = directory + "/region"
+        try write(topology, to: directory + "/topology.json")
+        try write(settings, to: directory + "/settings.json")
+        let up = try ChildProcess.run(
+            ChildProcess.tesseraExecutable,
+            [
+                "cluster", "up", directory + "/topology.json", "--data", region, "--first-address", firstAddress,
+                "--http-port", "28042", "--gossip-port", "27946", "--settings", directory + "/settings.json",
+            ], logDirectory: directory)
+        guard up.status == 0 else { throw BenchError("cluster up failed: \(up.errorOutput.suffix(800))") }
+        return region
     }
 
     static func write(_ text: String, to path: String) throws {

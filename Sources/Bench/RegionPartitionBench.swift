@@ -27,7 +27,6 @@ struct RegionPartitionBench {
         {"probeIntervalMilliseconds": 200, "probeTimeoutMilliseconds": 100, "gossipIntervalMilliseconds": 50,
          "pushPullIntervalSeconds": 2, "antiEntropyIntervalSeconds": 2}
         """
-    static let firstAddress = 124
     static let nftTable = "tessera_bench_partition"
     /// Instances per study and per STOW-RS request.
     static let studySize = 100
@@ -43,19 +42,9 @@ struct RegionPartitionBench {
                 figure: figure, ours: "not measured (needs root and nft)", reference: "", ratio: nil, target: "",
                 isMet: nil)
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let region = directory + "/region"
-        try RegionBench.write(Self.topology, to: directory + "/topology.json")
-        try RegionBench.write(Self.settings, to: directory + "/settings.json")
         Console.error("bench region: a second region for the partition, \(instanceCount) instances…")
-        let up = try ChildProcess.run(
-            ChildProcess.tesseraExecutable,
-            [
-                "cluster", "up", directory + "/topology.json", "--data", region, "--first-address",
-                "127.0.0.\(Self.firstAddress)", "--http-port", "28042", "--gossip-port", "27946", "--settings",
-                directory + "/settings.json",
-            ], logDirectory: directory)
-        guard up.status == 0 else { throw BenchError("cluster up failed: \(up.errorOutput.suffix(800))") }
+        let region = try RegionBench.clusterUp(
+            in: directory, topology: Self.topology, settings: Self.settings, firstAddress: "127.0.0.124")
         defer {
             _ = try? ChildProcess.run(nft, ["delete", "table", "inet", Self.nftTable], logDirectory: directory)
             _ = try? ChildProcess.run(

@@ -1,6 +1,7 @@
 // WADO-RS for instances this node catalogues but does not hold: their bytes and headers come from the nearest
-// live holder (RemoteObjects), in the same response as the local ones and in the catalogue's order. The response's
-// length was computed from the catalogue, so an object of another length stops it before a byte of that part.
+// live holder (RemoteObjects; a run of them in one stream), in the same response as the local ones and in the
+// catalogue's order. The response's length was computed from the catalogue, so an object of another length stops it
+// at the end of that part.
 import Catalog
 import HTTP
 import ObjectStore
@@ -12,28 +13,45 @@ extension RetrieveService {
         (try? context.store.manifest(stored.record.manifestAddress)) != nil
     }
 
-    /// Writes every instance's part head and bytes, from the store or from a holder, in order.
+    /// Writes every instance's part head and bytes, from the store or from a holder, in order; runs of instances
+    /// held elsewhere are read in one stream.
     func streamFromHolders(
         _ instances: [CatalogStoredInstance], heads: [[UInt8]], remote: any RemoteObjects,
         response: inout some HTTPResponseWriter
     ) throws {
-        for (stored, head) in zip(instances, heads) {
-            try head.withUnsafeBytes { try response.writeBody($0) }
-            var sink = CountingResponseSink(writer: response)
-            if isHeldHere(stored) {
-                try context.store.get(stored.record.manifestAddress, into: &sink)
-            } else {
-                try remote.get(
-                    stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
-                    length: UInt64(stored.record.lengthBytes), into: &sink)
+        var index = 0
+        while index < instances.count {
+            if isHeldHere(instances[index]) {
+                try heads[index].withUnsafeBytes { try response.writeBody($0) }
+                var sink = CountingResponseSink(writer: response)
+                try context.store.get(instances[index].record.manifestAddress, into: &sink)
+                response = sink.writer
+                try Self.check(instances[index], served: sink.count)
+                index += 1
+                continue
             }
+            var end = index + 1
+            while end < instances.count && !isHeldHere(instances[end]) { end += 1 }
+            let run = Array(instances[index..<end])
+            var sink = MultipartRetrieveSink(writer: response, instances: run, heads: Array(heads[index..<end]))
+            try remote.get(
+                run.map {
+                    RemoteObject(
+                        address: $0.record.manifestAddress, instanceUID: $0.sopInstanceUID,
+                        length: UInt64($0.record.lengthBytes))
+                }, into: &sink)
             response = sink.writer
-            guard sink.count == stored.record.lengthBytes else {
-                throw DICOMwebError(
-                    .internalFailure,
-                    "instance \(stored.sopInstanceUID) is catalogued with \(stored.record.lengthBytes) bytes but "
-                        + "\(sink.count) were served")
-            }
+            index = end
+        }
+    }
+
+    /// Throws unless `served` bytes are the instance's catalogued length.
+    static func check(_ stored: CatalogStoredInstance, served: Int64) throws(DICOMwebError) {
+        guard served == stored.record.lengthBytes else {
+            throw DICOMwebError(
+                .internalFailure,
+                "instance \(stored.sopInstanceUID) is catalogued with \(stored.record.lengthBytes) bytes but "
+                    + "\(served) were served")
         }
     }
 

@@ -1,9 +1,11 @@
 // WADO-RS reads of instances held elsewhere, for a node in a region: the live holders from the regional catalog,
-// nearest first by Vivaldi's round-trip estimate (members without an estimate last), read chunk by chunk through
-// NearestHolderReader. Reached through the routes' slot, since the region services exist only after the server binds.
+// nearest first by Vivaldi's round-trip estimate (members without an estimate last), read through
+// NearestHolderReader (a run of a study's instances in one stream). Reached through the routes' slot, since the
+// region services exist only after the server binds.
 import Catalog
 import DICOMweb
 import Membership
+import ObjectStore
 public import Primitives
 import Replication
 
@@ -13,6 +15,19 @@ struct RegionalReads: RemoteObjects {
 
     func get(_ address: ChunkAddress, instanceUID: String, length: UInt64, into sink: inout some ByteSink) throws {
         try services().fetch(address, instanceUID: instanceUID, length: length, into: &sink)
+    }
+
+    func get(_ objects: [RemoteObject], into sink: inout some ObjectSequenceSink) throws {
+        guard let first = objects.first else { return }
+        let services = try services()
+        // A study's instances share their holders (placement is by study): the run is ranked by its first.
+        let reader = NearestHolderReader(
+            holders: try services.rankedHolders(of: first.instanceUID),
+            latencies: (services.holderLatencies, services.environment.monotonicClock))
+        let failures = try reader.getAll(objects.map { ($0.address, $0.length) }, into: &sink)
+        for failure in failures.prefix(3) {
+            services.log("reading \(objects.count) instances from node \(failure.node) failed: \(failure.reason)")
+        }
     }
 
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {

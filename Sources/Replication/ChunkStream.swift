@@ -43,28 +43,15 @@ public struct ChunkStream {
     /// `ReplicaError(.unavailable)` when the answer ends early (the holder failed mid-way) or the body's error.
     public mutating func next() throws -> [UInt8]? {
         guard position < entries.count else {
-            var probe: UInt8 = 0
-            let extra = try withUnsafeMutableBytes(of: &probe) { try body.read(into: $0) }
-            guard extra == 0 else {
-                throw ReplicaError(.malformed, "the answer carries more than the \(entries.count) chunks asked for")
-            }
+            try expectEnd(of: &body, asked: "\(entries.count) chunks")
             return nil
         }
         let length = Int(entries[position].length)
-        var filled = 0
-        let bytes = try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            while filled < length {
-                let read = try body.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
-                guard read > 0 else { break }
-                filled += read
-            }
-            count = filled
-        }
-        guard filled == length else {
+        let bytes = try readUpTo(length, from: &body)
+        guard bytes.count == length else {
             throw ReplicaError(
                 .unavailable,
-                "the answer ended in chunk \(position + 1) of \(entries.count) (\(filled) of \(length) bytes)")
+                "the answer ended in chunk \(position + 1) of \(entries.count) (\(bytes.count) of \(length) bytes)")
         }
         position += 1
         return bytes

@@ -91,11 +91,21 @@ public struct InternalAPIPeer: ReplicaPeer {
     }
 
     public func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
-        let request = ChunkStream.request(entries[...])
+        ChunkStream(
+            body: try stream("chunks", ChunkStream.request(entries[...]), within: answerWithinSeconds), entries: entries
+        )
+    }
+
+    public func objects(_ addresses: [ChunkAddress], answerWithinSeconds: Double?) throws -> ObjectStream {
+        ObjectStream(body: try stream("objects", ObjectStream.request(addresses), within: answerWithinSeconds))
+    }
+
+    /// The body of a 200 answer to `request` posted to `route`, to read as it arrives; the peer's refusal thrown.
+    private func stream(_ route: String, _ request: [UInt8], within seconds: Double?) throws -> any ByteSource {
         var (status, body) = try exchange(
-            "POST", RegionalResponder.pathPrefix + "chunks", MemorySource(request), request.count, answerWithinSeconds)
+            "POST", RegionalResponder.pathPrefix + route, MemorySource(request), request.count, seconds)
         if status != 200 { try Self.check(status, RegionalResponder.readBody(&body, max: Self.refusalBytesMax)) }
-        return ChunkStream(body: body, entries: entries)
+        return body
     }
 
     public func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {

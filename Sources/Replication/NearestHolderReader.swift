@@ -24,17 +24,17 @@ public struct NearestHolderReader: Sendable {
         self.latencies = latencies
     }
 
-    /// Asks holder `index` for `entries`, within its recent p95 unless it is the last holder; records how long it
-    /// took to begin answering.
-    func chunks(from index: Int, _ entries: [ManifestEntry]) throws -> ChunkStream {
-        let (node, peer) = holders[index]
-        guard let (record, clock) = latencies else { return try peer.chunks(entries, answerWithinSeconds: nil) }
+    /// Asks holder `index` through `request`, to begin answering within its recent p95 unless it is the last
+    /// holder; records how long it took.
+    func timed<Answer>(_ index: Int, _ request: (_ answerWithinSeconds: Double?) throws -> Answer) throws -> Answer {
+        let node = holders[index].node
+        guard let (record, clock) = latencies else { return try request(nil) }
         let within = index < holders.count - 1 ? record.hedgeAfterSeconds(node) : nil
         let start = clock.now()
         do {
-            let stream = try peer.chunks(entries, answerWithinSeconds: within)
+            let answer = try request(within)
             record.record(node, seconds: Double(clock.now().ticks(since: start)) / Double(Instant.ticksPerSecond))
-            return stream
+            return answer
         } catch let error as ReplicaError where error.code == .slow {
             record.recordHedge(node, seconds: within ?? 0)
             throw error
@@ -54,40 +54,54 @@ public struct NearestHolderReader: Sendable {
         while manifest == nil {
             guard holder < holders.count else { throw Self.exhausted(address, failures) }
             do {
-                manifest = try Self.manifest(from: holders[holder].peer, address: address, length: length)
+                manifest = try Self.checked(
+                    try holders[holder].peer.manifest(address: address), address: address, length: length)
             } catch {
                 failures.append((holders[holder].node, "\(error)"))
                 holder += 1
             }
         }
-        let entries = manifest!.entries
-        var next = 0  // The first chunk not yet written.
+        try writeChunks(manifest!.entries, from: 0, of: address, holder: &holder, failures: &failures, into: &sink)
+        return failures
+    }
+
+    /// Writes `entries` from position `start` on into `sink`, from holder `holder` on, many chunks per request,
+    /// each checked; a holder that fails is left for the next from the chunk it failed on (`holder` and `failures`
+    /// say where the read got to). Throws when no holder is left, or the sink's error.
+    func writeChunks(
+        _ entries: [ManifestEntry], from start: Int, of address: ChunkAddress, holder: inout Int,
+        failures: inout [(node: NodeID, reason: String)], into sink: inout some ByteSink
+    ) throws {
+        var next = start  // The first chunk not yet written.
         while next < entries.count {
             guard holder < holders.count else { throw Self.exhausted(address, failures) }
-            let chunks = ChunkBatches(entries: Array(entries[next...])) { [holder] in try self.chunks(from: holder, $0)
+            let chunks = ChunkBatches(entries: Array(entries[next...])) { [holder] entries in
+                try self.timed(holder) { try self.holders[holder].peer.chunks(entries, answerWithinSeconds: $0) }
             }
             do {
                 while let bytes = try chunks.next() {
-                    let entry = entries[next]
-                    guard bytes.count == Int(entry.length), SHA256.hash(bytes) == entry.address else {
-                        throw ReplicaError(.corrupt, "chunk \(entry.address) arrived with other bytes")
-                    }
-                    do { try bytes.withUnsafeBytes { try sink.write($0) } } catch { throw SinkFailure(error: error) }
+                    try Self.check(bytes, entries[next])
+                    try Self.passing { try bytes.withUnsafeBytes { try sink.write($0) } }
                     next += 1
                 }
-            } catch let failure as SinkFailure {
+            } catch let failure as EndOfRead {
                 throw failure.error
             } catch {
                 failures.append((holders[holder].node, "\(error)"))
                 holder += 1
             }
         }
-        return failures
     }
 
-    /// The manifest of `address` from `peer`, checked against the address and the catalogued length.
-    static func manifest(from peer: any ReplicaPeer, address: ChunkAddress, length: UInt64) throws -> Manifest {
-        let bytes = try peer.manifest(address: address)
+    /// Throws `ReplicaError(.corrupt)` unless `bytes` are the chunk `entry` names.
+    static func check(_ bytes: [UInt8], _ entry: ManifestEntry) throws(ReplicaError) {
+        guard bytes.count == Int(entry.length), SHA256.hash(bytes) == entry.address else {
+            throw ReplicaError(.corrupt, "chunk \(entry.address) arrived with other bytes")
+        }
+    }
+
+    /// The manifest `bytes` a holder sent for `address`, checked against the address and the catalogued length.
+    static func checked(_ bytes: [UInt8], address: ChunkAddress, length: UInt64) throws -> Manifest {
         guard SHA256.hash(bytes) == address, let manifest = Manifest.decode(bytes) else {
             throw ReplicaError(.corrupt, "the manifest sent is not the one at \(address)")
         }
@@ -98,9 +112,15 @@ public struct NearestHolderReader: Sendable {
         return manifest
     }
 
-    /// The sink's own failure (the client went away), which ends the read instead of moving to another holder.
-    struct SinkFailure: Error {
+    /// A failure that ends the read instead of moving to another holder: the sink's own (the client went away),
+    /// or one after bytes of an object were written that another holder cannot take over.
+    struct EndOfRead: Error {
         let error: any Error
+    }
+
+    /// Runs `body`, its failure one that ends the read.
+    static func passing<Value>(_ body: () throws -> Value) throws -> Value {
+        do { return try body() } catch { throw EndOfRead(error: error) }
     }
 
     static func exhausted(_ address: ChunkAddress, _ failures: [(node: NodeID, reason: String)]) -> ReplicaError {

@@ -98,6 +98,10 @@ public struct RegionalResponder: HTTPResponder {
                 throw RegionalRouteError(status: 404, reason: "no object \(address) here: \(error)")
             }
             try Self.send(manifest.encoded(), response: &response)
+        case ("POST", 1, "objects"):
+            let addresses = try ObjectStream.addresses(
+                ofRequest: try Self.readBody(&body, max: 3 + 32 * ObjectStream.countMax))
+            try sendObjects(addresses, response: &response)
         case ("POST", 1, "chunks"):
             let entries = try ChunkStream.entries(
                 ofRequest: try Self.readBody(
@@ -157,30 +161,59 @@ public struct RegionalResponder: HTTPResponder {
     /// The chunks of `entries` back to back. The first is read before the head, so a node without it answers 404;
     /// one that fails later cuts the answer short (the reader goes on at another holder from that chunk).
     func sendChunks(_ entries: [ManifestEntry], response: inout some HTTPResponseWriter) throws {
-        func read(_ entry: ManifestEntry) throws -> [UInt8] {
-            do { return try receiver.store.chunk(entry) } catch {
-                throw RegionalRouteError(status: 404, reason: "chunk \(entry.address) cannot be read here: \(error)")
-            }
+        var bytes: [UInt8]
+        do { bytes = try receiver.store.chunk(entries[0]) } catch {
+            throw RegionalRouteError(status: 404, reason: "chunk \(entries[0].address) cannot be read here: \(error)")
         }
-        var bytes = try read(entries[0])
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", "application/octet-stream")
-        headers.add("Content-Length", String(entries.reduce(0) { $0 + Int($1.length) }))
-        headers.add("Cache-Control", "no-store")
-        try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
+        try Self.writeHead(length: entries.reduce(0) { $0 + Int($1.length) }, response: &response)
         for index in entries.indices {
-            if index > 0 { bytes = try read(entries[index]) }
+            if index > 0 { bytes = try receiver.store.chunk(entries[index]) }
             try bytes.withUnsafeBytes { try response.writeBody($0) }
         }
         try response.finish()
     }
 
-    static func send(_ bytes: [UInt8], response: inout some HTTPResponseWriter) throws {
+    /// The objects at `addresses`, each its manifest (after its u32 length; `ObjectStream.notHeld` for one this node
+    /// does not hold) then its chunks. A chunk that fails cuts the answer short (the reader goes on elsewhere).
+    func sendObjects(_ addresses: [ChunkAddress], response: inout some HTTPResponseWriter) throws {
+        let manifests = addresses.map { try? receiver.store.manifest($0) }
+        let manifestBytes = manifests.reduce(0) { $0 + ($1.map { $0.entries.count * Manifest.entryBytes } ?? 0) }
+        guard manifestBytes <= ObjectStream.manifestBytesMax else {
+            throw ReplicaError(
+                .malformed,
+                "the objects asked for have \(manifestBytes) bytes of manifests, over \(ObjectStream.manifestBytesMax)")
+        }
+        let length = manifests.reduce(0) { total, manifest in
+            total + 4
+                + (manifest.map { Manifest.headerBytes + $0.entries.count * Manifest.entryBytes + Int($0.length) } ?? 0)
+        }
+        try Self.writeHead(length: length, response: &response)
+        for manifest in manifests {
+            guard let manifest else {
+                try withUnsafeBytes(of: ObjectStream.notHeld.littleEndian) { try response.writeBody($0) }
+                continue
+            }
+            let bytes = manifest.encoded()
+            try withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { try response.writeBody($0) }
+            try bytes.withUnsafeBytes { try response.writeBody($0) }
+            for entry in manifest.entries {
+                try receiver.store.chunk(entry).withUnsafeBytes { try response.writeBody($0) }
+            }
+        }
+        try response.finish()
+    }
+
+    /// A 200 head for `length` bytes of octets.
+    static func writeHead(length: Int, response: inout some HTTPResponseWriter) throws {
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/octet-stream")
-        headers.add("Content-Length", String(bytes.count))
+        headers.add("Content-Length", String(length))
         headers.add("Cache-Control", "no-store")
         try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
+    }
+
+    static func send(_ bytes: [UInt8], response: inout some HTTPResponseWriter) throws {
+        try writeHead(length: bytes.count, response: &response)
         try bytes.withUnsafeBytes { try response.writeBody($0) }
         try response.finish()
     }

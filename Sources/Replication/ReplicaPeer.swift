@@ -26,6 +26,10 @@ public protocol ReplicaPeer: Sendable {
     /// each is checked by the caller against its address. With `answerWithinSeconds`, an answer that has not begun
     /// by then is given up (`ReplicaError(.slow)`) so the caller can ask another holder.
     func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream
+    /// The objects at `addresses` (1 to `ObjectStream.countMax`), each its manifest then its chunks, in order, from
+    /// one answer read as the caller goes (each checked by the caller); an object the peer does not hold is marked
+    /// so. With `answerWithinSeconds`, as for `chunks`.
+    func objects(_ addresses: [ChunkAddress], answerWithinSeconds: Double?) throws -> ObjectStream
     /// The DICOM JSON header of instance `instanceUID` of study `studyUID`.
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8]
 }

@@ -67,6 +67,7 @@ final class MemoryChunkPeer: ReplicaPeer {
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { throw unused }
     func manifest(address: ChunkAddress) throws -> [UInt8] { throw unused }
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] { throw unused }
+    func objects(_ addresses: [ChunkAddress], answerWithinSeconds: Double?) throws -> ObjectStream { throw unused }
     private var unused: ReplicaError { ReplicaError(.malformed, "not served by this test peer") }
 }
 

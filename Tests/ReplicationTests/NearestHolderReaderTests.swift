@@ -39,6 +39,9 @@ final class DamagingPeer: ReplicaPeer {
         try inner.metadata(studyUID: studyUID, instanceUID: instanceUID)
     }
     /// The inner peer's answer, with every chunk after the first `goodChunks` served damaged.
+    func objects(_ addresses: [ChunkAddress], answerWithinSeconds: Double?) throws -> ObjectStream {
+        try inner.objects(addresses, answerWithinSeconds: answerWithinSeconds)
+    }
     func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
         var inner = try inner.chunks(entries, answerWithinSeconds: nil)
         var answer: [UInt8] = []
@@ -77,6 +80,9 @@ final class Holder: ReplicaPeer {
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw ReplicaError(.io, "") }
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { throw ReplicaError(.io, "") }
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] { throw ReplicaError(.io, "") }
+    func objects(_ addresses: [ChunkAddress], answerWithinSeconds: Double?) throws -> ObjectStream {
+        throw ReplicaError(.io, "")
+    }
 }
 
 @Suite struct NearestHolderReaderTests {

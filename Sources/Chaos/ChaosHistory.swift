@@ -120,13 +120,15 @@ public enum ChaosHistory {
 
     /// What a decoding error says, in one line.
     static func reason(_ error: any Error) -> String {
-        switch error {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        return switch error {
         case DecodingError.keyNotFound(let key, _): "no '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+            "'\(path(context))' has the wrong type"
         case DecodingError.dataCorrupted(let context):
-            context.codingPath.isEmpty
-                ? "not JSON" : "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is not valid"
+            context.codingPath.isEmpty ? "not JSON" : "'\(path(context))' is not valid"
         default: "\(error)"
         }
     }

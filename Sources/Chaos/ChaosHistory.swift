@@ -89,6 +89,15 @@ public enum ChaosHistory {
         return Array(try encoder.encode(operation))
     }
 
+    /// Appends `operation` to the history at `path` (clients and the nemesis append to one file at once).
+    public static func append(_ operation: ChaosOperation, to path: String) throws(ChaosError) {
+        let encoded: [UInt8]
+        do { encoded = try line(operation) } catch {
+            throw ChaosError(.history, "cannot encode a \(operation.kind.rawValue) at \(operation.node): \(error)")
+        }
+        try JSONLines.append(encoded, to: path, what: "the history")
+    }
+
     /// The operations of a history's bytes, in order; throws naming the first line that is not one.
     public static func decode(_ bytes: [UInt8]) throws(ChaosError) -> [ChaosOperation] {
         var operations: [ChaosOperation] = []

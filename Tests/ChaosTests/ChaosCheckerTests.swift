@@ -5,6 +5,8 @@
 // Method: histories and observations written by hand, pure calls.
 import Chaos
 import Foundation
+import Posix
+import TestSupport
 import Testing
 
 @Suite struct ChaosCheckerTests {
@@ -134,5 +136,27 @@ import Testing
                 "\($0)".contains(reason)
             }
         }
+    }
+
+    @Test("appends from several threads at once land as whole lines, every one read back")
+    func concurrentAppends() async throws {
+        let directory = TemporaryDirectory(prefix: "chaos-history")
+        let path = directory.appending("history.jsonl")
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    await runOnOwnedThread {
+                        for index in 0..<200 {
+                            let uid = "1.2.\(writer).\(index)"
+                            try? ChaosHistory.append(Self.write("reims-1", ack: "local", [(uid, "aa")]), to: path)
+                        }
+                    }
+                }
+            }
+        }
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let operations = try ChaosHistory.decode(Array(bytes))
+        #expect(operations.count == 800)
+        #expect(Set(operations.flatMap(\.instances).map(\.uid)).count == 800)
     }
 }

@@ -148,6 +148,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
         ("FuzzDICOM", ["Fuzzing"]), ("FuzzHTTPRequest", ["Fuzzing"]), ("FuzzMultipart", ["Fuzzing"]),
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
         ("FuzzRegionalRows", ["Catalog"]), ("FuzzReplica", ["Replication", "Catalog", "Primitives"]),
+        ("FuzzChaosHistory", ["Chaos", "Primitives"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

@@ -16,6 +16,10 @@ public struct ChaosError: Error, Sendable, CustomStringConvertible {
         public static let state = Code(name: "state")
         /// A host, site or territory name that the fabric does not know, or an invalid fault.
         public static let argument = Code(name: "argument")
+        /// A history file that cannot be read back.
+        public static let history = Code(name: "history")
+        /// A scenario file that is unreadable, or names what the topology does not have.
+        public static let scenario = Code(name: "scenario")
     }
 
     /// What kind of failure this is.

@@ -37,20 +37,11 @@ public struct FabricOperation: Sendable, Equatable, Codable {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            line = Array(try encoder.encode(operation)) + [0x0A]
+            line = Array(try encoder.encode(operation))
         } catch {
             throw ChaosError(.state, "cannot encode the operation \(operation.operation): \(error)")
         }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw ChaosError(.state, "cannot open the operation log \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        // One write of a short line to an O_APPEND file lands whole, even with several writers.
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == line.count else {
-            throw ChaosError(.state, "cannot append to the operation log \(path): \(String(cString: strerror(errno)))")
-        }
+        try JSONLines.append(line, to: path, what: "the operation log")
     }
 
     /// Every operation logged in `stateDirectory`, oldest first; an unreadable line is an error naming its number.

@@ -102,21 +102,12 @@ public struct ReplicaHeader: Sendable, Equatable {
     static func readExactly(_ count: Int, from source: inout some ByteSource, what: String) throws(ReplicaError)
         -> [UInt8]
     {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let read: Int
-            do {
-                read = try bytes.withUnsafeMutableBytes { buffer in
-                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                }
-            } catch {
-                throw ReplicaError(.io, "reading \(what) failed: \(error)")
-            }
-            guard read > 0 else {
-                throw ReplicaError(.malformed, "the stream ended inside \(what), after \(filled) of \(count) bytes")
-            }
-            filled += read
+        let bytes: [UInt8]
+        do { bytes = try readUpTo(count, from: &source) } catch {
+            throw ReplicaError(.io, "reading \(what) failed: \(error)")
+        }
+        guard bytes.count == count else {
+            throw ReplicaError(.malformed, "the stream ended inside \(what), after \(bytes.count) of \(count) bytes")
         }
         return bytes
     }

@@ -131,7 +131,7 @@ let package = Package(
         tests(
             "ReplicationTests",
             ["Replication", "Catalog", "Coding", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
-        tests("ChaosTests", ["Chaos", "Posix", "Primitives", "TestSupport"]),
+        tests("ChaosTests", ["Chaos", "Membership", "Posix", "Primitives", "TestSupport"]),
         tests(
             "SimulationTests",
             [

@@ -7,6 +7,7 @@
 // suite, because `chaos net down` there removes every run's namespaces.
 import Chaos
 import Foundation
+import Membership
 import Posix
 import Primitives
 import TestSupport
@@ -21,13 +22,13 @@ extension NetworkFabricTests {
     static let gossipPort = 7946
 
     /// The longest from a cut until each side has declared the other dead, in seconds: ClusterProcessTests' bound
-    /// for one crash (a round of probes of the n−1 others, the longest suspicion, slack for dissemination), doubled
-    /// because the smaller side's failed probes raise its local health multiplier (Lifeguard IV.A), which
-    /// stretches its probe timeouts and suspicion.
+    /// for one crash (a round of probes of the n−1 others, the longest suspicion, slack for dissemination), with the
+    /// round of probes stretched by the local health multiplier at its ceiling: the smaller side's failed probes
+    /// raise it (Lifeguard IV.A), and it multiplies the probe interval and timeout (not the suspicion).
     static var cutDeadBoundSeconds: Double {
         let probe = Double(probeIntervalMilliseconds) / 1000
         let suspicionMax = Double(suspicionMultiplier * suspicionMaxTimeoutMultiplier) * probe
-        return 2 * (9 * probe + suspicionMax + 4)
+        return 9 * probe * Double(MembershipConfiguration().awarenessMax) + suspicionMax + 4
     }
 
     /// Fetches every node's /admin/members from the observer; prints one JSON object of node name → report.

@@ -32,9 +32,9 @@ ensure_swift() {
 TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev)
 
 # The peer the DICOMweb bench (and its quick run in the tests) compares a node against; iproute2 and nftables for
-# the chaos runner's network of namespaces (ChaosTests, `tessera chaos net`); chromium to test the region page
-# in a real headless browser (NodeRegionTests).
-TESSERA_TEST_PACKAGES=(orthanc orthanc-dicomweb iproute2 nftables chromium)
+# the chaos runner's network of namespaces (ChaosTests, `tessera chaos net`, `tessera chaos run`) and faketime
+# for its clock-skew scenario; chromium to test the region page in a real headless browser (NodeRegionTests).
+TESSERA_TEST_PACKAGES=(orthanc orthanc-dicomweb iproute2 nftables faketime chromium)
 
 # ensure_python_packages PACKAGE...: every named PyPI package imports afterwards (pip installs what is missing), or
 # the script explains and exits. The module name is the package name with dashes as underscores.

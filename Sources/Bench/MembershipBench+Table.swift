@@ -2,6 +2,7 @@
 // memberlist's LAN settings as the reference, and the targets where it sets one.
 import Membership
 import Posix
+import Primitives
 import Simulation
 
 extension MembershipBench {
@@ -47,11 +48,13 @@ extension MembershipBench {
 
     private func detectionRows(nodeCount: Int, ours: DetectionResult, reference: DetectionResult) -> [BenchRow] {
         func pair(_ values: [Double]) -> String {
-            guard let p50 = Self.percentile(values, 0.5), let p99 = Self.percentile(values, 0.99) else { return "-" }
+            guard let p50 = Percentile.nearestRank(values, 0.5), let p99 = Percentile.nearestRank(values, 0.99) else {
+                return "-"
+            }
             return Console.fixed(p50, digits: 1) + " / " + Console.fixed(p99, digits: 1) + " s"
         }
         let isTarget = nodeCount == 1_000
-        let p99 = Self.percentile(ours.allDeadSeconds, 0.99) ?? .infinity
+        let p99 = Percentile.nearestRank(ours.allDeadSeconds, 0.99) ?? .infinity
         let vivaldi = { (value: Double?) in value.map { Console.fixed($0, digits: 3) } ?? "-" }
         return [
             BenchRow(

@@ -154,12 +154,4 @@ public struct MembershipBench {
     }
 
     static func seconds(_ ticks: Int64) -> Double { Double(ticks) / Double(Instant.ticksPerSecond) }
-
-    /// The `quantile` (0…1) of `values` by the nearest-rank method; nil when empty.
-    static func percentile(_ values: [Double], _ quantile: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = Int((quantile * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
-    }
 }

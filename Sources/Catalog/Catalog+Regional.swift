@@ -76,14 +76,28 @@ extension Catalog {
         }
     }
 
+    // `+tombstone` in these lookups keeps SQLite on the primary key: without it, the planner (no statistics) picks
+    // the covering index on (tombstone, version_clock) and scans every live row for each instance, which made each
+    // copy-audit walk, and each remote read's holder lookup, quadratic in the catalog's size.
+
+    /// The live holders of one instance (?1) and row kind (?2).
+    static let holdersQuery =
+        "SELECT holder FROM regional_rows WHERE instance_uid = ?1 AND kind = ?2 AND +tombstone = 0"
+    /// A page of live instance rows after ?1, at most ?2, in UID order.
+    static let instancesPageQuery = """
+        SELECT instance_uid, kind, holder, version_clock, version_node, tombstone, payload
+        FROM regional_rows WHERE instance_uid > ?1 AND kind = 1 AND +tombstone = 0
+        ORDER BY instance_uid LIMIT ?2
+        """
+
     /// The nodes holding `instanceUID` whole (live holding rows), by id.
     public func regionalHolders(of instanceUID: String) throws(CatalogError) -> [NodeID] {
         try withReader { reader throws(CatalogError) in
             try CatalogFailure.mapping("reading the holders of \(instanceUID) from \(path)") {
                 var holders: [NodeID] = []
-                try reader.statement(
-                    "SELECT holder FROM regional_rows WHERE instance_uid = ?1 AND kind = ?2 AND tombstone = 0"
-                ).query([.text(instanceUID), .integer(Int64(RegionalKey.Kind.holding.rawValue))]) {
+                try reader.statement(Self.holdersQuery).query([
+                    .text(instanceUID), .integer(Int64(RegionalKey.Kind.holding.rawValue)),
+                ]) {
                     holders.append(NodeID(UInt64(bitPattern: $0.int64(at: 0))))
                 }
                 return holders.sorted { $0.rawValue < $1.rawValue }
@@ -100,19 +114,15 @@ extension Catalog {
         return try withReader { reader throws(CatalogError) in
             try CatalogFailure.mapping("walking the regional rows of \(path)") {
                 var page: [(row: RegionalRow, holders: [NodeID])] = []
-                try reader.statement(
-                    """
-                    SELECT instance_uid, kind, holder, version_clock, version_node, tombstone, payload
-                    FROM regional_rows WHERE instance_uid > ?1 AND kind = 1 AND tombstone = 0
-                    ORDER BY instance_uid LIMIT ?2
-                    """
-                ).query([.text(afterInstanceUID), .integer(Int64(limit))]) {
-                    page.append((try Self.regionalRow($0), []))
-                }
-                let holders = try reader.statement(
-                    "SELECT holder FROM regional_rows WHERE instance_uid = ?1 AND kind = 2 AND tombstone = 0")
+                try reader.statement(Self.instancesPageQuery)
+                    .query([.text(afterInstanceUID), .integer(Int64(limit))]) {
+                        page.append((try Self.regionalRow($0), []))
+                    }
+                let holders = try reader.statement(Self.holdersQuery)
                 for index in page.indices {
-                    try holders.query([.text(page[index].row.key.instanceUID)]) {
+                    try holders.query([
+                        .text(page[index].row.key.instanceUID), .integer(Int64(RegionalKey.Kind.holding.rawValue)),
+                    ]) {
                         page[index].holders.append(NodeID(UInt64(bitPattern: $0.int64(at: 0))))
                     }
                 }

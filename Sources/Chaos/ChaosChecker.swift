@@ -31,6 +31,12 @@ public struct ChaosViolation: Sendable, Equatable, CustomStringConvertible {
     /// The history lines (1-based) of the operations behind it.
     public let lines: [Int]
 
+    public init(rule: String, detail: String, lines: [Int]) {
+        self.rule = rule
+        self.detail = detail
+        self.lines = lines
+    }
+
     public var description: String {
         "\(rule): \(detail)"
             + (lines.isEmpty ? "" : " (history lines \(lines.map(String.init).joined(separator: ", ")))")

@@ -27,6 +27,19 @@ extension NetworkFabric {
         return child
     }
 
+    /// Starts `executable arguments…` in the fabric's own namespace (the observer, which reaches every host whatever
+    /// the cuts) as a child named `name` with its logs in `logDirectory`: the chaos runner's play of a scenario.
+    public func startInObserver(
+        name: String, executable: String, arguments: [String], logDirectory: String
+    ) throws(ChaosError) -> ChildProcess {
+        let full = ["netns", "exec", layout.fabricNamespace, executable] + arguments
+        do {
+            return try ChildProcess(name: name, executable: tools.ip, arguments: full, logDirectory: logDirectory)
+        } catch {
+            throw ChaosError(.command, "cannot start \(executable) in the fabric: \(error)")
+        }
+    }
+
     /// Runs `executable arguments…` to its end in host `name`'s namespace, or in the fabric's own namespace (the
     /// observer at `FabricLayout.observerAddress`) when `name` is nil; blocks the calling owned thread.
     public func run(in name: String?, executable: String, arguments: [String]) throws(ChaosError) -> ChildOutcome {

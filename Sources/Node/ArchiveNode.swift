@@ -134,6 +134,7 @@ public final class ArchiveNode: Sendable {
             },
             regional: { [regionSlot] in regionSlot.value?.clientPortResponder },
             regionReport: { [regionSlot] in regionSlot.value?.regionReport(localHealth: healthReport) },
+            copies: { [regionSlot] in try regionSlot.value?.copiesReport() },
             requestMetrics: requestMetrics, clock: environment.monotonicClock,
             metricsText: { [membershipReader, regionSlot] in
                 var text = MetricsText()

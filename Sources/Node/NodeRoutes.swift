@@ -32,6 +32,8 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
     public let regional: @Sendable () -> (any HTTPResponder)?
     /// The region at a glance for `/admin/region` and the region page; nil for a lone node. May block.
     public let regionReport: @Sendable () -> RegionReport?
+    /// The regional catalog's copies counted now for `/admin/copies`; nil for a lone node. May block.
+    public let copies: @Sendable () throws -> CopiesReport?
     /// Counts every request for `/metrics`, timed on `clock`.
     public let requestMetrics: RequestMetrics
     let clock: (any TimeSource)?
@@ -53,12 +55,14 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
         members: @escaping @Sendable () -> MembersReport? = { nil },
         regional: @escaping @Sendable () -> (any HTTPResponder)? = { nil },
         regionReport: @escaping @Sendable () -> RegionReport? = { nil },
+        copies: @escaping @Sendable () throws -> CopiesReport? = { nil },
         requestMetrics: RequestMetrics = RequestMetrics(), clock: (any TimeSource)? = nil,
         metricsText: @escaping @Sendable () throws -> String = { "" }
     ) {
         self.members = members
         self.regional = regional
         self.regionReport = regionReport
+        self.copies = copies
         self.requestMetrics = requestMetrics
         self.clock = clock
         self.metricsText = metricsText
@@ -123,6 +127,10 @@ public struct NodeRoutes<Inner: HTTPResponder>: HTTPResponder {
             try requireGet(request)
             try access.authorize(authorization: request.headers["Authorization"], required: .admin)
             try sendJSON(try clusterOnly(regionReport()), request: request, response: &response)
+        case "/admin/copies":
+            try requireGet(request)
+            try access.authorize(authorization: request.headers["Authorization"], required: .admin)
+            try sendJSON(try clusterOnly(copies()), request: request, response: &response)
         case "/admin/members":
             try requireGet(request)
             try access.authorize(authorization: request.headers["Authorization"], required: .admin)

@@ -93,9 +93,8 @@ extension RegionServices {
         let assigned = topology.place(studyUID: study, originSite: record.originSite, policy: policy).holders
             .map(\.node.rawValue)
         let decision = CopyAudit.decide(me: nodeID.rawValue, assigned: assigned, holders: holders, live: live)
-        let liveSites = Set(
-            holders.filter(live.contains).compactMap { id in topology.nodes.first { $0.id.rawValue == id }?.site })
-        let isBelow = liveSites.count < min(policy.replicaCount, topology.sites.count)
+        let isBelow = Self.isBelowReplicaCount(
+            sites: Self.liveSites(of: holders, topology: topology, live: live), topology: topology, policy: policy)
         figuresState.withLock { figures in
             figures.audited += 1
             if isBelow { figures.belowReplicaCountInWalk += 1 }

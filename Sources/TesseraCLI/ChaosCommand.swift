@@ -12,8 +12,12 @@ enum ChaosCommand {
 
     /// Runs `chaos net …`.
     static func run(_ words: [String]) throws {
+        if words.first == "run" { return try ChaosRunCommand.run(Array(words.dropFirst())) }
+        if words.first == "play" { return try ChaosRunCommand.play(Array(words.dropFirst())) }
         guard words.first == "net", words.count >= 2 else {
-            throw UsageError(description: "chaos takes: net up|down|show|partition|heal|shape (see --help)")
+            throw UsageError(
+                description:
+                    "chaos takes: run SCENARIO…|all|random, or net up|down|show|partition|heal|shape (see --help)")
         }
         let action = words[1]
         let rest = Array(words.dropFirst(2))

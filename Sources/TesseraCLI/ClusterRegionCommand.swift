@@ -54,23 +54,13 @@ enum ClusterRegionCommand {
         for (node, address) in zip(topology.nodes, addresses) {
             let folder = directory + "/nodes/" + node.name
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var configuration = NodeConfiguration(dataDirectory: folder + "/data", http: "\(address):\(httpPort)")
-            configuration.site = node.site.name
-            configuration.volumeCount = node.volumeCount
-            var cluster = NodeConfiguration.Cluster(
-                gossip: "\(address):\(gossipPort)", keyFile: keyFile,
-                seeds: seeds.filter { $0 != "\(address):\(gossipPort)" })
-            cluster.territory = node.territory.name
-            let files = certificates.nodes[node.name]!
-            cluster.tls = NodeConfiguration.ClusterTLS(
-                listen: "\(address):\(internalPort)", certificateAuthority: certificates.authority,
-                certificate: files.certificate, privateKey: files.privateKey)
-            configuration.cluster = try Self.overlay(settings, on: cluster)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let configuration = try RegionNodeConfiguration.make(
+                node: node, address: address, dataDirectory: folder + "/data",
+                ports: RegionNodeConfiguration.Ports(http: httpPort, gossip: gossipPort, internalAPI: internalPort),
+                keyFile: keyFile, seeds: seeds, authority: certificates.authority,
+                files: certificates.nodes[node.name]!, settings: settings)
             let configPath = folder + "/node.json"
-            guard FileManager.default.createFile(atPath: configPath, contents: try encoder.encode(configuration))
-            else { throw ClientError("cannot write \(configPath)") }
+            try RegionNodeConfiguration.write(configuration, to: configPath)
             let log = folder + "/node.log"
             let pid = try DetachedProcess.start(
                 executable: ChildProcess.tesseraExecutable, arguments: ["node", "--config", configPath], logPath: log)

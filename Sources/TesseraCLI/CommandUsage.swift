@@ -143,7 +143,9 @@ enum CommandUsage {
 
         """,
         "chaos": """
-        usage: tessera chaos net up TOPOLOGY.json [--state DIR]
+        usage: tessera chaos run SCENARIO.json...|all|random [--seed N] [--seeds K] [--short] [--duration S]
+                                 [--topology FILE] [--scenarios DIR] [--report DIR]
+               tessera chaos net up TOPOLOGY.json [--state DIR]
                tessera chaos net partition SIDE SIDE [--one-way] [--state DIR]
                tessera chaos net heal [SIDE SIDE] [--state DIR]
                tessera chaos net shape SIDE SIDE [--delay-ms N] [--jitter-ms N] [--loss-percent P] [--rate-kbit N]
@@ -163,6 +165,15 @@ enum CommandUsage {
           show        the hosts and the faults in force
           down        kill what runs in the namespaces and remove them, and any left by earlier runs
         A SIDE is host, site and territory names joined by commas, or 'rest' for every host not on the other side.
+
+        run plays scenarios (Chaos/scenarios/*.json; 'all' is every one, 'random' a seeded mix of every fault) against
+        the topology's nodes in a fabric of their own: a workload with a recorded history, the faults on schedule, the
+        heal, and the checker (nothing acknowledged lost, no corrupt read, catalogs equal, R copies within the bound).
+          --seed N             the first seed (default 1); --seeds K plays each scenario K times, seeds N, N+1, ...
+          --short              every time of the scenario halved (the CI's short run)
+          --duration S         the length of 'random' (default 300)
+          --topology FILE      default Cluster/grand-est.json; --scenarios DIR what 'all' plays (Chaos/scenarios)
+          --report DIR         where each run's history and report go, and summary.md (default tessera-chaos-report)
 
         """,
         "catalog": """

@@ -1,5 +1,6 @@
 // The entry point of the `tessera` executable: picks the subcommand from argv, runs it, and maps every error to a
 // clear message and an exit code (2 for usage mistakes, 1 for everything else). No stack traces for operators.
+import Foundation
 import ObjectStore
 import Posix
 
@@ -36,6 +37,7 @@ public enum TesseraCommand {
                                                                 prints the new key id
 
         Chaos (README.md and Chaos/README.md; root, iproute2 and nftables):
+          chaos run SCENARIO.json...|all|random [--seeds K]    play scenarios on real nodes and check the history
           chaos net up TOPOLOGY.json [--state DIR]              a network namespace per node of the topology
           chaos net partition SIDE SIDE [--one-way]             cut hosts, sites or territories apart ('rest': all
           chaos net heal [SIDE SIDE]                            others); heal one cut or all of them
@@ -75,7 +77,7 @@ public enum TesseraCommand {
 
     /// Runs the subcommand named in the process arguments and exits.
     public static func main() {
-        exit(run(Array(CommandLine.arguments.dropFirst())))
+        exit(run(Array(commandLineArguments().dropFirst())))
     }
 
     /// Runs `arguments` (without the program name) and returns the exit status.
@@ -138,5 +140,15 @@ public enum TesseraCommand {
             Console.error("tessera: error: \(error)")
             return 1
         }
+    }
+}
+
+/// The program's arguments. Under libfaketime (the chaos runner's clock-skew fault) Swift's runtime sees none, so
+/// they are read from /proc/self/cmdline, which the kernel keeps whatever the preloaded library does.
+func commandLineArguments() -> [String] {
+    guard CommandLine.arguments.isEmpty else { return CommandLine.arguments }
+    let bytes = FileManager.default.contents(atPath: "/proc/self/cmdline") ?? Data()
+    return bytes.split(separator: 0, omittingEmptySubsequences: false).dropLast().map {
+        String(decoding: $0, as: UTF8.self)
     }
 }

@@ -136,12 +136,25 @@ import Testing
         #expect(region.filter { $0["isSelf"] as? Bool == true }.count == 1)
         let page = String(decoding: try nodes[0].send("GET", "/").body, as: UTF8.self)
         #expect(page.contains("<h2>Region</h2>") && page.contains("/admin/region"))
+        // The copies counted now: every instance at R copies, for an admin only.
+        #expect(try nodes[0].send("GET", "/admin/copies").status == 403)
+        let counted = try Self.copies(nodes[0], admin)
+        #expect(counted.instanceCount == study.count && counted.belowReplicaCount == 0 && counted.replicaCount == 2)
         // With the copy's holder gone, the origin serves it, and the region page shows it without a report.
         _ = copy.node.shutdown { _ in true }
         try Self.expectWhole(study, from: reader)
         let after = try Self.regionMembers(nodes[0], admin)
         let gone = after.first { $0["nodeID"] as? String == copy.node.nodeID.description }
         #expect(gone != nil && gone?["health"] == nil)
+        // Its copies no longer count: every instance is below R, one live site each, until the audit replaces them.
+        var below = try Self.copies(nodes[0], admin)
+        for _ in 0..<50 where below.belowReplicaCount < study.count {
+            Thread.sleep(forTimeInterval: 0.1)
+            below = try Self.copies(nodes[0], admin)
+        }
+        #expect(below.belowReplicaCount == study.count, "\(below)")
+        #expect(below.examples.count == min(study.count, CopiesReport.examplesMax))
+        #expect(below.examples.allSatisfy { $0.liveSites.count == 1 })
     }
 
     @Test("the region page in a real headless browser lists every node, and shows one going dark")
@@ -183,6 +196,13 @@ import Testing
         let dark = try dump()
         #expect(dark.contains(", not answering</td>"), "\(dark.suffix(2_000))")
         #expect(dark.contains("class=\"down\""))
+    }
+
+    /// `GET /admin/copies` at `harness`.
+    static func copies(_ harness: NodeHarness, _ headers: [(String, String)]) throws -> CopiesReport {
+        let answer = try harness.send("GET", "/admin/copies", headers: headers)
+        guard answer.status == 200 else { throw HarnessFailure("GET /admin/copies answered \(answer.status)") }
+        return try JSONDecoder().decode(CopiesReport.self, from: Data(answer.body))
     }
 
     /// The members of `GET /admin/region` at `harness`.

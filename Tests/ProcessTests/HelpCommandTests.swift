@@ -1,6 +1,8 @@
 // Goal: a new user can ask the real `tessera` for help: `tessera --help`, `-h` and `tessera help` list the commands,
 // and `tessera COMMAND --help` (or `-h`, or `tessera help COMMAND`) prints that command's usage and exits 0 instead
 // of "unknown option --help". Method: run the built executable; nothing else is started.
+import Foundation
+import Posix
 import TestSupport
 import Testing
 
@@ -8,7 +10,7 @@ import Testing
     /// Every command with a usage of its own.
     static let commands = [
         "node", "store", "fetch", "find", "samples", "put", "get", "list", "delete", "gc", "scrub", "catalog", "check",
-        "patient-conflicts", "bench", "fuzz", "cluster",
+        "patient-conflicts", "bench", "fuzz", "cluster", "chaos",
     ]
 
     @Test("tessera --help, -h and help list every command and exit 0")
@@ -45,5 +47,22 @@ import Testing
         #expect(unknown.status == 2 && unknown.errorOutput.contains("unknown command 'frobnicate'"))
         let unknownWithHelp = try await TesseraBinary.run(["frobnicate", "--help"])
         #expect(unknownWithHelp.status == 2 && unknownWithHelp.errorOutput.contains("unknown command"))
+    }
+
+    @Test("under libfaketime (the chaos runner's clock skew) the arguments still reach the command")
+    func argumentsUnderFakeTime() async throws {
+        let library = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+        guard FileManager.default.fileExists(atPath: library) else {
+            Issue.record("libfaketime is missing (Debian package faketime, which .ci/test installs)")
+            return
+        }
+        let outcome = try await runOnOwnedThread {
+            Result {
+                try ChildProcess.run(
+                    "/usr/bin/env", ["LD_PRELOAD=" + library, "FAKETIME=+600", TesseraBinary.path, "help", "node"],
+                    logDirectory: NSTemporaryDirectory())
+            }
+        }.get()
+        #expect(outcome.status == 0 && outcome.output.hasPrefix("usage: tessera node "), "\(outcome.output)")
     }
 }

@@ -25,7 +25,9 @@ extension NearestHolderReader {
             do {
                 let end = min(objects.count, next + ObjectStream.countMax)
                 let addresses = objects[next..<end].map(\.address)
-                var stream = try timed(turn) { try holders[turn.index].peer.objects(addresses, answerWithinSeconds: $0) }
+                var stream = try timed(turn) {
+                    try holders[turn.index].peer.objects(addresses, answerWithinSeconds: $0)
+                }
                 while next < end {
                     let object = objects[next]
                     guard let bytes = try stream.manifest() else {

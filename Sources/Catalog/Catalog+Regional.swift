@@ -26,6 +26,30 @@ extension Catalog {
         }
     }
 
+    /// Records that `holder` no longer holds `instanceUID` (it dropped a surplus copy), in one transaction: a
+    /// tombstone of its holding row later than `version` and than the row it supersedes (a node whose clock is
+    /// behind may hold a holding row versioned by another node's clock, newer than anything it can issue, and a
+    /// tombstone that lost the merge would leave the region counting a copy whose bytes are gone), and the end of
+    /// the node's outbox entries for the instance (it can no longer send a copy it does not have).
+    public func dropHolding(instanceUID: String, by holder: NodeID, version: HLCTimestamp) throws(CatalogError) {
+        try writer.withLock { writer throws(CatalogError) in
+            var digests = writer.regionalDigests
+            try CatalogFailure.mapping("dropping the holding of \(instanceUID) by \(holder) in \(path)") {
+                try writer.connection.transaction {
+                    let key = RegionalKey.holding(instanceUID, by: holder)
+                    var dropVersion = version
+                    if let held = try writer.regionalRow(key)?.version, held >= version {
+                        dropVersion = HLCTimestamp(clockValue: held.clockValue + 1, nodeID: holder)
+                    }
+                    _ = try writer.mergeRegional(.tombstone(key, version: dropVersion), horizon: 0, digests: &digests)
+                    try writer.statement("DELETE FROM outbox WHERE instance_uid = ?1").run([.text(instanceUID)])
+                }
+            }
+            writer.regionalDigests = digests
+            publishDigests(writer)
+        }
+    }
+
     /// Forgets tombstones written before `horizonMilliseconds`; returns how many.
     @discardableResult
     public func purgeRegionalTombstones(before horizonMilliseconds: Int64) throws(CatalogError) -> Int {

@@ -1,7 +1,7 @@
-// The checker's rules on how the region behaved around the faults, from what the runner measured: every study back
-// at R copies within the scenario's bound after the heal; a killed or paused node seen dead within the bound the
-// membership issue measured, and no live node ever marked dead; every outbox drained and no node's memory still
-// growing at the end. Pure, like the data rules.
+// The checker's rules on how the region behaved around the faults, from what the runner measured: the region whole
+// again (all alive, catalogs equal) and every study back at R copies within the scenario's bound after the heal; a
+// killed or paused node seen dead within the detection bound, and no live node ever marked dead; every outbox
+// drained and no node process's memory run away by the end. Pure, like the data rules.
 
 /// How the region behaved around the faults.
 public struct ChaosHealth: Sendable, Equatable {
@@ -31,19 +31,24 @@ public struct ChaosHealth: Sendable, Equatable {
         }
     }
 
+    /// Seconds from the heal until every node saw every other alive and every catalog was the same (nil: not
+    /// within the wait).
+    public var healSeconds: Double?
     /// Seconds from the heal until every study was back at R copies (nil: not within the wait).
     public var copiesRestoredSeconds: Double?
     public var detections: [Detection]
     public var falseDeaths: [FalseDeath]
     /// Each survivor's outbox depth at the end.
     public var finalOutboxDepths: [String: Int]
-    /// Each survivor's resident memory through the run, in bytes, oldest first.
+    /// Each node process's resident memory through the run, in bytes, oldest first (a restarted node is a new
+    /// process, its own series).
     public var memorySamples: [String: [UInt64]]
 
     public init(
-        copiesRestoredSeconds: Double?, detections: [Detection] = [], falseDeaths: [FalseDeath] = [],
-        finalOutboxDepths: [String: Int] = [:], memorySamples: [String: [UInt64]] = [:]
+        copiesRestoredSeconds: Double?, healSeconds: Double? = 0, detections: [Detection] = [],
+        falseDeaths: [FalseDeath] = [], finalOutboxDepths: [String: Int] = [:], memorySamples: [String: [UInt64]] = [:]
     ) {
+        self.healSeconds = healSeconds
         self.copiesRestoredSeconds = copiesRestoredSeconds
         self.detections = detections
         self.falseDeaths = falseDeaths
@@ -56,7 +61,8 @@ public struct ChaosHealth: Sendable, Equatable {
 public struct ChaosBounds: Sendable, Equatable {
     /// The scenario's `healBoundSeconds`.
     public var healSeconds: Double
-    /// How soon a dead node must be seen dead (the membership bench's p99 with its margin).
+    /// How soon a dead node must be seen dead: the bound the fabric tests hold membership to for these timings
+    /// (ChaosNodes.detectionBoundSeconds).
     public var detectionSeconds: Double
     /// Memory a node may have grown by at the end over its first quarter's peak, and twice that peak.
     public var memoryGrowthBytes: UInt64
@@ -74,6 +80,12 @@ extension ChaosChecker {
         var violations: [ChaosViolation] = []
         func add(_ rule: String, _ detail: String) {
             violations.append(ChaosViolation(rule: rule, detail: detail, lines: []))
+        }
+        switch health.healSeconds {
+        case .none: add("heal", "the region was not whole (every node alive to every other, catalogs equal) by the end")
+        case .some(let seconds) where seconds > bounds.healSeconds:
+            add("heal", "the region was whole \(seconds) s after the heal, over \(bounds.healSeconds) s")
+        default: break
         }
         switch health.copiesRestoredSeconds {
         case .none: add("R copies", "some study was still below R copies at the end of the wait")

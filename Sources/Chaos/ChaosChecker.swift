@@ -30,11 +30,14 @@ public struct ChaosViolation: Sendable, Equatable, CustomStringConvertible {
     public let detail: String
     /// The history lines (1-based) of the operations behind it.
     public let lines: [Int]
+    /// The instance it is about, when it is about one (a lost or corrupt instance).
+    public let instance: String?
 
-    public init(rule: String, detail: String, lines: [Int]) {
+    public init(rule: String, detail: String, lines: [Int], instance: String? = nil) {
         self.rule = rule
         self.detail = detail
         self.lines = lines
+        self.instance = instance
     }
 
     public var description: String {
@@ -72,7 +75,7 @@ public enum ChaosChecker {
                                     rule: "lost",
                                     detail: "\(instance.uid), acknowledged by \(operation.node) with "
                                         + "ack=\(operation.ackMode ?? "local"), cannot be read at \(node)",
-                                    lines: [line]))
+                                    lines: [line], instance: instance.uid))
                             continue
                         }
                         if !(written[instance.uid] ?? []).contains(read) {
@@ -80,7 +83,7 @@ public enum ChaosChecker {
                                 ChaosViolation(
                                     rule: "corrupt read",
                                     detail: "\(node) returns \(instance.uid) with SHA-256 \(read.prefix(16))…, "
-                                        + "which no write sent", lines: [line]))
+                                        + "which no write sent", lines: [line], instance: instance.uid))
                         }
                     }
                 }
@@ -90,7 +93,8 @@ public enum ChaosChecker {
                         ChaosViolation(
                             rule: "corrupt read",
                             detail: "\(operation.node) returned \(instance.uid) with SHA-256 "
-                                + "\(instance.sha256.prefix(16))…, which no write sent", lines: [line]))
+                                + "\(instance.sha256.prefix(16))…, which no write sent", lines: [line],
+                            instance: instance.uid))
                 }
             default:
                 continue

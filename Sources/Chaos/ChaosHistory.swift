@@ -36,6 +36,9 @@ public struct ChaosOperation: Codable, Sendable, Equatable {
         case failed
     }
 
+    /// How the detail of a QIDO-RS search's line begins (a read line without it is a WADO-RS retrieve).
+    public static let searchDetailPrefix = "QIDO-RS"
+
     public var kind: Kind
     /// Wall-clock milliseconds since 1970 when it started and ended.
     public var startMilliseconds: Int64

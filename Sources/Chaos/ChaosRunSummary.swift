@@ -16,9 +16,9 @@ public struct ChaosRunSummary: Codable, Sendable, Equatable {
     /// Writes acknowledged, and of those with ack=remote.
     public var acknowledged: Int
     public var acknowledgedRemote: Int
-    /// Acknowledged instances some survivor could not read at the end (the checker's "lost").
+    /// Acknowledged instances some survivor could not read at the end (the checker's "lost"), each counted once.
     public var lost: Int
-    /// Reads of bytes no write sent (during the run or at the end).
+    /// Instances some read returned with bytes no write sent (during the run or at the end), each counted once.
     public var corruptReads: Int
     public var reads: Int
     public var readsDuringFaults: Int
@@ -28,7 +28,7 @@ public struct ChaosRunSummary: Codable, Sendable, Equatable {
     public var healSeconds: Double?
     /// Seconds from the end of the faults until every study was back at R copies.
     public var copiesRestoredSeconds: Double?
-    /// Answered reads' latency in milliseconds, p50 and p99, during faults and outside them (nil: none).
+    /// Answered WADO-RS reads' latency in milliseconds, p50 and p99, during faults and outside them (nil: none).
     public var readP50DuringMilliseconds: Double?
     public var readP99DuringMilliseconds: Double?
     public var readP50OutsideMilliseconds: Double?
@@ -50,8 +50,11 @@ public struct ChaosRunSummary: Codable, Sendable, Equatable {
         writes = writeLines.count
         acknowledged = writeLines.filter { $0.outcome == .ok }.count
         acknowledgedRemote = writeLines.filter { $0.outcome == .ok && $0.ackMode == "remote" }.count
-        lost = violations.filter { $0.rule == "lost" }.count
-        corruptReads = violations.filter { $0.rule == "corrupt read" }.count
+        func instances(_ rule: String) -> Int {
+            Set(violations.filter { $0.rule == rule }.compactMap(\.instance)).count
+        }
+        lost = instances("lost")
+        corruptReads = instances("corrupt read")
         let windows = FaultWindows(history: history)
         let readLines = clients.filter { $0.kind == .read }
         reads = readLines.count
@@ -59,8 +62,10 @@ public struct ChaosRunSummary: Codable, Sendable, Equatable {
         readsDuringFaults = during.count
         readsRefusedDuringFaults = during.filter { $0.outcome != .ok }.count
         let outside = readLines.filter { !windows.contains(start: $0.startMilliseconds, end: $0.endMilliseconds) }
+        // WADO-RS reads only: a QIDO-RS search moves no pixel data and would pull the percentiles down.
         func latencies(_ lines: [ChaosOperation]) -> [Double] {
-            lines.filter { $0.outcome == .ok }.map { Double($0.endMilliseconds - $0.startMilliseconds) }
+            lines.filter { $0.outcome == .ok && !$0.detail.hasPrefix(ChaosOperation.searchDetailPrefix) }
+                .map { Double($0.endMilliseconds - $0.startMilliseconds) }
         }
         readP50DuringMilliseconds = Percentile.nearestRank(latencies(during), 0.5)
         readP99DuringMilliseconds = Percentile.nearestRank(latencies(during), 0.99)

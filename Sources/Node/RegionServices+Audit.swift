@@ -178,8 +178,7 @@ extension RegionServices {
 
     /// Deletes this node's copy and records that it no longer holds it.
     private func dropSurplus(_ row: RegionalRow, record: RegionalInstanceRecord) throws {
-        let tombstone = RegionalRow.tombstone(.holding(row.key.instanceUID, by: nodeID), version: clock.next())
-        _ = try catalog.applyRegional([tombstone], tombstoneHorizonMilliseconds: 0)
+        try catalog.dropHolding(instanceUID: row.key.instanceUID, by: nodeID, version: clock.next())
         try puller.receiver.store.delete(record.manifestAddress)
         figuresState.withLock { $0.dropped += 1 }
     }

@@ -323,7 +323,7 @@ public final class RegionServices: Sendable {
                     figures.chunkBytesSent += pass.chunkBytesSent
                     figures.chunksSkipped += pass.chunksSkipped
                 }
-                let taken = pass.delivered + pass.failed + pass.held
+                let taken = pass.delivered + pass.failed + pass.held + pass.alreadyHeld
                 guard taken == Self.outboxPageCount, pass.delivered > 0, clock.now() < until else { return }
             }
         } catch {

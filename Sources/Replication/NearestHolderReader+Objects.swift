@@ -16,22 +16,22 @@ extension NearestHolderReader {
         throws -> [(node: NodeID, reason: String)]
     {
         var failures: [(node: NodeID, reason: String)] = []
-        var holder = 0
+        var queue = HolderQueue(count: holders.count)
         var next = 0  // The first object not yet written whole.
         while next < objects.count {
-            guard holder < holders.count else { throw Self.exhausted(objects[next].address, failures) }
+            guard let turn = queue.current else { throw Self.exhausted(objects[next].address, failures) }
             // Where the stream stopped inside object `next`, once its first byte went to the sink.
             var progress: (manifest: Manifest, chunk: Int)?
             do {
                 let end = min(objects.count, next + ObjectStream.countMax)
                 let addresses = objects[next..<end].map(\.address)
-                var stream = try timed(holder) { [holder] in
-                    try holders[holder].peer.objects(addresses, answerWithinSeconds: $0)
+                var stream = try timed(turn) {
+                    try holders[turn.index].peer.objects(addresses, answerWithinSeconds: $0)
                 }
                 while next < end {
                     let object = objects[next]
                     guard let bytes = try stream.manifest() else {
-                        try Self.passing { try readElsewhere(object, index: next, skipping: holder, into: &sink) }
+                        try Self.passing { try readElsewhere(object, index: next, skipping: turn.index, into: &sink) }
                         next += 1
                         continue
                     }
@@ -51,13 +51,13 @@ extension NearestHolderReader {
             } catch let failure as EndOfRead {
                 throw failure.error
             } catch {
-                failures.append((holders[holder].node, "\(error)"))
-                holder += 1
+                failures.append((holders[turn.index].node, "\(error)"))
+                queue.failed(wasSlow: Self.isHedge(error))
                 if let (manifest, chunk) = progress {
                     var part = SequencePart(sink: sink)
                     defer { sink = part.sink }
                     try writeChunks(
-                        manifest.entries, from: chunk, of: objects[next].address, holder: &holder, failures: &failures,
+                        manifest.entries, from: chunk, of: objects[next].address, queue: &queue, failures: &failures,
                         into: &part)
                     next += 1
                 }

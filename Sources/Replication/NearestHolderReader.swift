@@ -3,7 +3,8 @@
 // SHA-256 is checked before a byte of it reaches the sink, and a holder that fails or answers wrong is left for the
 // next one, from the chunk it failed on, so no byte is written twice or out of order. A holder that has not begun
 // answering a chunk request within its own recent p95 (HolderLatencies) is hedged away from the same way, unless it
-// is the last one. Blocking: runs on the request's owned thread.
+// is the last one, and asked again without a deadline once every other has failed (HolderQueue). Blocking: runs on
+// the request's owned thread.
 import Coding
 import ObjectStore
 public import Primitives
@@ -24,12 +25,14 @@ public struct NearestHolderReader: Sendable {
         self.latencies = latencies
     }
 
-    /// Asks holder `index` through `request`, to begin answering within its recent p95 unless it is the last
-    /// holder; records how long it took.
-    func timed<Answer>(_ index: Int, _ request: (_ answerWithinSeconds: Double?) throws -> Answer) throws -> Answer {
-        let node = holders[index].node
+    /// Asks the holder of `turn` through `request`, to begin answering within its recent p95 when the turn may be
+    /// hedged; records how long it took.
+    func timed<Answer>(_ turn: HolderQueue.Turn, _ request: (_ answerWithinSeconds: Double?) throws -> Answer)
+        throws -> Answer
+    {
+        let node = holders[turn.index].node
         guard let (record, clock) = latencies else { return try request(nil) }
-        let within = index < holders.count - 1 ? record.hedgeAfterSeconds(node) : nil
+        let within = turn.mayHedge ? record.hedgeAfterSeconds(node) : nil
         let start = clock.now()
         do {
             let answer = try request(within)
@@ -49,34 +52,34 @@ public struct NearestHolderReader: Sendable {
         -> [(node: NodeID, reason: String)]
     {
         var failures: [(node: NodeID, reason: String)] = []
-        var holder = 0
+        var queue = HolderQueue(count: holders.count)
         var manifest: Manifest?
         while manifest == nil {
-            guard holder < holders.count else { throw Self.exhausted(address, failures) }
+            guard let turn = queue.current else { throw Self.exhausted(address, failures) }
             do {
                 manifest = try Self.checked(
-                    try holders[holder].peer.manifest(address: address), address: address, length: length)
+                    try holders[turn.index].peer.manifest(address: address), address: address, length: length)
             } catch {
-                failures.append((holders[holder].node, "\(error)"))
-                holder += 1
+                failures.append((holders[turn.index].node, "\(error)"))
+                queue.failed(wasSlow: Self.isHedge(error))
             }
         }
-        try writeChunks(manifest!.entries, from: 0, of: address, holder: &holder, failures: &failures, into: &sink)
+        try writeChunks(manifest!.entries, from: 0, of: address, queue: &queue, failures: &failures, into: &sink)
         return failures
     }
 
-    /// Writes `entries` from position `start` on into `sink`, from holder `holder` on, many chunks per request,
-    /// each checked; a holder that fails is left for the next from the chunk it failed on (`holder` and `failures`
-    /// say where the read got to). Throws when no holder is left, or the sink's error.
+    /// Writes `entries` from position `start` on into `sink`, from the holder `queue` names on, many chunks per
+    /// request, each checked; a holder that fails is left for the next from the chunk it failed on (`queue` and
+    /// `failures` say where the read got to). Throws when no holder is left, or the sink's error.
     func writeChunks(
-        _ entries: [ManifestEntry], from start: Int, of address: ChunkAddress, holder: inout Int,
+        _ entries: [ManifestEntry], from start: Int, of address: ChunkAddress, queue: inout HolderQueue,
         failures: inout [(node: NodeID, reason: String)], into sink: inout some ByteSink
     ) throws {
         var next = start  // The first chunk not yet written.
         while next < entries.count {
-            guard holder < holders.count else { throw Self.exhausted(address, failures) }
-            let chunks = ChunkBatches(entries: Array(entries[next...])) { [holder] entries in
-                try self.timed(holder) { try self.holders[holder].peer.chunks(entries, answerWithinSeconds: $0) }
+            guard let turn = queue.current else { throw Self.exhausted(address, failures) }
+            let chunks = ChunkBatches(entries: Array(entries[next...])) { entries in
+                try self.timed(turn) { try self.holders[turn.index].peer.chunks(entries, answerWithinSeconds: $0) }
             }
             do {
                 while let bytes = try chunks.next() {
@@ -87,11 +90,14 @@ public struct NearestHolderReader: Sendable {
             } catch let failure as EndOfRead {
                 throw failure.error
             } catch {
-                failures.append((holders[holder].node, "\(error)"))
-                holder += 1
+                failures.append((holders[turn.index].node, "\(error)"))
+                queue.failed(wasSlow: Self.isHedge(error))
             }
         }
     }
+
+    /// Whether `error` is a hedge: the holder had not begun answering within its recent p95.
+    static func isHedge(_ error: any Error) -> Bool { (error as? ReplicaError)?.code == .slow }
 
     /// Throws `ReplicaError(.corrupt)` unless `bytes` are the chunk `entry` names.
     static func check(_ bytes: [UInt8], _ entry: ManifestEntry) throws(ReplicaError) {

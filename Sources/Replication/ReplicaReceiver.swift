@@ -15,7 +15,7 @@ public struct ReplicaReceiver: Sendable {
     public let catalog: Catalog
     /// This node, the holder of what it receives.
     public let holder: NodeID
-    /// Merges a version received from the sender into this node's clock; false when it is too far ahead to accept.
+    /// Merges a version received from the sender into this node's clock; false (not merged) when it is too far ahead.
     public let observe: @Sendable (HLCTimestamp) -> Bool
     /// Now, in wall-clock milliseconds.
     public let nowMilliseconds: @Sendable () -> Int64
@@ -110,9 +110,11 @@ public struct ReplicaReceiver: Sendable {
                 "the row of \(row.key.instanceUID) names manifest \(record.manifestAddress) of \(record.lengthBytes) "
                     + "bytes, the transfer \(address) of \(manifest.length)")
         }
-        guard observe(row.version) else {
-            throw ReplicaError(.inconsistent, "the row's version \(row.version) is too far ahead of this node's clock")
-        }
+        // A version too far ahead of this node's clock is not merged into it (the HLC keeps a fast node from
+        // dragging the region's clocks forward), but the copy is still taken: its rows keep the sender's versions,
+        // anti-entropy would bring the same rows anyway, and refusing would leave a node whose clock is behind
+        // unable to take any copy (the chaos runner's clock-skew scenario left outboxes stuck that way).
+        _ = observe(row.version)
         var instance = record.catalogInstance
         instance.metadata = header.metadata
         return Prepared(address: address, manifest: manifest, needs: header.needs, row: row, instance: instance)

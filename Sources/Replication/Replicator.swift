@@ -15,6 +15,9 @@ public struct ReplicationPass: Sendable, Equatable {
     public var held = 0
     /// Entries whose attempt failed.
     public var failed = 0
+    /// Entries ended without sending: the regional catalog already has the target holding the instance (it took a
+    /// copy from another holder, e.g. by its own audit, while this entry waited).
+    public var alreadyHeld = 0
     /// Chunks sent, and their payload bytes.
     public var chunksSent = 0
     public var chunkBytesSent: Int64 = 0
@@ -63,6 +66,11 @@ public struct Replicator: Sendable {
         var targets: [NodeID] = []
         var byTarget: [NodeID: [OutboxEntry]] = [:]
         for entry in due {
+            if try catalog.regionalHolders(of: entry.instanceUID).contains(entry.target) {
+                try catalog.completeOutbox(instanceUID: entry.instanceUID, target: entry.target)
+                pass.alreadyHeld += 1
+                continue
+            }
             if byTarget[entry.target] == nil { targets.append(entry.target) }
             byTarget[entry.target, default: []].append(entry)
         }

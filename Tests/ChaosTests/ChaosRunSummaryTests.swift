@@ -56,13 +56,16 @@ import Testing
         #expect(!FaultWindows(history: history).contains(start: 500, end: 900))
     }
 
-    @Test("the summary counts writes, violations and reads, and splits latency by the fault windows")
+    @Test("the summary counts lost or corrupt instances once each and splits WADO-RS latency by the fault windows")
     func summary() {
         let write = { (outcome: ChaosOperation.Outcome, ack: String) in
             ChaosOperation(
                 kind: .write, startMilliseconds: 0, endMilliseconds: 10, node: "strasbourg-1", ackMode: ack,
                 study: "1.2", instances: [ChaosInstance(uid: "1.2.3", sha256: "ab")], outcome: outcome)
         }
+        // A QIDO-RS search, outside the faults and slow: counted as a read, left out of the latencies.
+        var search = Self.read(at: 40_000, lasting: 900)
+        search.detail = ChaosOperation.searchDetailPrefix + ": HTTP 200, 10 bytes"
         let history = [
             write(.ok, "remote"), write(.ok, "local"), write(.refused, "remote"),
             Self.read(at: 100, lasting: 10), Self.read(at: 200, lasting: 30),
@@ -70,16 +73,19 @@ import Testing
             Self.read(at: 2_000, lasting: 400), Self.read(at: 3_000, lasting: 5, .refused),
             Self.nemesis("start", at: 5_000, targets: ["nancy-1"]),
             Self.read(at: 5_000 + Self.settle + 1_000, lasting: 20),
+            search,
         ]
+        // One instance lost at two nodes is one lost instance.
         let violations = [
-            ChaosViolation(rule: "lost", detail: "x", lines: [1]),
-            ChaosViolation(rule: "corrupt read", detail: "y", lines: [4]),
+            ChaosViolation(rule: "lost", detail: "x at metz-1", lines: [1], instance: "1.2.3"),
+            ChaosViolation(rule: "lost", detail: "x at reims-1", lines: [1], instance: "1.2.3"),
+            ChaosViolation(rule: "corrupt read", detail: "y", lines: [4], instance: "1.2.3"),
         ]
         let summary = ChaosRunSummary(
             scenario: "node-kill", seed: 7, history: history, violations: violations, healSeconds: 3.5,
             copiesRestoredSeconds: nil)
         #expect(!summary.passed)
-        #expect(summary.operations == 8 && summary.writes == 3 && summary.reads == 5)
+        #expect(summary.operations == 9 && summary.writes == 3 && summary.reads == 6)
         #expect(summary.acknowledged == 2 && summary.acknowledgedRemote == 1)
         #expect(summary.lost == 1 && summary.corruptReads == 1)
         #expect(summary.readsDuringFaults == 2 && summary.readsRefusedDuringFaults == 1)
@@ -88,7 +94,7 @@ import Testing
         #expect(summary.violations == violations.map(\.description))
         let table = ChaosReportTable.markdown([summary])
         #expect(
-            table.contains("| node-kill | 7 | FAIL (2) | 8 | 2 (1) | 1 | 1 | 1 of 2 | 3.5 s | never | 400 / 400 ms"))
+            table.contains("| node-kill | 7 | FAIL (3) | 9 | 2 (1) | 1 | 1 | 1 of 2 | 3.5 s | never | 400 / 400 ms"))
     }
 
     @Test("a short run scales the duration and every fault's time, not the heal bound")

@@ -1,6 +1,7 @@
 // Goal: a run of objects held elsewhere comes in one request, each framed and whole, in order; an object the nearest
 // holder lacks is read from another without breaking the run; a holder whose answer stops mid-object is left for
-// the next from the chunk it stopped in, the run going on; malformed requests are refused by name.
+// the next from the chunk it stopped in, the run going on; a holder hedged away from is asked again when the others
+// fail; malformed requests are refused by name.
 // Method: in-process nodes (RegionFixture) whose internal API is the real responder, called directly; a peer whose
 // answers are cut after a number of bytes.
 import Catalog
@@ -106,6 +107,32 @@ final class RequestCount: Sendable {
         #expect(failures.first?.reason.contains("the answer ended inside") == true, "\(failures)")
         #expect(sink.objects == objects.map(\.bytes))
         #expect(sink.events == objects.enumerated().map { "\($0.offset): \($0.element.bytes.count)" })
+    }
+
+    @Test("a holder hedged away from for being slow is asked again, and waited for, once every other has failed")
+    func hedgedHolderAskedAgain() throws {
+        let near = try TestNode(1)
+        let objects = try Self.store(at: [near])
+        // The near holder is known to answer within 10 ms and now misses any deadline; the far one fails outright.
+        let latencies = HolderLatencies()
+        for _ in 0..<20 { latencies.record(near.id, seconds: 0.010) }
+        let deadlines = Mutex<[Double?]>([])
+        let slow = InternalAPIPeer { method, path, body, _, within in
+            if path.hasSuffix("/objects") {
+                deadlines.withLock { $0.append(within) }
+                if let within { throw ReplicaError(.slow, "no answer within \(within) s") }
+            }
+            let (status, answer) = try near.exchange(method: method, target: path, body: body)
+            return (status, MemorySource(answer))
+        }
+        let failing = InternalAPIPeer { _, _, _, _, _ in throw ReplicaError(.unavailable, "the far holder is down") }
+        let reader = NearestHolderReader(
+            holders: [(near.id, slow), (NodeID(9), failing)], latencies: (latencies, SteppedClock()))
+        var sink = FramedSink()
+        let failures = try reader.getAll(objects.map { ($0.address, UInt64($0.bytes.count)) }, into: &sink)
+        #expect(failures.map(\.node) == [near.id, NodeID(9)], "\(failures)")
+        #expect(sink.objects == objects.map(\.bytes))
+        #expect(deadlines.withLock { $0 } == [0.010, nil] && latencies.hedgeCount == 1)
     }
 
     @Test("malformed objects requests are refused naming the fault")

@@ -22,7 +22,8 @@ final class TestNode: Sendable {
 
     static let token = "cluster-secret"
 
-    init(_ number: UInt64) throws {
+    /// Node `number`; `observe` is its clock's merge of a received version (false: too far ahead of it).
+    init(_ number: UInt64, observe: @escaping @Sendable (HLCTimestamp) -> Bool = { _ in true }) throws {
         id = NodeID(number)
         directory = TemporaryDirectory(prefix: "region-node")
         var configuration = StoreConfiguration.defaults(volumeCount: 6)
@@ -35,7 +36,7 @@ final class TestNode: Sendable {
         catalog = try Catalog.open(
             path: directory.appending("catalog.sqlite"), options: CatalogOptions(isSynchronousFull: false))
         let receiver = ReplicaReceiver(
-            store: store, catalog: catalog, holder: id, observe: { _ in true }, nowMilliseconds: { 10_000 })
+            store: store, catalog: catalog, holder: id, observe: observe, nowMilliseconds: { 10_000 })
         responder = RegionalResponder(
             catalog: catalog, receiver: receiver,
             isAuthenticated: { $0.headers["X-Tessera-Cluster"] == TestNode.token })

@@ -1,5 +1,6 @@
 // Goal: an instance stored at one node reaches its targets through the outbox with only the chunks they lack,
-// bit-exact and catalogued there; an unreachable target keeps its entry; a damaged transfer or a stranger stores
+// bit-exact and catalogued there; an entry for a target already holding it ends unsent; a dropped copy's tombstone
+// wins and ends its entries; an unreachable target keeps its entry; a damaged transfer or a stranger stores
 // nothing and is refused by name; anti-entropy makes a third node's catalog answer for both.
 // Method: in-process nodes (RegionFixture) whose internal API is the real responder, called directly.
 import Catalog
@@ -55,6 +56,49 @@ import Testing
         #expect(again.delivered == 1)
         #expect(again.chunksSent == 0 && again.chunkBytesSent == 0 && again.chunksSkipped > 0)
         #expect(try second.catalog.regionalHolders(of: "2.9.1.1").contains(target.id))
+    }
+
+    @Test("an entry whose target already holds the instance, by the regional catalog, ends without a transfer")
+    func entryForAHolderEnds() throws {
+        let first = try TestNode(1)
+        let second = try TestNode(3)
+        let target = try TestNode(2)
+        let bytes = TestBytes.random(count: 8_000, seed: 12)
+        try first.store(study: "4.9", sop: "4.9.1.1", bytes: bytes, targets: [target.id], version: 1)
+        try second.store(study: "4.9", sop: "4.9.1.1", bytes: bytes, targets: [target.id], version: 2)
+        #expect(try Self.drain(second, peers: [target]).delivered == 1)
+        // The first node learns (anti-entropy) that the target holds it: its entry ends with no peer asked.
+        let all = Array(0..<RegionalDigestTree.bucketCount)
+        _ = try first.catalog.applyRegional(
+            try second.catalog.regionalRows(inBuckets: all), tombstoneHorizonMilliseconds: 0)
+        let pass = try Self.drain(first, peers: [])
+        #expect(pass.alreadyHeld == 1 && pass.delivered == 0 && pass.held == 0 && pass.chunksSent == 0)
+        #expect(try first.catalog.outboxSummary().depth == 0)
+    }
+
+    @Test("a target whose clock is far behind the copy's version still takes it (the version is not merged)")
+    func targetBehindTakesTheCopy() throws {
+        let source = try TestNode(1)
+        let target = try TestNode(2, observe: { _ in false })
+        let bytes = TestBytes.random(count: 5_000, seed: 14)
+        let address = try source.store(study: "6.9", sop: "6.9.1.1", bytes: bytes, targets: [target.id], version: 1)
+        let pass = try Self.drain(source, peers: [target])
+        #expect(pass.delivered == 1 && pass.failed == 0)
+        #expect(try target.bytes(address) == bytes)
+    }
+
+    @Test("a dropped copy's tombstone wins over a holding row newer than the dropping clock, and ends its entries")
+    func dropOutranksANewerHolding() throws {
+        let node = try TestNode(1)
+        let target = try TestNode(2)
+        try node.store(
+            study: "5.9", sop: "5.9.1.1", bytes: TestBytes.random(count: 3_000, seed: 13), targets: [target.id],
+            version: 900)
+        // A clock behind the version the holding row carries (its origin's) issues an older version for the drop.
+        let behind = HLCTimestamp(physicalMilliseconds: 1_100, logical: 0, nodeID: node.id)
+        try node.catalog.dropHolding(instanceUID: "5.9.1.1", by: node.id, version: behind)
+        #expect(try node.catalog.regionalHolders(of: "5.9.1.1").isEmpty)
+        #expect(try node.catalog.outboxSummary().depth == 0)
     }
 
     @Test("an unreachable target keeps its entry (hinted handoff), delivered once it is back")

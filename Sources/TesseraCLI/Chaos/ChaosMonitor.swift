@@ -104,7 +104,7 @@ final class ChaosMonitor: Sendable {
         let pids = nodes.pids()
         for (name, pid) in pids {
             if let resident = Self.residentBytes(pid: pid) {
-                seen.withLock { $0.memory[name, default: []].append(resident) }
+                seen.withLock { $0.memory["\(name) (pid \(pid))", default: []].append(resident) }
             }
         }
         for name in nodes.running() where nodes.isLive(name) {

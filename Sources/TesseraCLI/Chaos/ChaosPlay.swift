@@ -18,6 +18,8 @@ struct ChaosPlay {
     let nodes: ChaosNodes
     /// Whether standard error is a terminal (the progress line is redrawn in place) or a log (a line every 10 s).
     let isTerminal: Bool
+    /// The command that plays this run again.
+    let replay: String
 
     var historyPath: String { directory + "/history.jsonl" }
 
@@ -68,7 +70,7 @@ struct ChaosPlay {
         progress("faults over; healing", workload, faults: done)
         nemesis.healEverything()
         let healedAt = clock.now()
-        let (whole, copies, catalogs) = waitUntilWhole(
+        let (whole, copies, catalogs, outboxes) = waitUntilWhole(
             since: healedAt, seconds: scenario.healBoundSeconds + 60, workload)
         monitor.stop()
         if isTerminal { Console.errorInPlace("\n") }
@@ -81,15 +83,19 @@ struct ChaosPlay {
         let observation = ChaosObservation(reads: finalReads(studies), catalogs: catalogs)
         let history = try ChaosHistory.decode(Array(FileManager.default.contents(atPath: historyPath) ?? Data()))
         let siteOf = Dictionary(uniqueKeysWithValues: nodes.nodes.map { ($0.name, $0.site.name) })
+        var health = monitor.report(copiesRestoredSeconds: copies)
+        health.healSeconds = whole
+        // The heal wait's last reading, not the monitor's older one: the wait saw the outboxes as they ended.
+        health.finalOutboxDepths = outboxes
         let violations =
             ChaosChecker.violations(of: history, observation: observation, siteOf: { siteOf[$0] })
             + ChaosChecker.violations(
-                of: monitor.report(copiesRestoredSeconds: copies),
-                bounds: ChaosBounds(healSeconds: scenario.healBoundSeconds, detectionSeconds: bound))
+                of: health, bounds: ChaosBounds(healSeconds: scenario.healBoundSeconds, detectionSeconds: bound))
         let summary = ChaosRunSummary(
             scenario: scenario.name, seed: seed, history: history, violations: violations, healSeconds: whole,
             copiesRestoredSeconds: copies)
-        try ChaosReport.write(summary, violations: violations, scenario: scenario, directory: directory)
+        try ChaosReport.write(
+            summary, violations: violations, scenario: scenario, replay: replay, directory: directory)
         return summary
     }
 
@@ -121,9 +127,10 @@ struct ChaosPlay {
 
     /// Polls every 2 s until every node sees every other alive with equal catalogs (whole) and every node's regional
     /// catalog, counted now (`/admin/copies`), has no instance below R copies, with every outbox empty; the seconds
-    /// from `since` to each (nil: not within `seconds`), and the last catalog fingerprints.
+    /// from `since` to each (nil: not within `seconds`), the last catalog fingerprints (a node that did not answer
+    /// has `unanswered`, so it never counts as converged) and the last outbox depths.
     private func waitUntilWhole(since: Instant, seconds: Double, _ workload: ChaosWorkloadThreads) -> (
-        Double?, Double?, [String: String]
+        Double?, Double?, [String: String], [String: Int]
     ) {
         let client = ChaosClient(nodes: nodes, clock: RealTimeClock())
         let clock = MonotonicClock()
@@ -142,13 +149,14 @@ struct ChaosPlay {
             }
             catalogs = [:]
             for node in nodes.nodes {
-                if let fingerprint = catalogFingerprint(client, node.name) { catalogs[node.name] = fingerprint }
+                catalogs[node.name] = catalogFingerprint(client, node.name) ?? Self.unanswered
             }
             let isAlive = reports.allSatisfy { report in
                 guard let membership = report?.membership else { return false }
                 return membership.alive == count && membership.suspect == 0 && membership.dead == 0
             }
-            if whole == nil && isAlive && catalogs.count == count && Set(catalogs.values).count == 1 { whole = now }
+            let isConverged = Set(catalogs.values).count == 1 && catalogs.values.first != Self.unanswered
+            if whole == nil && isAlive && isConverged { whole = now }
             let counted = nodes.nodes.map { node in
                 client.json("/admin/copies", at: node.name).flatMap {
                     try? JSONDecoder().decode(CopiesReport.self, from: Data($0))
@@ -168,8 +176,12 @@ struct ChaosPlay {
             ChildProcess.pause(milliseconds: 2_000)
         }
         try? HealPoint.save(timeline, to: directory + "/heal.jsonl")
-        return (whole, copies, catalogs)
+        let outboxes = timeline.last?.nodes.compactMapValues(\.outboxDepth) ?? [:]
+        return (whole, copies, catalogs, outboxes)
     }
+
+    /// The catalog fingerprint of a node whose listing failed.
+    static let unanswered = "unanswered"
 
     /// A node's catalog as QIDO-RS lists it: every study with its instance count, hashed.
     private func catalogFingerprint(_ client: ChaosClient, _ node: String) -> String? {

@@ -8,7 +8,8 @@ import Foundation
 enum ChaosReport {
     /// Writes `report.json` and `report.md` for one run into `directory`.
     static func write(
-        _ summary: ChaosRunSummary, violations: [ChaosViolation], scenario: ChaosScenario, directory: String
+        _ summary: ChaosRunSummary, violations: [ChaosViolation], scenario: ChaosScenario, replay: String,
+        directory: String
     ) throws {
         try save(try json(summary) + "\n", to: directory + "/report.json")
         var text = "# Chaos run: \(scenario.name), seed \(summary.seed)\n\n\(scenario.description)\n\n"
@@ -23,16 +24,14 @@ enum ChaosReport {
             for violation in violations.prefix(200) { text += "- \(violation.description)\n" }
             if violations.count > 200 { text += "- … and \(violations.count - 200) more\n" }
         }
-        text += "\nReplay: `\(replayCommand(scenario: scenario, seed: summary.seed))`\n"
+        text += "\nReplay: `\(replay)`\n"
         try save(text, to: directory + "/report.md")
     }
 
     /// The command that plays the same run again.
-    static func replayCommand(scenario: ChaosScenario, seed: UInt64) -> String {
-        if scenario.name.hasPrefix("random-") {
-            return "tessera chaos run random --seed \(seed) --duration \(Int(scenario.durationSeconds))"
-        }
-        return "tessera chaos run Chaos/scenarios/\(scenario.name).json --seed \(seed)"
+    static func replayCommand(source: String, seed: UInt64, durationSeconds: Int, isShort: Bool) -> String {
+        "sudo tessera chaos run \(source) --seed \(seed)"
+            + (source == "random" ? " --duration \(durationSeconds)" : "") + (isShort ? " --short" : "")
     }
 
     /// Writes the table of several runs as `summary.md` and `summary.json` into `directory`.

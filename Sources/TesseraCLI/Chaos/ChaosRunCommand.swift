@@ -78,9 +78,8 @@ enum ChaosRunCommand {
                 }
                 try ChaosReport.writeSummary(summaries, directory: report)
                 replays.append(
-                    "sudo tessera chaos run \(path) --seed \(seed)"
-                        + (path == "random" ? " --duration \(Int(duration))" : "")
-                        + (arguments.flag("short") ? " --short" : ""))
+                    ChaosReport.replayCommand(
+                        source: path, seed: seed, durationSeconds: Int(duration), isShort: arguments.flag("short")))
             }
         }
         Console.output(ChaosReportTable.markdown(summaries))
@@ -138,8 +137,8 @@ enum ChaosRunCommand {
         let seed = UInt64(try arguments.integer("seed", in: 0...Int(Int32.max)) ?? 1)
         var scenario: ChaosScenario
         let source = try arguments.single("scenario")
+        let duration = Double(try arguments.integer("duration", in: 30...86_400) ?? 300)
         if source == "random" {
-            let duration = Double(try arguments.integer("duration", in: 30...86_400) ?? 300)
             scenario = ChaosScenario.random(seed: seed, durationSeconds: duration, topology: topology)
         } else {
             scenario = try ChaosScenario.load(path: source, topology: topology)
@@ -150,7 +149,9 @@ enum ChaosRunCommand {
         let nodes = ChaosNodes(fabric: fabric, nodes: topology.nodes, directory: directory)
         let summary = try ChaosPlay(
             scenario: scenario, seed: seed, directory: directory, nodes: nodes,
-            isTerminal: arguments.flag("terminal")
+            isTerminal: arguments.flag("terminal"),
+            replay: ChaosReport.replayCommand(
+                source: source, seed: seed, durationSeconds: Int(duration), isShort: arguments.flag("short"))
         ).run()
         Console.error(
             "[\(scenario.name) seed \(seed)] "

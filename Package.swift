@@ -122,7 +122,7 @@ let package = Package(
                 "Node", "Catalog", "Coding", "DICOM", "Samples", "HTTP", "Membership", "Posix", "Primitives",
                 "ObjectStore", "Replication", "TestSupport", "Transport",
             ]),
-        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "TestSupport"]),
+        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "Bench", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",
             exclude: ["python"], swiftSettings: strictSettings),

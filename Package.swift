@@ -63,6 +63,7 @@ let package = Package(
         module("Replication", ["Primitives", "Coding", "Catalog", "ObjectStore", "HTTP"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
+        module("DIMSE", ["Primitives"]),
         module("Chaos", ["Primitives", "Posix"]),
         module(
             "Node",
@@ -73,7 +74,7 @@ let package = Package(
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
         module("Samples", ["Primitives", "DICOM"]),
-        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "Samples"]),
+        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "DIMSE", "Samples"]),
         module(
             "Bench",
             [
@@ -128,6 +129,7 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests("DIMSETests", ["DIMSE", "Fuzzing", "Primitives", "TestSupport"]),
         tests(
             "ReplicationTests",
             ["Replication", "Catalog", "Coding", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
@@ -148,7 +150,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
         ("FuzzDICOM", ["Fuzzing"]), ("FuzzHTTPRequest", ["Fuzzing"]), ("FuzzMultipart", ["Fuzzing"]),
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
         ("FuzzRegionalRows", ["Catalog"]), ("FuzzReplica", ["Replication", "Catalog", "Primitives"]),
-        ("FuzzChaosHistory", ["Chaos", "Primitives"]),
+        ("FuzzChaosHistory", ["Chaos", "Primitives"]), ("FuzzPDU", ["Fuzzing"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

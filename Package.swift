@@ -63,7 +63,7 @@ let package = Package(
         module("Replication", ["Primitives", "Coding", "Catalog", "ObjectStore", "HTTP"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
-        module("DIMSE", ["Primitives"]),
+        module("DIMSE", ["Primitives", "DICOM"]),
         module("Chaos", ["Primitives", "Posix"]),
         module(
             "Node",
@@ -129,7 +129,7 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
-        tests("DIMSETests", ["DIMSE", "Fuzzing", "Primitives", "TestSupport"]),
+        tests("DIMSETests", ["DIMSE", "DICOM", "Fuzzing", "Primitives", "TestSupport"]),
         tests(
             "ReplicationTests",
             ["Replication", "Catalog", "Coding", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),

@@ -66,14 +66,27 @@ public enum Part10Writer {
 
     /// The file meta group, group length first, always Explicit VR Little Endian (PS3.10 §7.1).
     public static func metaGroup(for dataSet: DataSet, transferSyntax: TransferSyntax) -> [UInt8] {
-        let elements = [
+        metaGroup(
+            sopClassUID: dataSet.string(.sopClassUID) ?? "", sopInstanceUID: dataSet.string(.sopInstanceUID) ?? "",
+            transferSyntax: transferSyntax)
+    }
+
+    /// The file meta group for an instance known by its UIDs, as a C-STORE delivers it (its data set follows in
+    /// `transferSyntax`); `sourceAETitle` records the AE that sent it (PS3.10 §7.1, (0002,0016)).
+    public static func metaGroup(
+        sopClassUID: String, sopInstanceUID: String, transferSyntax: TransferSyntax, sourceAETitle: String? = nil
+    ) -> [UInt8] {
+        var elements = [
             DataElement(tag: .fileMetaInformationVersion, vr: .OB, value: .bytes([0, 1])),
-            DataElement(tag: .mediaStorageSOPClassUID, vr: .UI, text: dataSet.string(.sopClassUID) ?? ""),
-            DataElement(tag: .mediaStorageSOPInstanceUID, vr: .UI, text: dataSet.string(.sopInstanceUID) ?? ""),
+            DataElement(tag: .mediaStorageSOPClassUID, vr: .UI, text: sopClassUID),
+            DataElement(tag: .mediaStorageSOPInstanceUID, vr: .UI, text: sopInstanceUID),
             DataElement(tag: .transferSyntaxUID, vr: .UI, text: transferSyntax.uid),
             DataElement(tag: .implementationClassUID, vr: .UI, text: implementationClassUID),
             DataElement(tag: .implementationVersionName, vr: .SH, text: implementationVersionName),
         ]
+        if let sourceAETitle {
+            elements.append(DataElement(tag: .sourceApplicationEntityTitle, vr: .AE, text: sourceAETitle))
+        }
         let encoder = ElementEncoder(encoding: .explicitLittle, options: Options())
         var body: [UInt8] = []
         encoder.writeSet(DataSet(elements), into: &body)

@@ -19,6 +19,9 @@ public struct DIMSEError: Error, Sendable, Equatable, CustomStringConvertible {
         case unexpectedParameter
         /// A command set or its fragments that do not follow PS3.7 §6.3 and §9.
         case invalidCommand
+        /// A C-FIND, C-GET or C-MOVE identifier that cannot be read or does not fit the SOP class (PS3.4 C.4):
+        /// answered with a failure status, never an abort.
+        case invalidIdentifier
     }
 
     /// What was wrong.
@@ -39,7 +42,7 @@ public struct DIMSEError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unexpectedPDU: .unexpectedPDU
         case .unrecognizedParameter: .unrecognizedParameter
         case .unexpectedParameter: .unexpectedParameter
-        case .pduTooLarge, .invalidParameter, .invalidCommand: .invalidParameterValue
+        case .pduTooLarge, .invalidParameter, .invalidCommand, .invalidIdentifier: .invalidParameterValue
         }
     }
 

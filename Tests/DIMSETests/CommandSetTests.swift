@@ -124,3 +124,22 @@ struct CommandSetTests {
         }
     }
 }
+
+struct DIMSEStatusTests {
+    @Test("statuses classify as PS3.7 Annex C says: success, warning, pending, failure, cancel")
+    func classes() {
+        #expect(!DIMSEStatus.isFailure(DIMSEStatus.success))
+        #expect(!DIMSEStatus.isFailure(DIMSEStatus.coercionOfDataElements))
+        #expect(!DIMSEStatus.isFailure(DIMSEStatus.elementsDiscarded))
+        #expect(!DIMSEStatus.isFailure(DIMSEStatus.pending) && DIMSEStatus.isPending(DIMSEStatus.pending))
+        #expect(DIMSEStatus.isPending(DIMSEStatus.pendingWithWarnings))
+        for failure in [
+            DIMSEStatus.outOfResources, DIMSEStatus.moveDestinationUnknown, DIMSEStatus.dataSetDoesNotMatchSOPClass,
+            DIMSEStatus.unableToProcess, DIMSEStatus.cancel, DIMSEStatus.sopClassNotSupported,
+            DIMSEStatus.processingFailure, DIMSEStatus.duplicateSOPInstance,
+        ] {
+            #expect(DIMSEStatus.isFailure(failure), "\(failure)")
+            #expect(!DIMSEStatus.isPending(failure))
+        }
+    }
+}

@@ -33,10 +33,22 @@ public enum Part10Writer {
         _ dataSet: DataSet, transferSyntax: TransferSyntax, pixelData: PixelDataPayload? = nil,
         options: Options = Options()
     ) -> [UInt8] {
-        precondition(!transferSyntax.isDeflated, "Part10Writer does not deflate")
         var output = [UInt8](repeating: 0, count: 128)
         output.append(contentsOf: "DICM".utf8)
         output.append(contentsOf: metaGroup(for: dataSet, transferSyntax: transferSyntax))
+        output.append(
+            contentsOf: dataSetBytes(dataSet, transferSyntax: transferSyntax, pixelData: pixelData, options: options))
+        return output
+    }
+
+    /// The data set alone, without preamble or meta group, as DIMSE carries it (a C-FIND identifier, a C-STORE
+    /// data set). The same contract as `write`.
+    public static func dataSetBytes(
+        _ dataSet: DataSet, transferSyntax: TransferSyntax, pixelData: PixelDataPayload? = nil,
+        options: Options = Options()
+    ) -> [UInt8] {
+        precondition(!transferSyntax.isDeflated, "Part10Writer does not deflate")
+        var output: [UInt8] = []
         let encoder = ElementEncoder(
             encoding: ElementEncoding(
                 isExplicitVR: transferSyntax.isExplicitVR, isBigEndian: transferSyntax.isBigEndian),

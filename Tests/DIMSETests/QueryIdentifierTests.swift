@@ -8,8 +8,7 @@ import Testing
 struct QueryIdentifierTests {
     /// `dataSet` as a bare data set in `syntax`, as it travels after a C-FIND-RQ.
     static func bare(_ dataSet: DataSet, _ syntax: TransferSyntax) -> [UInt8] {
-        let file = Part10Writer.write(dataSet, transferSyntax: syntax)
-        return Array(file.dropFirst(132 + Part10Writer.metaGroup(for: dataSet, transferSyntax: syntax).count))
+        Part10Writer.dataSetBytes(dataSet, transferSyntax: syntax)
     }
 
     static func identifier(level: String?) -> DataSet {

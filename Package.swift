@@ -69,7 +69,7 @@ let package = Package(
             "Node",
             [
                 "Primitives", "Coding", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "Volumes", "ObjectStore",
-                "DICOMweb", "Membership", "Placement", "Replication",
+                "DICOMweb", "DIMSE", "Membership", "Placement", "Replication",
             ]),
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
@@ -120,7 +120,7 @@ let package = Package(
         tests(
             "NodeTests",
             [
-                "Node", "Catalog", "Coding", "DICOM", "Samples", "HTTP", "Membership", "Posix", "Primitives",
+                "Node", "Catalog", "Coding", "DICOM", "DIMSE", "Samples", "HTTP", "Membership", "Posix", "Primitives",
                 "ObjectStore", "Replication", "TestSupport", "Transport",
             ]),
         tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "Bench", "TestSupport"]),

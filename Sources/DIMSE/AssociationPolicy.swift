@@ -23,13 +23,17 @@ public struct AssociationPolicy: Sendable {
     public var implementationClassUID: String
     /// Our implementation version name.
     public var implementationVersionName: String
+    /// The services offered; a context for another is refused as an abstract syntax not supported.
+    public var offeredServices: @Sendable (ServiceClass) -> Bool
 
     /// Makes a policy.
     public init(
         aeTitle: AETitle, allowedCallers: Set<AETitle>?, dataPDUBytesMax: Int = DIMSELimits().dataPDUBytesMax,
         implementationClassUID: String = Part10Writer.implementationClassUID,
-        implementationVersionName: String = Part10Writer.implementationVersionName
+        implementationVersionName: String = Part10Writer.implementationVersionName,
+        offeredServices: @escaping @Sendable (ServiceClass) -> Bool = { _ in true }
     ) {
+        self.offeredServices = offeredServices
         self.aeTitle = aeTitle
         self.allowedCallers = allowedCallers
         self.dataPDUBytesMax = dataPDUBytesMax
@@ -63,8 +67,8 @@ public struct AssociationPolicy: Sendable {
     }
 
     /// The result for one proposed context.
-    func result(for proposal: PresentationContextProposal) -> PresentationContextResult {
-        guard let service = ServiceClass(abstractSyntax: proposal.abstractSyntax) else {
+    public func result(for proposal: PresentationContextProposal) -> PresentationContextResult {
+        guard let service = ServiceClass(abstractSyntax: proposal.abstractSyntax), offeredServices(service) else {
             return PresentationContextResult(id: proposal.id, outcome: .abstractSyntaxNotSupported, transferSyntax: "")
         }
         guard let syntax = Self.transferSyntax(for: service, proposed: proposal.transferSyntaxes) else {

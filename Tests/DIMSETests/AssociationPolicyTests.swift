@@ -68,6 +68,18 @@ struct AssociationPolicyTests {
         #expect(accept.userInformation.roleSelections == request.userInformation.roleSelections)
     }
 
+    @Test("a service not offered is refused as an abstract syntax not supported")
+    func offeredServices() throws {
+        let policy = AssociationPolicy(
+            aeTitle: try AETitle("TESSERA"), allowedCallers: nil, offeredServices: { $0 != .find(.studyRoot) })
+        let find = PresentationContextProposal(
+            id: 1, abstractSyntax: "1.2.840.10008.5.1.4.1.2.2.1", transferSyntaxes: ["1.2.840.10008.1.2"])
+        #expect(policy.result(for: find).outcome == .abstractSyntaxNotSupported)
+        var patientFind = find
+        patientFind.abstractSyntax = "1.2.840.10008.5.1.4.1.2.1.1"
+        #expect(policy.result(for: patientFind).outcome == .acceptance)
+    }
+
     @Test("SOP classes map to their services")
     func serviceClasses() {
         #expect(ServiceClass(abstractSyntax: "1.2.840.10008.1.1") == .verification)

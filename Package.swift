@@ -63,17 +63,18 @@ let package = Package(
         module("Replication", ["Primitives", "Coding", "Catalog", "ObjectStore", "HTTP"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
         module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
+        module("DIMSE", ["Primitives", "DICOM"]),
         module("Chaos", ["Primitives", "Posix"]),
         module(
             "Node",
             [
                 "Primitives", "Coding", "Posix", "HTTP", "Transport", "DICOM", "Catalog", "Volumes", "ObjectStore",
-                "DICOMweb", "Membership", "Placement", "Replication",
+                "DICOMweb", "DIMSE", "Membership", "Placement", "Replication",
             ]),
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
         module("Samples", ["Primitives", "DICOM"]),
-        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "Samples"]),
+        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "DIMSE", "Samples"]),
         module(
             "Bench",
             [
@@ -119,15 +120,16 @@ let package = Package(
         tests(
             "NodeTests",
             [
-                "Node", "Catalog", "Coding", "DICOM", "Samples", "HTTP", "Membership", "Posix", "Primitives",
+                "Node", "Catalog", "Coding", "DICOM", "DIMSE", "Samples", "HTTP", "Membership", "Posix", "Primitives",
                 "ObjectStore", "Replication", "TestSupport", "Transport",
             ]),
-        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "TestSupport"]),
+        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "Bench", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests("DIMSETests", ["DIMSE", "DICOM", "Fuzzing", "Primitives", "TestSupport"]),
         tests(
             "ReplicationTests",
             ["Replication", "Catalog", "Coding", "ObjectStore", "Chunking", "HTTP", "Posix", "Primitives", "TestSupport"]),
@@ -148,7 +150,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
         ("FuzzDICOM", ["Fuzzing"]), ("FuzzHTTPRequest", ["Fuzzing"]), ("FuzzMultipart", ["Fuzzing"]),
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
         ("FuzzRegionalRows", ["Catalog"]), ("FuzzReplica", ["Replication", "Catalog", "Primitives"]),
-        ("FuzzChaosHistory", ["Chaos", "Primitives"]),
+        ("FuzzChaosHistory", ["Chaos", "Primitives"]), ("FuzzPDU", ["Fuzzing"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

@@ -50,10 +50,30 @@ enum OrthancServer {
     /// Starts Orthanc with its storage and index in `directory` (kept if they exist) and a storage cache of
     /// `storageCacheBytes`, and waits until it answers `/system`; returns the process and its origin,
     /// "http://127.0.0.1:PORT".
-    static func start(directory: String, storageCacheBytes: Int64) throws -> (process: ChildProcess, origin: String) {
+    /// `nextPort` gives the port of each attempt.
+    static func start(
+        directory: String, storageCacheBytes: Int64, nextPort: () throws -> Int = freeLoopbackPort
+    ) throws -> (process: ChildProcess, origin: String) {
+        // The free port is released before Orthanc binds it, so another process (a parallel test, an outgoing
+        // connection) may take it in between: Orthanc then exits saying so, and gets another port.
+        var attempt = 1
+        while true {
+            do {
+                return try start(directory: directory, storageCacheBytes: storageCacheBytes, port: nextPort())
+            } catch let error as ChildProcessError where attempt < portAttempts && error.isPortInUse {
+                attempt += 1
+            }
+        }
+    }
+
+    /// How many free ports `start` tries before it gives up.
+    static let portAttempts = 5
+
+    private static func start(directory: String, storageCacheBytes: Int64, port: Int) throws -> (
+        process: ChildProcess, origin: String
+    ) {
         let storage = directory + "/storage"
         try PosixDisk().makeDirectory(storage)
-        let port = try freeLoopbackPort()
         // Everything the comparison depends on is spelled out, not left to the defaults of this version: files are
         // fsynced (as ours are), kept uncompressed, answers not gzipped, connections kept alive, and the storage
         // cache (Orthanc 1.10's memory of files read) as large as our node's read cache.
@@ -112,4 +132,9 @@ enum OrthancServer {
         else { return "?" }
         return version
     }
+}
+
+extension ChildProcessError {
+    /// Whether Orthanc exited because its HTTP port was taken ("…privileged or already in use").
+    fileprivate var isPortInUse: Bool { description.contains("already in use") }
 }

@@ -33,10 +33,22 @@ public enum Part10Writer {
         _ dataSet: DataSet, transferSyntax: TransferSyntax, pixelData: PixelDataPayload? = nil,
         options: Options = Options()
     ) -> [UInt8] {
-        precondition(!transferSyntax.isDeflated, "Part10Writer does not deflate")
         var output = [UInt8](repeating: 0, count: 128)
         output.append(contentsOf: "DICM".utf8)
         output.append(contentsOf: metaGroup(for: dataSet, transferSyntax: transferSyntax))
+        output.append(
+            contentsOf: dataSetBytes(dataSet, transferSyntax: transferSyntax, pixelData: pixelData, options: options))
+        return output
+    }
+
+    /// The data set alone, without preamble or meta group, as DIMSE carries it (a C-FIND identifier, a C-STORE
+    /// data set). The same contract as `write`.
+    public static func dataSetBytes(
+        _ dataSet: DataSet, transferSyntax: TransferSyntax, pixelData: PixelDataPayload? = nil,
+        options: Options = Options()
+    ) -> [UInt8] {
+        precondition(!transferSyntax.isDeflated, "Part10Writer does not deflate")
+        var output: [UInt8] = []
         let encoder = ElementEncoder(
             encoding: ElementEncoding(
                 isExplicitVR: transferSyntax.isExplicitVR, isBigEndian: transferSyntax.isBigEndian),
@@ -66,14 +78,27 @@ public enum Part10Writer {
 
     /// The file meta group, group length first, always Explicit VR Little Endian (PS3.10 §7.1).
     public static func metaGroup(for dataSet: DataSet, transferSyntax: TransferSyntax) -> [UInt8] {
-        let elements = [
+        metaGroup(
+            sopClassUID: dataSet.string(.sopClassUID) ?? "", sopInstanceUID: dataSet.string(.sopInstanceUID) ?? "",
+            transferSyntax: transferSyntax)
+    }
+
+    /// The file meta group for an instance known by its UIDs, as a C-STORE delivers it (its data set follows in
+    /// `transferSyntax`); `sourceAETitle` records the AE that sent it (PS3.10 §7.1, (0002,0016)).
+    public static func metaGroup(
+        sopClassUID: String, sopInstanceUID: String, transferSyntax: TransferSyntax, sourceAETitle: String? = nil
+    ) -> [UInt8] {
+        var elements = [
             DataElement(tag: .fileMetaInformationVersion, vr: .OB, value: .bytes([0, 1])),
-            DataElement(tag: .mediaStorageSOPClassUID, vr: .UI, text: dataSet.string(.sopClassUID) ?? ""),
-            DataElement(tag: .mediaStorageSOPInstanceUID, vr: .UI, text: dataSet.string(.sopInstanceUID) ?? ""),
+            DataElement(tag: .mediaStorageSOPClassUID, vr: .UI, text: sopClassUID),
+            DataElement(tag: .mediaStorageSOPInstanceUID, vr: .UI, text: sopInstanceUID),
             DataElement(tag: .transferSyntaxUID, vr: .UI, text: transferSyntax.uid),
             DataElement(tag: .implementationClassUID, vr: .UI, text: implementationClassUID),
             DataElement(tag: .implementationVersionName, vr: .SH, text: implementationVersionName),
         ]
+        if let sourceAETitle {
+            elements.append(DataElement(tag: .sourceApplicationEntityTitle, vr: .AE, text: sourceAETitle))
+        }
         let encoder = ElementEncoder(encoding: .explicitLittle, options: Options())
         var body: [UInt8] = []
         encoder.writeSet(DataSet(elements), into: &body)

@@ -1,6 +1,7 @@
-// The ByteSource ObjectStore.put pulls one STOW-RS part from: each buffer comes from the request body through the
-// multipart reader, is checked by the DICOM reader, and only then handed to the store. A part the reader rejects
-// (or that belongs to another study) fails the read, so the put fails and nothing of the part becomes visible.
+// The ByteSource ObjectStore.put pulls one instance from: each buffer comes from its source (a STOW-RS part through
+// the multipart reader, a C-STORE's data set off its association), is checked by the DICOM reader, and only then
+// handed to the store. An instance the reader rejects (or that belongs to another study) fails the read, so the put
+// fails and nothing of it becomes visible.
 import DICOM
 import HTTP
 import Primitives
@@ -17,23 +18,25 @@ struct PartRejection: Error {
     var sopInstanceUID: String?
 }
 
-/// One part of a STOW-RS body as a ByteSource, checked as it streams.
-struct StorePartSource<Body: ByteSource>: ByteSource {
-    let stream: StoreBodyStream<Body>
+/// One instance's bytes as a ByteSource, checked as they stream.
+struct StorePartSource<Inner: ByteSource>: ByteSource {
+    /// Where the bytes come from.
+    var inner: Inner
     /// The DICOM reader checking the part.
     var inspector: InstanceInspector
     /// The study the request is addressed to (`POST /studies/{study}`), if any.
     let expectedStudy: String?
-    /// Set when the multipart framing broke: the whole request is a 400.
-    private(set) var framingError: DICOMwebError?
+    /// Set when the bytes could not be read (the multipart framing broke, the association was lost): the whole
+    /// request fails with it, as no answer for this instance can reach the client.
+    private(set) var sourceError: (any Error)?
     /// Set when the part was refused.
     private(set) var rejection: PartRejection?
     /// The header, once the part ended and the reader accepted it.
     private(set) var header: InstanceHeader?
     private var hasCheckedStudy = false
 
-    init(stream: StoreBodyStream<Body>, inspector: InstanceInspector, expectedStudy: String?) {
-        self.stream = stream
+    init(inner: Inner, inspector: InstanceInspector, expectedStudy: String?) {
+        self.inner = inner
         self.inspector = inspector
         self.expectedStudy = expectedStudy
     }
@@ -41,9 +44,9 @@ struct StorePartSource<Body: ByteSource>: ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let count: Int
         do {
-            count = try stream.readPart(into: buffer)
+            count = try inner.read(into: buffer)
         } catch {
-            framingError = error
+            sourceError = error
             throw error
         }
         do {
@@ -84,5 +87,14 @@ struct StorePartSource<Body: ByteSource>: ByteSource {
             default: StoreStatusCode.cannotUnderstand
             }
         return PartRejection(failureReason: reason, comment: error.description)
+    }
+}
+
+/// The bytes of the current part of a STOW-RS body, as a ByteSource.
+struct MultipartPartBytes<Body: ByteSource>: ByteSource {
+    let stream: StoreBodyStream<Body>
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try stream.readPart(into: buffer)
     }
 }

@@ -51,29 +51,7 @@ struct StoreService {
                     outcome.parts.append(StoredPart())
                 }
             }
-            guard !staged.isEmpty else { return }
-            do throws(StoreError) {
-                // The outcomes handed alongside are the ones the commit returns when it succeeds.
-                let results = try batch.commit { outcomes, awaitDurable in
-                    pending = zip(staged, outcomes).compactMap { part, outcome in
-                        (try? outcome.get()).map {
-                            PendingInstance(index: part.index, header: part.header, receipt: $0)
-                        }
-                    }
-                    inserted = catalogueAlongside(pending, awaitDurable: awaitDurable)
-                }
-                for (part, result) in zip(staged, results) {
-                    guard case .failure(let error) = result else { continue }
-                    outcome.parts[part.index] = failure(
-                        part.header.sopClassUID, part.header.sopInstanceUID, rejection: nil, error: error)
-                }
-            } catch {
-                pending = []
-                for (index, header) in staged {
-                    outcome.parts[index] = failure(
-                        header.sopClassUID, header.sopInstanceUID, rejection: nil, error: error)
-                }
-            }
+            (pending, inserted) = commitStaged(staged, batch: batch, parts: &outcome.parts)
         }
         guard !outcome.parts.isEmpty else { throw DICOMwebError(.badRequest, "the multipart body has no parts") }
         for (instance, part) in zip(pending, catalogue(pending, inserted: inserted)) {
@@ -145,12 +123,14 @@ struct StoreService {
             }
         }
         var source = StorePartSource(
-            stream: stream, inspector: InstanceInspector(pathPrefix: context.configuration.pathPrefix),
-            expectedStudy: study)
+            inner: MultipartPartBytes(stream: stream),
+            inspector: InstanceInspector(pathPrefix: context.configuration.pathPrefix), expectedStudy: study)
         do {
             try batch.put(from: &source)
         } catch {
-            if let framing = source.framingError { throw framing }
+            if let framing = source.sourceError {
+                throw framing as? DICOMwebError ?? DICOMwebError(.internalFailure, "reading a part failed: \(framing)")
+            }
             let header = source.inspector.header
             return .failed(
                 failure(
@@ -162,6 +142,39 @@ struct StoreService {
             throw DICOMwebError(.internalFailure, "the part ended without a checked header")
         }
         return .stored(header)
+    }
+
+    /// Commits the objects of the `staged` parts and catalogues them alongside, durable once the volumes are; the
+    /// parts whose objects did not commit get their failure in `parts`. Returns the instances to answer for and
+    /// the catalog's outcomes (nil when the joint insert was refused, so each is catalogued alone).
+    func commitStaged(
+        _ staged: [(index: Int, header: InstanceHeader)], batch: PutBatch, parts: inout [StoredPart]
+    ) -> (pending: [PendingInstance], inserted: [CatalogInsertOutcome]?) {
+        guard !staged.isEmpty else { return ([], nil) }
+        var pending: [PendingInstance] = []
+        var inserted: [CatalogInsertOutcome]?
+        do throws(StoreError) {
+            // The outcomes handed alongside are the ones the commit returns when it succeeds.
+            let results = try batch.commit { outcomes, awaitDurable in
+                pending = zip(staged, outcomes).compactMap { part, outcome in
+                    (try? outcome.get()).map {
+                        PendingInstance(index: part.index, header: part.header, receipt: $0)
+                    }
+                }
+                inserted = catalogueAlongside(pending, awaitDurable: awaitDurable)
+            }
+            for (part, result) in zip(staged, results) {
+                guard case .failure(let error) = result else { continue }
+                parts[part.index] = failure(
+                    part.header.sopClassUID, part.header.sopInstanceUID, rejection: nil, error: error)
+            }
+        } catch {
+            pending = []
+            for (index, header) in staged {
+                parts[index] = failure(header.sopClassUID, header.sopInstanceUID, rejection: nil, error: error)
+            }
+        }
+        return (pending, inserted)
     }
 
     /// The answer for a part that could not be stored: refused by the reader, or failed in the store. A store
@@ -205,7 +218,7 @@ struct StoreService {
     /// cataloguing each one on its own (one transaction refused for one bad instance must not fail the others);
     /// then takes back the objects the catalog refused, unless another part of the request was catalogued with
     /// them.
-    private func catalogue(_ pending: [PendingInstance], inserted: [CatalogInsertOutcome]?) -> [StoredPart] {
+    func catalogue(_ pending: [PendingInstance], inserted: [CatalogInsertOutcome]?) -> [StoredPart] {
         let outcomes: [Result<CatalogInsertOutcome, CatalogError>]
         if let inserted, inserted.count == pending.count {
             outcomes = inserted.map { .success($0) }

@@ -39,6 +39,8 @@ public final class ArchiveNode: Sendable {
     private let server: HTTPServer
     /// The internal API's mutual-TLS server when the region has certificates (`cluster.tls`).
     private let internalServer: HTTPServer?
+    /// The DIMSE listener when the configuration has a `dimse` section.
+    private let dimseServer: DIMSEServer?
     private let gate: RequestGate
     private let address: ListenAddress
     /// Where the node's own lines go (internal failures, the catalog's rebuild and checkpoint).
@@ -182,6 +184,15 @@ public final class ArchiveNode: Sendable {
             store.close()
             throw error
         }
+        do {
+            dimseServer = try Self.dimseServer(
+                configuration.dimse, dicomWeb: dicomWeb, clock: environment.monotonicClock, log: log)
+        } catch {
+            internalServer?.stop()
+            server.stop()
+            store.close()
+            throw error
+        }
         if let cluster = configuration.cluster {
             let httpHost = address.host == "0.0.0.0" ? cluster.gossip.split(separator: ":")[0] : address.host[...]
             do {
@@ -195,6 +206,7 @@ public final class ArchiveNode: Sendable {
                     },
                     log: log)
             } catch {
+                dimseServer?.stop()
                 internalServer?.stop()
                 server.stop()
                 store.close()
@@ -239,6 +251,9 @@ public final class ArchiveNode: Sendable {
     /// The port of the internal mutual-TLS API, when the region has certificates.
     public var internalPort: Int? { internalServer?.port }
 
+    /// The DIMSE port, when the configuration has a `dimse` section (the kernel's pick when it said port 0).
+    public var dimsePort: Int? { dimseServer?.port }
+
     /// Starts serving on owned threads, and gossiping when the node is in a cluster; returns at once.
     public func start() throws(NodeError) {
         do {
@@ -251,6 +266,7 @@ public final class ArchiveNode: Sendable {
         } catch {
             throw NodeError(.listen, "cannot serve the internal API: \(Self.reason(error))")
         }
+        dimseServer?.start()
         try membership?.start()
         try region?.start()
     }
@@ -281,6 +297,7 @@ public final class ArchiveNode: Sendable {
             if isAbandoned(pollMilliseconds) { break }
         }
         let aborted = gate.inFlightCount
+        dimseServer?.stop()
         internalServer?.stop()
         server.stop()
         do {

@@ -48,7 +48,7 @@ extension KeyedDecodingContainer<ConfigKey> {
 extension NodeConfiguration: Codable {
     static let keys = [
         "dataDirectory", "volumeCount", "erasureCode", "http", "publicURL", "site", "allowAnonymous", "tokens",
-        "limits", "readCacheBytes", "cluster", "tls",
+        "limits", "readCacheBytes", "cluster", "tls", "dimse",
     ]
 
     /// Decodes strictly: unknown keys are errors; `dataDirectory` is required, the rest have defaults.
@@ -69,6 +69,7 @@ extension NodeConfiguration: Codable {
         readCacheBytes = try container.optional("readCacheBytes") ?? readCacheBytes
         cluster = try container.optional("cluster")
         tls = try container.optional("tls")
+        dimse = try container.optional("dimse")
     }
 
     /// Encodes every setting, defaults included, so a written file documents itself.
@@ -86,6 +87,7 @@ extension NodeConfiguration: Codable {
         try container.encode(readCacheBytes, forKey: ConfigKey("readCacheBytes"))
         try container.encodeIfPresent(cluster, forKey: ConfigKey("cluster"))
         try container.encodeIfPresent(tls, forKey: ConfigKey("tls"))
+        try container.encodeIfPresent(dimse, forKey: ConfigKey("dimse"))
     }
 
     /// Reads, decodes and validates the config file at `path`.

@@ -31,6 +31,7 @@ extension NodeConfiguration {
         try validateTokens()
         try validateLimits()
         try cluster?.validate()
+        try dimse?.validate()
         guard (0...Self.readCacheBytesMax).contains(readCacheBytes) else {
             throw NodeError(
                 .configuration,

@@ -56,6 +56,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var cluster: Cluster?
     /// When set, the client-facing port speaks HTTPS with this certificate (DICOMweb, admin, the region page).
     public var tls: TLSFiles?
+    /// DIMSE (C-ECHO, C-STORE, C-FIND, C-GET, C-MOVE) on its own port; nil: DICOMweb only.
+    public var dimse: DIMSESettings?
 
     /// Data and parity shards per chunk.
     public struct ErasureCode: Codable, Sendable, Equatable {

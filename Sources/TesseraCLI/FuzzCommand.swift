@@ -1,12 +1,12 @@
-// `tessera fuzz dicom|http|multipart [--seed N] [--rounds N]`: the seeded hostile-input loops of the parsers, the same
-// checks the libFuzzer targets run (README.md, "Fuzzing"). A crash names the seed that replays it.
+// `tessera fuzz dicom|http|multipart|pdu [--seed N] [--rounds N]`: the seeded hostile-input loops of the parsers,
+// the same checks the libFuzzer targets run (README.md, "Fuzzing"). A crash names the seed that replays it.
 import Fuzzing
 import Posix
 
 /// The fuzz subcommand.
 enum FuzzCommand {
     /// The parsers a seeded run can exercise.
-    static let targets = ["dicom", "http", "multipart"]
+    static let targets = ["dicom", "http", "multipart", "pdu"]
 
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(words, valued: ["seed", "rounds"])
@@ -24,9 +24,12 @@ enum FuzzCommand {
         case "http":
             HTTPFuzzing.run(.request, seed: seed, rounds: rounds)
             Console.output("fuzz http seed \(seed): \(rounds) requests and responses, no crash\n")
-        default:
+        case "multipart":
             HTTPFuzzing.run(.multipart, seed: seed, rounds: rounds)
             Console.output("fuzz multipart seed \(seed): \(rounds) bodies, no crash\n")
+        default:
+            PDUFuzzing.run(seed: seed, rounds: rounds)
+            Console.output("fuzz pdu seed \(seed): \(rounds) PDU streams, no crash\n")
         }
     }
 }

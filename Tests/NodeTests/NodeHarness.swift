@@ -26,7 +26,7 @@ final class NodeHarness {
     init(
         directory: String, seed: UInt64, allowsAnonymous: Bool = true, cluster: NodeConfiguration.Cluster? = nil,
         site: String = "test-site", tls: NodeConfiguration.TLSFiles? = nil,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        dimse: NodeConfiguration.DIMSESettings? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         wallClock = ManualWallClock(milliseconds: Self.startMilliseconds)
         var configuration = NodeConfiguration(
@@ -42,12 +42,13 @@ final class NodeHarness {
         ]
         configuration.cluster = cluster
         configuration.tls = tls
+        configuration.dimse = dimse
         let environment = NodeEnvironment(
             disk: PosixDisk(), monotonicClock: MonotonicClock(), wallClock: wallClock,
             random: SeededRandomSource(seed: seed), executor: PooledExecutor(name: "node-test", threadCountMax: 16),
             network: PosixNetwork())
         node = try ArchiveNode(configuration: configuration, environment: environment, log: log)
-        if cluster != nil || tls != nil { try node.start() }
+        if cluster != nil || tls != nil || dimse != nil { try node.start() }
     }
 
     deinit { _ = node.shutdown { _ in true } }

@@ -4,7 +4,9 @@ import TestSupport
 import Testing
 
 @Suite(.serialized) struct FuzzCommandTests {
-    @Test("each fuzz target survives a seeded run and prints its summary", arguments: ["dicom", "http", "multipart"])
+    @Test(
+        "each fuzz target survives a seeded run and prints its summary",
+        arguments: ["dicom", "http", "multipart", "pdu"])
     func seededRun(target: String) async throws {
         let result = try await TesseraBinary.run(["fuzz", target, "--seed", "11", "--rounds", "2000"])
         #expect(result.status == 0, "\(result.errorOutput)")

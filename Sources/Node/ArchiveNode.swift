@@ -186,7 +186,7 @@ public final class ArchiveNode: Sendable {
         }
         do {
             dimseServer = try Self.dimseServer(
-                configuration.dimse, dicomWeb: dicomWeb, clock: environment.monotonicClock, log: log)
+                configuration.dimse, dicomWeb: dicomWeb, catalog: catalog, clock: environment.monotonicClock, log: log)
         } catch {
             internalServer?.stop()
             server.stop()

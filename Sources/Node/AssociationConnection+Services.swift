@@ -1,4 +1,4 @@
-// The C-services an association serves (PS3.4 Annexes A and B): verification and storage. Each command is answered
+// The C-services an association serves (PS3.4 Annexes A, B, C): verification, storage, and query (its own file).
 // on its own context; a data set the service does not want is read to its end, so the next command is in order.
 import DICOM
 import DICOMweb
@@ -24,6 +24,7 @@ extension AssociationConnection {
             switch command.field {
             case .cEchoRequest: answerEcho(command, contextID: contextID)
             case .cStoreRequest: try store(command, contextID: contextID)
+            case .cFindRequest: try find(command, contextID: contextID)
             case .cCancelRequest: break  // Nothing is running to cancel: PS3.7 §9.3.2.3 lets it be ignored.
             default:
                 // A response, or a service this node does not offer on that context.

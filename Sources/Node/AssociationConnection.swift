@@ -32,6 +32,9 @@ final class AssociationConnection {
     /// Operations served so far.
     var operationCount = 0
 
+    /// Whether message parts already decoded wait to be taken.
+    var hasQueuedParts: Bool { partIndex < parts.count }
+
     init(socket: Socket, context: AssociationContext, isOverLimit: Bool) {
         self.socket = socket
         self.context = context

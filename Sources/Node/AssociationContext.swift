@@ -1,5 +1,6 @@
 // What every association of a node shares: the DIMSE settings and policy, the services behind the messages (the
 // DICOMweb responder's store path), the clock deadlines are counted on and the operator's log.
+import Catalog
 import DICOMweb
 import DIMSE
 import Primitives
@@ -12,6 +13,8 @@ struct AssociationContext: Sendable {
     let policy: AssociationPolicy
     /// The store path C-STORE shares with STOW-RS.
     let dicomWeb: DICOMwebResponder
+    /// The catalog C-FIND answers from.
+    let catalog: Catalog
     /// The monotonic clock deadlines are counted on.
     let clock: any TimeSource
     /// One line per association event worth an operator's attention.

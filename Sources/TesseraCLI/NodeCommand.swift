@@ -60,6 +60,12 @@ enum NodeCommand {
                 )
             }
         }
+        if let dimse = configuration.dimse, let port = node.dimsePort {
+            let callers = dimse.allowedCallers.map { "callers " + $0.joined(separator: ", ") } ?? "any caller"
+            Console.output(
+                "DIMSE: AE \(dimse.aeTitle) on \(dimse.listen.split(separator: ":")[0]):\(port) (\(callers); try "
+                    + "`echoscu -aec \(dimse.aeTitle) \(dimse.listen.split(separator: ":")[0]) \(port)`)\n")
+        }
         // Last, so a script that waits for the URL has every other line already.
         Console.output("DICOMweb: \(node.dicomWebURL)\n")
         var received = signals.next()

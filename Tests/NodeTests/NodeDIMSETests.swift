@@ -67,6 +67,68 @@ struct NodeDIMSETests {
         }
     }
 
+    /// The Part-10 files findscu extracted into `folder`, read back.
+    static func responses(in folder: String) throws -> [DataSet] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("rsp") }.sorted()
+        return try names.map { name in
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
+            return try bytes.withUnsafeBytes { try Part10Reader.read($0) }.dataSet
+        }
+    }
+
+    @Test("findscu finds at every level of both models, from the catalog, with each key of the request returned")
+    func find() async throws {
+        let directory = TemporaryDirectory()
+        let harness = try Self.node(directory)
+        let port = String(try #require(harness.node.dimsePort))
+        var files: [String] = []
+        for seed in 1...3 as ClosedRange<UInt64> {
+            let path = directory.appending("ct\(seed).dcm")
+            try Data(GeneratedDICOM.ct(seed: seed)).write(to: URL(fileURLWithPath: path))
+            files.append(path)
+        }
+        let stored = try await Self.dcmtk("storescu", ["-aec", "TESSERA", "127.0.0.1", port] + files, in: directory)
+        #expect(stored.status == 0, "\(stored.errorOutput)")
+        let first = SyntheticInstance(seed: 1)
+        let cases: [(model: String, keys: [String], count: Int)] = [
+            ("-S", ["QueryRetrieveLevel=STUDY", "StudyInstanceUID", "PatientName=Doe*", "ModalitiesInStudy"], 3),
+            (
+                "-S", ["QueryRetrieveLevel=SERIES", "StudyInstanceUID=\(first.studyInstanceUID)", "SeriesInstanceUID"],
+                1
+            ),
+            ("-S", ["QueryRetrieveLevel=IMAGE", "SOPInstanceUID=\(first.sopInstanceUID)", "Rows"], 1),
+            ("-P", ["QueryRetrieveLevel=PATIENT", "PatientID", "PatientName"], 1),
+            ("-S", ["QueryRetrieveLevel=STUDY", "StudyDate=20200101-20201231"], 0),
+        ]
+        for (index, query) in cases.enumerated() {
+            let folder = directory.appending("find\(index)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let outcome = try await Self.dcmtk(
+                "findscu",
+                [query.model, "-aec", "TESSERA", "-X", "-od", folder] + query.keys.flatMap { ["-k", $0] }
+                    + ["127.0.0.1", port], in: directory)
+            #expect(outcome.status == 0, "\(query.keys): \(outcome.errorOutput)")
+            let responses = try Self.responses(in: folder)
+            #expect(responses.count == query.count, "\(query.keys): \(outcome.errorOutput)")
+            if index == 2, let image = responses.first {
+                #expect(image.string(.sopInstanceUID) == first.sopInstanceUID)
+                #expect(image.integer(.rows) == 16)  // GeneratedDICOM.ct's size, returned as US
+
+                #expect(image.string(.queryRetrieveLevel) == "IMAGE")
+            }
+            if index == 3, let patient = responses.first {
+                #expect(patient.string(.patientID) == first.patientID)
+                #expect(patient.string(.patientName) == first.patientName)
+            }
+        }
+        // Study Root has no PATIENT level: the final status says the identifier does not match (A900H).
+        let wrong = try await Self.dcmtk(
+            "findscu", ["-v", "-S", "-aec", "TESSERA", "-k", "QueryRetrieveLevel=PATIENT", "127.0.0.1", port],
+            in: directory)
+        let printed = (wrong.output + wrong.errorOutput).lowercased()
+        #expect(printed.contains("datasetdoesnotmatchsopclass"), "\(printed)")
+    }
+
     @Test("garbage on the DIMSE port is aborted, and nothing is stored")
     func garbage() async throws {
         let directory = TemporaryDirectory()

@@ -253,7 +253,8 @@ public struct DICOMwebBench {
         let process = try ChildProcess(
             name: "node-" + (data as NSString).lastPathComponent, executable: ChildProcess.tesseraExecutable,
             arguments: [
-                "node", "--data", data, "--http", "127.0.0.1:0", "--read-cache-mb", String(readCacheBytes >> 20),
+                "node", "--data", data, "--http", "127.0.0.1:0", "--dimse", "off", "--read-cache-mb",
+                String(readCacheBytes >> 20),
             ], logDirectory: logDirectory)
         let line = try process.waitForLine(containing: "DICOMweb: http://", seconds: 120)
         guard let start = line.range(of: "http://"),

@@ -20,7 +20,8 @@ enum CommandUsage {
     static let byCommand: [String: String] = [
         "node": """
         usage: tessera node --config FILE [--check]
-               tessera node --data DIR [--http 127.0.0.1:PORT] [--volumes N] [--read-cache-mb N]
+               tessera node --data DIR [--http 127.0.0.1:PORT] [--dimse 127.0.0.1:PORT|off] [--volumes N]
+                    [--read-cache-mb N]
 
         Runs an archive node in the foreground until SIGINT or SIGTERM; DICOMweb at http://HOST:PORT/dicom-web.
         A node with a "cluster" section gossips with its region, leaves it gracefully on SIGTERM, and reloads its
@@ -30,6 +31,8 @@ enum CommandUsage {
           --data DIR           a loopback node with anonymous read and write, its data in DIR
           --http ADDRESS       IPv4:PORT to listen on, loopback only with --data (default 127.0.0.1:8042;
                                port 0 picks a free one)
+          --dimse ADDRESS      IPv4:PORT for DIMSE, AE title TESSERA, any caller, loopback only with --data
+                               (default 127.0.0.1:4242; port 0 picks a free one; off: none)
           --volumes N          volumes of a new store (default 6)
           --read-cache-mb N    memory for chunks already read (default 512; 0 turns it off)
 

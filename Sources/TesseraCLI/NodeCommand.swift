@@ -14,7 +14,7 @@ enum NodeCommand {
         // First, before any thread exists: every thread started later inherits the blocked signals.
         let signals = ShutdownSignals()
         let arguments = try Arguments(
-            words, valued: ["config", "data", "http", "volumes", "read-cache-mb"], switches: ["check"])
+            words, valued: ["config", "data", "http", "dimse", "volumes", "read-cache-mb"], switches: ["check"])
         let configuration = try configuration(arguments)
         if arguments.flag("check") {
             // The configuration as the node would run it, defaults included, secrets hidden; nothing is opened.
@@ -87,13 +87,13 @@ enum NodeCommand {
     }
 
     /// The configuration from `--config FILE`, or the loopback defaults for `--data DIR [--http ADDRESS]
-    /// [--volumes N] [--read-cache-mb N]`.
+    /// [--dimse ADDRESS|off] [--volumes N] [--read-cache-mb N]`.
     static func configuration(_ arguments: Arguments) throws -> NodeConfiguration {
         guard arguments.positionals.isEmpty else {
             throw UsageError(description: "node takes no positional words, got '\(arguments.positionals[0])'")
         }
         if let path = arguments.value("config") {
-            for option in ["data", "http", "volumes", "read-cache-mb"] where arguments.value(option) != nil {
+            for option in ["data", "http", "dimse", "volumes", "read-cache-mb"] where arguments.value(option) != nil {
                 throw UsageError(description: "--\(option) cannot be combined with --config; set it in \(path)")
             }
             let configuration = try NodeConfiguration.load(path: path)
@@ -124,6 +124,17 @@ enum NodeCommand {
             "read-cache-mb", in: 0...Int(NodeConfiguration.readCacheBytesMax >> 20))
         {
             configuration.readCacheBytes = Int64(megabytes) << 20
+        }
+        // DIMSE answers by default, as an archive's modalities expect; any caller, since the node is loopback only.
+        let dimse = arguments.value("dimse") ?? NodeConfiguration.DIMSESettings.listenDefault
+        if dimse != "off" {
+            configuration.dimse = NodeConfiguration.DIMSESettings(listen: dimse)
+            if try !(configuration.dimse?.listenAddress.isLoopback ?? true) {
+                throw NodeError(
+                    .configuration,
+                    "--dimse \(dimse) is not a loopback address; a node other machines can reach needs the AE titles "
+                        + "allowed to associate: start it with --config FILE (see README, \"DIMSE\")")
+            }
         }
         if try !configuration.listenAddress.isLoopback {
             throw NodeError(

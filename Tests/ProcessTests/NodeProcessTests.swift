@@ -260,8 +260,15 @@ struct SampleStudy {
         let file = directory.appending("a-file")
         try write("x", to: file)
         let more: [([String], String)] = [
-            (["node", "--data", directory.appending("other"), "--http", "127.0.0.1:\(running.port)"], "in use"),
-            (["node", "--data", file, "--http", "127.0.0.1:0"], "not a directory"),
+            (
+                [
+                    "node", "--data", directory.appending("other"), "--http", "127.0.0.1:\(running.port)", "--dimse",
+                    "off",
+                ],
+                "in use"
+            ),
+            (["node", "--data", file, "--http", "127.0.0.1:0", "--dimse", "off"], "not a directory"),
+            (["node", "--data", file, "--http", "127.0.0.1:0", "--dimse", "10.0.0.1:104"], "--dimse 10.0.0.1:104"),
             (["node", "--config", directory.appending("nothing.json")], "cannot read config file"),
             (["node", "--data", data, "--http", "127.0.0.1:99999"], "65535"),
         ]
@@ -280,7 +287,8 @@ struct SampleStudy {
         #expect(adopted.process.outputLines.contains { $0.contains("(4 volumes") }, "\(adopted.process.outputLines)")
         #expect(await adopted.stop().status == 0)
         let refused = try await runCaptured(
-            ["node", "--data", four, "--http", "127.0.0.1:0", "--volumes", "6"], in: directory, seconds: 60)
+            ["node", "--data", four, "--http", "127.0.0.1:0", "--dimse", "off", "--volumes", "6"], in: directory,
+            seconds: 60)
         #expect(refused.status == 1 && refused.errorOutput.contains("cannot change"), "\(refused.errorOutput)")
     }
 

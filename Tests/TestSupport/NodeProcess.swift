@@ -11,7 +11,10 @@ public final class NodeProcess: Sendable {
 
     /// Starts `tessera node arguments…` and waits (up to `seconds`) for its URL line.
     public static func start(_ arguments: [String], seconds: Int = 120) async throws -> NodeProcess {
-        let process = try TesseraBinary.start(["node"] + arguments)
+        // A node started with --data listens for DIMSE on 127.0.0.1:4242 by default: tests run side by side, so
+        // each gets a free port unless it asks for one.
+        let dimse = arguments.contains("--data") && !arguments.contains("--dimse") ? ["--dimse", "127.0.0.1:0"] : []
+        let process = try TesseraBinary.start(["node"] + arguments + dimse)
         let line = await waitForLine(process, seconds: seconds) { $0.contains("/dicom-web") }
         guard let line, let range = line.range(of: "http://") else {
             process.kill()

@@ -17,10 +17,11 @@ enum ClusterRegionCommand {
     static let directoryDefault = "tessera-region"
 
     /// `cluster up TOPOLOGY [--data DIR] [--first-address A] [--http-port N] [--gossip-port N]
-    /// [--internal-port N]`.
+    /// [--internal-port N] [--dimse-port N]`.
     static func up(_ words: [String]) throws {
         let arguments = try Arguments(
-            words, valued: ["data", "first-address", "http-port", "gossip-port", "internal-port", "settings"])
+            words,
+            valued: ["data", "first-address", "http-port", "gossip-port", "internal-port", "dimse-port", "settings"])
         guard arguments.positionals.count == 1 else {
             throw UsageError(description: "cluster up takes one topology file, e.g. Cluster/grand-est.json")
         }
@@ -37,6 +38,7 @@ enum ClusterRegionCommand {
         let httpPort = try arguments.integer("http-port", in: 1...65_535) ?? 8042
         let gossipPort = try arguments.integer("gossip-port", in: 1...65_535) ?? 7946
         let internalPort = try arguments.integer("internal-port", in: 1...65_535) ?? 8043
+        let dimsePort = try arguments.integer("dimse-port", in: 1...65_535) ?? 4242
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let keyFile = directory + "/cluster.key"
         if !FileManager.default.fileExists(atPath: keyFile) {
@@ -56,7 +58,8 @@ enum ClusterRegionCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let configuration = try RegionNodeConfiguration.make(
                 node: node, address: address, dataDirectory: folder + "/data",
-                ports: RegionNodeConfiguration.Ports(http: httpPort, gossip: gossipPort, internalAPI: internalPort),
+                ports: RegionNodeConfiguration.Ports(
+                    http: httpPort, gossip: gossipPort, internalAPI: internalPort, dimse: dimsePort),
                 keyFile: keyFile, seeds: seeds, authority: certificates.authority,
                 files: certificates.nodes[node.name]!, settings: settings)
             let configPath = folder + "/node.json"
@@ -80,6 +83,10 @@ enum ClusterRegionCommand {
             The region \(state.name) is up: \(state.nodes.count) nodes, data and logs under \(directory).
             DICOMweb at any node, e.g. http://\(first.http)/dicom-web (anonymous read and write, this machine only);
             a study stored at one node is kept at two sites in different territories and readable at every node.
+            DIMSE at any node on port \(dimsePort), AE title TESSERA, any caller, e.g. with dcmtk:
+              echoscu -aec TESSERA \(addresses[0]) \(dimsePort)
+              storescu -aec TESSERA \(addresses[0]) \(dimsePort) FILE...
+              findscu -S -aec TESSERA -k QueryRetrieveLevel=STUDY -k StudyInstanceUID \(addresses[0]) \(dimsePort)
               status:  tessera cluster status --data \(directory)
               stop:    tessera cluster down --data \(directory)
 

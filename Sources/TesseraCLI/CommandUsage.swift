@@ -110,7 +110,8 @@ enum CommandUsage {
         """,
         "cluster": """
         usage: tessera cluster up TOPOLOGY.json [--data DIR] [--first-address 127.0.0.10] [--http-port 8042]
-                                                [--gossip-port 7946] [--internal-port 8043] [--settings FILE]
+                                                [--gossip-port 7946] [--internal-port 8043] [--dimse-port 4242]
+                                                [--settings FILE]
                tessera cluster status [--data DIR]
                tessera cluster start [NODE...] [--data DIR]
                tessera cluster down [--data DIR]
@@ -120,14 +121,14 @@ enum CommandUsage {
                tessera cluster key rotate FILE
 
         up starts one `tessera node` per node of the topology (Cluster/README.md) on consecutive loopback addresses
-        with the same ports, each with its config, log and data under DIR/nodes/NAME (default DIR tessera-region),
-        a new cluster key in DIR/cluster.key, certificates in DIR/certs (as `certs` makes them) for the internal API
-        on --internal-port, anonymous access on loopback; it waits until every node sees every
-        other alive and prints a table and where clients connect; --settings names a JSON object of cluster settings
-        every node gets (timings, replicaCount, downOutSeconds…). status prints territory, site, node, state,
-        members seen alive, instances catalogued and held, instances below R copies (as of the node's last audit
-        walk), free space, outbox depth and replication lag per node. start starts again the named nodes (all
-        without names) that are not running. down stops every node (SIGTERM, then SIGKILL after 30 s); the data
+        with the same ports, each with its config, log and data under DIR/nodes/NAME (default DIR tessera-region), a
+        new cluster key in DIR/cluster.key, certificates in DIR/certs (as `certs` makes them) for the internal API on
+        --internal-port, DIMSE (AE title TESSERA) on --dimse-port, anonymous access on loopback; it waits until every
+        node sees every other alive and prints a table and where clients connect; --settings names a JSON object of
+        cluster settings every node gets (timings, replicaCount, downOutSeconds…). status prints territory, site,
+        node, state, members seen alive, instances catalogued and held, instances below R copies (as of the node's
+        last audit walk), free space, outbox depth and replication lag per node. start starts again the named nodes
+        (all without names) that are not running. down stops every node (SIGTERM, then SIGKILL after 30 s); the data
         stays.
 
         certs makes the cluster CA (DIR/ca.pem and its key DIR/ca-key.pem, default DIR tessera-certs) unless DIR

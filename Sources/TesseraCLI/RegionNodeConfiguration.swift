@@ -1,6 +1,7 @@
 // One node's config in a region made on this machine: `cluster up` on loopback addresses and the chaos runner in
-// network namespaces both write it: the node's site, territory and volumes from the topology, its gossip, HTTP and
-// internal (mutual TLS) addresses, the seeds, the cluster key, and the cluster settings laid over the defaults.
+// network namespaces both write it: the node's site, territory and volumes from the topology, its gossip, HTTP,
+// internal (mutual TLS) and DIMSE addresses, the seeds, the cluster key, and the cluster settings laid over the
+// defaults.
 import Chaos
 import Foundation
 import Node
@@ -13,6 +14,8 @@ enum RegionNodeConfiguration {
         var http: Int
         var gossip: Int
         var internalAPI: Int
+        /// DIMSE, AE title TESSERA, any caller: only on loopback addresses, where nobody else can connect.
+        var dimse: Int?
     }
 
     /// The config of `node` at `address`, its data in `dataDirectory`; `seeds` are gossip addresses (its own is
@@ -32,6 +35,9 @@ enum RegionNodeConfiguration {
             listen: "\(address):\(ports.internalAPI)", certificateAuthority: authority,
             certificate: files.certificate, privateKey: files.privateKey)
         configuration.cluster = try ClusterRegionCommand.overlay(settings, on: cluster)
+        if let dimse = ports.dimse {
+            configuration.dimse = NodeConfiguration.DIMSESettings(listen: "\(address):\(dimse)")
+        }
         return configuration
     }
 

@@ -119,6 +119,13 @@ import Testing
                 directory.appending("settings.json"),
             ], in: directory, seconds: 180)
         try #require(up.status == 0, "cluster up: \(up.errorOutput) \(up.output)")
+        // Every node answers DIMSE too, and `up` says how to try it.
+        #expect(up.output.contains("echoscu -aec TESSERA 127.0.0.80 4242"), "\(up.output)")
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/echoscu") {
+            let echo = try await runCaptured(
+                ["-aec", "TESSERA", "127.0.0.81", "4242"], in: directory, seconds: 60, executable: "/usr/bin/echoscu")
+            #expect(echo.status == 0, "echoscu: \(echo.errorOutput)")
+        }
         let samples = directory.appending("samples")
         let listing = try await runCaptured(
             ["samples", "--out", samples, "--studies", "3", "--slices", "3", "--size", "32", "--seed", "9"],

@@ -53,9 +53,7 @@ public struct AssociationPolicy: Sendable {
         let results = request.presentationContexts.map(result(for:))
         // PS3.7 §D.3.3.4: answer each role selection with the roles granted. The archive plays either role for
         // any class, so a requestor asking to be SCP of a storage class (to receive C-GET's sub-operations) gets it.
-        let roles = request.userInformation.roleSelections.map {
-            UserInformation.RoleSelection(sopClassUID: $0.sopClassUID, isSCU: $0.isSCU, isSCP: $0.isSCP)
-        }
+        let roles = request.userInformation.roleSelections
         let information = UserInformation(
             maximumLength: UInt32(clamping: dataPDUBytesMax), implementationClassUID: implementationClassUID,
             implementationVersionName: implementationVersionName, roleSelections: roles,

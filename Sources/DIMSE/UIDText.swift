@@ -22,9 +22,4 @@ enum UIDText {
         }
         return String(decoding: value, as: UTF8.self)
     }
-
-    /// Whether `text` is a UID this module can send.
-    static func isValid(_ text: String) -> Bool {
-        (try? decode(ArraySlice(text.utf8), what: "")) == text
-    }
 }

@@ -9,9 +9,9 @@ extension AssociationConnection {
     /// Serves one message part.
     func serve(_ part: MessagePart) throws {
         switch part {
-        case .dataSet(_, _, let isLast):
+        case .dataSet:
             // The data set of a command answered without it (refused before it was read): skipped to its end.
-            _ = isLast
+            break
         case .command(let command, let contextID):
             operationCount += 1
             guard operationCount <= context.settings.operationsPerAssociationMax else {

@@ -236,14 +236,19 @@ func eventually(seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     @Test("stop() with idle and busy connections open returns, and the port can be bound again")
     func stopWithOpenConnections() async throws {
         try await blocking {
-            // An address no other test connects from: a port just freed on 127.0.0.1 may be taken at once as the
-            // local port of some other test's connection.
+            // An address no other test connects from, and a port below the kernel's ephemeral range (32768 and
+            // up): a port the kernel chose, once freed, may be taken at once by another test's port-0 bind.
             let host = "127.0.0.231"
             var configuration = HTTPServerConfiguration()
             configuration.host = host
-            let server = try HTTPServer(
-                configuration: configuration, responder: TestResponder(), clock: MonotonicClock(),
-                wallClock: RealTimeClock())
+            var bound: HTTPServer?
+            for port in (20000..<32000).shuffled().prefix(50) where bound == nil {
+                configuration.port = port
+                bound = try? HTTPServer(
+                    configuration: configuration, responder: TestResponder(), clock: MonotonicClock(),
+                    wallClock: RealTimeClock())
+            }
+            let server = try #require(bound)
             try server.start()
             let port = server.port
             let idle = try RawClient(host: host, port: port)

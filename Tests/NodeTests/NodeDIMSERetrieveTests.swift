@@ -1,9 +1,10 @@
-// Goal: C-GET and C-MOVE answer dcmtk's getscu and movescu at every level of both models: every instance named comes
-// back with its data set byte for byte as stored, over the requestor's own association (getscu) or a second one
-// to pynetdicom's storescp, started by the test (movescu); an unknown destination is refused with A801, an identifier without
-// its level's unique key with A900, and a study the node does not hold retrieves nothing, successfully.
+// Goal: C-GET and C-MOVE answer dcmtk's getscu and movescu, and pynetdicom, at every level of both models: every
+// instance named comes back with its data set byte for byte as stored, over the requestor's own association
+// (getscu) or a second one to pynetdicom's storescp, started by the test (movescu); an unknown destination is
+// refused with A801, one that does not answer fails every sub-operation (A702), an identifier without its level's
+// unique key with A900, a study the node does not hold retrieves nothing, successfully; C-CANCEL stops a C-GET.
 // Method: an in-process node on 127.0.0.1 port 0 with one study of two series stored by storescu; dcmtk's tools
-// as child processes writing what they receive to folders the test reads back.
+// as child processes writing what they receive to folders the test reads back; a pynetdicom script (Interop/python).
 import DICOM
 import Foundation
 import Node
@@ -153,7 +154,11 @@ struct NodeDIMSERetrieveTests {
             storescp.waitUntilExit()
         }
         var settings = NodeConfiguration.DIMSESettings(listen: "127.0.0.1:0")
-        settings.peers = [.init(aeTitle: "STORESCP", host: "127.0.0.1", port: storescpPort)]
+        // DOWN is listed, but nothing listens on its port (port 1 needs root to bind, and no test binds it).
+        settings.peers = [
+            .init(aeTitle: "STORESCP", host: "127.0.0.1", port: storescpPort),
+            .init(aeTitle: "DOWN", host: "127.0.0.1", port: 1),
+        ]
         let harness = try NodeHarness(directory: directory.appending("node"), seed: 1, dimse: settings)
         let port = String(try #require(harness.node.dimsePort))
         let study = try await Self.storeStudy(port: port, in: directory)
@@ -174,5 +179,38 @@ struct NodeDIMSERetrieveTests {
             ], in: directory)
         let said = unknown.output + unknown.errorOutput
         #expect(said.contains("MoveDestinationUnknown"), "\(said)")
+        let down = try await NodeDIMSETests.dcmtk(
+            "movescu",
+            [
+                "-S", "-aec", "TESSERA", "-aem", "DOWN", "-k", "QueryRetrieveLevel=STUDY", "-k",
+                "StudyInstanceUID=\(first.studyInstanceUID)", "127.0.0.1", port,
+            ], in: directory)
+        let downSaid = down.output + down.errorOutput
+        #expect(downSaid.contains("OutOfResources"), "a destination that does not answer: \(downSaid)")
+    }
+
+    @Test("pynetdicom stores, finds at every level, gets (and cancels a get) and moves to its own SCP")
+    func pynetdicom() async throws {
+        let directory = TemporaryDirectory()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/python/pynetdicom_drive.py").path
+        // The script listens on a port the node must know beforehand: one below the ephemeral range, tried again
+        // elsewhere when taken (exit 4).
+        for (attempt, scpPort) in (20000..<32000).shuffled().prefix(3).enumerated() {
+            var settings = NodeConfiguration.DIMSESettings(listen: "127.0.0.1:0")
+            settings.peers = [.init(aeTitle: "PYNETDICOM", host: "127.0.0.1", port: scpPort)]
+            let harness = try NodeHarness(
+                directory: directory.appending("node\(attempt)"), seed: 1, dimse: settings)
+            let port = try #require(harness.node.dimsePort)
+            let outcome = try await runCaptured(
+                [
+                    "PYTHONDONTWRITEBYTECODE=1", "python3", script, "--host", "127.0.0.1", "--port", String(port),
+                    "--scp-port", String(scpPort),
+                ], in: directory, seconds: 120, executable: "/usr/bin/env")
+            if outcome.status == 4 { continue }
+            #expect(outcome.status == 0, "\(outcome.output.suffix(3_000))\n\(outcome.errorOutput.suffix(3_000))")
+            return
+        }
+        Issue.record("no free port for the script's storage SCP in three tries")
     }
 }

@@ -27,7 +27,8 @@ extension AssociationConnection {
             return refuse(DIMSEStatus.sopClassNotSupported, "context \(contextID) is not a \(command.field.name) one")
         }
         guard let bytes = try readDataSet(bytesMax: QueryIdentifier.bytesMax) else {
-            return refuse(DIMSEStatus.unableToProcess, "the identifier is longer than \(QueryIdentifier.bytesMax) bytes")
+            return refuse(
+                DIMSEStatus.unableToProcess, "the identifier is longer than \(QueryIdentifier.bytesMax) bytes")
         }
         var destination: (title: AETitle, peer: NodeConfiguration.DIMSESettings.Peer)?
         if isMove {

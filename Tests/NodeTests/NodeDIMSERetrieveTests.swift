@@ -91,7 +91,10 @@ struct NodeDIMSERetrieveTests {
                 ],
                 [first.sopInstanceUID]
             ),
-            ("-P", ["QueryRetrieveLevel=PATIENT", "PatientID=\(first.patientID)"], study.instances.map(\.sopInstanceUID)),
+            (
+                "-P", ["QueryRetrieveLevel=PATIENT", "PatientID=\(first.patientID)"],
+                study.instances.map(\.sopInstanceUID)
+            ),
             ("-S", ["QueryRetrieveLevel=STUDY", "StudyInstanceUID=1.2.3.999"], []),
         ]
         for (index, query) in cases.enumerated() {

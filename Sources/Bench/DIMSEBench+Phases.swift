@@ -35,19 +35,24 @@ extension DIMSEBench {
             node: node, nodePort: port, orthanc: orthanc?.process, orthancPort: orthanc?.dicomPort, sink: sink)
     }
 
-    /// Runs a dcmtk tool to its end; throws with its output unless it exits 0.
-    func dcmtk(_ tool: String, _ arguments: [String]) throws {
-        let outcome = try ChildProcess.run("/usr/bin/" + tool, arguments, logDirectory: directory)
+    /// Runs a dcmtk tool to its end and returns its seconds; throws with its output unless it exits 0.
+    @discardableResult
+    func dcmtk(_ tool: String, _ arguments: [String]) throws -> Double {
+        let log = directory + "/\(tool).log"
+        let outcome = try TimedRun.run("/usr/bin/" + tool, arguments, logPath: log)
         guard outcome.status == 0 else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw BenchError(
                 "\(tool) \(arguments.prefix(8).joined(separator: " ")) exited \(outcome.status): "
-                    + String(outcome.errorOutput.suffix(600)))
+                    + String(output.suffix(600)))
         }
+        return outcome.seconds
     }
 
-    /// Times `body` against our node and Orthanc (when running), in the order `oursFirst` says.
+    /// Runs `body` (which returns its seconds) against our node and Orthanc (when running), in the order `oursFirst`
+    /// says.
     func timeBoth(
-        _ rounds: inout BenchRounds, _ servers: Servers, oursFirst: Bool, _ body: (String, Int) throws -> Void
+        _ rounds: inout BenchRounds, _ servers: Servers, oursFirst: Bool, _ body: (String, Int) throws -> Double
     ) throws {
         var order: [(String, Int, Bool)] = [(Self.aeTitle, servers.nodePort, true)]
         if let port = servers.orthancPort {
@@ -55,7 +60,7 @@ extension DIMSEBench {
             order = oursFirst ? order + [reference] : [reference] + order
         }
         for (title, port, isOurs) in order {
-            let seconds = try BenchTiming.seconds { try body(title, port) }
+            let seconds = try body(title, port)
             if isOurs { rounds.addOurs(seconds) } else { rounds.addReference(seconds) }
         }
     }
@@ -154,9 +159,7 @@ extension DIMSEBench {
         let servers = try DIMSEBench(settings: settings, directory: directory + "/rss").start(
             nodeData: directory + "/rss/node", withOrthanc: false)
         defer { servers.stop() }
-        let seconds = try BenchTiming.seconds {
-            try dcmtk("storescu", ["-aec", Self.aeTitle, "127.0.0.1", String(servers.nodePort), path])
-        }
+        let seconds = try dcmtk("storescu", ["-aec", Self.aeTitle, "127.0.0.1", String(servers.nodePort), path])
         guard let peak = servers.node.peakResidentBytes() else {
             throw BenchError("cannot read VmHWM of the node (pid \(servers.node.pid)) in /proc")
         }

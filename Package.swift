@@ -79,7 +79,7 @@ let package = Package(
             "Bench",
             [
                 "Primitives", "Coding", "Chunking", "Posix", "Volumes", "ObjectStore", "CBenchReference", "DICOM",
-                "HTTP", "Catalog", "Transport", "DICOMweb", "Node", "Membership", "Simulation", "Samples",
+                "HTTP", "Catalog", "Transport", "DICOMweb", "DIMSE", "Node", "Membership", "Simulation", "Samples",
             ]),
         module(
             "TesseraCLI",

@@ -58,4 +58,4 @@ ensure_python_packages() {
 
 # What the interoperability tests drive a node with: clients nobody here wrote (DESIGN.md, "Interfaces"); requests
 # is also the outside client of `tessera bench dicomweb`.
-TESSERA_TEST_PYTHON_PACKAGES=(pydicom dicomweb-client requests)
+TESSERA_TEST_PYTHON_PACKAGES=(pydicom pynetdicom dicomweb-client requests)

@@ -76,15 +76,7 @@ final class GeneratedInstanceBody: ByteSource {
         precondition(
             Int64(rows * 2 * Self.columnCount) == pixelBytes && (1...65_535).contains(rows), "bad pixel data size")
         self.pixelBytes = pixelBytes
-        let instance = SyntheticInstance(seed: seed, rows: rows, columns: Self.columnCount)
-        // The data set without pixels, then the Pixel Data element's head (PS3.5 §7.1.2: tag, "OW", 2 reserved
-        // bytes, a 4-byte length), little-endian; its value is the generated stream.
-        var header = Part10Writer.write(instance.makeDataSet(), transferSyntax: .explicitVRLittleEndian)
-        for value in [DICOMTag.pixelData.group, DICOMTag.pixelData.element] {
-            header += [UInt8(value & 0xFF), UInt8(value >> 8)]
-        }
-        header += Array("OW".utf8) + [0, 0]
-        for shift in stride(from: 0, to: 32, by: 8) { header.append(UInt8(truncatingIfNeeded: pixelBytes >> shift)) }
+        let header = Self.part10Head(pixelBytes: pixelBytes, seed: seed)
         var generator = SystemRandomNumberGenerator()
         var writer = try MultipartWriter(boundary: MultipartWriter.makeBoundary(seed: generator.next()))
         contentType = writer.mediaType(type: "application/dicom").description
@@ -96,6 +88,34 @@ final class GeneratedInstanceBody: ByteSource {
         suffix = try writer.close()
         length = Int64(prefix.count) + pixelBytes + Int64(suffix.count)
         pixels = GeneratedSource(length: pixelBytes, seed: seed)
+    }
+
+    /// The Part-10 file of the instance up to its pixels: the data set without them, then the Pixel Data
+    /// element's head (PS3.5 §7.1.2: tag, "OW", 2 reserved bytes, a 4-byte length), little-endian; its value is
+    /// the generated stream of `pixelBytes` (a multiple of 2 × `columnCount`, rows ≤ 65,535).
+    static func part10Head(pixelBytes: Int64, seed: UInt64) -> [UInt8] {
+        let rows = Int(pixelBytes / Int64(2 * columnCount))
+        let instance = SyntheticInstance(seed: seed, rows: rows, columns: columnCount)
+        var header = Part10Writer.write(instance.makeDataSet(), transferSyntax: .explicitVRLittleEndian)
+        for value in [DICOMTag.pixelData.group, DICOMTag.pixelData.element] {
+            header += [UInt8(value & 0xFF), UInt8(value >> 8)]
+        }
+        header += Array("OW".utf8) + [0, 0]
+        for shift in stride(from: 0, to: 32, by: 8) { header.append(UInt8(truncatingIfNeeded: pixelBytes >> shift)) }
+        return header
+    }
+
+    /// Writes the whole instance as a Part-10 file at `path`, its pixels generated as they are written.
+    static func writeFile(path: String, pixelBytes: Int64, seed: UInt64) throws {
+        let sink = try FileSink(path: path)
+        try part10Head(pixelBytes: pixelBytes, seed: seed).withUnsafeBytes { try sink.write($0) }
+        var pixels = GeneratedSource(length: pixelBytes, seed: seed)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try pixels.read(into: $0) }
+            if count == 0 { break }
+            try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        }
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

@@ -51,33 +51,42 @@ enum OrthancServer {
     /// `storageCacheBytes`, and waits until it answers `/system`; returns the process and its origin,
     /// "http://127.0.0.1:PORT".
     /// `nextPort` gives the port of each attempt.
+    /// With `moveDestinations` (AE title → port on 127.0.0.1), its DICOM server runs too, AE title `ORTHANC`, on a
+    /// free port returned as `dicomPort`, letting any caller store, find, get and move to those destinations.
     static func start(
-        directory: String, storageCacheBytes: Int64, nextPort: () throws -> Int = freeLoopbackPort
-    ) throws -> (process: ChildProcess, origin: String) {
+        directory: String, storageCacheBytes: Int64, moveDestinations: [String: Int]? = nil,
+        nextPort: () throws -> Int = freeLoopbackPort
+    ) throws -> (process: ChildProcess, origin: String, dicomPort: Int?) {
         // The free port is released before Orthanc binds it, so another process (a parallel test, an outgoing
         // connection) may take it in between: Orthanc then exits saying so, and gets another port.
         var attempt = 1
         while true {
             do {
-                return try start(directory: directory, storageCacheBytes: storageCacheBytes, port: nextPort())
+                let dicom = try moveDestinations.map { destinations in (port: try nextPort(), destinations) }
+                let started = try start(
+                    directory: directory, storageCacheBytes: storageCacheBytes, port: nextPort(), dicom: dicom)
+                return (started.process, started.origin, dicom?.port)
             } catch let error as ChildProcessError where attempt < portAttempts && error.isPortInUse {
                 attempt += 1
             }
         }
     }
 
+    /// Orthanc's DICOM AE title in the bench.
+    static let dicomAETitle = "ORTHANC"
+
     /// How many free ports `start` tries before it gives up.
     static let portAttempts = 5
 
-    private static func start(directory: String, storageCacheBytes: Int64, port: Int) throws -> (
-        process: ChildProcess, origin: String
-    ) {
+    private static func start(
+        directory: String, storageCacheBytes: Int64, port: Int, dicom: (port: Int, destinations: [String: Int])?
+    ) throws -> (process: ChildProcess, origin: String) {
         let storage = directory + "/storage"
         try PosixDisk().makeDirectory(storage)
         // Everything the comparison depends on is spelled out, not left to the defaults of this version: files are
         // fsynced (as ours are), kept uncompressed, answers not gzipped, connections kept alive, and the storage
         // cache (Orthanc 1.10's memory of files read) as large as our node's read cache.
-        let configuration: [String: Any] = [
+        var configuration: [String: Any] = [
             "Name": "tessera-bench", "StorageDirectory": storage, "IndexDirectory": storage,
             "HttpPort": port, "DicomServerEnabled": false, "RemoteAccessAllowed": false,
             "AuthenticationEnabled": false, "SyncStorageArea": true, "StorageCompression": false,
@@ -85,6 +94,18 @@ enum OrthancServer {
             "MaximumStorageCacheSize": Int(storageCacheBytes >> 20),
             "Plugins": [plugin], "DicomWeb": ["Enable": true, "Root": "/dicom-web/"] as [String: Any],
         ]
+        if let dicom {
+            // Any caller may store, find and get; moves go to the listed destinations. Orthanc's DICOM side is
+            // dcmtk's, which turns TCP_NODELAY on unless the environment says TCP_NODELAY=0: the bench sets it to 1.
+            let modalities = dicom.destinations.map { title, port in (title, [title, "127.0.0.1", port] as [Any]) }
+            configuration.merge(
+                [
+                    "DicomServerEnabled": true, "DicomAet": dicomAETitle, "DicomPort": dicom.port,
+                    "DicomCheckCalledAet": false, "DicomAlwaysAllowStore": true, "DicomAlwaysAllowFind": true,
+                    "DicomAlwaysAllowGet": true, "DicomAlwaysAllowMove": true, "DicomCheckModalityHost": false,
+                    "DicomModalities": Dictionary(uniqueKeysWithValues: modalities),
+                ], uniquingKeysWith: { $1 })
+        }
         let path = directory + "/orthanc.json"
         try JSONSerialization.data(withJSONObject: configuration, options: [.prettyPrinted, .sortedKeys])
             .write(to: URL(fileURLWithPath: path))

@@ -80,6 +80,8 @@ extension DICOMTag {
     public static let retrieveAETitle = DICOMTag(0x0008_0054)
     /// InstanceAvailability (0x0008,0056), CS.
     public static let instanceAvailability = DICOMTag(0x0008_0056)
+    /// FailedSOPInstanceUIDList (0x0008,0058), UI: the instances a C-GET or C-MOVE could not send.
+    public static let failedSOPInstanceUIDList = DICOMTag(0x0008_0058)
     /// QueryRetrieveLevel (0x0008,0052), CS.
     public static let queryRetrieveLevel = DICOMTag(0x0008_0052)
     /// PatientName (0x0010,0010), PN.

@@ -1,5 +1,8 @@
-// The entry other front ends store through: DIMSE's C-STORE hands its instances here, so they follow STOW-RS's
-// rules (reader checks, durable commit, catalog, duplicates and conflicts) without an HTTP request around them.
+// The entries other front ends store and read through: DIMSE's C-STORE hands its instances here, so they follow
+// STOW-RS's rules (reader checks, durable commit, catalog, duplicates and conflicts) without an HTTP request around
+// them; C-GET and C-MOVE read theirs here, from this node's store or the region's holders as WADO-RS does.
+public import Catalog
+import ObjectStore
 public import Primitives
 
 extension DICOMwebResponder {
@@ -7,10 +10,28 @@ extension DICOMwebResponder {
     /// durable, catalogued alongside, duplicates and conflicts answered as STOW-RS answers them. The instance's
     /// failure is in the answer; a throw is `source`'s own error (the association broke), and nothing is stored.
     public func storeInstance(from source: inout some ByteSource) throws -> StoredPart {
-        let context = ServiceContext(
+        try StoreService(context: serviceContext).storeOne(from: &source)
+    }
+
+    /// Writes the Part-10 file of a catalogued instance to `sink`, every chunk checked first: from this node's
+    /// store, or from the nearest live holder when the region holds it elsewhere. Throws the store's or the
+    /// holders' error; what was written by then is a prefix of the file.
+    public func readInstance(_ stored: CatalogStoredInstance, into sink: inout some ByteSink) throws {
+        let retrieve = RetrieveService(context: serviceContext)
+        if let remote, !retrieve.isHeldHere(stored) {
+            try remote.get(
+                stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
+                length: UInt64(stored.record.lengthBytes), into: &sink)
+        } else {
+            try store.get(stored.record.manifestAddress, into: &sink)
+        }
+    }
+
+    /// The services' context for a request that has no HTTP request around it.
+    private var serviceContext: ServiceContext {
+        ServiceContext(
             configuration: configuration, store: store, catalog: catalog, version: version, sharing: sharing,
             remote: remote, remoteCommit: remoteCommit, log: log,
             baseURL: (configuration.publicBaseURL ?? "") + configuration.pathPrefix)
-        return try StoreService(context: context).storeOne(from: &source)
     }
 }

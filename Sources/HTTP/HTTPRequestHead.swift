@@ -30,7 +30,14 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// request's expectation MUST be ignored.
     public var expectsContinue: Bool {
         versionMinor >= 1
-            && headers.values("Expect").contains { HTTPFieldSyntax.equalsIgnoringCase($0, "100-continue") }
+            && headers.listValues("Expect").contains { HTTPFieldSyntax.equalsIgnoringCase($0, "100-continue") }
+    }
+
+    /// The expectations other than 100-continue the request states, which a server answers 417. An Expect field
+    /// with an empty value states none (some clients send one), and an HTTP/1.0 request's are ignored.
+    public var unsupportedExpectations: [String] {
+        guard versionMinor >= 1 else { return [] }
+        return headers.listValues("Expect").filter { !HTTPFieldSyntax.equalsIgnoringCase($0, "100-continue") }
     }
 }
 

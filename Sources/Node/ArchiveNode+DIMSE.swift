@@ -1,5 +1,5 @@
 // Builds the node's DIMSE listener from its `dimse` settings: the association policy, and the services offered
-// (verification, storage through the DICOMweb responder's store path, and query from the catalog).
+// (verification, storage through the DICOMweb responder's store path, query and retrieve from the catalog).
 import Catalog
 import DICOMweb
 import DIMSE
@@ -13,13 +13,7 @@ extension ArchiveNode {
         log: @escaping @Sendable (String) -> Void
     ) throws(NodeError) -> DIMSEServer? {
         guard let settings else { return nil }
-        var policy = try settings.policy
-        policy.offeredServices = { service in
-            switch service {
-            case .verification, .storage, .find: true
-            case .get, .move: false
-            }
-        }
+        let policy = try settings.policy
         return try DIMSEServer(
             context: AssociationContext(
                 settings: settings, policy: policy, dicomWeb: dicomWeb, catalog: catalog, clock: clock, log: log))

@@ -25,6 +25,7 @@ extension AssociationConnection {
             case .cEchoRequest: answerEcho(command, contextID: contextID)
             case .cStoreRequest: try store(command, contextID: contextID)
             case .cFindRequest: try find(command, contextID: contextID)
+            case .cGetRequest, .cMoveRequest: try retrieve(command, contextID: contextID)
             case .cCancelRequest: break  // Nothing is running to cancel: PS3.7 §9.3.2.3 lets it be ignored.
             default:
                 // A response, or a service this node does not offer on that context.

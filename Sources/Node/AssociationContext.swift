@@ -19,6 +19,8 @@ struct AssociationContext: Sendable {
     let clock: any TimeSource
     /// One line per association event worth an operator's attention.
     let log: @Sendable (String) -> Void
+    /// The associations the node opened (C-MOVE's), shut down when the server stops.
+    let outgoing = OutgoingAssociations()
 
     /// The limits PDUs are decoded under.
     var limits: DIMSELimits { DIMSELimits(dataPDUBytesMax: settings.dataPDUBytesMax) }

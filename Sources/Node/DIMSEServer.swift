@@ -64,6 +64,7 @@ final class DIMSEServer: Sendable {
             return !state.isStopping
         }
         wakeup.signal()
+        context.outgoing.stop()
         state.withLock { $0.acceptThread }?.join()
         guard isFirst else { return }
         let threads: [OwnedThread] = state.withLock { state in

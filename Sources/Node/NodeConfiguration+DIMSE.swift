@@ -28,7 +28,7 @@ extension NodeConfiguration {
         public var operationsPerAssociationMax: Int
         /// The most matches one C-FIND answers.
         public var findMatchCountMax: Int
-        /// The most instances one C-GET or C-MOVE sends.
+        /// The most instances one C-GET or C-MOVE sends: at most 65,535, since its responses count in 16 bits.
         public var retrieveInstanceCountMax: Int
 
         /// One AE the node may send to.
@@ -66,7 +66,7 @@ extension NodeConfiguration {
             dataPDUBytesMax = DIMSELimits().dataPDUBytesMax
             operationsPerAssociationMax = 1_000_000
             findMatchCountMax = 10_000
-            retrieveInstanceCountMax = 100_000
+            retrieveInstanceCountMax = 65_535
         }
 
         /// The listen address, parsed; valid after `validate()`.
@@ -131,7 +131,7 @@ extension NodeConfiguration {
                 ("dataPDUBytesMax", dataPDUBytesMax, 4096...(16 << 20)),
                 ("operationsPerAssociationMax", operationsPerAssociationMax, 1...100_000_000),
                 ("findMatchCountMax", findMatchCountMax, 1...100_000),
-                ("retrieveInstanceCountMax", retrieveInstanceCountMax, 1...1_000_000),
+                ("retrieveInstanceCountMax", retrieveInstanceCountMax, 1...65_535),
             ]
             for (name, value, range) in checks where !range.contains(value) {
                 throw NodeError(

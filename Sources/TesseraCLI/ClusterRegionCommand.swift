@@ -87,6 +87,13 @@ enum ClusterRegionCommand {
               echoscu -aec TESSERA \(addresses[0]) \(dimsePort)
               storescu -aec TESSERA \(addresses[0]) \(dimsePort) FILE...
               findscu -S -aec TESSERA -k QueryRetrieveLevel=STUDY -k StudyInstanceUID \(addresses[0]) \(dimsePort)
+              getscu -S -aec TESSERA -k QueryRetrieveLevel=STUDY -k StudyInstanceUID=UID -od DIR \(addresses[0]) \(
+                dimsePort)
+            every node moves to \(RegionNodeConfiguration.moveDestination.title) at 127.0.0.1:\(
+                RegionNodeConfiguration.moveDestination.port): start `storescp -od DIR \(
+                RegionNodeConfiguration.moveDestination.port)`, then
+              movescu -S -aec TESSERA -aem \(RegionNodeConfiguration.moveDestination.title) \
+            -k QueryRetrieveLevel=STUDY -k StudyInstanceUID=UID \(addresses[0]) \(dimsePort)
               status:  tessera cluster status --data \(directory)
               stop:    tessera cluster down --data \(directory)
 

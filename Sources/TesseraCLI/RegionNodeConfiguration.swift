@@ -18,6 +18,9 @@ enum RegionNodeConfiguration {
         var dimse: Int?
     }
 
+    /// The C-MOVE destination every node of a loopback region knows: dcmtk's storescp on its default port.
+    static let moveDestination = (title: "STORESCP", port: 11112)
+
     /// The config of `node` at `address`, its data in `dataDirectory`; `seeds` are gossip addresses (its own is
     /// left out), `authority` and `files` its TLS files, `settings` cluster keys laid over the defaults.
     static func make(
@@ -36,7 +39,9 @@ enum RegionNodeConfiguration {
             certificate: files.certificate, privateKey: files.privateKey)
         configuration.cluster = try ClusterRegionCommand.overlay(settings, on: cluster)
         if let dimse = ports.dimse {
-            configuration.dimse = NodeConfiguration.DIMSESettings(listen: "\(address):\(dimse)")
+            var settings = NodeConfiguration.DIMSESettings(listen: "\(address):\(dimse)")
+            settings.peers = [.init(aeTitle: moveDestination.title, host: "127.0.0.1", port: moveDestination.port)]
+            configuration.dimse = settings
         }
         return configuration
     }

@@ -62,6 +62,7 @@ public enum TesseraCommand {
           bench storage [--gib N] [--data DIR]                  chunker, hashes, Reed-Solomon, put/get, RSS
           bench dicomweb [--quick] [--batch N] [--data DIR]     STOW/WADO/QIDO against Orthanc, node peak RSS
                [--rounds N] [--retrieve-only | --store-only]    outside-client rounds; only the retrieve or STOW rows
+          bench dimse [--quick] [--rounds N] [--data DIR]       C-STORE/FIND/GET/MOVE against Orthanc, node RSS
           bench catalog [--studies N] [--searches N]            Catalog.query latency (100 instances per study)
           bench rebuild [--instances N] [--slices N]            catalog rebuild rate: small instances, a CT study
           bench membership [--quick] [--seed N]                 crash detection, false deaths under loss, gossip

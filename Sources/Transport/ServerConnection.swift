@@ -135,8 +135,10 @@ final class ServerConnection {
     func serve(_ request: HTTPRequestHead) -> Bool {
         resetResponse()
         continueOwed = request.expectsContinue && !isRequestComplete
-        if request.versionMinor >= 1 && request.headers.contains("Expect") && !request.expectsContinue {
-            answerError(status: 417, reason: "the only expectation this server meets is 100-continue", close: true)
+        if let expectation = request.unsupportedExpectations.first {
+            answerError(
+                status: 417, reason: "Expect: \(expectation) cannot be met; the only expectation met is 100-continue",
+                close: true)
             return false
         }
         var body = RequestBody(connection: self)

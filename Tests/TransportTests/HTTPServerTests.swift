@@ -230,6 +230,22 @@ import Testing
         }
     }
 
+    @Test("an Expect header with an empty or blank value is no expectation: the request is answered")
+    func emptyExpectation() async throws {
+        try await blocking {
+            try withServer { server in
+                let raw = try RawClient(port: server.port)
+                try raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect:\r\nContent-Length: 2\r\n\r\nhi")
+                let response = try #require(try raw.readResponse())
+                #expect(response.head.status == 200)
+                #expect(response.body == Array("hi".utf8))
+                let spaces = try RawClient(port: server.port)
+                try spaces.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect:   \r\nContent-Length: 1\r\n\r\nx")
+                #expect(try spaces.readResponse()?.head.status == 200)
+            }
+        }
+    }
+
     @Test("HTTP/1.0 requests close after the answer unless they ask for keep-alive")
     func http10() async throws {
         try await blocking {

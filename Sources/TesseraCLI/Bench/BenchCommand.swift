@@ -31,6 +31,11 @@ enum BenchCommand {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let lines = try DICOMwebBench(settings: settings, directory: directory).run()
             for line in lines { print(line) }
+        case ["dimse"]:
+            var settings = arguments.flag("quick") ? DIMSEBench.Settings.quick : .full
+            settings.roundCount = try arguments.integer("rounds", in: 1...100) ?? settings.roundCount
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            for line in try DIMSEBench(settings: settings, directory: directory).run() { print(line) }
         case ["catalog"]:
             try PosixDisk().makeDirectory(directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -57,7 +62,8 @@ enum BenchCommand {
             for line in MembershipBench(settings: settings, seed: seed).run() { print(line) }
         default:
             throw UsageError(
-                description: "bench needs a benchmark name: storage, dicomweb, catalog, rebuild, membership or region")
+                description:
+                    "bench needs a benchmark name: storage, dicomweb, dimse, catalog, rebuild, membership or region")
         }
     }
 

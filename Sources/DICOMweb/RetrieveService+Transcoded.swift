@@ -41,7 +41,7 @@ extension RetrieveService {
     }
 
     /// Writes an instance's Part-10 bytes to `sink`, from the store or the nearest holder.
-    private func read(_ stored: CatalogStoredInstance, into sink: inout some ByteSink) throws {
+    func read(_ stored: CatalogStoredInstance, into sink: inout some ByteSink) throws {
         if let remote = context.remote, !isHeldHere(stored) {
             try remote.get(
                 stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,

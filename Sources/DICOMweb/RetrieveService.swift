@@ -115,7 +115,7 @@ struct RetrieveService {
     }
 
     /// The catalogued instances under the path's UIDs, or 404 naming what is unknown.
-    private func find(study: String, series: String?, instance: String?, includesMetadata: Bool)
+    func find(study: String, series: String?, instance: String?, includesMetadata: Bool)
         throws(DICOMwebError) -> [CatalogStoredInstance]
     {
         let instances: [CatalogStoredInstance]

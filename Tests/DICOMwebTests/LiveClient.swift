@@ -63,6 +63,7 @@ final class LiveClient: TestClient {
             try RetrieveBodies.instancesByteIdentical(client, seeded)
             try RetrieveBodies.negotiation(client)
             try RetrieveBodies.transcoded(client, seeded)
+            try RetrieveBodies.wadoURI(client, seeded)
             try RetrieveBodies.metadataAndBulkData(client, seeded)
             try RetrieveBodies.errors(client)
         }

@@ -100,6 +100,52 @@ enum RetrieveBodies {
         }
     }
 
+    /// WADO-URI: the Part-10 file as stored, or transcoded on request; each parameter error a 400 naming it, a
+    /// content type other than application/dicom (the default image/jpeg included) a 406, an unknown instance 404.
+    static func wadoURI(_ client: some TestClient, _: [SeededInstance]) throws {
+        let study = "1.2.826.0.1.3680043.10.9.8"
+        let original = TestPart10.instance(study: study, series: "\(study).1", sop: "\(study).1.1")
+        let stored = try client.post(
+            "/dicom-web/studies", contentType: TestMultipart.contentType, body: TestMultipart.body([original]))
+        #expect(stored.status == 200)
+        let uids = "studyUID=\(study)&seriesUID=\(study).1&objectUID=\(study).1.1"
+        let base = "/dicom-web/wado?requestType=WADO&" + uids
+        let file = try client.get(base + "&contentType=application/dicom")
+        #expect(file.status == 200)
+        #expect(file.headers["Content-Type"] == "application/dicom")
+        #expect(file.body == original)
+        let implicit = try client.get(
+            base + "&contentType=application%2Fdicom&transferSyntax=\(TransferSyntax.implicitVRLittleEndian.uid)")
+        #expect(implicit.status == 200)
+        let header = try implicit.body.withUnsafeBytes { try Part10Reader.read($0) }
+        let originalHeader = try original.withUnsafeBytes { try Part10Reader.read($0) }
+        #expect(header.transferSyntax == .implicitVRLittleEndian)
+        #expect(header.dataSet.string(.sopInstanceUID) == originalHeader.dataSet.string(.sopInstanceUID))
+        #expect(header.dataSet.elements.count == originalHeader.dataSet.elements.count)
+        let cases: [(query: String, status: Int, names: String)] = [
+            ("/dicom-web/wado?studyUID=\(study)&seriesUID=\(study).1&objectUID=\(study).1.1", 400, "requestType"),
+            ("/dicom-web/wado?requestType=WADO&studyUID=\(study)&seriesUID=\(study).1", 400, "objectUID"),
+            (base + "&contentType=application/dicom&region=0,0,1,1", 400, "region"),
+            (base + "&contentType=application/dicom&objectUID=1.2", 400, "twice"),
+            (base + "&objectUID2=x", 400, "objectUID2"),
+            (base + "&contentType=image/jpeg", 406, "application/dicom"),
+            (base, 406, "image/jpeg"),
+            (
+                base + "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.50", 406,
+                "1.2.840.10008.1.2.4.50"
+            ),
+            (
+                "/dicom-web/wado?requestType=WADO&studyUID=1.2.3&seriesUID=1.2.3.4&objectUID=1.2.3.4.5"
+                    + "&contentType=application/dicom", 404, "1.2.3.4.5"
+            ),
+        ]
+        for (query, status, names) in cases {
+            let answer = try client.get(query)
+            #expect(answer.status == status, "\(query)")
+            #expect(answer.text.contains(names), "\(query): \(answer.text)")
+        }
+    }
+
     static func metadataAndBulkData(_ client: some TestClient, _ seeded: [SeededInstance]) throws {
         let a = DICOMwebFixture.studyA
         let study = try client.get("/dicom-web/studies/\(a)/metadata")
@@ -162,6 +208,9 @@ enum RetrieveBodies {
 
     @Test("a retrieve asked for in another native syntax is transcoded, data set and pixels intact")
     func transcoded() throws { try run(RetrieveBodies.transcoded) }
+
+    @Test("WADO-URI: the file as stored or transcoded; parameter errors 400, other content types 406, unknown 404")
+    func wadoURI() throws { try run(RetrieveBodies.wadoURI) }
 
     @Test("metadata at three levels with absolute BulkDataURIs, and the bulk data range they name")
     func metadataAndBulkData() throws { try run(RetrieveBodies.metadataAndBulkData) }

@@ -91,6 +91,8 @@ public struct DICOMwebResponder: HTTPResponder {
         case (_, .metadata(let study, let series, let instance)):
             try RetrieveService(context: context).metadata(
                 request, study: study, series: series, instance: instance, response: &response)
+        case (_, .wadoURI):
+            try RetrieveService(context: context).wadoURI(request, response: &response)
         case (_, .bulkData(let study, let series, let instance, let offset, let length)):
             try RetrieveService(context: context).bulkData(
                 study: study, series: series, instance: instance, range: offset..<(offset + length),

@@ -24,6 +24,8 @@ public enum DICOMwebRoute: Sendable, Equatable {
     case bulkData(study: String, series: String, instance: String, offset: UInt64, length: UInt64)
     /// QIDO-RS searches other than `/studies`: the level searched and the UIDs that scope it.
     case search(level: ResourceLevel, study: String?, series: String?)
+    /// `/wado`: WADO-URI (PS3.18 §9), the instance named by its query parameters.
+    case wadoURI
 
     /// The methods the resource answers.
     public var allowedMethods: [String] {
@@ -45,6 +47,7 @@ public enum DICOMwebRoute: Sendable, Equatable {
         case "studies": return try parseStudies(Array(segments.dropFirst()), path: path)
         case "series" where segments.count == 1: return .search(level: .series, study: nil, series: nil)
         case "instances" where segments.count == 1: return .search(level: .instance, study: nil, series: nil)
+        case "wado" where segments.count == 1: return .wadoURI
         default: throw notFound(path)
         }
     }

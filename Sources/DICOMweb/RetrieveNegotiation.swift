@@ -1,48 +1,67 @@
-// Decides whether a WADO-RS retrieve can be answered as the client's Accept header asks (PS3.18 §8.7.3, §10.4.1):
-// multipart/related with application/dicom parts in the stored transfer syntax. We never transcode, so an Accept
-// that only admits other transfer syntaxes is a 406. Pure: parsing is HTTP's MediaRange.
+// Decides in which transfer syntax each instance of a WADO-RS retrieve is answered, from the client's Accept header
+// (PS3.18 §8.7.3, §10.4.1): multipart/related with application/dicom parts, in the stored syntax when the header
+// admits it, else in another native syntax it admits (the instance is then transcoded), else 406. Pure: parsing
+// is HTTP's MediaRange.
+import DICOM
 import HTTP
 
-/// What the client accepts for instances: a set of transfer syntaxes, or any.
+/// What the client accepts for instances, and what each stored syntax is answered in.
 enum RetrieveNegotiation {
-    /// The Accept header admits the stored transfer syntax of every instance, or throws 406 (400 when malformed).
+    /// The syntax each of `storedSyntaxes` is answered in (itself when admitted), or throws 406 (400 when the
+    /// header is malformed).
     ///
-    /// Accepted: no Accept header, `*/*`, `multipart/*`, and `multipart/related` whose `type` is absent or
-    /// `application/dicom` and whose `transfer-syntax` is absent, `*` or one of the stored syntaxes. An absent
-    /// transfer-syntax means "as stored": PS3.18 names Explicit VR Little Endian as the default, which we would
-    /// have to transcode to; like most archives we answer with the stored syntax instead.
-    static func check(accept: String?, storedSyntaxes: Set<String>) throws(DICOMwebError) {
-        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
+    /// Admitted as stored: no Accept header, `*/*`, `multipart/*`, and `multipart/related` whose `type` is absent
+    /// or `application/dicom` and whose `transfer-syntax` is absent, `*` or the stored syntax. An absent
+    /// transfer-syntax means "as stored": PS3.18 names Explicit VR Little Endian as the default; like most archives
+    /// we answer with the stored syntax instead. A stored native syntax the header does not admit is answered in
+    /// the native syntax it admits with the highest q (Implicit, Explicit Little or Big Endian).
+    static func plan(accept: String?, storedSyntaxes: Set<String>) throws(DICOMwebError) -> [String: String] {
+        let asStored = Dictionary(uniqueKeysWithValues: storedSyntaxes.map { ($0, $0) })
+        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return asStored }
         let ranges: [MediaRange]
         do {
             ranges = try MediaRange.parseList(accept)
         } catch {
             throw DICOMwebError(.badRequest, "the Accept header is malformed: \(error.reason)")
         }
-        var admitted: Set<String> = []
-        for range in ranges where range.qualityPerMille > 0 {
+        var admitted: [String] = []
+        for range in ranges.sorted(by: { $0.qualityPerMille > $1.qualityPerMille }) where range.qualityPerMille > 0 {
             let media = range.mediaType
             switch (media.type, media.subtype) {
-            case ("*", "*"), ("multipart", "*"): return
+            case ("*", "*"), ("multipart", "*"): return asStored
             case ("multipart", "related"):
                 let partType = media.parameter("type")?.lowercased() ?? "application/dicom"
                 guard partType == "application/dicom" || partType == "*/*" else { continue }
-                guard let syntax = media.parameter("transfer-syntax"), syntax != "*" else { return }
-                admitted.insert(syntax)
+                guard let syntax = media.parameter("transfer-syntax"), syntax != "*" else { return asStored }
+                admitted.append(syntax)
             default: continue
             }
         }
-        let missing = storedSyntaxes.subtracting(admitted)
+        var plan: [String: String] = [:]
+        var missing: [String] = []
+        for stored in storedSyntaxes.sorted() {
+            if admitted.contains(stored) {
+                plan[stored] = stored
+            } else if let source = TransferSyntax(uid: stored),
+                let target = admitted.first(where: { uid in
+                    TransferSyntax(uid: uid).map { DataSetTranscoder.canTranscode(from: source, to: $0) } ?? false
+                })
+            {
+                plan[stored] = target
+            } else {
+                missing.append(stored)
+            }
+        }
         guard missing.isEmpty else {
             let asked =
                 admitted.isEmpty
-                ? "no multipart/related application/dicom"
-                : "transfer syntax " + admitted.sorted().joined(separator: ", ")
+                ? "no multipart/related application/dicom" : "transfer syntax " + admitted.joined(separator: ", ")
             throw DICOMwebError(
                 .notAcceptable,
-                "the instances are stored in transfer syntax \(missing.sorted().joined(separator: ", ")) and this "
-                    + "node does not transcode; the Accept header admits \(asked) (ask for transfer-syntax=*)")
+                "the instances are stored in transfer syntax \(missing.joined(separator: ", ")), which this node "
+                    + "cannot convert to what the Accept header admits: \(asked) (ask for transfer-syntax=*)")
         }
+        return plan
     }
 
     /// The Accept header admits a DICOM JSON answer (`application/dicom+json`, `application/json` or a wildcard

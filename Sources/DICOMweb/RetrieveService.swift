@@ -21,8 +21,11 @@ struct RetrieveService {
         if instance == nil { context.store.prefetchIndexes() }
         let instances = try find(study: study, series: series, instance: instance, includesMetadata: false)
         let accept = request.headers.values("Accept").joined(separator: ", ")
-        try RetrieveNegotiation.check(
+        let plan = try RetrieveNegotiation.plan(
             accept: accept.isEmpty ? nil : accept, storedSyntaxes: Set(instances.map(\.record.transferSyntaxUID)))
+        if plan.contains(where: { $0.key != $0.value }) {
+            return try retrieveTranscoded(instances, plan: plan, response: &response)
+        }
         let boundary = MultipartFraming.boundary(for: instances[0].record.manifestAddress)
         let heads = instances.enumerated().map { index, stored in
             MultipartFraming.partHead(
@@ -112,7 +115,7 @@ struct RetrieveService {
     }
 
     /// The catalogued instances under the path's UIDs, or 404 naming what is unknown.
-    private func find(study: String, series: String?, instance: String?, includesMetadata: Bool)
+    func find(study: String, series: String?, instance: String?, includesMetadata: Bool)
         throws(DICOMwebError) -> [CatalogStoredInstance]
     {
         let instances: [CatalogStoredInstance]

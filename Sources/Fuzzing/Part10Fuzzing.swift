@@ -1,5 +1,6 @@
 // The body of the DICOM fuzz target (Tests/Fuzz/FuzzDICOM) and of `tessera fuzz dicom`: reads arbitrary bytes whole
-// and in a split the bytes choose, and traps if the two disagree, so libFuzzer finds crashes and split bugs alike.
+// and in a split the bytes choose, and traps if the two disagree, so libFuzzer finds crashes and split bugs alike;
+// the data set of a file that reads is also transcoded between the native syntaxes, whole and byte by byte.
 public import DICOM
 import Samples
 
@@ -22,8 +23,47 @@ public enum Part10Fuzzing {
         if case .success(let header) = whole {
             _ = DICOMJSON.encode(header.dataSet) { path, _ in path.description }
             _ = DICOMJSON.encode(header.meta.dataSet)
+            checkTranscoding(Array(bytes[Int(header.meta.dataSetOffset)...]), from: header.transferSyntax)
         }
         return whole
+    }
+
+    /// The data set of a file read without error, transcoded to each native syntax whole and byte by byte, MUST
+    /// give the same bytes or the same error; from Implicit VR Little Endian, to Explicit and back MUST be the
+    /// identity (of the implicit data set with its sequences made undefined length).
+    static func checkTranscoding(_ dataSet: [UInt8], from source: TransferSyntax) {
+        let native = [TransferSyntax.implicitVRLittleEndian, .explicitVRLittleEndian, .explicitVRBigEndian]
+        guard native.contains(source) else { return }
+        for target in native {
+            let whole = transcode([dataSet], source, target)
+            let single = transcode(dataSet.map { [$0] }, source, target)
+            precondition(whole == single, "transcoding to \(target.name) byte by byte changed the result")
+        }
+        guard source == .implicitVRLittleEndian,
+            case .success(let normalized) = transcode([dataSet], source, source),
+            case .success(let explicit) = transcode([dataSet], source, .explicitVRLittleEndian)
+        else { return }
+        let back = transcode([explicit], .explicitVRLittleEndian, source)
+        precondition(back == .success(normalized), "implicit → explicit → implicit is not the identity")
+    }
+
+    /// `pieces` fed to a transcoder from `source` to `target`: its output, or its error.
+    static func transcode(_ pieces: [[UInt8]], _ source: TransferSyntax, _ target: TransferSyntax)
+        -> Result<[UInt8], DICOMParseError>
+    {
+        var transcoder = DataSetTranscoder(from: source, to: target, limits: limits)
+        var output: [UInt8] = []
+        do {
+            for piece in pieces {
+                try piece.withUnsafeBytes { try transcoder.feed($0, into: &output) }
+            }
+            try transcoder.finish(into: &output)
+            return .success(output)
+        } catch let error as DICOMParseError {
+            return .failure(error)
+        } catch {
+            preconditionFailure("the transcoder threw \(error), not a DICOMParseError")
+        }
     }
 
     /// Small valid files for a seed corpus: every native syntax, nested sequences of both length forms,

@@ -126,16 +126,21 @@ extension AssociationConnection {
     /// The longest UI value an explicit VR syntax can carry (a 16-bit length).
     private static let uidListBytesMax = 65_534
 
-    /// One context per stored SOP class and transfer syntax, at most 128 (PS3.8: odd identifiers 1 to 255).
+    /// One context per stored SOP class and transfer syntax, at most 128 (PS3.8: odd identifiers 1 to 255): the
+    /// stored syntax first and, for a native one, the other native syntaxes the data set can be transcoded to.
     static func storageProposals(for instances: [CatalogStoredInstance]) -> [PresentationContextProposal] {
+        let native = [TransferSyntax.explicitVRLittleEndian, .implicitVRLittleEndian, .explicitVRBigEndian]
         var seen = Set<[String]>()
         var proposals: [PresentationContextProposal] = []
         for stored in instances where proposals.count < 128 {
             let pair = [stored.sopClassUID, stored.record.transferSyntaxUID]
             guard seen.insert(pair).inserted else { continue }
+            let alternatives =
+                native.contains { $0.uid == pair[1] } ? native.map(\.uid).filter { $0 != pair[1] } : []
             proposals.append(
                 PresentationContextProposal(
-                    id: UInt8(proposals.count * 2 + 1), abstractSyntax: pair[0], transferSyntaxes: [pair[1]]))
+                    id: UInt8(proposals.count * 2 + 1), abstractSyntax: pair[0],
+                    transferSyntaxes: [pair[1]] + alternatives))
         }
         return proposals
     }

@@ -2,6 +2,7 @@
 // destination): the context the instance can go on, the request with its data set read from the store, and the
 // wait for the receiver's response, during which a C-GET's requestor may cancel.
 import Catalog
+import DICOM
 import DICOMweb
 import DIMSE
 import Primitives
@@ -17,13 +18,18 @@ enum SubOperationOutcome: Equatable {
 }
 
 extension AssociationConnection {
-    /// The accepted storage context a stored instance can go on as stored: its SOP class and transfer syntax, and,
-    /// when the peer is the requestor (C-GET), the SCP role granted for the class.
-    func storageContext(for stored: CatalogStoredInstance) -> UInt8? {
+    /// The accepted storage context a stored instance can go on: its SOP class, in its stored transfer syntax or,
+    /// failing that, another native one it can be transcoded to; and, when the peer is the requestor (C-GET), the
+    /// SCP role granted for the class.
+    func storageContext(for stored: CatalogStoredInstance) -> (id: UInt8, transferSyntaxUID: String)? {
         if !core.isRequestor && !requestorSCPClasses.contains(stored.sopClassUID) { return nil }
-        return contexts.keys.sorted().first { id in
-            contexts[id]?.abstractSyntax == stored.sopClassUID
-                && contexts[id]?.transferSyntax == stored.record.transferSyntaxUID
+        let candidates = contexts.keys.sorted().compactMap { id in
+            contexts[id].flatMap { $0.abstractSyntax == stored.sopClassUID ? (id, $0.transferSyntax) : nil }
+        }
+        if let exact = candidates.first(where: { $0.1 == stored.record.transferSyntaxUID }) { return exact }
+        guard let source = TransferSyntax(uid: stored.record.transferSyntaxUID) else { return nil }
+        return candidates.first { candidate in
+            TransferSyntax(uid: candidate.1).map { DataSetTranscoder.canTranscode(from: source, to: $0) } ?? false
         }
     }
 
@@ -33,7 +39,7 @@ extension AssociationConnection {
         _ stored: CatalogStoredInstance, messageID: UInt16, originator: (title: AETitle, messageID: UInt16)?,
         cancellableID: UInt16?, isCancelled: inout Bool
     ) -> SubOperationOutcome {
-        guard let contextID = storageContext(for: stored) else {
+        guard let (contextID, syntax) = storageContext(for: stored) else {
             let role = core.isRequestor ? "" : " with the SCP role for it"
             return .notSent(
                 "no accepted context\(role) for \(stored.sopClassUID) in \(stored.record.transferSyntaxUID)")
@@ -47,7 +53,7 @@ extension AssociationConnection {
         command.moveOriginatorMessageID = originator?.messageID
         var sender = StoredDataSetSender(
             connection: self, command: command, contextID: contextID,
-            transferSyntaxUID: stored.record.transferSyntaxUID)
+            storedSyntaxUID: stored.record.transferSyntaxUID, contextSyntaxUID: syntax)
         do {
             try context.dicomWeb.readInstance(stored, into: &sender)
             try sender.finish()

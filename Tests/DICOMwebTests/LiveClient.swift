@@ -62,6 +62,8 @@ final class LiveClient: TestClient {
         try run { client, seeded in
             try RetrieveBodies.instancesByteIdentical(client, seeded)
             try RetrieveBodies.negotiation(client)
+            try RetrieveBodies.transcoded(client, seeded)
+            try RetrieveBodies.wadoURI(client, seeded)
             try RetrieveBodies.metadataAndBulkData(client, seeded)
             try RetrieveBodies.errors(client)
         }

@@ -125,7 +125,7 @@ import Testing
 @Suite struct NegotiationTests {
     func check(_ accept: String?, _ stored: Set<String>) -> Int {
         do {
-            try RetrieveNegotiation.check(accept: accept, storedSyntaxes: stored)
+            _ = try RetrieveNegotiation.plan(accept: accept, storedSyntaxes: stored)
             return 200
         } catch {
             return error.status
@@ -153,6 +153,22 @@ import Testing
         #expect(check("multipart/related; =x", [explicit]) == 400)
         #expect(
             check(#"multipart/related; type="application/dicom"; transfer-syntax="\#(explicit)""#, [explicit]) == 200)
+    }
+
+    @Test("a native stored syntax the Accept header does not admit is answered in the native one it prefers")
+    func transcodingPlan() throws {
+        let explicit = "1.2.840.10008.1.2.1"
+        let implicit = "1.2.840.10008.1.2"
+        let big = "1.2.840.10008.1.2.2"
+        let jpeg = "1.2.840.10008.1.2.4.50"
+        let asked =
+            "multipart/related; type=\"application/dicom\"; transfer-syntax=\(implicit); q=0.5, "
+            + "multipart/related; type=\"application/dicom\"; transfer-syntax=\(big); q=0.9"
+        #expect(try RetrieveNegotiation.plan(accept: asked, storedSyntaxes: [explicit]) == [explicit: big])
+        #expect(
+            try RetrieveNegotiation.plan(accept: asked, storedSyntaxes: [explicit, implicit])
+                == [explicit: big, implicit: implicit])
+        #expect(check(asked, [jpeg]) == 406)
     }
 }
 

@@ -2,6 +2,7 @@
 // and the stored transfer syntax; refuses syntaxes it would have to transcode; serves metadata and bulk data
 // ranges; and answers unknown UIDs, wrong methods and bad UIDs with 404, 405 and 400. Method: seeded archive,
 // multipart answers parsed with HTTP's MultipartReader and compared with the seeded bytes.
+import DICOM
 import DICOMweb
 import HTTP
 import Testing
@@ -48,6 +49,100 @@ enum RetrieveBodies {
         ] {
             #expect(try client.get("/dicom-web/studies", headers: [("Accept", accept)]).status == status, "\(accept)")
             #expect(try client.get(path + "/metadata", headers: [("Accept", accept)]).status == status, "\(accept)")
+        }
+    }
+
+    /// A study stored by STOW-RS, asked for in Implicit VR Little Endian and in Explicit VR Big Endian: each part
+    /// says the syntax it is in, reads back as the same data set as the stored file, and carries the same pixels
+    /// (swapped in big endian).
+    static func transcoded(_ client: some TestClient, _: [SeededInstance]) throws {
+        let a = "1.2.826.0.1.3680043.10.9.7"
+        let stored = try client.post(
+            "/dicom-web/studies", contentType: TestMultipart.contentType,
+            body: TestMultipart.body(
+                (1...3).map { TestPart10.instance(study: a, series: "\(a).1", sop: "\(a).1.\($0)", number: $0) }))
+        #expect(stored.status == 200)
+        let originals = (1...3).map { number in
+            (
+                sopInstanceUID: "\(a).1.\(number)",
+                bytes: TestPart10.instance(
+                    study: a, series: "\(a).1", sop: "\(a).1.\(number)", number: number)
+            )
+        }
+        for syntax in [TransferSyntax.implicitVRLittleEndian, .explicitVRBigEndian] {
+            let response = try client.get(
+                "/dicom-web/studies/\(a)",
+                headers: [("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=\(syntax.uid)")])
+            #expect(response.status == 200, "\(syntax.name)")
+            #expect(response.headers["Content-Length"] == nil)
+            let parts = try Answer.parts(response)
+            #expect(parts.count == originals.count)
+            for (part, original) in zip(parts, originals) {
+                #expect(part.headers["Content-Type"] == "application/dicom; transfer-syntax=\(syntax.uid)")
+                let header = try part.body.withUnsafeBytes { try Part10Reader.read($0) }
+                let stored = try original.bytes.withUnsafeBytes { try Part10Reader.read($0) }
+                #expect(header.transferSyntax == syntax)
+                var withoutPixels = header.dataSet
+                var storedWithoutPixels = stored.dataSet
+                withoutPixels.remove(.pixelData)
+                storedWithoutPixels.remove(.pixelData)
+                #expect(withoutPixels == storedWithoutPixels, "\(syntax.name): \(original.sopInstanceUID)")
+                let pixels = try #require(header.pixelData)
+                let storedPixels = try #require(stored.pixelData)
+                let bytes = Array(part.body[Int(pixels.offset)..<Int(pixels.offset + (pixels.length ?? 0))])
+                var expected = Array(
+                    original.bytes[Int(storedPixels.offset)..<Int(storedPixels.offset + (storedPixels.length ?? 0))])
+                if syntax.isBigEndian {
+                    for index in stride(from: 0, to: expected.count - 1, by: 2) { expected.swapAt(index, index + 1) }
+                }
+                #expect(bytes == expected, "\(syntax.name): pixels of \(original.sopInstanceUID)")
+            }
+        }
+    }
+
+    /// WADO-URI: the Part-10 file as stored, or transcoded on request; each parameter error a 400 naming it, a
+    /// content type other than application/dicom (the default image/jpeg included) a 406, an unknown instance 404.
+    static func wadoURI(_ client: some TestClient, _: [SeededInstance]) throws {
+        let study = "1.2.826.0.1.3680043.10.9.8"
+        let original = TestPart10.instance(study: study, series: "\(study).1", sop: "\(study).1.1")
+        let stored = try client.post(
+            "/dicom-web/studies", contentType: TestMultipart.contentType, body: TestMultipart.body([original]))
+        #expect(stored.status == 200)
+        let uids = "studyUID=\(study)&seriesUID=\(study).1&objectUID=\(study).1.1"
+        let base = "/dicom-web/wado?requestType=WADO&" + uids
+        let file = try client.get(base + "&contentType=application/dicom")
+        #expect(file.status == 200)
+        #expect(file.headers["Content-Type"] == "application/dicom")
+        #expect(file.body == original)
+        let implicit = try client.get(
+            base + "&contentType=application%2Fdicom&transferSyntax=\(TransferSyntax.implicitVRLittleEndian.uid)")
+        #expect(implicit.status == 200)
+        let header = try implicit.body.withUnsafeBytes { try Part10Reader.read($0) }
+        let originalHeader = try original.withUnsafeBytes { try Part10Reader.read($0) }
+        #expect(header.transferSyntax == .implicitVRLittleEndian)
+        #expect(header.dataSet.string(.sopInstanceUID) == originalHeader.dataSet.string(.sopInstanceUID))
+        #expect(header.dataSet.elements.count == originalHeader.dataSet.elements.count)
+        let cases: [(query: String, status: Int, names: String)] = [
+            ("/dicom-web/wado?studyUID=\(study)&seriesUID=\(study).1&objectUID=\(study).1.1", 400, "requestType"),
+            ("/dicom-web/wado?requestType=WADO&studyUID=\(study)&seriesUID=\(study).1", 400, "objectUID"),
+            (base + "&contentType=application/dicom&region=0,0,1,1", 400, "region"),
+            (base + "&contentType=application/dicom&objectUID=1.2", 400, "twice"),
+            (base + "&objectUID2=x", 400, "objectUID2"),
+            (base + "&contentType=image/jpeg", 406, "application/dicom"),
+            (base, 406, "image/jpeg"),
+            (
+                base + "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.50", 406,
+                "1.2.840.10008.1.2.4.50"
+            ),
+            (
+                "/dicom-web/wado?requestType=WADO&studyUID=1.2.3&seriesUID=1.2.3.4&objectUID=1.2.3.4.5"
+                    + "&contentType=application/dicom", 404, "1.2.3.4.5"
+            ),
+        ]
+        for (query, status, names) in cases {
+            let answer = try client.get(query)
+            #expect(answer.status == status, "\(query)")
+            #expect(answer.text.contains(names), "\(query): \(answer.text)")
         }
     }
 
@@ -110,6 +205,12 @@ enum RetrieveBodies {
 
     @Test("Accept: the stored syntax and wildcards are served, another transfer syntax is 406")
     func negotiation() throws { try run { client, _ in try RetrieveBodies.negotiation(client) } }
+
+    @Test("a retrieve asked for in another native syntax is transcoded, data set and pixels intact")
+    func transcoded() throws { try run(RetrieveBodies.transcoded) }
+
+    @Test("WADO-URI: the file as stored or transcoded; parameter errors 400, other content types 406, unknown 404")
+    func wadoURI() throws { try run(RetrieveBodies.wadoURI) }
 
     @Test("metadata at three levels with absolute BulkDataURIs, and the bulk data range they name")
     func metadataAndBulkData() throws { try run(RetrieveBodies.metadataAndBulkData) }

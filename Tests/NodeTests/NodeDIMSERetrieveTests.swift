@@ -58,7 +58,27 @@ struct NodeDIMSERetrieveTests {
         #expect(Set(received.keys) == Set(uids), "\(what): received \(received.keys.sorted())")
         for (uid, bytes) in received {
             let original = try #require(study.files[uid])
-            #expect(try dataSet(of: bytes) == dataSet(of: original), "\(what): \(uid) differs from what was stored")
+            let header = try bytes.withUnsafeBytes { try Part10Reader.read($0) }
+            let stored = try original.withUnsafeBytes { try Part10Reader.read($0) }
+            if header.transferSyntax == stored.transferSyntax {
+                #expect(try dataSet(of: bytes) == dataSet(of: original), "\(what): \(uid) differs from what was stored")
+            } else {
+                // The receiver chose another native syntax, so the data set was transcoded: the same elements.
+                #expect(header.dataSet.elements.map(\.tag) == stored.dataSet.elements.map(\.tag), "\(what): \(uid)")
+                var elements = header.dataSet
+                var storedElements = stored.dataSet
+                elements.remove(.pixelData)
+                storedElements.remove(.pixelData)
+                #expect(elements == storedElements, "\(what): \(uid) in \(header.transferSyntax.name)")
+                if !header.transferSyntax.isBigEndian, let pixels = header.pixelData,
+                    let storedPixels = stored.pixelData
+                {
+                    #expect(
+                        bytes[Int(pixels.offset)...].prefix(Int(pixels.length ?? 0))
+                            == original[Int(storedPixels.offset)...].prefix(Int(storedPixels.length ?? 0)),
+                        "\(what): pixels of \(uid)")
+                }
+            }
         }
     }
 
@@ -106,6 +126,32 @@ struct NodeDIMSERetrieveTests {
                     + ["127.0.0.1", port], in: directory)
             #expect(outcome.status == 0, "\(query.keys): \(outcome.errorOutput)")
             try Self.expectReceived(query.uids, in: folder, of: study, "\(query.keys)")
+        }
+        // An instance stored in Implicit VR Little Endian goes to getscu on its Explicit VR context, transcoded:
+        // every element as stored, the pixels byte for byte.
+        let implicit = SyntheticInstance(seed: 99, rows: 8, columns: 8)
+        let implicitPath = directory.appending("implicit.dcm")
+        try Data(implicit.part10(transferSyntax: .implicitVRLittleEndian)).write(to: URL(fileURLWithPath: implicitPath))
+        let sent = try await NodeDIMSETests.dcmtk(
+            "storescu", ["-xi", "-aec", "TESSERA", "127.0.0.1", port, implicitPath], in: directory)
+        #expect(sent.status == 0, "\(sent.errorOutput)")
+        let transcodedFolder = directory.appending("get-transcoded")
+        try FileManager.default.createDirectory(atPath: transcodedFolder, withIntermediateDirectories: true)
+        let transcoded = try await NodeDIMSETests.dcmtk(
+            "getscu",
+            [
+                "-S", "-aec", "TESSERA", "-od", transcodedFolder, "-k", "QueryRetrieveLevel=IMAGE", "-k",
+                "SOPInstanceUID=\(implicit.sopInstanceUID)", "127.0.0.1", port,
+            ], in: directory)
+        #expect(transcoded.status == 0, "\(transcoded.errorOutput)")
+        let received = try FileManager.default.contentsOfDirectory(atPath: transcodedFolder)
+        #expect(received.count == 1)
+        if let name = received.first {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: transcodedFolder + "/" + name)))
+            let header = try bytes.withUnsafeBytes { try Part10Reader.read($0) }
+            let original = implicit.part10(transferSyntax: .explicitVRLittleEndian)
+            #expect(header.transferSyntax == .explicitVRLittleEndian)
+            #expect(try Self.dataSet(of: bytes) == Self.dataSet(of: original), "transcoded data set differs")
         }
         // A SERIES retrieve without its Series Instance UID names nothing: refused as not matching the class.
         let folder = directory.appending("get-bad")

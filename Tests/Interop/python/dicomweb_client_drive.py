@@ -2,6 +2,7 @@
 # series, instances with pixel data), stores them, searches at each level with several filters, retrieves studies,
 # series, instances, metadata and bulk data and compares them with the originals, and checks error answers.
 # Usage: python3 dicomweb_client_drive.py --url http://127.0.0.1:PORT/dicom-web   (exit 1 on the first mismatch)
+import copy
 import io
 import random
 import sys
@@ -321,14 +322,46 @@ class Run:
             self.same([retrieved], f"retrieve_instance {sop} (Implicit VR) equals its original")
 
     def negotiate(self):
-        """Accept headers dicomweb-client builds from media_types: the stored syntax or '*' work; no transcoding."""
+        """Accept headers dicomweb-client builds from media_types: the stored syntax or '*' as stored; another
+        native syntax transcoded, equal element by element to pydicom's own conversion; a compressed one 406."""
         explicit = (("application/dicom", str(ExplicitVRLittleEndian)),)
         retrieved = self.client.retrieve_study(self.study_uid["S1"], media_types=explicit)
         self.same(retrieved, "retrieve_study S1 asking for Explicit VR Little Endian (as stored)")
         retrieved = self.client.retrieve_study(self.study_uid["S4"], media_types=(("application/dicom", "*"),))
         self.same(retrieved, "retrieve_study S4 asking for transfer-syntax=*")
-        self.expect_status(406, "retrieve_study S2 (stored Implicit VR) asking only for Explicit VR is 406",
-                           lambda: self.client.retrieve_study(self.study_uid["S2"], media_types=explicit))
+        # dicomweb-client asks for instances only in Explicit VR Little Endian among the native syntaxes.
+        retrieved = self.client.retrieve_study(self.study_uid["S2"], media_types=explicit)
+        self.transcoded(retrieved, ExplicitVRLittleEndian, "retrieve_study S2 (stored Implicit VR) in Explicit VR")
+        jpeg = (("application/dicom", "1.2.840.10008.1.2.4.50"),)
+        self.expect_status(406, "retrieve_study S2 asking only for JPEG Baseline (no codec) is 406",
+                           lambda: self.client.retrieve_study(self.study_uid["S2"], media_types=jpeg))
+
+    def transcoded(self, retrieved, syntax, message):
+        """Each retrieved dataset is in `syntax` and equals, element by element, pydicom's conversion of its
+        original to that syntax (written by pydicom, read back)."""
+        differing = []
+        for ds in retrieved:
+            original = self.by_sop.get(str(ds.SOPInstanceUID))
+            if original is None or ds.file_meta.TransferSyntaxUID != syntax:
+                differing.append(str(ds.SOPInstanceUID))
+                continue
+            converted = copy.deepcopy(original)
+            converted.file_meta.TransferSyntaxUID = syntax
+            buffer = io.BytesIO()
+            converted.save_as(buffer, implicit_vr=syntax.is_implicit_VR, little_endian=syntax.is_little_endian,
+                              enforce_file_format=True)
+            reference = pydicom.dcmread(io.BytesIO(buffer.getvalue()))
+            if any(ds.get(element.tag) is None or ds[element.tag].value != element.value
+                   for element in reference if element.tag != 0x7FE00010):
+                differing.append(str(ds.SOPInstanceUID))
+            # pydicom keeps Pixel Data bytes as written; in big endian ours are swapped word by word (OW).
+            pixels = bytes(ds.PixelData)
+            if not syntax.is_little_endian:
+                pixels = b"".join(pixels[i + 1:i + 2] + pixels[i:i + 1] for i in range(0, len(pixels), 2))
+            if pixels != bytes(original.PixelData):
+                differing.append(f"{ds.SOPInstanceUID} (pixels)")
+        self.checks.expect(retrieved and not differing, message + ": transcoded as pydicom converts",
+                           f"{len(differing)} of {len(retrieved)} differ: {differing[:3]}")
 
     def compare_metadata(self, documents, message):
         mismatches = []

@@ -243,8 +243,9 @@ import Testing
 @Suite struct StoredJSONMembersTests {
     @Test("members of a stored header: tags with their value text; nested strings and brackets do not confuse it")
     func members() {
-        let json = Array(
-            #"{"00080018":{"vr":"UI","Value":["1.2"]},"00091001":{"vr":"LO","Value":["a}\"]["]},"x":1,"#.utf8)
+        let json =
+            Array(
+                #"{"00080018":{"vr":"UI","Value":["1.2"]},"00091001":{"vr":"LO","Value":["a}\"]["]},"x":1,"#.utf8)
             + Array(#""7FE00010":{"vr":"OW","BulkDataURI":"/b"}}"#.utf8)
         let found = StoredJSONMembers.members(of: json)
         #expect(found.map(\.tag) == [0x0008_0018, 0x0009_1001, 0x7FE0_0010])

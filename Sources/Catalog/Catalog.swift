@@ -145,15 +145,16 @@ public final class Catalog: Sendable {
 
     /// The instances of a study (and series, and instance) for WADO-RS, ordered by series (SeriesNumber, then
     /// UID) then InstanceNumber then SOP Instance UID. Empty when nothing matches, which WADO-RS answers with 404.
-    /// With `includingMetadata` false, `metadata` is empty (a retrieve of the bytes needs no header JSON).
+    /// With `includingMetadata` false, `metadata` is empty (a retrieve of the bytes needs no header JSON); `limit`
+    /// keeps the first ones only.
     public func instances(
         studyInstanceUID: String, seriesInstanceUID: String? = nil, sopInstanceUID: String? = nil,
-        includingMetadata: Bool = true
+        includingMetadata: Bool = true, limit: Int? = nil
     ) throws(CatalogError) -> [CatalogStoredInstance] {
         try withReader { reader throws(CatalogError) in
             try reader.instances(
                 studyUID: studyInstanceUID, seriesUID: seriesInstanceUID, sopUID: sopInstanceUID,
-                includingMetadata: includingMetadata)
+                includingMetadata: includingMetadata, limit: limit)
         }
     }
 

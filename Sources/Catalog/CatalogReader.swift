@@ -42,7 +42,7 @@ final class CatalogReader: @unchecked Sendable {
     }
 
     /// The instances of a study, series or single instance, for WADO-RS.
-    func instances(studyUID: String, seriesUID: String?, sopUID: String?, includingMetadata: Bool)
+    func instances(studyUID: String, seriesUID: String?, sopUID: String?, includingMetadata: Bool, limit: Int?)
         throws(CatalogError) -> [CatalogStoredInstance]
     {
         var sql = """
@@ -65,6 +65,10 @@ final class CatalogReader: @unchecked Sendable {
              ORDER BY se.series_number IS NULL, se.series_number, se.series_instance_uid,
             i.instance_number IS NULL, i.instance_number, i.sop_instance_uid
             """
+        if let limit {
+            sql += " LIMIT ?"
+            bindings.append(.integer(Int64(limit)))
+        }
         return try CatalogFailure.mapping("reading instances of study \(studyUID) from \(connection.path)") {
             var instances: [CatalogStoredInstance] = []
             try statementCache.statement(sql).query(bindings) { row in

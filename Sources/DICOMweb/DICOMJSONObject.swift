@@ -20,8 +20,17 @@ public struct DICOMJSONObject: Sendable, Equatable {
     /// The attributes by tag, each with its VR and values.
     public private(set) var attributes: [UInt32: (vr: String, values: [DICOMJSONValue])] = [:]
 
+    /// Attributes copied verbatim from a stored DICOM JSON object (includefield), by tag; a structured attribute of
+    /// the same tag wins.
+    public private(set) var rawAttributes: [UInt32: [UInt8]] = [:]
+
     /// Makes an empty object.
     public init() {}
+
+    /// Sets `tag` to `json`, the attribute's whole value object as stored (`{"vr":…,"Value":[…]}`).
+    public mutating func setRaw(_ tag: UInt32, json: [UInt8]) {
+        rawAttributes[tag] = json
+    }
 
     /// Sets `tag` to `values` of `vr`; an empty list encodes as an attribute without "Value" (zero length).
     public mutating func set(_ tag: UInt32, vr: String, _ values: [DICOMJSONValue]) {
@@ -58,8 +67,12 @@ public struct DICOMJSONObject: Sendable, Equatable {
     /// Writes the object as one JSON value: keys are tags as `GGGGEEEE` (PS3.18 §F.2.1.1), in tag order.
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        for tag in attributes.keys.sorted() {
-            let (vr, values) = attributes[tag]!
+        for tag in Set(attributes.keys).union(rawAttributes.keys).sorted() {
+            guard let (vr, values) = attributes[tag] else {
+                writer.key(DICOMTag(tag).hexString)
+                writer.raw(rawAttributes[tag] ?? Array("{}".utf8))
+                continue
+            }
             writer.key(DICOMTag(tag).hexString)
             writer.beginObject()
             writer.key("vr")

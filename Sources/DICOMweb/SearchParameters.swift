@@ -7,8 +7,10 @@ import DICOM
 struct SearchParameters: Equatable {
     /// Filters in request order: tag and value as given.
     var filters: [Filter] = []
-    /// Attributes to return beyond the defaults.
+    /// Attributes to return beyond the defaults, from the catalog.
     var includedTags: Set<UInt32> = []
+    /// Attributes to return that the catalog does not index, from the stored DICOM JSON of an instance.
+    var storedTags: Set<UInt32> = []
     /// Whether `includefield=all` was given.
     var includesAll = false
     /// The most results.
@@ -105,7 +107,7 @@ struct SearchParameters: Equatable {
                 continue
             }
             if SearchAttribute.byTag[tag] == nil {
-                warnings.append("includefield \(name) is not kept in the catalog and was ignored")
+                storedTags.insert(tag)
                 continue
             }
             includedTags.insert(tag)

@@ -49,9 +49,14 @@ struct SearchService {
         let returned = returnedTags(
             level: level, scopedByStudy: study != nil, scopedBySeries: series != nil,
             parameters: parameters)
+        let origin = BulkDataLocation.origin(of: context.baseURL)
         var writer = JSONWriter()
         writer.beginArray()
-        for match in matches { object(for: match, level: level, tags: returned).write(to: &writer) }
+        for match in matches {
+            var object = object(for: match, level: level, tags: returned)
+            try includeStored(parameters, match: match, level: level, origin: origin, into: &object)
+            object.write(to: &writer)
+        }
         writer.endArray()
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/dicom+json")
@@ -92,6 +97,34 @@ struct SearchService {
             [.string(context.retrieveURL(study: study, series: series, instance: instance))])
         object.set(SearchAttribute.instanceAvailability, vr: "CS", [.string("ONLINE")])
         return object
+    }
+
+    /// Adds the included attributes the catalog does not index, from the stored DICOM JSON of the match's instance
+    /// (at study and series level, its first instance's), private ones too; `includefield=all` adds every stored
+    /// attribute at instance level only, where they all belong to the result. An instance whose header this node
+    /// does not hold (learned from the region) adds nothing.
+    func includeStored(
+        _ parameters: SearchParameters, match: CatalogMatch, level: ResourceLevel, origin: String,
+        into object: inout DICOMJSONObject
+    ) throws {
+        let isAll = parameters.includesAll && level == .instance
+        guard isAll || !parameters.storedTags.isEmpty else { return }
+        let study = match.attributes[DICOMTag.studyInstanceUID.rawValue] ?? ""
+        let instances: [CatalogStoredInstance]
+        do {
+            instances = try context.catalog.instances(
+                studyInstanceUID: study,
+                seriesInstanceUID: level.depth >= 1 ? match.attributes[DICOMTag.seriesInstanceUID.rawValue] : nil,
+                sopInstanceUID: level.depth >= 2 ? match.attributes[DICOMTag.sopInstanceUID.rawValue] : nil,
+                includingMetadata: true, limit: 1)
+        } catch {
+            throw Self.map(error)
+        }
+        guard let metadata = instances.first?.metadata, !metadata.isEmpty else { return }
+        for member in StoredJSONMembers.members(of: BulkDataLocation.absolutize(metadata, origin: origin))
+        where isAll || parameters.storedTags.contains(member.tag) {
+            if object.attributes[member.tag] == nil { object.setRaw(member.tag, json: Array(member.value)) }
+        }
     }
 
     /// The warning for an answer the default limit cut: how many were returned and how to ask for the rest.

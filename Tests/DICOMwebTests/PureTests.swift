@@ -239,3 +239,25 @@ import Testing
         }
     }
 }
+
+@Suite struct StoredJSONMembersTests {
+    @Test("members of a stored header: tags with their value text; nested strings and brackets do not confuse it")
+    func members() {
+        let json =
+            Array(
+                #"{"00080018":{"vr":"UI","Value":["1.2"]},"00091001":{"vr":"LO","Value":["a}\"]["]},"x":1,"#.utf8)
+            + Array(#""7FE00010":{"vr":"OW","BulkDataURI":"/b"}}"#.utf8)
+        let found = StoredJSONMembers.members(of: json)
+        #expect(found.map(\.tag) == [0x0008_0018, 0x0009_1001, 0x7FE0_0010])
+        #expect(String(decoding: found[1].value, as: UTF8.self) == #"{"vr":"LO","Value":["a}\"]["]}"#)
+    }
+
+    @Test("hostile or cut text ends the scan with what was found, never a crash")
+    func hostile() {
+        let whole = Array(#"{"00080018":{"vr":"UI","Value":["1.2"]},"00100010":{"vr":"PN"}}"#.utf8)
+        for length in 0...whole.count { _ = StoredJSONMembers.members(of: Array(whole.prefix(length))) }
+        #expect(StoredJSONMembers.members(of: Array(whole.prefix(30))).isEmpty)
+        #expect(StoredJSONMembers.members(of: Array("[1,2]".utf8)).isEmpty)
+        #expect(StoredJSONMembers.members(of: Array(#"{"0008":"\"#.utf8)).isEmpty)
+    }
+}

@@ -91,6 +91,9 @@ public struct DICOMwebResponder: HTTPResponder {
         case (_, .metadata(let study, let series, let instance)):
             try RetrieveService(context: context).metadata(
                 request, study: study, series: series, instance: instance, response: &response)
+        case (_, .frames(let study, let series, let instance, let numbers)):
+            try RetrieveService(context: context).frames(
+                request, study: study, series: series, instance: instance, numbers: numbers, response: &response)
         case (_, .wadoURI):
             try RetrieveService(context: context).wadoURI(request, response: &response)
         case (_, .bulkData(let study, let series, let instance, let offset, let length)):

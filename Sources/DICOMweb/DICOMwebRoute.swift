@@ -26,6 +26,8 @@ public enum DICOMwebRoute: Sendable, Equatable {
     case search(level: ResourceLevel, study: String?, series: String?)
     /// `/wado`: WADO-URI (PS3.18 §9), the instance named by its query parameters.
     case wadoURI
+    /// `…/instances/{instance}/frames/{list}`: frames of native pixel data, 1-based, in the order asked.
+    case frames(study: String, series: String, instance: String, numbers: [Int])
 
     /// The methods the resource answers.
     public var allowedMethods: [String] {
@@ -78,6 +80,9 @@ public enum DICOMwebRoute: Sendable, Equatable {
         case 3 where more[0] == "instances" && more[2] == "metadata":
             try UID.validate(more[1], name: "instance")
             return .metadata(study: study, series: series, instance: more[1])
+        case 4 where more[0] == "instances" && more[2] == "frames":
+            try UID.validate(more[1], name: "instance")
+            return .frames(study: study, series: series, instance: more[1], numbers: try frameNumbers(more[3]))
         case 5 where more[0] == "instances" && more[2] == "bulkdata":
             try UID.validate(more[1], name: "instance")
             guard let offset = UInt64(more[3]), let length = UInt64(more[4]), offset <= UInt64.max - length else {
@@ -86,6 +91,26 @@ public enum DICOMwebRoute: Sendable, Equatable {
             return .bulkData(study: study, series: series, instance: more[1], offset: offset, length: length)
         default: throw notFound(path)
         }
+    }
+
+    /// The most frames one request may list.
+    static let frameCountMax = 10_000
+
+    /// A frame list, "1" or "1,3,5": positive integers, at most `frameCountMax` of them.
+    static func frameNumbers(_ text: String) throws(DICOMwebError) -> [Int] {
+        let pieces = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard pieces.count <= frameCountMax else {
+            throw DICOMwebError(.badRequest, "the frame list names more than \(frameCountMax) frames")
+        }
+        var numbers: [Int] = []
+        for piece in pieces {
+            guard piece.count <= 9, let number = Int(piece), number > 0 else {
+                throw DICOMwebError(
+                    .badRequest, "the frame list '\(text.prefix(100))' holds '\(piece.prefix(20))', not a frame number")
+            }
+            numbers.append(number)
+        }
+        return numbers
     }
 
     private static func notFound(_ path: String) -> DICOMwebError {

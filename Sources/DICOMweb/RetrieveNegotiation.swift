@@ -64,6 +64,37 @@ enum RetrieveNegotiation {
         return plan
     }
 
+    /// The Accept header admits native frames: `multipart/related` of `application/octet-stream` parts (the
+    /// default when absent) in Explicit VR Little Endian or `transfer-syntax=*`, or a wildcard; else 406.
+    static func checkFrames(accept: String?) throws(DICOMwebError) {
+        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
+        let ranges: [MediaRange]
+        do {
+            ranges = try MediaRange.parseList(accept)
+        } catch {
+            throw DICOMwebError(.badRequest, "the Accept header is malformed: \(error.reason)")
+        }
+        for range in ranges where range.qualityPerMille > 0 {
+            let media = range.mediaType
+            switch (media.type, media.subtype) {
+            case ("*", "*"), ("multipart", "*"): return
+            case ("multipart", "related"):
+                let partType = media.parameter("type")?.lowercased() ?? "application/octet-stream"
+                let syntax = media.parameter("transfer-syntax") ?? "*"
+                if (partType == "application/octet-stream" || partType == "*/*")
+                    && (syntax == "*" || syntax == TransferSyntax.explicitVRLittleEndian.uid)
+                {
+                    return
+                }
+            default: continue
+            }
+        }
+        throw DICOMwebError(
+            .notAcceptable,
+            "frames are answered as multipart/related; type=\"application/octet-stream\" (uncompressed, little "
+                + "endian) only; the Accept header is \(accept)")
+    }
+
     /// The Accept header admits a DICOM JSON answer (`application/dicom+json`, `application/json` or a wildcard
     /// covering them), or throws 406 (PS3.18 §8.7.3: QIDO-RS and metadata answer in JSON only here).
     static func checkJSON(accept: String?) throws(DICOMwebError) {

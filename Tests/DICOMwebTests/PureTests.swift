@@ -261,3 +261,34 @@ import Testing
         #expect(StoredJSONMembers.members(of: Array(#"{"0008":"\"#.utf8)).isEmpty)
     }
 }
+
+@Suite struct FrameLayoutTests {
+    static func header(rows: String, frames: String = "1", length: Int = 32, bits: String = "16") -> [UInt8] {
+        Array(
+            (#"{"00280008":{"vr":"IS","Value":["\#(frames)"]},"00280010":{"vr":"US","Value":[\#(rows)]},"#
+                + #""00280011":{"vr":"US","Value":[4]},"00280100":{"vr":"US","Value":[\#(bits)]},"#
+                + #""7FE00010":{"vr":"OW","BulkDataURI":"/dicom-web/studies/1/series/2/instances/3/bulkdata/200/\#(length)"}}"#)
+                .utf8)
+    }
+
+    @Test("frames from the header: offsets from the BulkDataURI; too short, packed or missing is refused")
+    func layout() throws {
+        let layout = try FrameLayout(header: Self.header(rows: "4"), instance: "3")
+        #expect(layout.frameBytes == 32 && layout.frameCount == 1 && layout.range(ofFrame: 1) == 200..<232)
+        let two = try FrameLayout(header: Self.header(rows: "2", frames: "2"), instance: "3")
+        #expect(two.range(ofFrame: 2) == 216..<232)
+        func status(_ json: [UInt8]) -> Int? {
+            do {
+                _ = try FrameLayout(header: json, instance: "3")
+                return nil
+            } catch {
+                return error.status
+            }
+        }
+        #expect(status(Self.header(rows: "4", frames: "2")) == 406)
+        #expect(status(Self.header(rows: "4", bits: "1")) == 406)
+        #expect(status(Self.header(rows: "99999999999", frames: "99999999999")) == 406)
+        #expect(status(Array(#"{"00280010":{"vr":"US","Value":[4]}}"#.utf8)) == 404)
+        #expect(status(Array("{".utf8)) == 404)
+    }
+}

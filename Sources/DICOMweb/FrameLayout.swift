@@ -1,0 +1,94 @@
+// Where each frame of an instance's native pixel data lies in its stored file (PS3.5 §8.1.1, PS3.18 §10.4.1.1.4):
+// read from the stored DICOM JSON header (Rows, Columns, Samples per Pixel, Bits Allocated, Number of Frames, and
+// the Pixel Data BulkDataURI, which names the value's offset and length in the file). Pure.
+
+/// The frames of one instance's native pixel data.
+struct FrameLayout: Equatable {
+    /// Where the Pixel Data value starts in the stored file.
+    let pixelOffset: UInt64
+    /// The Pixel Data value's length.
+    let pixelLength: UInt64
+    /// Bytes per frame.
+    let frameBytes: UInt64
+    /// Frames in the instance.
+    let frameCount: Int
+
+    /// The layout the header `json` describes, or throws naming what is missing (404: the instance has no pixel
+    /// data) or what cannot be served (406: packed bits, or a value shorter than its frames).
+    init(header json: [UInt8], instance: String) throws(DICOMwebError) {
+        var members: [UInt32: ArraySlice<UInt8>] = [:]
+        for member in StoredJSONMembers.members(of: json) { members[member.tag] = member.value }
+        func number(_ tag: UInt32, default fallback: UInt64? = nil) throws(DICOMwebError) -> UInt64 {
+            if let value = members[tag].flatMap(Self.firstNumber) { return value }
+            if let fallback { return fallback }
+            throw DICOMwebError(
+                .notFound, "instance \(instance) has no \(String(tag, radix: 16, uppercase: true)) for its frames")
+        }
+        guard let pixels = members[0x7FE0_0010], let location = Self.bulkDataLocation(pixels) else {
+            throw DICOMwebError(.notFound, "instance \(instance) has no native pixel data to cut into frames")
+        }
+        let rows = try number(0x0028_0010)
+        let columns = try number(0x0028_0011)
+        let samples = try number(0x0028_0002, default: 1)
+        let bits = try number(0x0028_0100)
+        let frames = try number(0x0028_0008, default: 1)
+        guard bits % 8 == 0, bits > 0 else {
+            throw DICOMwebError(
+                .notAcceptable, "instance \(instance) has \(bits)-bit pixels; packed frames are not served")
+        }
+        let (pixel, pixelOverflow) = columns.multipliedReportingOverflow(by: samples * (bits / 8))
+        let (product, overflow) = rows.multipliedReportingOverflow(by: pixel)
+        let (total, totalOverflow) = product.multipliedReportingOverflow(by: frames)
+        guard !pixelOverflow, !overflow, !totalOverflow, frames > 0, frames <= UInt64(Int32.max), product > 0,
+            samples <= 4, bits <= 64, total <= location.length
+        else {
+            throw DICOMwebError(
+                .notAcceptable,
+                "instance \(instance): \(frames) frames of \(rows)×\(columns)×\(samples)×\(bits) bits do not fit its "
+                    + "\(location.length)-byte pixel data")
+        }
+        pixelOffset = location.offset
+        pixelLength = location.length
+        frameBytes = product
+        frameCount = Int(frames)
+    }
+
+    /// The bytes of frame `number` (1-based) in the stored file.
+    func range(ofFrame number: Int) -> Range<UInt64> {
+        let start = pixelOffset + UInt64(number - 1) * frameBytes
+        return start..<(start + frameBytes)
+    }
+
+    /// The first number of a member's "Value" array (`{"vr":"US","Value":[512]}` → 512); IS values are strings.
+    static func firstNumber(_ member: ArraySlice<UInt8>) -> UInt64? {
+        guard let start = end(of: Array(#""Value":["#.utf8), in: member) else { return nil }
+        let rest = member[start...].drop { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ") }
+        let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return UInt64(String(decoding: digits, as: UTF8.self))
+    }
+
+    /// The offset and length a BulkDataURI ending in `/bulkdata/OFFSET/LENGTH` names.
+    static func bulkDataLocation(_ member: ArraySlice<UInt8>) -> (offset: UInt64, length: UInt64)? {
+        guard let start = end(of: Array(#""BulkDataURI":""#.utf8), in: member),
+            let close = member[start...].firstIndex(of: UInt8(ascii: "\""))
+        else { return nil }
+        let parts = member[start..<close].split(separator: UInt8(ascii: "/")).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        guard parts.count >= 3, parts[parts.count - 3] == "bulkdata", let offset = UInt64(parts[parts.count - 2]),
+            let length = UInt64(parts[parts.count - 1])
+        else { return nil }
+        return (offset, length)
+    }
+
+    /// The index just after the first occurrence of `needle` in `haystack`.
+    private static func end(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var index = haystack.startIndex
+        while index + needle.count <= haystack.endIndex {
+            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index + needle.count }
+            index += 1
+        }
+        return nil
+    }
+}

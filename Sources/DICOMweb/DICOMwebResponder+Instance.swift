@@ -2,7 +2,6 @@
 // STOW-RS's rules (reader checks, durable commit, catalog, duplicates and conflicts) without an HTTP request around
 // them; C-GET and C-MOVE read theirs here, from this node's store or the region's holders as WADO-RS does.
 public import Catalog
-import ObjectStore
 public import Primitives
 
 extension DICOMwebResponder {
@@ -17,14 +16,7 @@ extension DICOMwebResponder {
     /// store, or from the nearest live holder when the region holds it elsewhere. Throws the store's or the
     /// holders' error; what was written by then is a prefix of the file.
     public func readInstance(_ stored: CatalogStoredInstance, into sink: inout some ByteSink) throws {
-        let retrieve = RetrieveService(context: serviceContext)
-        if let remote, !retrieve.isHeldHere(stored) {
-            try remote.get(
-                stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
-                length: UInt64(stored.record.lengthBytes), into: &sink)
-        } else {
-            try store.get(stored.record.manifestAddress, into: &sink)
-        }
+        try RetrieveService(context: serviceContext).read(stored, into: &sink)
     }
 
     /// The services' context for a request that has no HTTP request around it.

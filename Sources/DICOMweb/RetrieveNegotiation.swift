@@ -17,13 +17,7 @@ enum RetrieveNegotiation {
     /// the native syntax it admits with the highest q (Implicit, Explicit Little or Big Endian).
     static func plan(accept: String?, storedSyntaxes: Set<String>) throws(DICOMwebError) -> [String: String] {
         let asStored = Dictionary(uniqueKeysWithValues: storedSyntaxes.map { ($0, $0) })
-        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return asStored }
-        let ranges: [MediaRange]
-        do {
-            ranges = try MediaRange.parseList(accept)
-        } catch {
-            throw DICOMwebError(.badRequest, "the Accept header is malformed: \(error.reason)")
-        }
+        guard let accept, let ranges = try Self.ranges(accept) else { return asStored }
         var admitted: [String] = []
         for range in ranges.sorted(by: { $0.qualityPerMille > $1.qualityPerMille }) where range.qualityPerMille > 0 {
             let media = range.mediaType
@@ -67,13 +61,7 @@ enum RetrieveNegotiation {
     /// The Accept header admits native frames: `multipart/related` of `application/octet-stream` parts (the
     /// default when absent) in Explicit VR Little Endian or `transfer-syntax=*`, or a wildcard; else 406.
     static func checkFrames(accept: String?) throws(DICOMwebError) {
-        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
-        let ranges: [MediaRange]
-        do {
-            ranges = try MediaRange.parseList(accept)
-        } catch {
-            throw DICOMwebError(.badRequest, "the Accept header is malformed: \(error.reason)")
-        }
+        guard let accept, let ranges = try Self.ranges(accept) else { return }
         for range in ranges where range.qualityPerMille > 0 {
             let media = range.mediaType
             switch (media.type, media.subtype) {
@@ -98,13 +86,7 @@ enum RetrieveNegotiation {
     /// The Accept header admits a DICOM JSON answer (`application/dicom+json`, `application/json` or a wildcard
     /// covering them), or throws 406 (PS3.18 §8.7.3: QIDO-RS and metadata answer in JSON only here).
     static func checkJSON(accept: String?) throws(DICOMwebError) {
-        guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
-        let ranges: [MediaRange]
-        do {
-            ranges = try MediaRange.parseList(accept)
-        } catch {
-            throw DICOMwebError(.badRequest, "the Accept header is malformed: \(error.reason)")
-        }
+        guard let accept, let ranges = try Self.ranges(accept) else { return }
         let answers = [
             MediaType(type: "application", subtype: "dicom+json"), MediaType(type: "application", subtype: "json"),
         ]
@@ -115,6 +97,16 @@ enum RetrieveNegotiation {
         else {
             throw DICOMwebError(
                 .notAcceptable, "this resource answers application/dicom+json only; the Accept header is \(accept)")
+        }
+    }
+
+    /// The media ranges of an Accept header, nil when it is blank (no preference); 400 when malformed.
+    static func ranges(_ accept: String) throws(DICOMwebError) -> [MediaRange]? {
+        guard !accept.allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
+        do {
+            return try MediaRange.parseList(accept)
+        } catch {
+            throw DICOMwebError(.badRequest, "the Accept header is malformed: \(error.reason)")
         }
     }
 }

@@ -47,16 +47,7 @@ extension RetrieveService {
         defer { response = sink.writer }
         for (index, number) in numbers.enumerated() {
             try heads[index].withUnsafeBytes { try sink.writer.writeBody($0) }
-            let range = layout.range(ofFrame: number)
-            if let remote = context.remote, !isHeldHere(stored) {
-                var window = RangeSink(inner: sink, range: range)
-                try remote.get(
-                    stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
-                    length: UInt64(stored.record.lengthBytes), into: &window)
-                sink = window.inner
-            } else {
-                try context.store.get(stored.record.manifestAddress, range: range, into: &sink)
-            }
+            try read(stored, range: layout.range(ofFrame: number), into: &sink)
         }
         try close.withUnsafeBytes { try sink.writer.writeBody($0) }
         try sink.writer.finish()

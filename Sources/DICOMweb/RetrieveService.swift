@@ -101,15 +101,7 @@ struct RetrieveService {
         var sink = ResponseSink(writer: response)
         defer { response = sink.writer }
         try head.withUnsafeBytes { try sink.writer.writeBody($0) }
-        if let remote = context.remote, !isHeldHere(stored) {
-            var window = RangeSink(inner: sink, range: range)
-            try remote.get(
-                stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
-                length: UInt64(stored.record.lengthBytes), into: &window)
-            sink = window.inner
-        } else {
-            try context.store.get(stored.record.manifestAddress, range: range, into: &sink)
-        }
+        try read(stored, range: range, into: &sink)
         try close.withUnsafeBytes { try sink.writer.writeBody($0) }
         try sink.writer.finish()
     }

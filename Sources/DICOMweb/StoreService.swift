@@ -236,7 +236,16 @@ struct StoreService {
                 }
             }
         }
-        let answers = zip(pending, outcomes).map { part(for: $0.header, outcome: $1) }
+        // A conflict with the same data set under another file meta group is the same instance sent by another
+        // route (STOW-RS, then a modality's C-STORE): answered as already stored; the new object is taken back.
+        let answers = zip(pending, outcomes).map { instance, outcome in
+            guard case .success(.conflict(let existing)) = outcome,
+                DataSetDigest.isSame(instance.receipt.address, existing, in: context.store)
+            else { return part(for: instance.header, outcome: outcome) }
+            var part = part(for: instance.header, outcome: .success(.alreadyStored))
+            part.comment = "the same instance (the same data set, in another file) was already stored"
+            return part
+        }
         var kept: Set<ChunkAddress> = []
         for (instance, outcome) in zip(pending, outcomes) {
             switch outcome {

@@ -1,8 +1,9 @@
 // Goal: `DICOMwebResponder.storeInstance` (C-STORE's entry) stores one instance with STOW-RS's rules: stored and
-// catalogued; the identical instance again is a warning; other bytes under the same SOP Instance UID a failure
-// (0111H); bytes that are not DICOM a failure (C000H); a source that breaks midway throws and stores nothing.
+// catalogued; the identical instance again is a warning, as is the same data set in another file (another meta
+// group); other bytes under the same SOP Instance UID a failure (0111H); bytes that are not DICOM a failure (C000H); a source that breaks midway throws and stores nothing.
 // Method: instances from TestPart10 pulled from memory sources by a fixture's responder.
 import Catalog
+import DICOM
 import DICOMweb
 import Primitives
 import TestSupport
@@ -31,6 +32,27 @@ import Testing
         let conflict = try fixture.responder.storeInstance(from: &other)
         #expect(conflict.failureReason == StoreStatusCode.duplicateSOPInstance)
         #expect(try fixture.storedObjects() == objects)
+    }
+
+    @Test("the same data set in another file (another meta group, as C-STORE writes it) is already stored")
+    func sameDataSetOtherFile() throws {
+        let fixture = try DICOMwebFixture()
+        let original = Self.instance()
+        var source = MemorySource(original)
+        #expect(try fixture.responder.storeInstance(from: &source).isStored)
+        let objects = try fixture.storedObjects()
+        let header = try original.withUnsafeBytes { try Part10Reader.read($0) }
+        let rewritten =
+            [UInt8](repeating: 0, count: 128) + Array("DICM".utf8)
+            + Part10Writer.metaGroup(
+                sopClassUID: TestPart10.ctImageStorage, sopInstanceUID: Self.study + ".1.1",
+                transferSyntax: .explicitVRLittleEndian, sourceAETitle: "CT1")
+            + original[Int(header.meta.dataSetOffset)...]
+        #expect(rewritten != original)
+        var again = MemorySource(rewritten)
+        let answer = try fixture.responder.storeInstance(from: &again)
+        #expect(answer.isStored && answer.warningReason == StoreStatusCode.duplicateSOPInstance, "\(answer)")
+        #expect(try fixture.storedObjects() == objects, "the second file is taken back")
     }
 
     @Test("bytes that are not DICOM are refused with C000H and leave nothing")

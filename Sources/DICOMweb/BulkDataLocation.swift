@@ -45,4 +45,19 @@ enum BulkDataLocation {
         }
         return result
     }
+
+    /// The offset and length the host-relative BulkDataURI of a stored attribute (`{"vr":"OW","BulkDataURI":
+    /// "/…/bulkdata/OFFSET/LENGTH"}`) names, as `path` writes it; nil for another form.
+    static func range(inMember member: ArraySlice<UInt8>) -> (offset: UInt64, length: UInt64)? {
+        guard let found = member.firstRange(of: key),
+            let close = member[found.upperBound...].firstIndex(of: UInt8(ascii: "\""))
+        else { return nil }
+        let parts = member[found.upperBound..<close].split(separator: UInt8(ascii: "/")).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        guard parts.count >= 3, parts[parts.count - 3] == "bulkdata", let offset = UInt64(parts[parts.count - 2]),
+            let length = UInt64(parts[parts.count - 1])
+        else { return nil }
+        return (offset, length)
+    }
 }

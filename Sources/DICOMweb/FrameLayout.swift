@@ -24,7 +24,7 @@ struct FrameLayout: Equatable {
             throw DICOMwebError(
                 .notFound, "instance \(instance) has no \(String(tag, radix: 16, uppercase: true)) for its frames")
         }
-        guard let pixels = members[0x7FE0_0010], let location = Self.bulkDataLocation(pixels) else {
+        guard let pixels = members[0x7FE0_0010], let location = BulkDataLocation.range(inMember: pixels) else {
             throw DICOMwebError(.notFound, "instance \(instance) has no native pixel data to cut into frames")
         }
         let rows = try number(0x0028_0010)
@@ -61,34 +61,9 @@ struct FrameLayout: Equatable {
 
     /// The first number of a member's "Value" array (`{"vr":"US","Value":[512]}` → 512); IS values are strings.
     static func firstNumber(_ member: ArraySlice<UInt8>) -> UInt64? {
-        guard let start = end(of: Array(#""Value":["#.utf8), in: member) else { return nil }
-        let rest = member[start...].drop { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ") }
+        guard let key = member.firstRange(of: Array(#""Value":["#.utf8)) else { return nil }
+        let rest = member[key.upperBound...].drop { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ") }
         let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         return UInt64(String(decoding: digits, as: UTF8.self))
-    }
-
-    /// The offset and length a BulkDataURI ending in `/bulkdata/OFFSET/LENGTH` names.
-    static func bulkDataLocation(_ member: ArraySlice<UInt8>) -> (offset: UInt64, length: UInt64)? {
-        guard let start = end(of: Array(#""BulkDataURI":""#.utf8), in: member),
-            let close = member[start...].firstIndex(of: UInt8(ascii: "\""))
-        else { return nil }
-        let parts = member[start..<close].split(separator: UInt8(ascii: "/")).map {
-            String(decoding: $0, as: UTF8.self)
-        }
-        guard parts.count >= 3, parts[parts.count - 3] == "bulkdata", let offset = UInt64(parts[parts.count - 2]),
-            let length = UInt64(parts[parts.count - 1])
-        else { return nil }
-        return (offset, length)
-    }
-
-    /// The index just after the first occurrence of `needle` in `haystack`.
-    private static func end(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
-        while index + needle.count <= haystack.endIndex {
-            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index + needle.count }
-            index += 1
-        }
-        return nil
     }
 }

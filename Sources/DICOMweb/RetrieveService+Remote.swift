@@ -1,7 +1,7 @@
 // WADO-RS for instances this node catalogues but does not hold: their bytes and headers come from the nearest
 // live holder (RemoteObjects; a run of them in one stream), in the same response as the local ones and in the
 // catalogue's order. The response's length was computed from the catalogue, so an object of another length stops it
-// at the end of that part.
+// at the end of that part. The reads of one instance, whole or a byte range, from this node or a holder, are here.
 import Catalog
 import HTTP
 import ObjectStore
@@ -43,6 +43,30 @@ extension RetrieveService {
             response = sink.writer
             index = end
         }
+    }
+
+    /// Writes an instance's Part-10 bytes to `sink`, from the store or the nearest holder.
+    func read(_ stored: CatalogStoredInstance, into sink: inout some ByteSink) throws {
+        if let remote = context.remote, !isHeldHere(stored) {
+            try remote.get(
+                stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
+                length: UInt64(stored.record.lengthBytes), into: &sink)
+        } else {
+            try context.store.get(stored.record.manifestAddress, into: &sink)
+        }
+    }
+
+    /// Writes bytes `range` of an instance's Part-10 file to `sink`: a ranged read of the store, or the holder's
+    /// stream with all but the range dropped.
+    func read(_ stored: CatalogStoredInstance, range: Range<UInt64>, into sink: inout some ByteSink) throws {
+        guard let remote = context.remote, !isHeldHere(stored) else {
+            return try context.store.get(stored.record.manifestAddress, range: range, into: &sink)
+        }
+        var window = RangeSink(inner: sink, range: range)
+        defer { sink = window.inner }
+        try remote.get(
+            stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
+            length: UInt64(stored.record.lengthBytes), into: &window)
     }
 
     /// Throws unless `served` bytes are the instance's catalogued length.

@@ -39,30 +39,6 @@ extension RetrieveService {
         try MultipartFraming.close(boundary: boundary).withUnsafeBytes { try sink.writer.writeBody($0) }
         try sink.writer.finish()
     }
-
-    /// Writes an instance's Part-10 bytes to `sink`, from the store or the nearest holder.
-    func read(_ stored: CatalogStoredInstance, into sink: inout some ByteSink) throws {
-        if let remote = context.remote, !isHeldHere(stored) {
-            try remote.get(
-                stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
-                length: UInt64(stored.record.lengthBytes), into: &sink)
-        } else {
-            try context.store.get(stored.record.manifestAddress, into: &sink)
-        }
-    }
-
-    /// Writes bytes `range` of an instance's Part-10 file to `sink`: a ranged read of the store, or the holder's
-    /// stream with all but the range dropped.
-    func read(_ stored: CatalogStoredInstance, range: Range<UInt64>, into sink: inout some ByteSink) throws {
-        guard let remote = context.remote, !isHeldHere(stored) else {
-            return try context.store.get(stored.record.manifestAddress, range: range, into: &sink)
-        }
-        var window = RangeSink(inner: sink, range: range)
-        defer { sink = window.inner }
-        try remote.get(
-            stored.record.manifestAddress, instanceUID: stored.sopInstanceUID,
-            length: UInt64(stored.record.lengthBytes), into: &window)
-    }
 }
 
 /// A ByteSink that turns a stored Part-10 file into one in another native syntax: a new meta group, then the data

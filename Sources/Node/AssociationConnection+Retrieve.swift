@@ -147,8 +147,8 @@ extension AssociationConnection {
 
     /// A new Message ID for a request this side sends.
     func takeMessageID() -> UInt16 {
-        nextMessageID &+= 1
-        if nextMessageID == 0 { nextMessageID = 1 }
-        return nextMessageID
+        lastMessageID &+= 1
+        if lastMessageID == 0 { lastMessageID = 1 }
+        return lastMessageID
     }
 }

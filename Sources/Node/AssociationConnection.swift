@@ -38,7 +38,7 @@ final class AssociationConnection {
     /// The registration of a socket this side opened, with the server's outgoing associations.
     var registration: Int?
     /// The Message ID of the last request this side sent.
-    var nextMessageID: UInt16 = 0
+    var lastMessageID: UInt16 = 0
     /// Operations served so far.
     var operationCount = 0
 

@@ -29,7 +29,7 @@ ensure_swift() {
 }
 
 # The C libraries every build links (DESIGN.md, "Code layout").
-TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev)
+TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev libturbojpeg0-dev zlib1g-dev)
 
 # The peer the DICOMweb bench (and its quick run in the tests) compares a node against; iproute2 and nftables for
 # the chaos runner's network of namespaces (ChaosTests, `tessera chaos net`, `tessera chaos run`) and faketime

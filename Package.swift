@@ -117,8 +117,8 @@ let package = Package(
         tests(
             "DICOMwebTests",
             [
-                "DICOMweb", "HTTP", "DICOM", "Samples", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives",
-                "TestSupport",
+                "DICOMweb", "HTTP", "DICOM", "Imaging", "CZlib", "Samples", "Catalog", "ObjectStore", "Transport",
+                "Posix", "Primitives", "TestSupport",
             ]),
         tests(
             "NodeTests",

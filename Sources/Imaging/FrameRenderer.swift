@@ -21,6 +21,15 @@ public enum FrameRenderer {
         return RenderedImage(width: format.columns, height: format.rows, channels: format.samples, pixels: pixels)
     }
 
+    /// The 8-bit image of the frame in `frame`.
+    public static func render(
+        _ frame: [UInt8], format: PixelFormat, window: VOIWindow? = nil
+    ) throws(ImagingError) -> RenderedImage {
+        try frame.withUnsafeBytes { bytes in
+            Result { () throws(ImagingError) in try render(bytes, format: format, window: window) }
+        }.get()
+    }
+
     /// How to read stored codes: the raw sample shifted down to its low bit and masked to the bits stored.
     struct SampleReader {
         let bytesPerSample: Int

@@ -15,9 +15,9 @@ public struct PixelFormat: Equatable, Sendable {
         var samples: Int { self == .monochrome1 || self == .monochrome2 ? 1 : 3 }
     }
 
-    /// The most pixels one frame may have: 16384², a large mammogram or slide tile, far below what would
-    /// exhaust a node's memory at 4 bytes a pixel.
-    public static let pixelCountMax = 16384 * 16384
+    /// The most pixels one frame may have: 8192², four times a large mammogram, so rendering one frame holds at
+    /// most a few hundred MiB however hostile the header.
+    public static let pixelCountMax = 8192 * 8192
 
     public let rows: Int
     public let columns: Int

@@ -14,7 +14,7 @@ public struct Viewport: Equatable, Sendable {
     }
 
     /// The most pixels on one side of a rendered image.
-    public static let sideMax = 16384
+    public static let sideMax = 8192
 
     /// The largest width, or nil to follow the height (or the region's own size).
     public let width: Int?
@@ -42,6 +42,15 @@ public struct Viewport: Equatable, Sendable {
             }
         case nil: break
         }
+        self.width = width
+        self.height = height
+        self.region = region
+    }
+
+    /// The whole image at its own size.
+    public static let whole = Viewport(checkedWidth: nil, height: nil, region: nil)
+
+    private init(checkedWidth width: Int?, height: Int?, region: Region?) {
         self.width = width
         self.height = height
         self.region = region

@@ -77,7 +77,7 @@ let package = Package(
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
         module("Samples", ["Primitives", "DICOM"]),
-        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "DIMSE", "Samples"]),
+        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "DIMSE", "Imaging", "Samples"]),
         module(
             "Bench",
             [
@@ -132,7 +132,7 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
-        tests("ImagingTests", ["Imaging", "CTurboJPEG", "CZlib", "TestSupport"]),
+        tests("ImagingTests", ["Imaging", "Fuzzing", "Primitives", "CTurboJPEG", "CZlib", "TestSupport"]),
         tests("DIMSETests", ["DIMSE", "DICOM", "Fuzzing", "Primitives", "TestSupport"]),
         tests(
             "ReplicationTests",
@@ -155,6 +155,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
         ("FuzzRegionalRows", ["Catalog"]), ("FuzzReplica", ["Replication", "Catalog", "Primitives"]),
         ("FuzzChaosHistory", ["Chaos", "Primitives"]), ("FuzzPDU", ["Fuzzing"]),
+        ("FuzzRendering", ["Fuzzing"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

@@ -16,7 +16,7 @@ extension RetrieveService {
         let accept = request.headers.values("Accept").joined(separator: ", ")
         try RetrieveNegotiation.checkFrames(accept: accept.isEmpty ? nil : accept)
         let stored = try find(study: study, series: series, instance: instance, includesMetadata: true)[0]
-        let (_, layout) = try nativeFrames(of: stored)
+        let layout = try FrameLayout(header: try nativeHeader(of: stored), instance: instance)
         if let missing = numbers.first(where: { $0 > layout.frameCount }) {
             throw DICOMwebError(
                 .notFound, "instance \(instance) has \(layout.frameCount) frame(s); there is no frame \(missing)")

@@ -27,8 +27,9 @@ extension RetrieveService {
         _ stored: CatalogStoredInstance, parameters: RenderParameters, response: inout some HTTPResponseWriter
     ) throws {
         let instance = stored.sopInstanceUID
-        let (header, layout) = try nativeFrames(of: stored)
+        let header = try nativeHeader(of: stored)
         let format = try PixelFormat(header: header, instance: instance)
+        let layout = try FrameLayout(header: header, instance: instance)
         guard UInt64(format.frameBytes) == layout.frameBytes else {
             throw DICOMwebError(
                 .notAcceptable,
@@ -65,9 +66,9 @@ extension RetrieveService {
         try response.finish()
     }
 
-    /// The header and frame layout of an instance whose pixel data is native little endian, or 406 naming the
-    /// stored transfer syntax (frames of compressed, deflated or big-endian data cannot be cut by byte range).
-    func nativeFrames(of stored: CatalogStoredInstance) throws -> (HeaderMembers, FrameLayout) {
+    /// The header of an instance whose pixel data is native little endian, or 406 naming the stored transfer
+    /// syntax (frames of compressed, deflated or big-endian data cannot be cut by byte range).
+    func nativeHeader(of stored: CatalogStoredInstance) throws -> HeaderMembers {
         guard let syntax = TransferSyntax(uid: stored.record.transferSyntaxUID), !syntax.isEncapsulated,
             !syntax.isDeflated, !syntax.isBigEndian
         else {
@@ -76,7 +77,6 @@ extension RetrieveService {
                 "instance \(stored.sopInstanceUID) is stored in transfer syntax \(stored.record.transferSyntaxUID); "
                     + "only frames of uncompressed little-endian pixel data are served")
         }
-        let header = HeaderMembers(json: try header(of: stored))
-        return (header, try FrameLayout(header: header, instance: stored.sopInstanceUID))
+        return HeaderMembers(json: try header(of: stored))
     }
 }

@@ -3,10 +3,11 @@
 // make or pixel data it cannot cut 406, a frame past the last 404. Method: an in-process responder; the PNG's IDAT
 // is inflated with zlib and compared with grey levels computed by the Imaging module's window.
 import CZlib
-import DICOMweb
 import HTTP
 import Imaging
 import Testing
+
+@testable import DICOMweb
 
 struct RenderedTests {
     static let study = FramesTests.study
@@ -83,5 +84,34 @@ struct RenderedTests {
         }
         let ignored = try fixture.client.get(Self.base + "/rendered?charset=utf-8&unknown=1")
         #expect(ignored.status == 200, "parameters PS3.18 lets a server ignore are ignored: \(ignored.text)")
+    }
+
+    @Test("hostile query values are 400 or accepted, never a crash")
+    func hostileQueries() {
+        let values = [
+            "", ",", ",,,,,", "1e308,1e308", "-1e308,1", "nan,1", "inf,inf", "1,1,", "0x10,5",
+            String(repeating: "9", count: 400),
+            "1,2,3,4,5,6", "8192,8192,1e300,-1e300,1e-300,1e-300", "1,1,0,0,-5,-5", "😀,1", "1 ,2",
+        ]
+        for name in ["window", "viewport", "quality", "accept", "annotation", "iccprofile"] {
+            for value in values {
+                do {
+                    _ = try RenderParameters(renderedQuery: [(name, value)], accept: nil)
+                } catch {
+                    #expect([400, 406].contains(error.status), "\(name)=\(value): \(error.reason)")
+                }
+            }
+        }
+        let uri = ["windowCenter", "windowWidth", "rows", "columns", "region", "frameNumber", "imageQuality"]
+        for name in uri {
+            for value in values {
+                do {
+                    let query = ["windowWidth": value, "windowCenter": value].merging([name: value]) { $1 }
+                    _ = try RenderParameters(wadoURI: query, media: .png)
+                } catch {
+                    #expect(error.status == 400, "\(name)=\(value): \(error.reason)")
+                }
+            }
+        }
     }
 }

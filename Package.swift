@@ -56,7 +56,7 @@ let package = Package(
         module("Posix", ["Primitives", "CPosix"]),
         module("Volumes", ["Primitives", "Coding", "SQLite"]),
         module("ObjectStore", ["Primitives", "Chunking", "Coding", "Volumes"]),
-        module("DICOM", ["Primitives"]),
+        module("DICOM", ["Primitives", "CZlib"]),
         module("Imaging", ["CTurboJPEG", "CZlib"]),
         module("Placement", ["Primitives"]),
         module("Membership", ["Primitives"]),

@@ -11,7 +11,7 @@ public struct DataSetTranscoder: Sendable {
     private var native: NativeDataSetTranscoder
     private let inflater: RawDeflateStream?
     private let deflater: RawDeflateStream?
-    /// How many bytes have been fed, for errors about the compressed stream.
+    /// How many bytes have been fed, for the error of a stream that ends too soon.
     private var offset: Int64 = 0
     private let limits: DICOMLimits
     /// Bytes inflated so far: checked against `limits.inputBytesMax`, so a small stream cannot expand unbounded.
@@ -44,7 +44,7 @@ public struct DataSetTranscoder: Sendable {
             var transcoder = native
             var count = inflatedCount
             let limit = limits.inputBytesMax
-            try inflater.process(bytes, offset: offset) { (piece) throws(DICOMParseError) in
+            try inflater.process(bytes) { (piece) throws(DICOMParseError) in
                 count += Int64(piece.count)
                 guard count <= limit else {
                     throw DICOMParseError(

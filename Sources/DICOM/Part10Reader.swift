@@ -97,7 +97,8 @@ public struct Part10Reader: Sendable {
     private mutating func inflateAndConsume(
         _ bytes: UnsafeRawBufferPointer, _ inflater: RawDeflateStream
     ) throws(DICOMParseError) {
-        try inflater.process(bytes, offset: offset) { (piece) throws(DICOMParseError) in
+        // Errors name where the compressed data set starts: how far zlib got is not the same for every split.
+        try inflater.process(bytes, offset: meta?.dataSetOffset ?? 0) { (piece) throws(DICOMParseError) in
             _ = try consumeLimited(piece)
         }
     }

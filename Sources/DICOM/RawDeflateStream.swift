@@ -35,7 +35,8 @@ final class RawDeflateStream: @unchecked Sendable {
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw DICOMParseError(.corruptDeflate, "zlib could not start a \(direction) stream (status \(status))", offset: 0)
+            throw DICOMParseError(
+                .corruptDeflate, "zlib could not start a \(direction) stream (status \(status))", offset: 0)
         }
     }
 
@@ -50,7 +51,7 @@ final class RawDeflateStream: @unchecked Sendable {
 
     /// Passes `input` through, handing each piece of output to `output`; `isLast` ends a deflate stream.
     ///
-    /// Inflating, corrupt data throws; `offset` is where the input started in its file, for the error.
+    /// Inflating, corrupt data throws; `offset` is what the error names (where the compressed stream starts).
     func process(
         _ input: UnsafeRawBufferPointer, isLast: Bool = false, offset: Int64 = 0,
         output: (UnsafeRawBufferPointer) throws(DICOMParseError) -> Void
@@ -80,7 +81,9 @@ final class RawDeflateStream: @unchecked Sendable {
             }
             if produced > 0 {
                 let handed = piece.withUnsafeBytes { bytes in
-                    Result { () throws(DICOMParseError) in try output(UnsafeRawBufferPointer(rebasing: bytes[..<produced])) }
+                    Result { () throws(DICOMParseError) in
+                        try output(UnsafeRawBufferPointer(rebasing: bytes[..<produced]))
+                    }
                 }
                 try handed.get()
             }

@@ -1,6 +1,6 @@
 // swift-tools-version: 6.2
 // Tessera: a regional archive for medical images. No package dependencies: Debian's C libraries come in through
-// system-library targets (CSQLite, COpenSSL, CISAL, and CPosix for glibc calls behind _GNU_SOURCE); everything else
+// system-library targets (CSQLite, COpenSSL, CISAL, CTurboJPEG, CZlib, and CPosix for glibc calls behind _GNU_SOURCE); everything else
 // is ours. See ../shared/DESIGN.md, "Code layout".
 import PackageDescription
 
@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // glibc calls that need _GNU_SOURCE (sync_file_range); nothing to link.
         .systemLibrary(name: "CPosix"),
         // Plain C references the storage bench compares our Swift against, compiled in the same build and linked only
@@ -54,7 +56,8 @@ let package = Package(
         module("Posix", ["Primitives", "CPosix"]),
         module("Volumes", ["Primitives", "Coding", "SQLite"]),
         module("ObjectStore", ["Primitives", "Chunking", "Coding", "Volumes"]),
-        module("DICOM", ["Primitives"]),
+        module("DICOM", ["Primitives", "CZlib"]),
+        module("Imaging", ["CTurboJPEG", "CZlib"]),
         module("Placement", ["Primitives"]),
         module("Membership", ["Primitives"]),
         module("Simulation", ["Primitives", "Membership", "Placement"]),
@@ -62,7 +65,7 @@ let package = Package(
         module("Catalog", ["Primitives", "SQLite", "DICOM"]),
         module("Replication", ["Primitives", "Coding", "Catalog", "ObjectStore", "HTTP"]),
         module("Transport", ["Primitives", "Posix", "HTTP", "COpenSSL"]),
-        module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Catalog", "ObjectStore"]),
+        module("DICOMweb", ["Primitives", "Coding", "HTTP", "DICOM", "Imaging", "Catalog", "ObjectStore"]),
         module("DIMSE", ["Primitives", "DICOM"]),
         module("Chaos", ["Primitives", "Posix"]),
         module(
@@ -74,7 +77,7 @@ let package = Package(
 
         // MARK: - Beside the product: generated instances, fuzz entry points, benches (DESIGN.md, "Code layout")
         module("Samples", ["Primitives", "DICOM"]),
-        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "DIMSE", "Samples"]),
+        module("Fuzzing", ["Primitives", "HTTP", "DICOM", "DIMSE", "Imaging", "Samples"]),
         module(
             "Bench",
             [
@@ -114,8 +117,8 @@ let package = Package(
         tests(
             "DICOMwebTests",
             [
-                "DICOMweb", "HTTP", "DICOM", "Samples", "Catalog", "ObjectStore", "Transport", "Posix", "Primitives",
-                "TestSupport",
+                "DICOMweb", "HTTP", "DICOM", "Imaging", "CZlib", "Samples", "Catalog", "ObjectStore", "Transport",
+                "Posix", "Primitives", "TestSupport",
             ]),
         tests(
             "NodeTests",
@@ -129,6 +132,7 @@ let package = Package(
             exclude: ["python"], swiftSettings: strictSettings),
         tests("TidyTests", ["TestSupport"]),
         tests("PlacementTests", ["Placement", "Primitives", "TestSupport"]),
+        tests("ImagingTests", ["Imaging", "Fuzzing", "Primitives", "CTurboJPEG", "CZlib", "TestSupport"]),
         tests("DIMSETests", ["DIMSE", "DICOM", "Fuzzing", "Primitives", "TestSupport"]),
         tests(
             "ReplicationTests",
@@ -151,6 +155,7 @@ if Context.environment["TESSERA_FUZZ"] != nil {
         ("FuzzGossip", ["Membership"]), ("FuzzGossipEnvelope", ["Coding", "Primitives"]),
         ("FuzzRegionalRows", ["Catalog"]), ("FuzzReplica", ["Replication", "Catalog", "Primitives"]),
         ("FuzzChaosHistory", ["Chaos", "Primitives"]), ("FuzzPDU", ["Fuzzing"]),
+        ("FuzzRendering", ["Fuzzing"]),
     ] as [(String, [Target.Dependency])] {
         package.targets.append(
             .executableTarget(

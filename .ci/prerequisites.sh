@@ -29,7 +29,7 @@ ensure_swift() {
 }
 
 # The C libraries every build links (DESIGN.md, "Code layout").
-TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev)
+TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev libturbojpeg0-dev zlib1g-dev)
 
 # The peer the DICOMweb bench (and its quick run in the tests) compares a node against; iproute2 and nftables for
 # the chaos runner's network of namespaces (ChaosTests, `tessera chaos net`, `tessera chaos run`) and faketime
@@ -37,14 +37,17 @@ TESSERA_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libisal-dev)
 TESSERA_TEST_PACKAGES=(orthanc orthanc-dicomweb iproute2 nftables faketime chromium)
 
 # ensure_python_packages PACKAGE...: every named PyPI package imports afterwards (pip installs what is missing), or
-# the script explains and exits. The module name is the package name with dashes as underscores.
+# the script explains and exits. The module name is the package name with dashes as underscores, or follows a colon
+# (pillow:PIL).
 ensure_python_packages() {
     if ! command -v python3 >/dev/null 2>&1; then
         ensure_packages python3 python3-pip
     fi
     local missing=()
-    for package in "$@"; do
-        python3 -c "import ${package//-/_}" 2>/dev/null || missing+=("$package")
+    for entry in "$@"; do
+        local package="${entry%%:*}" module="${entry#*:}"
+        [ "$entry" = "$package" ] && module="${package//-/_}"
+        python3 -c "import $module" 2>/dev/null || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "Installing ${missing[*]} (pip)…" >&2
@@ -57,5 +60,5 @@ ensure_python_packages() {
 }
 
 # What the interoperability tests drive a node with: clients nobody here wrote (DESIGN.md, "Interfaces"); requests
-# is also the outside client of `tessera bench dicomweb`.
-TESSERA_TEST_PYTHON_PACKAGES=(pydicom pynetdicom dicomweb-client requests)
+# is also the outside client of `tessera bench dicomweb`; numpy and Pillow check rendered images against pydicom.
+TESSERA_TEST_PYTHON_PACKAGES=(pydicom pynetdicom dicomweb-client requests numpy pillow:PIL)

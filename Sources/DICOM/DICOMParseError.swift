@@ -11,7 +11,7 @@ public struct DICOMParseError: Error, Sendable, Equatable, CustomStringConvertib
         case missingTransferSyntax
         /// The Transfer Syntax UID is not a UID.
         case invalidTransferSyntax
-        /// A transfer syntax we recognise but do not decode (deflate, PS3.5 §A.5).
+        /// A transfer syntax we recognise but do not decode.
         case unsupportedTransferSyntax
         /// The file meta group is malformed (wrong VR for a meta element, a meta element after the data set).
         case invalidMetaInformation
@@ -34,8 +34,10 @@ public struct DICOMParseError: Error, Sendable, Equatable, CustomStringConvertib
         case nestingTooDeep
         /// More elements than `DICOMLimits.elementCountMax`.
         case tooManyElements
-        /// The stream is longer than `DICOMLimits.inputBytesMax`.
+        /// The stream is longer than `DICOMLimits.inputBytesMax` (a deflated one: once inflated).
         case inputTooLarge
+        /// A deflated data set (PS3.5 §A.5) that zlib cannot inflate.
+        case corruptDeflate
     }
 
     /// The kind of failure.

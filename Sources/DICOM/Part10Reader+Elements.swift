@@ -6,8 +6,19 @@ extension Part10Reader {
     /// outside group 0002.
     mutating func decodeHead() throws(DICOMParseError) {
         let headOffset = offset - 8
-        if isInMetaGroup && frames.count == 1 && readUInt16(scratch, at: 0, bigEndian: false) != 0x0002 {
+        if isInMetaGroup && frames.count == 1
+            && (readUInt16(scratch, at: 0, bigEndian: false) != 0x0002 || headOffset >= deflatedMetaGroupEnd)
+        {
             try beginDataSet(at: headOffset)
+            if transferSyntax?.isDeflated == true {
+                // The 8 bytes just read start the compressed stream: they go to the inflater, and offsets from
+                // here on count inflated bytes.
+                compressedHandOff = scratch
+                scratch.removeAll(keepingCapacity: true)
+                offset = headOffset
+                inflater = try RawDeflateStream(.inflate)
+                return
+            }
         }
         var encoding = frames[frames.count - 1].encoding
         let group = readUInt16(scratch, at: 0, bigEndian: encoding.isBigEndian)
@@ -207,6 +218,16 @@ extension Part10Reader {
         try closeEndedFrames()
     }
 
+    /// Where the meta group of a deflated file ends by its group length (0002,0000), since the compressed bytes
+    /// after it may happen to start like a group 0002 tag; Int64.max otherwise.
+    var deflatedMetaGroupEnd: Int64 {
+        let meta = DataSet(frames[0].elements)
+        guard let uid = meta.string(.transferSyntaxUID), TransferSyntax(uid: uid)?.isDeflated == true,
+            let length = meta.integer(DICOMTag(group: 0x0002, element: 0x0000))
+        else { return .max }
+        return Int64(Self.preambleByteCount) + 12 + Int64(length)
+    }
+
     /// Switches from the file meta group to the data set, whose encoding (0002,0010) names.
     mutating func beginDataSet(at dataSetOffset: Int64) throws(DICOMParseError) {
         precondition(frames.count == 1)
@@ -220,11 +241,6 @@ extension Part10Reader {
         guard let syntax = TransferSyntax(uid: uid) else {
             throw DICOMParseError(
                 .invalidTransferSyntax, "Transfer Syntax UID (0002,0010) \"\(uid)\" is not a UID",
-                offset: dataSetOffset)
-        }
-        if syntax.isDeflated {
-            throw DICOMParseError(
-                .unsupportedTransferSyntax, "unsupported transfer syntax \(syntax): deflated data sets are not read",
                 offset: dataSetOffset)
         }
         meta = FileMetaInformation(dataSet: metaSet, dataSetOffset: dataSetOffset)

@@ -43,6 +43,11 @@ public struct Part10Reader: Sendable {
     var sequenceDepth = 0
     var failure: DICOMParseError?
     var isFinished = false
+    /// The inflater of a deflated data set (PS3.5 §A.5): every byte after the meta group goes through it, and
+    /// offsets past the meta group count inflated bytes.
+    var inflater: RawDeflateStream?
+    /// The compressed bytes read as an element header before the switch to the inflater, handed to it first.
+    var compressedHandOff: [UInt8]?
 
     /// Makes a reader with `limits`.
     public init(limits: DICOMLimits = .standard) {
@@ -56,18 +61,45 @@ public struct Part10Reader: Sendable {
         precondition(!isFinished, "Part10Reader.feed after finish")
         guard !bytes.isEmpty else { return }
         do throws(DICOMParseError) {
-            if offset + Int64(bytes.count) > limits.inputBytesMax {
-                // Read up to the limit first, so an earlier error wins whatever the split.
-                try consume(UnsafeRawBufferPointer(rebasing: bytes[..<Int(limits.inputBytesMax - offset)]))
-                throw DICOMParseError(
-                    .inputTooLarge,
-                    "the stream is longer than the limit of \(limits.inputBytesMax) bytes (inputBytesMax)",
-                    offset: limits.inputBytesMax)
+            if let inflater { return try inflateAndConsume(bytes, inflater) }
+            let used = try consumeLimited(bytes)
+            if let handOff = compressedHandOff, let inflater {
+                compressedHandOff = nil
+                var reader = self
+                let handed = handOff.withUnsafeBytes { bytes in
+                    Result { () throws(DICOMParseError) in try reader.inflateAndConsume(bytes, inflater) }
+                }
+                self = reader
+                try handed.get()
+                try inflateAndConsume(UnsafeRawBufferPointer(rebasing: bytes[used...]), inflater)
             }
-            try consume(bytes)
         } catch {
             failure = error
             throw error
+        }
+    }
+
+    /// Consumes `bytes` up to `limits.inputBytesMax`; returns how many were taken (fewer when the data set turned
+    /// out to be deflated, the rest then belonging to the inflater).
+    private mutating func consumeLimited(_ bytes: UnsafeRawBufferPointer) throws(DICOMParseError) -> Int {
+        if offset + Int64(bytes.count) > limits.inputBytesMax {
+            // Read up to the limit first, so an earlier error wins whatever the split.
+            _ = try consume(UnsafeRawBufferPointer(rebasing: bytes[..<Int(limits.inputBytesMax - offset)]))
+            throw DICOMParseError(
+                .inputTooLarge,
+                "the stream is longer than the limit of \(limits.inputBytesMax) bytes (inputBytesMax)",
+                offset: limits.inputBytesMax)
+        }
+        return try consume(bytes)
+    }
+
+    /// Inflates `bytes` of a deflated data set and reads what comes out.
+    private mutating func inflateAndConsume(
+        _ bytes: UnsafeRawBufferPointer, _ inflater: RawDeflateStream
+    ) throws(DICOMParseError) {
+        // Errors name where the compressed data set starts: how far zlib got is not the same for every split.
+        try inflater.process(bytes, offset: meta?.dataSetOffset ?? 0) { (piece) throws(DICOMParseError) in
+            _ = try consumeLimited(piece)
         }
     }
 
@@ -76,6 +108,11 @@ public struct Part10Reader: Sendable {
         if let failure { throw failure }
         precondition(!isFinished, "Part10Reader.finish called twice")
         do throws(DICOMParseError) {
+            if let inflater, !inflater.hasEnded {
+                throw DICOMParseError(
+                    .truncated, "the deflated data set ends before its last block (at offset \(offset) once inflated)",
+                    offset: offset)
+            }
             let result = try validateEnd()
             isFinished = true
             header = result
@@ -95,8 +132,9 @@ public struct Part10Reader: Sendable {
         return try reader.finish()
     }
 
-    /// The feed loop: each step takes what it can from `bytes`; skipping costs O(1) per buffer.
-    private mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(DICOMParseError) {
+    /// The feed loop: each step takes what it can from `bytes`; skipping costs O(1) per buffer. Returns how many
+    /// bytes were taken: all, unless the data set turned out to be deflated.
+    private mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(DICOMParseError) -> Int {
         var position = 0
         let count = bytes.count
         while position < count {
@@ -127,8 +165,10 @@ public struct Part10Reader: Sendable {
                 position += taken
                 offset += Int64(taken)
                 if scratch.count == needed { try endScratch() }
+                if compressedHandOff != nil { return position }
             }
         }
+        return position
     }
 
     /// Handles a complete preamble or element header in `scratch`.

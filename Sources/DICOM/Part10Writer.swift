@@ -27,8 +27,8 @@ public enum Part10Writer {
     ///
     /// The meta group's SOP class and instance come from (0008,0016) and (0008,0018). `pixelData`, when given,
     /// is written as (7FE0,0010) in tag order. The data set MUST hold only inline values and sequences (no bulk
-    /// data references), and `transferSyntax` MUST NOT be deflated; encapsulated pixel data needs an explicit
-    /// little-endian syntax.
+    /// data references); a deflated syntax is written as Explicit VR Little Endian, then deflated; encapsulated
+    /// pixel data needs an explicit little-endian syntax.
     public static func write(
         _ dataSet: DataSet, transferSyntax: TransferSyntax, pixelData: PixelDataPayload? = nil,
         options: Options = Options()
@@ -47,7 +47,11 @@ public enum Part10Writer {
         _ dataSet: DataSet, transferSyntax: TransferSyntax, pixelData: PixelDataPayload? = nil,
         options: Options = Options()
     ) -> [UInt8] {
-        precondition(!transferSyntax.isDeflated, "Part10Writer does not deflate")
+        if transferSyntax.isDeflated {
+            let explicit = dataSetBytes(
+                dataSet, transferSyntax: .explicitVRLittleEndian, pixelData: pixelData, options: options)
+            return deflated(explicit)
+        }
         var output: [UInt8] = []
         let encoder = ElementEncoder(
             encoding: ElementEncoding(
@@ -74,6 +78,21 @@ public enum Part10Writer {
         }
         encoder.writeSet(DataSet(Array(elements[split...])), into: &output)
         return output
+    }
+
+    /// `bytes` as one raw deflate stream (PS3.5 §A.5).
+    static func deflated(_ bytes: [UInt8]) -> [UInt8] {
+        var compressed: [UInt8] = []
+        let outcome = bytes.withUnsafeBytes { buffer in
+            Result { () throws(DICOMParseError) in
+                let stream = try RawDeflateStream(.deflate)
+                try stream.process(buffer, isLast: true) { (piece) throws(DICOMParseError) in
+                    compressed.append(contentsOf: piece)
+                }
+            }
+        }
+        guard case .success = outcome else { preconditionFailure("zlib could not deflate: \(outcome)") }
+        return compressed
     }
 
     /// The file meta group, group length first, always Explicit VR Little Endian (PS3.10 §7.1).

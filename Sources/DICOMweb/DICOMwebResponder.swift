@@ -94,6 +94,9 @@ public struct DICOMwebResponder: HTTPResponder {
         case (_, .frames(let study, let series, let instance, let numbers)):
             try RetrieveService(context: context).frames(
                 request, study: study, series: series, instance: instance, numbers: numbers, response: &response)
+        case (_, .rendered(let study, let series, let instance, let frame)):
+            try RetrieveService(context: context).rendered(
+                request, study: study, series: series, instance: instance, frame: frame, response: &response)
         case (_, .wadoURI):
             try RetrieveService(context: context).wadoURI(request, response: &response)
         case (_, .bulkData(let study, let series, let instance, let offset, let length)):

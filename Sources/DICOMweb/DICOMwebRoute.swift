@@ -28,6 +28,8 @@ public enum DICOMwebRoute: Sendable, Equatable {
     case wadoURI
     /// `…/instances/{instance}/frames/{list}`: frames of native pixel data, 1-based, in the order asked.
     case frames(study: String, series: String, instance: String, numbers: [Int])
+    /// `…/instances/{instance}/rendered` (`frame` nil) or `…/frames/{n}/rendered`: a JPEG or PNG image.
+    case rendered(study: String, series: String, instance: String, frame: Int?)
 
     /// The methods the resource answers.
     public var allowedMethods: [String] {
@@ -80,9 +82,20 @@ public enum DICOMwebRoute: Sendable, Equatable {
         case 3 where more[0] == "instances" && more[2] == "metadata":
             try UID.validate(more[1], name: "instance")
             return .metadata(study: study, series: series, instance: more[1])
+        case 3 where more[0] == "instances" && more[2] == "rendered":
+            try UID.validate(more[1], name: "instance")
+            return .rendered(study: study, series: series, instance: more[1], frame: nil)
         case 4 where more[0] == "instances" && more[2] == "frames":
             try UID.validate(more[1], name: "instance")
             return .frames(study: study, series: series, instance: more[1], numbers: try frameNumbers(more[3]))
+        case 5 where more[0] == "instances" && more[2] == "frames" && more[4] == "rendered":
+            try UID.validate(more[1], name: "instance")
+            let numbers = try frameNumbers(more[3])
+            guard numbers.count == 1 else {
+                throw DICOMwebError(
+                    .badRequest, "a rendered frame is one frame number, not the list '\(more[3].prefix(40))'")
+            }
+            return .rendered(study: study, series: series, instance: more[1], frame: numbers[0])
         case 5 where more[0] == "instances" && more[2] == "bulkdata":
             try UID.validate(more[1], name: "instance")
             guard let offset = UInt64(more[3]), let length = UInt64(more[4]), offset <= UInt64.max - length else {

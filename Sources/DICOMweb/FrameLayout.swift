@@ -15,11 +15,9 @@ struct FrameLayout: Equatable {
 
     /// The layout the header `json` describes, or throws naming what is missing (404: the instance has no pixel
     /// data) or what cannot be served (406: packed bits, or a value shorter than its frames).
-    init(header json: [UInt8], instance: String) throws(DICOMwebError) {
-        var members: [UInt32: ArraySlice<UInt8>] = [:]
-        for member in StoredJSONMembers.members(of: json) { members[member.tag] = member.value }
+    init(header members: HeaderMembers, instance: String) throws(DICOMwebError) {
         func number(_ tag: UInt32, default fallback: UInt64? = nil) throws(DICOMwebError) -> UInt64 {
-            if let value = members[tag].flatMap(Self.firstNumber) { return value }
+            if let value = members.values(tag).first.flatMap({ UInt64($0) }) { return value }
             if let fallback { return fallback }
             throw DICOMwebError(
                 .notFound, "instance \(instance) has no \(String(tag, radix: 16, uppercase: true)) for its frames")
@@ -57,13 +55,5 @@ struct FrameLayout: Equatable {
     func range(ofFrame number: Int) -> Range<UInt64> {
         let start = pixelOffset + UInt64(number - 1) * frameBytes
         return start..<(start + frameBytes)
-    }
-
-    /// The first number of a member's "Value" array (`{"vr":"US","Value":[512]}` → 512); IS values are strings.
-    static func firstNumber(_ member: ArraySlice<UInt8>) -> UInt64? {
-        guard let key = member.firstRange(of: Array(#""Value":["#.utf8)) else { return nil }
-        let rest = member[key.upperBound...].drop { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ") }
-        let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        return UInt64(String(decoding: digits, as: UTF8.self))
     }
 }

@@ -52,8 +52,10 @@ struct InstanceInspector {
             prefix: pathPrefix, study: complete.studyInstanceUID, series: complete.seriesInstanceUID,
             instance: complete.sopInstanceUID
         )
+        // A deflated file's offsets count inflated bytes, so its bulk values have no byte range in the stored file.
+        let hasRanges = !parsed.transferSyntax.isDeflated
         complete.metadata = DICOMJSON.encode(parsed.dataSet) { _, element in
-            guard let reference = element.bulkData, let length = reference.length else { return nil }
+            guard hasRanges, let reference = element.bulkData, let length = reference.length else { return nil }
             return BulkDataLocation.path(
                 pathPrefix: location.prefix, study: location.study, series: location.series,
                 instance: location.instance, offset: UInt64(reference.offset), length: UInt64(length))

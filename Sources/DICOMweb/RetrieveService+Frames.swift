@@ -16,15 +16,7 @@ extension RetrieveService {
         let accept = request.headers.values("Accept").joined(separator: ", ")
         try RetrieveNegotiation.checkFrames(accept: accept.isEmpty ? nil : accept)
         let stored = try find(study: study, series: series, instance: instance, includesMetadata: true)[0]
-        guard let syntax = TransferSyntax(uid: stored.record.transferSyntaxUID), !syntax.isEncapsulated,
-            !syntax.isDeflated, !syntax.isBigEndian
-        else {
-            throw DICOMwebError(
-                .notAcceptable,
-                "instance \(instance) is stored in transfer syntax \(stored.record.transferSyntaxUID); only frames "
-                    + "of uncompressed little-endian pixel data are served")
-        }
-        let layout = try FrameLayout(header: try header(of: stored), instance: instance)
+        let layout = try FrameLayout(header: try nativeHeader(of: stored), instance: instance)
         if let missing = numbers.first(where: { $0 > layout.frameCount }) {
             throw DICOMwebError(
                 .notFound, "instance \(instance) has \(layout.frameCount) frame(s); there is no frame \(missing)")

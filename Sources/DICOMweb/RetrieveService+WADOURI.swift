@@ -1,18 +1,25 @@
 // WADO-URI (PS3.18 §9): `GET …/wado?requestType=WADO&studyUID=…&seriesUID=…&objectUID=…&contentType=…`, the form
 // report links and many viewers still use. application/dicom is answered with the instance's Part-10 file, in the
-// transfer syntax `transferSyntax` names when the stored one is native and it is too (transcoded); a content type
-// this node cannot produce (rendered images) is 406 naming what it can. Every parameter error is a 400 naming it.
+// transfer syntax `transferSyntax` names when the stored one is native and it is too (transcoded); image/jpeg (the
+// default) and image/png with a rendered frame. Every parameter error is a 400 naming it.
 import Catalog
 import DICOM
 import HTTP
+import Imaging
 import ObjectStore
 import Primitives
 
 extension RetrieveService {
     /// The parameters WADO-URI defines (PS3.18 §9.1.2); one not listed here is an error, since a client asking
     /// for something we would silently ignore (a region, an anonymization) must learn it is not done.
-    static let wadoURIParameters: Set<String> = [
+    static let wadoURIParameters = Set([
         "requestType", "studyUID", "seriesUID", "objectUID", "contentType", "transferSyntax", "charset",
+    ]).union(renderingParameters)
+
+    /// The parameters that only make sense for a rendered image (PS3.18 §9.1.2.1: not present with
+    /// application/dicom).
+    static let renderingParameters: Set<String> = [
+        "windowCenter", "windowWidth", "rows", "columns", "region", "frameNumber", "imageQuality",
     ]
 
     /// Answers one WADO-URI request.
@@ -40,7 +47,18 @@ extension RetrieveService {
             try UID.validate(uid, name: name)
             uids.append(uid)
         }
-        try Self.checkDICOMContentType(values["contentType"], accept: request.headers["Accept"])
+        if let media = try Self.wadoURIContent(values["contentType"], accept: request.headers["Accept"]) {
+            if let syntax = values["transferSyntax"] {
+                throw DICOMwebError(
+                    .badRequest, "transferSyntax=\(syntax.prefix(64)) is for application/dicom, not \(media.rawValue)")
+            }
+            let parameters = try RenderParameters(wadoURI: values, media: media)
+            let stored = try find(study: uids[0], series: uids[1], instance: uids[2], includesMetadata: true)[0]
+            return try answerRendered(stored, parameters: parameters, response: &response)
+        }
+        if let name = Self.renderingParameters.sorted().first(where: { values[$0] != nil }) {
+            throw DICOMwebError(.badRequest, "\(name) is for rendered images and cannot go with application/dicom")
+        }
         let stored = try find(study: uids[0], series: uids[1], instance: uids[2], includesMetadata: false)[0]
         let storedSyntax = stored.record.transferSyntaxUID
         let asked = values["transferSyntax"] ?? storedSyntax
@@ -84,9 +102,9 @@ extension RetrieveService {
         try sink.inner.writer.finish()
     }
 
-    /// Throws 406 unless `contentType` (a list, PS3.18 §9.1.2.1.5) or, without it, the Accept header admits
-    /// application/dicom. Without either, PS3.18 makes image/jpeg the default, which this node does not render.
-    static func checkDICOMContentType(_ contentType: String?, accept: String?) throws(DICOMwebError) {
+    /// What `contentType` (a list, PS3.18 §9.1.2.1.5) or, without it, the Accept header asks for first: nil for
+    /// application/dicom, else the rendered format; image/jpeg when neither is given. 406 when it admits none.
+    static func wadoURIContent(_ contentType: String?, accept: String?) throws(DICOMwebError) -> RenderedMedia? {
         let asked = contentType ?? accept ?? "image/jpeg"
         let ranges: [MediaRange]
         do {
@@ -95,11 +113,12 @@ extension RetrieveService {
             throw DICOMwebError(.badRequest, "WADO-URI contentType '\(asked)' is malformed: \(error.reason)")
         }
         let dicom = MediaType(type: "application", subtype: "dicom")
-        guard ranges.contains(where: { $0.qualityPerMille > 0 && $0.mediaType.matches(dicom) }) else {
-            throw DICOMwebError(
-                .notAcceptable,
-                "WADO-URI here answers contentType=application/dicom only, not \(asked) "
-                    + "(rendered images are not produced by this node)")
+        for range in MediaRange.preferenceOrdered(ranges) {
+            if range.mediaType.type == "application" && range.mediaType.matches(dicom) { return nil }
+            if let media = try RenderedMedia.preferred(by: range.mediaType.essence) { return media }
         }
+        throw DICOMwebError(
+            .notAcceptable,
+            "WADO-URI here answers application/dicom, image/jpeg or image/png, not \(asked.prefix(200))")
     }
 }

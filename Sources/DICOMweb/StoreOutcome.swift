@@ -16,7 +16,7 @@ public enum StoreStatusCode {
     /// element running past the end, a limit on nesting, size or element count exceeded), or its pixel data is
     /// encoded against its transfer syntax (encapsulated under a native one, or the reverse).
     public static let cannotUnderstand: UInt16 = 0xC000
-    /// C122 "Referenced Transfer Syntax not supported": a deflated syntax, or one this archive does not know.
+    /// C122 "Referenced Transfer Syntax not supported": a syntax this archive does not know.
     public static let transferSyntaxNotSupported: UInt16 = 0xC122
     /// 0110 "Processing failure": the store or catalog failed for another reason.
     public static let processingFailure: UInt16 = 0x0110

@@ -79,13 +79,15 @@ public struct AssociationPolicy: Sendable {
     /// The transfer syntax the archive prefers among `proposed`. Commands' data sets (identifiers, C-ECHO) use
     /// Explicit VR Little Endian, then Implicit, then Big Endian. Storage keeps what the modality made: the first
     /// proposed syntax the archive can read, except that Implicit VR Little Endian yields to any other, since an
-    /// explicit syntax keeps the VRs of private elements. Deflate is refused until the reader inflates.
+    /// explicit syntax keeps the VRs of private elements, and Deflated Explicit VR Little Endian to all of them,
+    /// since frames and rendered images are cut from a stored file by byte range, which a deflated one has not.
     static func transferSyntax(for service: ServiceClass, proposed: [String]) -> String? {
-        let readable = proposed.filter { TransferSyntax(uid: $0).map { !$0.isDeflated } ?? false }
+        let known = proposed.filter { TransferSyntax(uid: $0) != nil }
+        let readable = known.filter { TransferSyntax(uid: $0)?.isDeflated == false }
         let implicit = TransferSyntax.implicitVRLittleEndian.uid
         switch service {
         case .storage:
-            return readable.first { $0 != implicit } ?? readable.first
+            return readable.first { $0 != implicit } ?? readable.first ?? known.first
         default:
             let native = [TransferSyntax.explicitVRLittleEndian.uid, implicit, TransferSyntax.explicitVRBigEndian.uid]
             return native.first { readable.contains($0) }

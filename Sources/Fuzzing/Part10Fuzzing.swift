@@ -1,6 +1,6 @@
 // The body of the DICOM fuzz target (Tests/Fuzz/FuzzDICOM) and of `tessera fuzz dicom`: reads arbitrary bytes whole
 // and in a split the bytes choose, and traps if the two disagree, so libFuzzer finds crashes and split bugs alike;
-// the data set of a file that reads is also transcoded between the native syntaxes, whole and byte by byte.
+// the data set of a file that reads is also transcoded between the uncompressed syntaxes, whole and byte by byte.
 public import DICOM
 import Samples
 
@@ -28,13 +28,14 @@ public enum Part10Fuzzing {
         return whole
     }
 
-    /// The data set of a file read without error, transcoded to each native syntax whole and byte by byte, MUST
-    /// give the same bytes or the same error; from Implicit VR Little Endian, to Explicit and back MUST be the
-    /// identity (of the implicit data set with its sequences made undefined length).
+    /// The data set of a file read without error, transcoded to each uncompressed syntax whole and byte by byte,
+    /// MUST give the same bytes or the same error; from Implicit VR Little Endian, to Explicit and back MUST be the
+    /// identity (of the implicit data set with its sequences made undefined length), and so MUST deflating and
+    /// inflating again.
     static func checkTranscoding(_ dataSet: [UInt8], from source: TransferSyntax) {
         let native = [TransferSyntax.implicitVRLittleEndian, .explicitVRLittleEndian, .explicitVRBigEndian]
-        guard native.contains(source) else { return }
-        for target in native {
+        guard native.contains(source) || source.isDeflated else { return }
+        for target in native + [.deflatedExplicitVRLittleEndian] {
             let whole = transcode([dataSet], source, target)
             let single = transcode(dataSet.map { [$0] }, source, target)
             precondition(whole == single, "transcoding to \(target.name) byte by byte changed the result")
@@ -45,6 +46,11 @@ public enum Part10Fuzzing {
         else { return }
         let back = transcode([explicit], .explicitVRLittleEndian, source)
         precondition(back == .success(normalized), "implicit → explicit → implicit is not the identity")
+        guard case .success(let deflated) = transcode([dataSet], source, .deflatedExplicitVRLittleEndian) else {
+            preconditionFailure("implicit → deflated failed where implicit → explicit did not")
+        }
+        let inflated = transcode(deflated.map { [$0] }, .deflatedExplicitVRLittleEndian, source)
+        precondition(inflated == .success(normalized), "implicit → deflated → implicit is not the identity")
     }
 
     /// `pieces` fed to a transcoder from `source` to `target`: its output, or its error.
@@ -71,7 +77,10 @@ public enum Part10Fuzzing {
     public static func seedCorpus() -> [[UInt8]] {
         var seeds: [[UInt8]] = []
         let instance = SyntheticInstance(seed: 1, rows: 2, columns: 2)
-        for syntax in [TransferSyntax.implicitVRLittleEndian, .explicitVRLittleEndian, .explicitVRBigEndian] {
+        for syntax in [
+            TransferSyntax.implicitVRLittleEndian, .explicitVRLittleEndian, .explicitVRBigEndian,
+            .deflatedExplicitVRLittleEndian,
+        ] {
             seeds.append(instance.part10(transferSyntax: syntax))
         }
         let code = DataSet([

@@ -241,7 +241,7 @@ enum CommandUsage {
 
         """,
         "fuzz": """
-        usage: tessera fuzz dicom|http|multipart [--seed N] [--rounds N]
+        usage: tessera fuzz dicom|http|multipart|pdu|rendering [--seed N] [--rounds N]
 
         Runs a parser's seeded hostile-input loop; a crash replays with its seed (README.md, "Fuzzing").
 

@@ -1,12 +1,13 @@
-// `tessera fuzz dicom|http|multipart|pdu [--seed N] [--rounds N]`: the seeded hostile-input loops of the parsers,
-// the same checks the libFuzzer targets run (README.md, "Fuzzing"). A crash names the seed that replays it.
+// `tessera fuzz dicom|http|multipart|pdu|rendering [--seed N] [--rounds N]`: the seeded hostile-input loops of
+// the parsers and the renderer, the same checks the libFuzzer targets run (README.md, "Fuzzing"). A crash names the
+// seed that replays it.
 import Fuzzing
 import Posix
 
 /// The fuzz subcommand.
 enum FuzzCommand {
     /// The parsers a seeded run can exercise.
-    static let targets = ["dicom", "http", "multipart", "pdu"]
+    static let targets = ["dicom", "http", "multipart", "pdu", "rendering"]
 
     static func run(_ words: [String]) throws {
         let arguments = try Arguments(words, valued: ["seed", "rounds"])
@@ -27,6 +28,9 @@ enum FuzzCommand {
         case "multipart":
             HTTPFuzzing.run(.multipart, seed: seed, rounds: rounds)
             Console.output("fuzz multipart seed \(seed): \(rounds) bodies, no crash\n")
+        case "rendering":
+            ImagingFuzzing.run(seed: seed, rounds: rounds)
+            Console.output("fuzz rendering seed \(seed): \(rounds) frames rendered or refused, no crash\n")
         default:
             PDUFuzzing.run(seed: seed, rounds: rounds)
             Console.output("fuzz pdu seed \(seed): \(rounds) PDU streams, no crash\n")

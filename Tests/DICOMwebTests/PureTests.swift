@@ -33,11 +33,20 @@ import Testing
         #expect(
             try DICOMwebRoute.parse("/studies/1.2/series/3.4/instances/5.6/bulkdata/100/20")
                 == .bulkData(study: "1.2", series: "3.4", instance: "5.6", offset: 100, length: 20))
+        #expect(
+            try DICOMwebRoute.parse("/studies/1.2/series/3.4/instances/5.6/rendered")
+                == .rendered(study: "1.2", series: "3.4", instance: "5.6", frame: nil))
+        #expect(
+            try DICOMwebRoute.parse("/studies/1.2/series/3.4/instances/5.6/frames/7/rendered")
+                == .rendered(study: "1.2", series: "3.4", instance: "5.6", frame: 7))
+        #expect(throws: DICOMwebError.self) {
+            try DICOMwebRoute.parse("/studies/1.2/series/3.4/instances/5.6/frames/1,2/rendered")
+        }
     }
 
     @Test("unknown paths are 404 and malformed UIDs or ranges are 400")
     func badPaths() {
-        for path in ["", "/", "/patients", "/studies/1.2/frames", "/studies/1.2/series/3.4/instances/5.6/rendered"] {
+        for path in ["", "/", "/patients", "/studies/1.2/frames", "/studies/1.2/series/3.4/instances/5.6/thumbnail"] {
             #expect(throws: DICOMwebError.self) { try DICOMwebRoute.parse(path) }
             #expect((try? DICOMwebRoute.parse(path)) == nil)
             do {
@@ -263,7 +272,11 @@ import Testing
 }
 
 @Suite struct FrameLayoutTests {
-    static func header(rows: String, frames: String = "1", length: Int = 32, bits: String = "16") -> [UInt8] {
+    static func header(rows: String, frames: String = "1", length: Int = 32, bits: String = "16") -> HeaderMembers {
+        HeaderMembers(json: json(rows: rows, frames: frames, length: length, bits: bits))
+    }
+
+    static func json(rows: String, frames: String = "1", length: Int = 32, bits: String = "16") -> [UInt8] {
         Array(
             (#"{"00280008":{"vr":"IS","Value":["\#(frames)"]},"00280010":{"vr":"US","Value":[\#(rows)]},"#
                 + #""00280011":{"vr":"US","Value":[4]},"00280100":{"vr":"US","Value":[\#(bits)]},"#
@@ -279,16 +292,35 @@ import Testing
         #expect(two.range(ofFrame: 2) == 216..<232)
         func status(_ json: [UInt8]) -> Int? {
             do {
-                _ = try FrameLayout(header: json, instance: "3")
+                _ = try FrameLayout(header: HeaderMembers(json: json), instance: "3")
                 return nil
             } catch {
                 return error.status
             }
         }
-        #expect(status(Self.header(rows: "4", frames: "2")) == 406)
-        #expect(status(Self.header(rows: "4", bits: "1")) == 406)
-        #expect(status(Self.header(rows: "99999999999", frames: "99999999999")) == 406)
+        #expect(status(Self.json(rows: "4", frames: "2")) == 406)
+        #expect(status(Self.json(rows: "4", bits: "1")) == 406)
+        #expect(status(Self.json(rows: "99999999999", frames: "99999999999")) == 406)
         #expect(status(Array(#"{"00280010":{"vr":"US","Value":[4]}}"#.utf8)) == 404)
         #expect(status(Array("{".utf8)) == 404)
+    }
+
+    @Test("header values: strings unescaped, numbers as text, person names and cut text stop the list")
+    func headerValues() {
+        let json = Array(
+            (#"{"00280004":{"vr":"CS","Value":["MONO\"CHROME2"]},"00281050":{"vr":"DS","Value":[40, -1.5e2]},"#
+                + #""00100010":{"vr":"PN","Value":[{"Alphabetic":"A^B"}]}}"#).utf8)
+        let members = HeaderMembers(json: json)
+        #expect(members.values(0x0028_0004) == [#"MONO"CHROME2"#])
+        #expect(members.numbers(0x0028_1050) == [40, -150])
+        #expect(members.values(0x0010_0010).isEmpty)
+        #expect(members.integer(0x0028_0010) == nil)
+        for length in 0...json.count {
+            let cut = HeaderMembers(json: Array(json.prefix(length)))
+            _ = cut.values(0x0028_0004)
+            _ = cut.numbers(0x0028_1050)
+        }
+        let many = Array((#"{"00281050":{"vr":"DS","Value":["# + String(repeating: "1,", count: 1000) + "1]}}").utf8)
+        #expect(HeaderMembers(json: many).values(0x0028_1050).count == HeaderMembers.valueCountMax)
     }
 }

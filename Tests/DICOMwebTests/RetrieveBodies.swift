@@ -100,8 +100,8 @@ enum RetrieveBodies {
         }
     }
 
-    /// WADO-URI: the Part-10 file as stored, or transcoded on request; each parameter error a 400 naming it, a
-    /// content type other than application/dicom (the default image/jpeg included) a 406, an unknown instance 404.
+    /// WADO-URI: the Part-10 file as stored, or transcoded on request; image/jpeg (the default) and image/png
+    /// rendered; each parameter error a 400 naming it, another content type a 406, an unknown instance 404.
     static func wadoURI(_ client: some TestClient, _: [SeededInstance]) throws {
         let study = "1.2.826.0.1.3680043.10.9.8"
         let original = TestPart10.instance(study: study, series: "\(study).1", sop: "\(study).1.1")
@@ -122,14 +122,25 @@ enum RetrieveBodies {
         #expect(header.transferSyntax == .implicitVRLittleEndian)
         #expect(header.dataSet.string(.sopInstanceUID) == originalHeader.dataSet.string(.sopInstanceUID))
         #expect(header.dataSet.elements.count == originalHeader.dataSet.elements.count)
+        let jpeg = try client.get(base)
+        #expect(jpeg.status == 200 && jpeg.headers["Content-Type"] == "image/jpeg", "\(jpeg.text)")
+        #expect(jpeg.body.prefix(2) == [0xFF, 0xD8])
+        let png = try client.get(base + "&contentType=image/png&columns=8&windowCenter=100&windowWidth=50")
+        #expect(png.status == 200 && png.headers["Content-Type"] == "image/png", "\(png.text)")
+        #expect(png.body[16..<24] == [0, 0, 0, 8, 0, 0, 0, 16], "the 16×32 frame fitted to 8 columns is 8×16")
         let cases: [(query: String, status: Int, names: String)] = [
             ("/dicom-web/wado?studyUID=\(study)&seriesUID=\(study).1&objectUID=\(study).1.1", 400, "requestType"),
             ("/dicom-web/wado?requestType=WADO&studyUID=\(study)&seriesUID=\(study).1", 400, "objectUID"),
             (base + "&contentType=application/dicom&region=0,0,1,1", 400, "region"),
             (base + "&contentType=application/dicom&objectUID=1.2", 400, "twice"),
             (base + "&objectUID2=x", 400, "objectUID2"),
-            (base + "&contentType=image/jpeg", 406, "application/dicom"),
-            (base, 406, "image/jpeg"),
+            (base + "&contentType=image/gif", 406, "image/png"),
+            (base + "&contentType=image/png&transferSyntax=1.2.840.10008.1.2", 400, "transferSyntax"),
+            (base + "&contentType=image/png&windowCenter=40", 400, "windowWidth"),
+            (base + "&contentType=image/png&rows=0", 400, "rows"),
+            (base + "&contentType=image/png&region=0,0,2,1", 400, "region"),
+            (base + "&contentType=image/png&frameNumber=2", 404, "frame 2"),
+            (base + "&imageQuality=101", 400, "imageQuality"),
             (
                 base + "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.50", 406,
                 "1.2.840.10008.1.2.4.50"

@@ -182,8 +182,11 @@ enum StoreBodies {
         ]
         hostile.append(
             (
-                "deflated", TestPart10.file(sopInstanceUID: uid, transferSyntax: "1.2.840.10008.1.2.1.99", dataSet: []),
-                0xC122
+                "said to be deflated, but not",
+                TestPart10.file(
+                    sopInstanceUID: uid, transferSyntax: "1.2.840.10008.1.2.1.99",
+                    dataSet: TestPart10.text(0x0010_0020, "LO", "NOT-DEFLATED")),
+                0xC000
             ))
         let before = try objects()
         let studiesBefore = try client.get(stow).body

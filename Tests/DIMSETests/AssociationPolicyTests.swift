@@ -46,6 +46,7 @@ struct AssociationPolicyTests {
             .init(id: 11, abstractSyntax: "1.2.840.10008.5.1.4.31", transferSyntaxes: [explicit]),
             .init(id: 13, abstractSyntax: "1.2.840.10008.5.1.4.1.1.7", transferSyntaxes: [deflate]),
             .init(id: 15, abstractSyntax: "1.2.840.10008.5.1.4.1.2.1.3", transferSyntaxes: [jpegLS]),
+            .init(id: 17, abstractSyntax: "1.2.840.10008.5.1.4.1.1.128", transferSyntaxes: [deflate, implicit]),
         ]
         guard let accept = Self.accepted(try Self.policy().answer(request)) else {
             Issue.record("rejected")
@@ -58,8 +59,9 @@ struct AssociationPolicyTests {
             .init(id: 7, outcome: .acceptance, transferSyntax: explicit),
             .init(id: 9, outcome: .acceptance, transferSyntax: explicit),
             .init(id: 11, outcome: .abstractSyntaxNotSupported, transferSyntax: ""),
-            .init(id: 13, outcome: .transferSyntaxesNotSupported, transferSyntax: ""),
+            .init(id: 13, outcome: .acceptance, transferSyntax: deflate),
             .init(id: 15, outcome: .transferSyntaxesNotSupported, transferSyntax: ""),
+            .init(id: 17, outcome: .acceptance, transferSyntax: implicit),
         ]
         #expect(accept.presentationContexts == expected)
         #expect(accept.userInformation.maximumLength == UInt32(DIMSELimits().dataPDUBytesMax))

@@ -17,12 +17,17 @@ import Testing
     func dicomwebClientDrivesANode() async throws {
         try await InteropScript.run("dicomweb_client_drive.py", host: "127.0.0.3")
     }
+
+    @Test("rendered images, decoded by Pillow, match pydicom's pixel array after its Modality LUT and windowing")
+    func renderedImagesMatchPydicom() async throws {
+        try await InteropScript.run("rendered_drive.py", host: "127.0.0.4")
+    }
 }
 
 /// Runs one of the Python scripts in python/ against a fresh node.
 enum InteropScript {
     /// The packages the scripts import, as the README's test command installs them.
-    static let installLine = "python3 -m pip install pydicom dicomweb-client"
+    static let installLine = "python3 -m pip install pydicom dicomweb-client numpy pillow"
     /// How long a script may run before it is killed: each takes a few seconds in a debug build.
     static let runSecondsMax = 120
     /// Exit codes of the scripts (python/interop.py) and of `env` when python3 is absent.

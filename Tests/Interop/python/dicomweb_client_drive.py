@@ -17,9 +17,10 @@ import pydicom  # noqa: E402
 import requests  # noqa: E402
 from dicomweb_client.api import DICOMwebClient  # noqa: E402
 from pydicom.dataset import FileDataset, FileMetaDataset  # noqa: E402
+from pydicom.data import get_testdata_file  # noqa: E402
 from pydicom.uid import (  # noqa: E402
-    CTImageStorage, ExplicitVRLittleEndian, ImplicitVRLittleEndian, MRImageStorage, PYDICOM_IMPLEMENTATION_UID,
-    generate_uid)
+    CTImageStorage, DeflatedExplicitVRLittleEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian, MRImageStorage,
+    PYDICOM_IMPLEMENTATION_UID, generate_uid)
 
 ROWS = 16
 
@@ -332,9 +333,32 @@ class Run:
         # dicomweb-client asks for instances only in Explicit VR Little Endian among the native syntaxes.
         retrieved = self.client.retrieve_study(self.study_uid["S2"], media_types=explicit)
         self.transcoded(retrieved, ExplicitVRLittleEndian, "retrieve_study S2 (stored Implicit VR) in Explicit VR")
+        # dicomweb-client does not ask for the deflated syntax; requests does, and pydicom reads the parts.
+        answer = requests.get(f"{self.url}/studies/{self.study_uid['S2']}", headers={
+            "Accept": f'multipart/related; type="application/dicom"; transfer-syntax={DeflatedExplicitVRLittleEndian}'})
+        retrieved = [pydicom.dcmread(io.BytesIO(part)) for part in multipart_parts(answer)]
+        self.transcoded(retrieved, DeflatedExplicitVRLittleEndian, "retrieve_study S2 (Implicit VR) deflated")
+        self.deflated_stored()
         jpeg = (("application/dicom", "1.2.840.10008.1.2.4.50"),)
         self.expect_status(406, "retrieve_study S2 asking only for JPEG Baseline (no codec) is 406",
                            lambda: self.client.retrieve_study(self.study_uid["S2"], media_types=jpeg))
+
+    def deflated_stored(self):
+        """pydicom's deflated test file is stored as sent, retrieved as stored, and inflated on request."""
+        original = pydicom.dcmread(get_testdata_file("image_dfl.dcm"))
+        self.client.store_instances([original])
+        uids = dict(study_instance_uid=str(original.StudyInstanceUID),
+                    series_instance_uid=str(original.SeriesInstanceUID), sop_instance_uid=str(original.SOPInstanceUID))
+        for syntax in (DeflatedExplicitVRLittleEndian, ExplicitVRLittleEndian):
+            answer = requests.get(f"{self.url}/wado", params={
+                "requestType": "WADO", "studyUID": uids["study_instance_uid"],
+                "seriesUID": uids["series_instance_uid"], "objectUID": uids["sop_instance_uid"],
+                "contentType": "application/dicom", "transferSyntax": str(syntax)})
+            retrieved = pydicom.dcmread(io.BytesIO(answer.content))
+            differing = [str(element.tag) for element in original if retrieved.get(element.tag) != element]
+            self.checks.expect(retrieved.file_meta.TransferSyntaxUID == syntax and not differing,
+                               f"image_dfl.dcm (stored deflated) retrieved in {syntax.name}, element for element",
+                               f"{retrieved.file_meta.TransferSyntaxUID}, differing {differing[:5]}")
 
     def transcoded(self, retrieved, syntax, message):
         """Each retrieved dataset is in `syntax` and equals, element by element, pydicom's conversion of its
@@ -451,6 +475,17 @@ class Run:
                            lambda: self.client.search_for_series(additional_params={"offset": "-1"}))
         self.expect_status(400, "search_for_instances with fuzzymatching=maybe is 400",
                            lambda: self.client.search_for_instances(additional_params={"fuzzymatching": "maybe"}))
+
+
+def multipart_parts(answer):
+    """The bodies of a multipart/related answer, split by hand (dicomweb-client will not ask for deflate)."""
+    boundary = answer.headers["Content-Type"].split("boundary=")[1].split(";")[0].strip('"').encode()
+    parts = []
+    for piece in answer.content.split(b"--" + boundary)[1:]:
+        if piece.startswith(b"--"):
+            break
+        parts.append(piece.split(b"\r\n\r\n", 1)[1][:-2])
+    return parts
 
 
 def main():

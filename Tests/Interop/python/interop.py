@@ -7,15 +7,19 @@ import sys
 EXIT_MISMATCH = 1
 EXIT_MISSING_PACKAGE = 3
 
-INSTALL_LINE = "python3 -m pip install pydicom dicomweb-client"
+INSTALL_LINE = "python3 -m pip install pydicom dicomweb-client numpy pillow"
 
 
-def require_packages():
-    """Imports pydicom, requests and dicomweb-client, or exits with the line that installs them."""
+def require_packages(imaging=False):
+    """Imports pydicom, requests and dicomweb-client (and numpy and Pillow for `imaging`), or exits with the line
+    that installs them."""
     try:
         import pydicom  # noqa: F401
         import requests  # noqa: F401
         import dicomweb_client  # noqa: F401
+        if imaging:
+            import numpy  # noqa: F401
+            import PIL  # noqa: F401
     except ImportError as error:
         print(f"missing Python package ({error}); run: {INSTALL_LINE}", file=sys.stderr)
         sys.exit(EXIT_MISSING_PACKAGE)

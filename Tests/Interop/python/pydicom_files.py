@@ -23,11 +23,8 @@ from pydicom.multival import MultiValue  # noqa: E402
 
 # Failure and Warning Reasons (PS3.18 Table I.2-2, PS3.4 Table B.2-1; Tessera's StoreStatusCode).
 CANNOT_UNDERSTAND = 0xC000
-TRANSFER_SYNTAX_NOT_SUPPORTED = 0xC122
 DATA_SET_DOES_NOT_MATCH = 0xA900
 DUPLICATE_SOP_INSTANCE = 0x0111
-
-DEFLATED = "1.2.840.10008.1.2.1.99"
 
 # Files pydicom reads lazily although they are malformed, which our reader refuses on purpose (see
 # Tests/DICOMTests/PydicomInteropTests.swift, knownMalformed): Failure Reason and words of the Error Comment.
@@ -90,8 +87,6 @@ def expected_refusal(name, dataset):
     """(Failure Reason, words of the comment) when the node must refuse this file, else None."""
     if name in MALFORMED:
         return MALFORMED[name]
-    if str(dataset.file_meta.TransferSyntaxUID) == DEFLATED:
-        return (TRANSFER_SYNTAX_NOT_SUPPORTED, "unsupported transfer syntax")
     missing = [k for k in ["StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"] if not text(dataset.get(k))]
     if missing:  # the node names the first one missing in this order
         return (DATA_SET_DOES_NOT_MATCH, f"has no {missing[0]}")

@@ -19,7 +19,8 @@ except ImportError as error:
     sys.exit(3)
 
 from pydicom.dataset import Dataset, FileMetaDataset  # noqa: E402
-from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid  # noqa: E402
+from pydicom.uid import (  # noqa: E402
+    CTImageStorage, DeflatedExplicitVRLittleEndian, ExplicitVRLittleEndian, generate_uid)
 from pynetdicom import AE, StoragePresentationContexts, build_role, evt  # noqa: E402
 from pynetdicom.sop_class import (  # noqa: E402
     PatientRootQueryRetrieveInformationModelFind, StudyRootQueryRetrieveInformationModelFind,
@@ -170,6 +171,28 @@ def main():
     failed = list(assoc.send_c_get(identifier("SERIES", StudyInstanceUID=uid("study")),
                                    StudyRootQueryRetrieveInformationModelGet, msg_id=10))
     checks.equal(failed[-1][0].Status, 0xA900, "a SERIES C-GET without Series Instance UID is refused (A900)")
+    assoc.release()
+
+    # An instance sent deflated (the only syntax proposed) is stored, and comes back inflated by C-GET.
+    deflated = make_instance(3, 1)
+    deflated.StudyInstanceUID = uid("deflated study")
+    ae = AE(ae_title="PYNETDICOM")
+    ae.add_requested_context(CTImageStorage, DeflatedExplicitVRLittleEndian)
+    assoc = associate(ae)
+    checks.equal(assoc.accepted_contexts[0].transfer_syntax[0], DeflatedExplicitVRLittleEndian,
+                 "a deflated-only storage context is accepted")
+    checks.equal(assoc.send_c_store(deflated).Status, 0x0000, "C-STORE of a deflated data set")
+    assoc.release()
+    received.clear()
+    ae = AE(ae_title="PYNETDICOM")
+    ae.add_requested_context(StudyRootQueryRetrieveInformationModelGet)
+    ae.add_requested_context(CTImageStorage, ExplicitVRLittleEndian)
+    assoc = associate(ae, ext_neg=[build_role(CTImageStorage, scp_role=True)],
+                      evt_handlers=[(evt.EVT_C_STORE, on_store)])
+    responses = list(assoc.send_c_get(identifier("STUDY", StudyInstanceUID=uid("deflated study")),
+                                      StudyRootQueryRetrieveInformationModelGet))
+    checks.equal(responses[-1][0].Status, 0x0000, "C-GET of the deflated study ends in success")
+    compare(checks, received, {deflated.SOPInstanceUID: deflated}, "C-GET of an instance stored deflated")
     assoc.release()
 
     # C-MOVE to this script's own storage SCP, then to a destination the node does not know.

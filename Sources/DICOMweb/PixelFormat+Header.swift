@@ -1,0 +1,41 @@
+// The pixel format of an instance read from its stored DICOM JSON header: the Image Pixel attributes, rescale and
+// the recommended windows, the renderer's reasons for refusing one turned into a 406 naming the instance.
+import Imaging
+
+extension PixelFormat {
+    /// The format `header` describes; 406 when the instance cannot be rendered.
+    init(header: HeaderMembers, instance: String) throws(DICOMwebError) {
+        func integer(_ tag: UInt32, _ name: String) throws(DICOMwebError) -> Int {
+            guard let value = header.integer(tag) else {
+                throw DICOMwebError(.notAcceptable, "instance \(instance) has no \(name) and cannot be rendered")
+            }
+            return value
+        }
+        let centers = header.numbers(0x0028_1050) ?? []
+        let widths = header.numbers(0x0028_1051) ?? []
+        let function: VOIWindow.Function =
+            switch header.values(0x0028_1056).first {
+            case "LINEAR_EXACT": .linearExact
+            case "SIGMOID": .sigmoid
+            default: .linear
+            }
+        // A recommended window that is not valid is skipped: the frame's own range is a better default than a 406.
+        let windows = zip(centers, widths).compactMap { try? VOIWindow(center: $0, width: $1, function: function) }
+        let rows = try integer(0x0028_0010, "Rows")
+        let columns = try integer(0x0028_0011, "Columns")
+        let bitsAllocated = try integer(0x0028_0100, "Bits Allocated")
+        do {
+            try self.init(
+                rows: rows, columns: columns,
+                samplesPerPixel: header.integer(0x0028_0002) ?? 1,
+                photometric: header.values(0x0028_0004).first ?? "MONOCHROME2",
+                bitsAllocated: bitsAllocated, bitsStored: header.integer(0x0028_0101),
+                highBit: header.integer(0x0028_0102), pixelRepresentation: header.integer(0x0028_0103) ?? 0,
+                planarConfiguration: header.integer(0x0028_0006) ?? 0,
+                rescaleSlope: header.numbers(0x0028_1053)?.first ?? 1,
+                rescaleIntercept: header.numbers(0x0028_1052)?.first ?? 0, windows: windows)
+        } catch {
+            throw DICOMwebError(.notAcceptable, "instance \(instance) cannot be rendered: \(error.reason)")
+        }
+    }
+}

@@ -1,0 +1,133 @@
+# Drives a running node's rendered images with dicomweb-client and checks them with Pillow against pydicom's own
+# pixel pipeline: pydicom's pixel_array, its Modality LUT and its windowing (apply_windowing), scaled to 8 bits.
+# PNG must match within one grey level (rounding), JPEG on average within a few; colour PNG exactly (RGB) or
+# within rounding (YBR_FULL); frames of a multi-frame instance; the viewport's size; WADO-URI; and 406 for what the
+# node does not render (palette colour, subsampled YBR, 1-bit pixels).
+# Usage: python3 rendered_drive.py --url http://127.0.0.1:PORT/dicom-web   (exit 1 on the first mismatch)
+import copy
+import io
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree (SwiftPM would see it)
+
+from interop import Checks, arguments, require_packages  # noqa: E402
+
+require_packages(imaging=True)
+
+import numpy as np  # noqa: E402
+import pydicom  # noqa: E402
+import requests  # noqa: E402
+from dicomweb_client.api import DICOMwebClient  # noqa: E402
+from PIL import Image  # noqa: E402
+from pydicom.data import get_testdata_file  # noqa: E402
+from pydicom.pixels import apply_modality_lut, apply_windowing, convert_color_space  # noqa: E402
+from pydicom.uid import generate_uid  # noqa: E402
+
+# Grey files pydicom ships: signed CT with a rescale, MR, 12 of 16 bits with two recommended windows, 32-bit dose.
+GREY = ["CT_small.dcm", "MR_small.dcm", "examples_overlay.dcm", "rtdose.dcm"]
+COLOUR = ["examples_rgb_color.dcm", "SC_rgb_small_odd.dcm"]
+REFUSED = {"examples_palette.dcm": "PALETTE COLOR", "SC_ybr_full_422_uncompressed.dcm": "YBR_FULL_422",
+           "liver_1frame.dcm": "1 bits allocated"}
+
+
+def renamed(ds, key):
+    """A copy of `ds` with new UIDs derived from `key`, so it is stored as another instance."""
+    copied = copy.deepcopy(ds)
+    copied.StudyInstanceUID = generate_uid(entropy_srcs=["tessera-rendered", key, "study"])
+    copied.SeriesInstanceUID = generate_uid(entropy_srcs=["tessera-rendered", key, "series"])
+    copied.SOPInstanceUID = generate_uid(entropy_srcs=["tessera-rendered", key, "sop"])
+    copied.file_meta.MediaStorageSOPInstanceUID = copied.SOPInstanceUID
+    return copied
+
+
+def expected_grey(ds, stored, window=None):
+    """What PS3.4's grey pipeline gives for `stored` (one frame of pixel_array), by pydicom, in 8 bits."""
+    modality = apply_modality_lut(stored, ds).astype(np.float64)
+    windowed = copy.deepcopy(ds)
+    if window is not None:
+        windowed.WindowCenter, windowed.WindowWidth, function = window
+        windowed.VOILUTFunction = function
+    elif "WindowCenter" not in ds:
+        low, high = modality.min(), modality.max()
+        windowed.WindowCenter, windowed.WindowWidth = (low + high) / 2, max(high - low, 1)
+        windowed.VOILUTFunction = "LINEAR_EXACT"
+    ends = apply_windowing(np.array([-1e15, 1e15]), windowed)
+    levels = (apply_windowing(modality, windowed) - ends[0]) / (ends[1] - ends[0]) * 255
+    grey = np.floor(np.clip(levels, 0, 255) + 0.5)
+    return 255 - grey if ds.PhotometricInterpretation == "MONOCHROME1" else grey
+
+
+def decoded(body):
+    return np.asarray(Image.open(io.BytesIO(body))).astype(np.float64)
+
+
+def main():
+    url = arguments("Checks a node's rendered images against pydicom and Pillow").url
+    checks = Checks()
+    client = DICOMwebClient(url=url)
+    grey = {name: pydicom.dcmread(get_testdata_file(name)) for name in GREY}
+    # pydicom's copy has a meta group naming another SOP Instance UID, which the node refuses (409).
+    grey["rtdose.dcm"] = renamed(grey["rtdose.dcm"], "dose")
+    grey["CT_small MONOCHROME1"] = renamed(grey["CT_small.dcm"], "mono1")
+    grey["CT_small MONOCHROME1"].PhotometricInterpretation = "MONOCHROME1"
+    colour = {name: pydicom.dcmread(get_testdata_file(name)) for name in COLOUR}
+    ybr = renamed(colour["examples_rgb_color.dcm"], "ybr")
+    ybr.PixelData = convert_color_space(ybr.pixel_array, "RGB", "YBR_FULL").tobytes()
+    ybr.PhotometricInterpretation = "YBR_FULL"
+    colour["examples_rgb_color YBR_FULL"] = ybr
+    refused = {name: pydicom.dcmread(get_testdata_file(name)) for name in REFUSED}
+    client.store_instances(list(grey.values()) + list(colour.values()) + list(refused.values()))
+    checks.ok(f"stored {len(grey) + len(colour) + len(refused)} instances")
+
+    def uids(ds):
+        return ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID
+
+    for name, ds in grey.items():
+        frames = ds.pixel_array if int(ds.get("NumberOfFrames", 1)) > 1 else ds.pixel_array[np.newaxis]
+        png = decoded(client.retrieve_instance_rendered(*uids(ds), media_types=("image/png",)))
+        difference = np.abs(png - expected_grey(ds, frames[0])).max()
+        checks.expect(difference <= 1, f"{name}: PNG within one grey level of pydicom's rendering", difference)
+        jpeg = decoded(client.retrieve_instance_rendered(*uids(ds)))
+        error = np.abs(jpeg - expected_grey(ds, frames[0])).mean()
+        checks.expect(error <= 3, f"{name}: JPEG within {error:.2f} grey levels on average", error)
+        window = (float(frames[0].mean()) * float(ds.get("RescaleSlope", 1)) + float(ds.get("RescaleIntercept", 0)),
+                  float(frames[0].std()) * 2 + 1, "LINEAR")
+        asked = decoded(client.retrieve_instance_rendered(
+            *uids(ds), media_types=("image/png",), params={"window": f"{window[0]},{window[1]},linear"}))
+        difference = np.abs(asked - expected_grey(ds, frames[0], window)).max()
+        checks.expect(difference <= 1, f"{name}: window {window[0]:.1f},{window[1]:.1f} as pydicom", difference)
+        if len(frames) > 1:
+            number = len(frames) // 2 + 1
+            body = client.retrieve_instance_frames_rendered(*uids(ds), [number], media_types=("image/png",))
+            difference = np.abs(decoded(body) - expected_grey(ds, frames[number - 1])).max()
+            checks.expect(difference <= 1, f"{name}: frame {number} of {len(frames)} as pydicom", difference)
+    for name, ds in colour.items():
+        png = decoded(client.retrieve_instance_rendered(*uids(ds), media_types=("image/png",)))
+        rgb = colour["examples_rgb_color.dcm"].pixel_array if "YBR" in name else ds.pixel_array
+        limit = 2 if "YBR" in name else 0
+        difference = np.abs(png - rgb).max()
+        checks.expect(difference <= limit, f"{name}: PNG equals the RGB pixels (within {limit})", difference)
+
+    ct = grey["CT_small.dcm"]
+    thumbnail = Image.open(io.BytesIO(client.retrieve_instance_rendered(
+        *uids(ct), params={"viewport": "64,32"})))
+    checks.equal(thumbnail.size, (32, 32), "CT_small 128×128 fitted to a 64×32 viewport")
+    study, series, sop = uids(ct)
+    answer = requests.get(f"{url}/wado", params={
+        "requestType": "WADO", "studyUID": study, "seriesUID": series, "objectUID": sop,
+        "contentType": "image/png", "windowCenter": "40", "windowWidth": "400", "rows": "64"})
+    checks.equal(answer.status_code, 200, "WADO-URI image/png with a window and rows")
+    checks.expect(Image.open(io.BytesIO(answer.content)).size == (64, 64), "WADO-URI rows=64 gives 64×64")
+    # Each pixel of the half-size image is the mean of the 2×2 pixels it covers.
+    halved = expected_grey(ct, ct.pixel_array, (40, 400, "LINEAR")).reshape(64, 2, 64, 2).mean(axis=(1, 3))
+    difference = np.abs(decoded(answer.content) - halved).max()
+    checks.expect(difference <= 1, "WADO-URI half size: each pixel the mean of the four it covers", difference)
+    for name, word in REFUSED.items():
+        answer = requests.get(f"{url}/studies/{'/series/'.join(uids(refused[name])[:2])}/instances/"
+                              f"{refused[name].SOPInstanceUID}/rendered")
+        checks.expect(answer.status_code == 406 and word in answer.text, f"{name}: 406 naming {word}",
+                      f"{answer.status_code} {answer.text[:200]}")
+    checks.done()
+
+
+main()

@@ -89,7 +89,9 @@ final class DICOMwebPeer {
             method: "POST", target: dicomWebPath + "/studies" + storeQuery, headers: headers, body: body,
             bodyLength: Int(length))
         let answer = try response.readAll(bytesMax: 64 << 20)
-        guard response.status == 200 else {
+        // 202 without a FailedSOPSequence: all stored, some with a warning (a re-sent study is already stored).
+        let isStoredWithWarnings = response.status == 202 && answer.firstRange(of: Array("00081198".utf8)) == nil
+        guard response.status == 200 || isStoredWithWarnings else {
             throw BenchError(
                 "\(name): STOW-RS answered \(response.status) \(response.head.reason): "
                     + String(decoding: answer.prefix(300), as: UTF8.self))

@@ -67,6 +67,13 @@ extension CatalogWriter {
             let (changed, stored) = try mergeRegional(row, horizon: horizon, digests: &digests)
             guard changed else { continue }
             report.changed += 1
+            if row.isTombstone, row.key.kind == .instance, stored?.isTombstone ?? true {
+                // An instance deleted elsewhere in the region: its rows go here too, its copy with the caller.
+                if let gone = try deleteOne(row.key.instanceUID, version: nil, digests: &digests) {
+                    report.deleted.append(gone)
+                }
+                continue
+            }
             guard let stored, stored.key.kind == .instance, !stored.isTombstone else { continue }
             do {
                 let record = try RegionalInstanceRecord.decode(stored.payload)
@@ -161,6 +168,9 @@ public struct RegionalApplyReport: Sendable, Hashable {
     public var catalogued = 0
     /// Instance rows kept but not catalogued, each with the reason.
     public var uncatalogued: [String] = []
+    /// Instances deleted elsewhere in the region and now removed from this catalog: a copy held here is the
+    /// caller's to delete, with its holding row.
+    public var deleted: [CatalogDeletedInstance] = []
 
     public init() {}
 }

@@ -59,7 +59,7 @@ public struct TransferSyntax: Hashable, Sendable, CustomStringConvertible {
     /// Explicit VR Big Endian, retired but still read (PS3.5 §A.3).
     public static let explicitVRBigEndian = TransferSyntax(
         uid: "1.2.840.10008.1.2.2", name: "Explicit VR Big Endian", isBigEndian: true)
-    /// Deflated Explicit VR Little Endian (PS3.5 §A.5): refused as unsupported.
+    /// Deflated Explicit VR Little Endian (PS3.5 §A.5): Explicit VR Little Endian, deflated; inflated as read.
     public static let deflatedExplicitVRLittleEndian = TransferSyntax(
         uid: "1.2.840.10008.1.2.1.99", name: "Deflated Explicit VR Little Endian", isDeflated: true)
     /// JPEG Baseline (Process 1).

@@ -58,7 +58,7 @@ public struct DICOMwebResponder: HTTPResponder {
                     + "\(configuration.pathPrefix.isEmpty ? "/" : configuration.pathPrefix))")
         }
         try policy.authorize(
-            authorization: request.headers["Authorization"], required: request.method == "POST" ? .write : .read)
+            authorization: request.headers["Authorization"], required: Self.role(for: request.method))
         let route = try DICOMwebRoute.parse(relative)
         guard route.allowedMethods.contains(request.method) else {
             throw DICOMwebError(
@@ -69,6 +69,14 @@ public struct DICOMwebResponder: HTTPResponder {
             configuration: configuration, store: store, catalog: catalog, version: version, sharing: sharing,
             remote: remote, remoteCommit: remoteCommit, log: log, baseURL: baseURL(for: request))
         switch (request.method, route) {
+        case ("DELETE", .study(let study)):
+            try DeleteService(context: context).delete(study: study, series: nil, instance: nil, response: &response)
+        case ("DELETE", .series(let study, let series)):
+            try DeleteService(context: context).delete(
+                study: study, series: series, instance: nil, response: &response)
+        case ("DELETE", .instance(let study, let series, let instance)):
+            try DeleteService(context: context).delete(
+                study: study, series: series, instance: instance, response: &response)
         case ("POST", .studies):
             try StoreService(context: context).store(request, study: nil, body: &body, response: &response)
         case ("POST", .study(let study)):
@@ -103,6 +111,15 @@ public struct DICOMwebResponder: HTTPResponder {
             try RetrieveService(context: context).bulkData(
                 study: study, series: series, instance: instance, range: offset..<(offset + length),
                 response: &response)
+        }
+    }
+
+    /// The role a method needs: DELETE is the administrator's, POST (STOW-RS) a writer's, the rest a reader's.
+    static func role(for method: String) -> AccessRole {
+        switch method {
+        case "DELETE": .admin
+        case "POST": .write
+        default: .read
         }
     }
 

@@ -12,11 +12,11 @@ public enum ResourceLevel: String, Sendable, Equatable {
 public enum DICOMwebRoute: Sendable, Equatable {
     /// `/studies`: QIDO-RS study search (GET) and STOW-RS (POST).
     case studies
-    /// `/studies/{study}`: WADO-RS study retrieve (GET) and STOW-RS into one study (POST).
+    /// `/studies/{study}`: WADO-RS study retrieve (GET), STOW-RS into one study (POST), deletion (DELETE).
     case study(String)
-    /// `/studies/{study}/series/{series}`: WADO-RS series retrieve.
+    /// `/studies/{study}/series/{series}`: WADO-RS series retrieve, or its deletion.
     case series(String, String)
-    /// `/studies/{study}/series/{series}/instances/{instance}`: WADO-RS instance retrieve.
+    /// `/studies/{study}/series/{series}/instances/{instance}`: WADO-RS instance retrieve, or its deletion.
     case instance(String, String, String)
     /// `…/metadata` of a study, series or instance: DICOM JSON.
     case metadata(study: String, series: String?, instance: String?)
@@ -34,7 +34,9 @@ public enum DICOMwebRoute: Sendable, Equatable {
     /// The methods the resource answers.
     public var allowedMethods: [String] {
         switch self {
-        case .studies, .study: ["GET", "POST"]
+        case .studies: ["GET", "POST"]
+        case .study: ["GET", "POST", "DELETE"]
+        case .series, .instance: ["GET", "DELETE"]
         default: ["GET"]
         }
     }

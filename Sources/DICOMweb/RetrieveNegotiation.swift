@@ -58,29 +58,49 @@ enum RetrieveNegotiation {
         return plan
     }
 
-    /// The Accept header admits native frames: `multipart/related` of `application/octet-stream` parts (the
-    /// default when absent) in Explicit VR Little Endian or `transfer-syntax=*`, or a wildcard; else 406.
-    static func checkFrames(accept: String?) throws(DICOMwebError) {
-        guard let accept, let ranges = try Self.ranges(accept) else { return }
-        for range in ranges where range.qualityPerMille > 0 {
-            let media = range.mediaType
-            switch (media.type, media.subtype) {
-            case ("*", "*"), ("multipart", "*"): return
+    /// The Content-Type of each frame part, when the Accept header admits frames as this node serves them: native
+    /// pixel data as `application/octet-stream` in Explicit VR Little Endian, compressed pixel data as stored in
+    /// its syntax's media type (`image/jpeg`, `image/jls`, `image/jp2`…, or `application/octet-stream` with the
+    /// syntax); else 406. Admitted: no header, a wildcard, or `multipart/related` whose `type` is absent, `*/*`,
+    /// `application/octet-stream` or the media type, with `transfer-syntax` `*`, the served syntax, or absent when
+    /// the type's default syntax (PS3.18 §8.7.3.5) is the one served.
+    static func frameContentType(
+        accept: String?, storedSyntax: String, isNative: Bool
+    ) throws(DICOMwebError) -> String {
+        let served = isNative ? TransferSyntax.explicitVRLittleEndian.uid : storedSyntax
+        let media = isNative ? "application/octet-stream" : EncapsulatedFrames.mediaType(forSyntax: storedSyntax)
+        let answer = "\(media); transfer-syntax=\(served)"
+        guard let accept, let ranges = try Self.ranges(accept) else { return answer }
+        for range in MediaRange.preferenceOrdered(ranges) {
+            let asked = range.mediaType
+            switch (asked.type, asked.subtype) {
+            case ("*", "*"), ("multipart", "*"): return answer
             case ("multipart", "related"):
-                let partType = media.parameter("type")?.lowercased() ?? "application/octet-stream"
-                let syntax = media.parameter("transfer-syntax") ?? "*"
-                if (partType == "application/octet-stream" || partType == "*/*")
-                    && (syntax == "*" || syntax == TransferSyntax.explicitVRLittleEndian.uid)
-                {
-                    return
-                }
+                let partType = asked.parameter("type")?.lowercased() ?? "application/octet-stream"
+                guard partType == "*/*" || partType == "application/octet-stream" || partType == media else { continue }
+                let syntax = asked.parameter("transfer-syntax") ?? Self.defaultFrameSyntax(partType) ?? served
+                guard syntax == "*" || syntax == served else { continue }
+                return partType == "*/*" ? answer : "\(partType); transfer-syntax=\(served)"
             default: continue
             }
         }
         throw DICOMwebError(
             .notAcceptable,
-            "frames are answered as multipart/related; type=\"application/octet-stream\" (uncompressed, little "
-                + "endian) only; the Accept header is \(accept)")
+            "these frames are answered as multipart/related; type=\"\(media)\"; transfer-syntax=\(served) "
+                + "(the stored pixel data is not converted); the Accept header is \(accept)")
+    }
+
+    /// The syntax a frame media type means without a transfer-syntax parameter (PS3.18 Table 8.7.3-2).
+    static func defaultFrameSyntax(_ mediaType: String) -> String? {
+        switch mediaType {
+        case "application/octet-stream": TransferSyntax.explicitVRLittleEndian.uid
+        case "image/jpeg": "1.2.840.10008.1.2.4.50"
+        case "image/jls": "1.2.840.10008.1.2.4.80"
+        case "image/jp2": "1.2.840.10008.1.2.4.90"
+        case "image/jphc": "1.2.840.10008.1.2.4.201"
+        case "image/x-dicom-rle": "1.2.840.10008.1.2.5"
+        default: nil
+        }
     }
 
     /// The Accept header admits a DICOM JSON answer (`application/dicom+json`, `application/json` or a wildcard

@@ -1,6 +1,7 @@
-// WADO-RS frames (PS3.18 §10.4.1.1.4): `…/instances/{uid}/frames/1,3` of native pixel data, each frame a part of a
-// multipart/related application/octet-stream answer with its exact length, cut from the stored file by byte range
-// (from this node's store or a holder), never read whole. Compressed pixel data is 406 until it can be split.
+// WADO-RS frames (PS3.18 §10.4.1.1.4): `…/instances/{uid}/frames/1,3`, each frame a part of a multipart/related
+// answer with its exact length, cut from the stored file by byte range (from this node's store or a holder), never
+// read whole. Native pixel data is answered as application/octet-stream bytes; compressed pixel data as stored, in
+// its syntax's media type, each frame the fragments the offset table (or the codestream markers) give it.
 import Catalog
 import DICOM
 import HTTP
@@ -13,33 +14,83 @@ extension RetrieveService {
         _ request: HTTPRequestHead, study: String, series: String, instance: String, numbers: [Int],
         response: inout some HTTPResponseWriter
     ) throws {
-        let accept = request.headers.values("Accept").joined(separator: ", ")
-        try RetrieveNegotiation.checkFrames(accept: accept.isEmpty ? nil : accept)
+        let joined = request.headers.values("Accept").joined(separator: ", ")
+        let accept = joined.isEmpty ? nil : joined
         let stored = try find(study: study, series: series, instance: instance, includesMetadata: true)[0]
-        let layout = try FrameLayout(header: try nativeHeader(of: stored), instance: instance)
-        if let missing = numbers.first(where: { $0 > layout.frameCount }) {
-            throw DICOMwebError(
-                .notFound, "instance \(instance) has \(layout.frameCount) frame(s); there is no frame \(missing)")
+        let storedSyntax = stored.record.transferSyntaxUID
+        if TransferSyntax(uid: storedSyntax)?.isEncapsulated == true {
+            let contentType = try RetrieveNegotiation.frameContentType(
+                accept: accept, storedSyntax: storedSyntax, isNative: false)
+            let ranges = try encapsulatedFrameRanges(of: stored, numbers: numbers)
+            return try answerFrames(stored, ranges: ranges, contentType: contentType, response: &response)
         }
+        let contentType = try RetrieveNegotiation.frameContentType(
+            accept: accept, storedSyntax: storedSyntax, isNative: true)
+        let layout = try FrameLayout(header: try nativeHeader(of: stored), instance: instance)
+        try Self.check(numbers, frameCount: layout.frameCount, instance: instance)
+        let ranges = numbers.map { [layout.range(ofFrame: $0)] }
+        try answerFrames(stored, ranges: ranges, contentType: contentType, response: &response)
+    }
+
+    /// The file ranges of frames `numbers` of compressed pixel data: the encapsulated value is walked once (its
+    /// item headers; fragments are passed over) to find its offset table and fragments.
+    private func encapsulatedFrameRanges(
+        of stored: CatalogStoredInstance, numbers: [Int]
+    ) throws -> [[Range<UInt64>]] {
+        let instance = stored.sopInstanceUID
+        let header = HeaderMembers(json: try header(of: stored))
+        guard let pixels = header[0x7FE0_0010], let location = BulkDataLocation.range(inMember: pixels) else {
+            throw DICOMwebError(.notFound, "instance \(instance) has no pixel data to cut into frames")
+        }
+        let frameCount = header.integer(0x0028_0008) ?? 1
+        try Self.check(numbers, frameCount: frameCount, instance: instance)
+        var scanner = FragmentScanner()
+        try read(stored, range: location.offset..<(location.offset + location.length), into: &scanner)
+        guard scanner.isComplete,
+            let frames = EncapsulatedFrames.ranges(
+                frameCount: frameCount, offsetTable: scanner.offsetTable, fragments: scanner.fragments)
+        else {
+            throw DICOMwebError(
+                .notAcceptable,
+                "instance \(instance): which of its \(scanner.fragments.count) fragments make each of its "
+                    + "\(frameCount) frames cannot be told (no offset table, and no frame-start markers)")
+        }
+        return numbers.map { number in
+            frames[number - 1].map { (location.offset + $0.lowerBound)..<(location.offset + $0.upperBound) }
+        }
+    }
+
+    /// 404 naming the first of `numbers` past the last frame.
+    private static func check(_ numbers: [Int], frameCount: Int, instance: String) throws(DICOMwebError) {
+        if let missing = numbers.first(where: { $0 > frameCount }) {
+            throw DICOMwebError(
+                .notFound, "instance \(instance) has \(frameCount) frame(s); there is no frame \(missing)")
+        }
+    }
+
+    /// One part per frame, each the bytes of its file ranges in order.
+    private func answerFrames(
+        _ stored: CatalogStoredInstance, ranges: [[Range<UInt64>]], contentType: String,
+        response: inout some HTTPResponseWriter
+    ) throws {
         let boundary = MultipartFraming.boundary(for: stored.record.manifestAddress)
-        let heads = numbers.indices.map { index in
+        let lengths = ranges.map { $0.reduce(Int64(0)) { $0 + Int64($1.count) } }
+        let heads = lengths.indices.map { index in
             MultipartFraming.partHead(
-                boundary: boundary, isFirst: index == 0,
-                contentType: "application/octet-stream; transfer-syntax=\(TransferSyntax.explicitVRLittleEndian.uid)",
-                length: Int64(layout.frameBytes))
+                boundary: boundary, isFirst: index == 0, contentType: contentType, length: lengths[index])
         }
         let close = MultipartFraming.close(boundary: boundary)
-        let total =
-            heads.reduce(Int64(close.count)) { $0 + Int64($1.count) } + Int64(numbers.count) * Int64(layout.frameBytes)
+        let total = heads.reduce(Int64(close.count)) { $0 + Int64($1.count) } + lengths.reduce(0, +)
+        let partType = String(contentType.prefix { $0 != ";" })
         var headers = HTTPHeaders()
-        headers.add("Content-Type", "multipart/related; type=\"application/octet-stream\"; boundary=\(boundary)")
+        headers.add("Content-Type", "multipart/related; type=\"\(partType)\"; boundary=\(boundary)")
         headers.add("Content-Length", "\(total)")
         try response.writeHead(HTTPResponseHead(status: 200, headers: headers))
         var sink = ResponseSink(writer: response)
         defer { response = sink.writer }
-        for (index, number) in numbers.enumerated() {
+        for (index, frame) in ranges.enumerated() {
             try heads[index].withUnsafeBytes { try sink.writer.writeBody($0) }
-            try read(stored, range: layout.range(ofFrame: number), into: &sink)
+            for range in frame { try read(stored, range: range, into: &sink) }
         }
         try close.withUnsafeBytes { try sink.writer.writeBody($0) }
         try sink.writer.finish()

@@ -48,6 +48,9 @@ public struct StoredPart: Sendable, Equatable {
 
     /// Whether the instance is in the archive after the request.
     public var isStored: Bool { failureReason == nil }
+
+    /// Whether the instance was stored with something the client should know (PS3.18 §10.5.3.1: a 202).
+    public var hasWarning: Bool { warningReason != nil || patientConflict != nil || isAwaitingOtherSite }
 }
 
 /// Every part of one STOW-RS request, in order, and the response they make.
@@ -60,12 +63,13 @@ public struct StoreOutcome: Sendable {
     /// Makes an empty outcome.
     public init() {}
 
-    /// The HTTP status (PS3.18 §10.5.3.1): 200 when every instance is stored (an already present instance counts
-    /// as stored), 202 when some failed, 409 when none was stored. A request with no parts is a 400, decided by
-    /// the store service before this point.
+    /// The HTTP status (PS3.18 §10.5.3.1): 200 when every instance is stored without a warning, 202 when all
+    /// were stored but some with a warning (already stored, a patient conflict, not yet confirmed by another site)
+    /// or when some failed, 409 when none was stored. A request with no parts is a 400, decided by the store
+    /// service before this point.
     public var status: Int {
         let storedCount = parts.filter(\.isStored).count
-        if storedCount == parts.count { return parts.contains(where: \.isAwaitingOtherSite) ? 202 : 200 }
+        if storedCount == parts.count { return parts.contains(where: \.hasWarning) ? 202 : 200 }
         return storedCount == 0 ? 409 : 202
     }
 

@@ -46,6 +46,7 @@ public final class RegionServices: Sendable {
     let settings: NodeConfiguration.Cluster
     let nodeID: NodeID
     let site: SiteID
+    let store: ObjectStore
     let catalog: Catalog
     let membership: any RegionMembership
     let environment: NodeEnvironment
@@ -92,6 +93,7 @@ public final class RegionServices: Sendable {
         self.settings = settings
         self.nodeID = nodeID
         self.site = site
+        self.store = store
         self.catalog = catalog
         self.membership = membership
         self.environment = environment
@@ -350,6 +352,7 @@ public final class RegionServices: Sendable {
                 figures.instancesLearned += report.instancesCatalogued
             }
             for reason in report.uncatalogued.prefix(3) { log("a regional row was kept but not catalogued: \(reason)") }
+            dropDeletedCopies(report.deleted)
         } catch {
             figuresState.withLock { $0.antiEntropyFailures += 1 }
             log("anti-entropy with node \(chosen.nodeID) failed: \(error)")

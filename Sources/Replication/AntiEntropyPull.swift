@@ -16,6 +16,8 @@ public struct AntiEntropyReport: Sendable, Equatable {
     public var instancesCatalogued = 0
     /// Rows kept but not catalogued, each with why.
     public var uncatalogued: [String] = []
+    /// Instances deleted elsewhere in the region, now gone from this catalog: a copy here is the caller's to drop.
+    public var deleted: [CatalogDeletedInstance] = []
 
     public init() {}
 }
@@ -55,6 +57,7 @@ public enum AntiEntropyPull {
                 report.rowsChanged += applied.changed
                 report.instancesCatalogued += applied.catalogued
                 report.uncatalogued += applied.uncatalogued
+                report.deleted += applied.deleted
                 step = round.pulled()
             case .finished:
                 return report

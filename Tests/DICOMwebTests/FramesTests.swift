@@ -18,7 +18,8 @@ struct FramesTests {
         let dataSet =
             TestPart10.text(0x0008_0016, "UI", TestPart10.ctImageStorage)
             + TestPart10.text(0x0008_0018, "UI", "\(study).2.1") + TestPart10.text(0x0008_0060, "CS", "CT")
-            + TestPart10.text(0x0010_0020, "LO", "P-FRAMES") + TestPart10.text(0x0020_000D, "UI", study)
+            + TestPart10.text(0x0010_0010, "PN", "Test^Patient") + TestPart10.text(0x0010_0020, "LO", "P9")
+            + TestPart10.text(0x0020_000D, "UI", study)
             + TestPart10.text(0x0020_000E, "UI", "\(study).2")
             + TestPart10.element(0x0028_0002, "US", [1, 0]) + TestPart10.text(0x0028_0008, "IS", "3")
             + TestPart10.element(0x0028_0010, "US", [4, 0]) + TestPart10.element(0x0028_0011, "US", [4, 0])

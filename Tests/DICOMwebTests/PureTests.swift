@@ -198,13 +198,16 @@ import Testing
                 + #""00201208":{"vr":"IS","Value":[12]}}"#)
     }
 
-    @Test("STOW-RS status: 200 all stored (duplicates included), 202 some failed, 409 none stored")
+    @Test("STOW-RS status: 200 all stored, 202 with warnings (a duplicate) or some failed, 409 none stored")
     func statuses() {
         var outcome = StoreOutcome()
         outcome.parts = [StoredPart(sopInstanceUID: "1", retrieveURL: "u")]
         #expect(outcome.status == 200)
         outcome.parts.append(StoredPart(sopInstanceUID: "2", retrieveURL: "u", warningReason: 0x0111))
-        #expect(outcome.status == 200)
+        #expect(outcome.status == 202)
+        outcome.parts[1].warningReason = nil
+        outcome.parts[1].isAwaitingOtherSite = true
+        #expect(outcome.status == 202)
         outcome.parts.append(StoredPart(failureReason: 0xC000, comment: "not DICOM"))
         #expect(outcome.status == 202)
         outcome.parts = [StoredPart(failureReason: 0xC000), StoredPart(failureReason: 0x0111)]

@@ -193,7 +193,8 @@ enum RetrieveBodies {
             ("GET", "/dicom-web/studies/\(a)/series/\(a).1/instances/1.2.3", 404),
             ("GET", "/dicom-web/studies/1.2.3/metadata", 404), ("GET", "/dicom-web/studies/x.y", 400),
             ("GET", "/dicom-web/studies/\(a)/series/\(a).1/instances/1.2.3/bulkdata/0/1", 404),
-            ("DELETE", "/dicom-web/studies/\(a)", 405), ("PUT", "/dicom-web/studies", 405),
+            ("PUT", "/dicom-web/studies/\(a)", 405), ("PUT", "/dicom-web/studies", 405),
+            ("DELETE", "/dicom-web/studies/\(a)", 403),
             ("POST", "/dicom-web/series", 405), ("GET", "/dicom-web/patients", 404), ("GET", "/other", 404),
         ] {
             let response = try client.send(method: method, target: target, headers: HTTPHeaders(), body: [])

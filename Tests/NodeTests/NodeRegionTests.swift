@@ -106,7 +106,7 @@ import Testing
         #expect(nodes[0].node.region?.figures.delivered == study.count)
         // Sending the study again at another site moves no chunk between nodes: its placement is its first origin's.
         let sentBefore = nodes.map { $0.node.region?.figures.chunkBytesSent ?? 0 }.reduce(0, +)
-        try NodeStorageTests.store(study, into: nodes[2])
+        try NodeStorageTests.store(study, into: nodes[2], status: 202)
         Thread.sleep(forTimeInterval: 2)
         #expect(nodes.map { $0.node.region?.figures.chunkBytesSent ?? 0 }.reduce(0, +) == sentBefore)
         #expect(try nodes[2].node.catalog.outboxSummary().depth == 0)

@@ -24,13 +24,14 @@ import Testing
         return bytes + Array("--\(boundary)--\r\n".utf8)
     }
 
-    /// Stores `instances` through the node's STOW-RS and expects them all accepted.
-    static func store(_ instances: [SyntheticInstance], into harness: NodeHarness) throws {
+    /// Stores `instances` through the node's STOW-RS and expects them all accepted: 200, or `status` (202 when
+    /// they are all stored already).
+    static func store(_ instances: [SyntheticInstance], into harness: NodeHarness, status: Int = 200) throws {
         let response = try harness.send(
             "POST", "/dicom-web/studies",
             headers: [("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=\(boundary)")],
             body: multipart(instances.map { $0.part10() }))
-        #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        #expect(response.status == status, "\(String(decoding: response.body, as: UTF8.self))")
     }
 
     @Test("HLC versions carry the node id and follow the injected wall clock, never going back")

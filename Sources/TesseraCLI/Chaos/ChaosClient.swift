@@ -46,14 +46,18 @@ final class ChaosClient {
             var response = try client(node).send(
                 method: "POST", target: "/dicom-web/studies?ack=\(ack)", headers: headers, bytes: body)
             let answer = String(decoding: try response.readAll(bytesMax: 16 << 20), as: UTF8.self)
+            let unconfirmed = response.headers.values("Warning").contains { $0.contains("not yet confirmed") }
             switch response.status {
             case 200:
                 operation.outcome = .ok
             case 202 where !answer.contains("00081198"):
-                // Stored here, but no other site confirmed in time: an ack=local promise, not ack=remote's.
+                // Every instance stored, with warnings (already stored, or a patient conflict). Stored here but
+                // confirmed by no other site in time is an ack=local promise, not ack=remote's.
                 operation.outcome = .ok
-                operation.ackMode = "local"
-                operation.detail = "202: asked ack=remote, no other site confirmed in time"
+                if unconfirmed {
+                    operation.ackMode = "local"
+                    operation.detail = "202: asked ack=remote, no other site confirmed in time"
+                }
             default:
                 operation.outcome = .refused
                 operation.detail = "HTTP \(response.status): \(answer.prefix(300))"

@@ -9,7 +9,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree (SwiftPM would see it)
 
-from interop import Checks, arguments, require_packages  # noqa: E402
+from interop import Checks, arguments, multipart_parts, require_packages  # noqa: E402
 
 require_packages()
 
@@ -475,17 +475,6 @@ class Run:
                            lambda: self.client.search_for_series(additional_params={"offset": "-1"}))
         self.expect_status(400, "search_for_instances with fuzzymatching=maybe is 400",
                            lambda: self.client.search_for_instances(additional_params={"fuzzymatching": "maybe"}))
-
-
-def multipart_parts(answer):
-    """The bodies of a multipart/related answer, split by hand (dicomweb-client will not ask for deflate)."""
-    boundary = answer.headers["Content-Type"].split("boundary=")[1].split(";")[0].strip('"').encode()
-    parts = []
-    for piece in answer.content.split(b"--" + boundary)[1:]:
-        if piece.startswith(b"--"):
-            break
-        parts.append(piece.split(b"\r\n\r\n", 1)[1][:-2])
-    return parts
 
 
 def main():

@@ -62,3 +62,14 @@ class Checks:
 
     def done(self):
         print(f"all {self.count} checks passed", flush=True)
+
+
+def multipart_parts(answer):
+    """The bodies of a multipart/related answer, split by hand."""
+    boundary = answer.headers["Content-Type"].split("boundary=")[1].split(";")[0].strip('"').encode()
+    parts = []
+    for piece in answer.content.split(b"--" + boundary)[1:]:
+        if piece.startswith(b"--"):
+            break
+        parts.append(piece.split(b"\r\n\r\n", 1)[1][:-2])
+    return parts

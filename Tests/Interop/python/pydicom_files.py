@@ -246,8 +246,8 @@ def main():
                           f"status {status}, reason {reason(item, FAILURE_REASON)}, comment {comment!r}")
             refused += 1
         elif owner is not None and owner[1] == data:
-            checks.expect(status == 200 and reason(item, WARNING_REASON) == DUPLICATE_SOP_INSTANCE,
-                          f"{name}: identical to {owner[0]}, stored again as already present",
+            checks.expect(status == 202 and reason(item, WARNING_REASON) == DUPLICATE_SOP_INSTANCE,
+                          f"{name}: identical to {owner[0]}, stored again as already present (202, a warning)",
                           f"status {status}, item {item}")
         elif owner is not None:
             checks.expect(status == 409 and reason(item, FAILURE_REASON) == DUPLICATE_SOP_INSTANCE,
@@ -255,7 +255,9 @@ def main():
                           f"status {status}, item {item}")
             refused += 1
         else:
-            checks.expect(status == 200 and reason(item, FAILURE_REASON) is None,
+            # A patient conflict (the PatientID already seen with other names) is a warning: 202, not 200.
+            conflict = "patient conflict" in text(item.get(ERROR_COMMENT, {}).get("Value", [""])[0])
+            checks.expect(status == (202 if conflict else 200) and reason(item, FAILURE_REASON) is None,
                           f"{name}: stored", f"status {status}, item {item}")
             owners[uid] = (name, data, dataset)
             stored.append((name, data, dataset))

@@ -1,8 +1,9 @@
 # Drives a running node's rendered images with dicomweb-client and checks them with Pillow against pydicom's own
 # pixel pipeline: pydicom's pixel_array, its Modality LUT and its windowing (apply_windowing), scaled to 8 bits.
 # PNG must match within one grey level (rounding), JPEG on average within a few; colour PNG exactly (RGB) or
-# within rounding (YBR_FULL); frames of a multi-frame instance; the viewport's size; WADO-URI; and 406 for what the
-# node does not render (palette colour, subsampled YBR, 1-bit pixels).
+# within rounding (YBR_FULL); frames of a multi-frame instance; the viewport's size; WADO-URI; 406 for what the
+# node does not render (palette colour, subsampled YBR, 1-bit pixels); and frames of compressed files (JPEG, RLE,
+# JPEG 2000, JPEG-LS) served as stored, equal to pydicom's generate_frames.
 # Usage: python3 rendered_drive.py --url http://127.0.0.1:PORT/dicom-web   (exit 1 on the first mismatch)
 import copy
 import io
@@ -10,7 +11,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree (SwiftPM would see it)
 
-from interop import Checks, arguments, require_packages  # noqa: E402
+from interop import Checks, arguments, multipart_parts, require_packages  # noqa: E402
 
 require_packages(imaging=True)
 
@@ -20,12 +21,18 @@ import requests  # noqa: E402
 from dicomweb_client.api import DICOMwebClient  # noqa: E402
 from PIL import Image  # noqa: E402
 from pydicom.data import get_testdata_file  # noqa: E402
+from pydicom.encaps import generate_frames  # noqa: E402
 from pydicom.pixels import apply_modality_lut, apply_windowing, convert_color_space  # noqa: E402
 from pydicom.uid import generate_uid  # noqa: E402
 
 # Grey files pydicom ships: signed CT with a rescale, MR, 12 of 16 bits with two recommended windows, 32-bit dose.
 GREY = ["CT_small.dcm", "MR_small.dcm", "examples_overlay.dcm", "rtdose.dcm"]
 COLOUR = ["examples_rgb_color.dcm", "SC_rgb_small_odd.dcm"]
+# Compressed files pydicom ships, frames served as stored: JPEG Baseline (30 frames, no offset table), RLE (15 and
+# 2 frames), JPEG 2000 and JPEG-LS (one frame).
+COMPRESSED = {"examples_ybr_color.dcm": "image/jpeg", "rtdose_rle.dcm": "image/x-dicom-rle",
+              "SC_rgb_rle_2frame.dcm": "image/x-dicom-rle", "JPEG2000.dcm": "image/jp2",
+              "MR_small_jpeg_ls_lossless.dcm": "image/jls"}
 REFUSED = {"examples_palette.dcm": "PALETTE COLOR", "SC_ybr_full_422_uncompressed.dcm": "YBR_FULL_422",
            "liver_1frame.dcm": "1 bits allocated"}
 
@@ -76,8 +83,11 @@ def main():
     ybr.PhotometricInterpretation = "YBR_FULL"
     colour["examples_rgb_color YBR_FULL"] = ybr
     refused = {name: pydicom.dcmread(get_testdata_file(name)) for name in REFUSED}
-    client.store_instances(list(grey.values()) + list(colour.values()) + list(refused.values()))
-    checks.ok(f"stored {len(grey) + len(colour) + len(refused)} instances")
+    # New UIDs: some share their SOP Instance UID with an uncompressed file stored above (MR_small.dcm).
+    compressed = {name: renamed(pydicom.dcmread(get_testdata_file(name)), name) for name in COMPRESSED}
+    everything = list(grey.values()) + list(colour.values()) + list(refused.values()) + list(compressed.values())
+    client.store_instances(everything)
+    checks.ok(f"stored {len(everything)} instances")
 
     def uids(ds):
         return ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID
@@ -122,6 +132,21 @@ def main():
     halved = expected_grey(ct, ct.pixel_array, (40, 400, "LINEAR")).reshape(64, 2, 64, 2).mean(axis=(1, 3))
     difference = np.abs(decoded(answer.content) - halved).max()
     checks.expect(difference <= 1, "WADO-URI half size: each pixel the mean of the four it covers", difference)
+    for name, media in COMPRESSED.items():
+        ds = compressed[name]
+        count = int(ds.get("NumberOfFrames", 1) or 1)
+        theirs = list(generate_frames(ds.PixelData, number_of_frames=count))
+        numbers = sorted({count, 1, (count + 1) // 2}, reverse=True)
+        study, series, sop = uids(ds)
+        answer = requests.get(f"{url}/studies/{study}/series/{series}/instances/{sop}/frames/"
+                              + ",".join(map(str, numbers)))
+        ours = multipart_parts(answer) if answer.status_code == 200 else []
+        checks.expect(ours == [theirs[n - 1] for n in numbers],
+                      f"{name}: frames {numbers} of {count} as pydicom's generate_frames, in the order asked",
+                      f"{answer.status_code} {answer.text[:200] if answer.status_code != 200 else len(ours)}")
+        part_type = f"{media}; transfer-syntax={ds.file_meta.TransferSyntaxUID}".encode()
+        checks.expect(part_type in answer.content[:600],
+                      f"{name}: each frame part is {media}")
     for name, word in REFUSED.items():
         answer = requests.get(f"{url}/studies/{'/series/'.join(uids(refused[name])[:2])}/instances/"
                               f"{refused[name].SOPInstanceUID}/rendered")

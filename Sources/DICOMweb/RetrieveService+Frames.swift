@@ -34,7 +34,7 @@ extension RetrieveService {
 
     /// The file ranges of frames `numbers` of compressed pixel data: the encapsulated value is walked once (its
     /// item headers; fragments are passed over) to find its offset table and fragments.
-    private func encapsulatedFrameRanges(
+    func encapsulatedFrameRanges(
         of stored: CatalogStoredInstance, numbers: [Int]
     ) throws -> [[Range<UInt64>]] {
         let instance = stored.sopInstanceUID

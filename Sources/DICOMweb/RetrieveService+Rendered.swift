@@ -1,7 +1,7 @@
 // Rendered images (PS3.18 §10.4.1.1.3 `…/instances/{uid}/rendered`, `…/frames/{n}/rendered`; WADO-URI with an image
-// contentType): one frame of native pixel data cut from the stored file by byte range, rendered to 8-bit (window,
-// rescale, MONOCHROME1, colour), fitted to the viewport and encoded as JPEG or PNG. The instance's first frame
-// stands for a multi-frame instance.
+// contentType): one frame of native pixel data cut from the stored file by byte range (or an 8-bit JPEG frame,
+// decoded), rendered to 8-bit (window, rescale, MONOCHROME1, colour), fitted to the viewport and encoded as JPEG or
+// PNG. The instance's first frame stands for a multi-frame instance.
 import Catalog
 import DICOM
 import HTTP
@@ -27,25 +27,10 @@ extension RetrieveService {
         _ stored: CatalogStoredInstance, parameters: RenderParameters, response: inout some HTTPResponseWriter
     ) throws {
         let instance = stored.sopInstanceUID
-        let header = try nativeHeader(of: stored)
-        let format = try PixelFormat(header: header, instance: instance)
-        let layout = try FrameLayout(header: header, instance: instance)
-        guard UInt64(format.frameBytes) == layout.frameBytes else {
-            throw DICOMwebError(
-                .notAcceptable,
-                "instance \(instance): \(format.photometric.rawValue) frames of \(format.frameBytes) bytes do not "
-                    + "match the pixel data's \(layout.frameBytes)-byte frames")
-        }
-        guard parameters.frame <= layout.frameCount else {
-            throw DICOMwebError(
-                .notFound,
-                "instance \(instance) has \(layout.frameCount) frame(s); there is no frame \(parameters.frame)")
-        }
-        var frame = MemorySink()
-        try read(stored, range: layout.range(ofFrame: parameters.frame), into: &frame)
+        let (pixels, format) = try renderableFrame(of: stored, number: parameters.frame)
         let encoded: [UInt8]
         do throws(ImagingError) {
-            let image = try FrameRenderer.render(frame.bytes, format: format, window: parameters.window)
+            let image = try FrameRenderer.render(pixels, format: format, window: parameters.window)
             let shown = parameters.viewport.apply(to: image)
             encoded =
                 switch parameters.media {
@@ -65,6 +50,55 @@ extension RetrieveService {
         try encoded.withUnsafeBytes { try response.writeBody($0) }
         try response.finish()
     }
+
+    /// The 8-bit-ready pixels of frame `number` and their format: a native frame cut from the stored file by byte
+    /// range, or an 8-bit JPEG frame (baseline or extended) decoded by libjpeg-turbo.
+    private func renderableFrame(
+        of stored: CatalogStoredInstance, number: Int
+    ) throws -> (pixels: [UInt8], format: PixelFormat) {
+        let instance = stored.sopInstanceUID
+        if Self.decodableJPEG.contains(stored.record.transferSyntaxUID) {
+            let header = HeaderMembers(json: try header(of: stored))
+            guard header.integer(0x0028_0100) == 8 else {
+                throw DICOMwebError(
+                    .notAcceptable,
+                    "instance \(instance) holds \(header.integer(0x0028_0100) ?? 0)-bit JPEG frames; only 8-bit "
+                        + "ones are decoded for rendering")
+            }
+            var jpeg = MemorySink()
+            for range in try encapsulatedFrameRanges(of: stored, numbers: [number])[0] {
+                try read(stored, range: range, into: &jpeg)
+            }
+            let channels = (header.integer(0x0028_0002) ?? 1) == 1 ? 1 : 3
+            let decoded: JPEGDecoder.Frame
+            do {
+                let photometric = header.values(0x0028_0004).first ?? ""
+                decoded = try JPEGDecoder.decode(jpeg.bytes, channels: channels, isStoredRGB: photometric == "RGB")
+            } catch {
+                throw DICOMwebError(.notAcceptable, "frame \(number) of instance \(instance): \(error.reason)")
+            }
+            return (decoded.samples, try PixelFormat(header: header, decoded: decoded, instance: instance))
+        }
+        let header = try nativeHeader(of: stored)
+        let format = try PixelFormat(header: header, instance: instance)
+        let layout = try FrameLayout(header: header, instance: instance)
+        guard UInt64(format.frameBytes) == layout.frameBytes else {
+            throw DICOMwebError(
+                .notAcceptable,
+                "instance \(instance): \(format.photometric.rawValue) frames of \(format.frameBytes) bytes do not "
+                    + "match the pixel data's \(layout.frameBytes)-byte frames")
+        }
+        guard number <= layout.frameCount else {
+            throw DICOMwebError(
+                .notFound, "instance \(instance) has \(layout.frameCount) frame(s); there is no frame \(number)")
+        }
+        var frame = MemorySink()
+        try read(stored, range: layout.range(ofFrame: number), into: &frame)
+        return (frame.bytes, format)
+    }
+
+    /// The JPEG syntaxes whose 8-bit frames libjpeg-turbo decodes: Baseline and Extended (Process 2 & 4).
+    static let decodableJPEG: Set<String> = ["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51"]
 
     /// The header of an instance whose pixel data is native little endian, or 406 naming the stored transfer
     /// syntax (frames of compressed, deflated or big-endian data cannot be cut by byte range).

@@ -51,6 +51,17 @@ public enum ImagingFuzzing {
         } catch {
             precondition(error.kind == .unrenderable || error.kind == .encoderFailure, "unexpected error")
         }
+        checkDecoding(pixels, channels: head[2] & 1 == 0 ? 1 : 3, isStoredRGB: head[3] & 1 == 1)
+    }
+
+    /// Decodes `jpeg` (hostile, or a mutated JPEG): a frame of the size its samples say, or ImagingError.
+    static func checkDecoding(_ jpeg: [UInt8], channels: Int, isStoredRGB: Bool) {
+        do {
+            let frame = try JPEGDecoder.decode(jpeg, channels: channels, isStoredRGB: isStoredRGB)
+            precondition(frame.samples.count == frame.width * frame.height * channels, "decoded samples lost")
+        } catch {
+            precondition(error.kind == .unrenderable || error.kind == .encoderFailure, "unexpected error")
+        }
     }
 
     /// Seeded random inputs (`tessera fuzz rendering --seed N`): attribute bytes at random, pixels of the length
@@ -71,6 +82,16 @@ public enum ImagingFuzzing {
             let length = max(0, wanted + Int(random.next() % 5) - 2)
             input += (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             input.withUnsafeBytes { check($0) }
+            // A valid JPEG of random pixels with a few bytes changed, so the decoder gets past the markers.
+            let side = Int(random.next() % 24) + 1
+            let image = RenderedImage(
+                width: side, height: side, channels: 3,
+                pixels: (0..<(side * side * 3)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+            guard var jpeg = try? JPEGEncoder.encode(image, quality: 80) else { continue }
+            for _ in 0..<(random.next() % 4) {
+                jpeg[Int(random.next() % UInt64(jpeg.count))] = UInt8(truncatingIfNeeded: random.next())
+            }
+            checkDecoding(jpeg, channels: Int(random.next() % 2) * 2 + 1, isStoredRGB: random.next() % 2 == 0)
         }
     }
 }

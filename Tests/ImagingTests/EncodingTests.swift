@@ -99,3 +99,19 @@ struct EncodingTests {
         }
     }
 }
+
+struct DecodingTests {
+    @Test("JPEG decoding: grey and RGB come back close to what was encoded; a stream that is not JPEG is refused")
+    func decodes() throws {
+        for channels in [1, 3] {
+            let pixels = (0..<(32 * 16 * channels)).map { UInt8(($0 / channels % 32) * 8) }
+            let image = RenderedImage(width: 32, height: 16, channels: channels, pixels: pixels)
+            let frame = try JPEGDecoder.decode(try JPEGEncoder.encode(image, quality: 95), channels: channels)
+            #expect((frame.width, frame.height, frame.channels) == (32, 16, channels))
+            let error = zip(frame.samples, pixels).map { abs(Int($0) - Int($1)) }.reduce(0, +) / pixels.count
+            #expect(error <= 2, "mean error \(error)")
+        }
+        #expect(throws: ImagingError.self) { try JPEGDecoder.decode([0xFF, 0xD8, 0xFF, 0xD9], channels: 1) }
+        #expect(throws: ImagingError.self) { try JPEGDecoder.decode(Array(repeating: 7, count: 100), channels: 3) }
+    }
+}

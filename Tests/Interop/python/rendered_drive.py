@@ -33,6 +33,10 @@ COLOUR = ["examples_rgb_color.dcm", "SC_rgb_small_odd.dcm"]
 COMPRESSED = {"examples_ybr_color.dcm": "image/jpeg", "rtdose_rle.dcm": "image/x-dicom-rle",
               "SC_rgb_rle_2frame.dcm": "image/x-dicom-rle", "JPEG2000.dcm": "image/jp2",
               "MR_small_jpeg_ls_lossless.dcm": "image/jls"}
+# JPEG files rendered after libjpeg-turbo decodes them (frame, 1-based), compared with pydicom's pixel_array (its
+# own decoder, converted to RGB); and a 12-bit JPEG, which is not decoded (406).
+JPEG_RENDERED = {"examples_ybr_color.dcm": 5, "SC_rgb_jpeg_dcmtk.dcm": 1, "SC_jpeg_no_color_transform.dcm": 1}
+JPEG_REFUSED = "JPEG-lossy.dcm"
 REFUSED = {"examples_palette.dcm": "PALETTE COLOR", "SC_ybr_full_422_uncompressed.dcm": "YBR_FULL_422",
            "liver_1frame.dcm": "1 bits allocated"}
 
@@ -84,7 +88,8 @@ def main():
     colour["examples_rgb_color YBR_FULL"] = ybr
     refused = {name: pydicom.dcmread(get_testdata_file(name)) for name in REFUSED}
     # New UIDs: some share their SOP Instance UID with an uncompressed file stored above (MR_small.dcm).
-    compressed = {name: renamed(pydicom.dcmread(get_testdata_file(name)), name) for name in COMPRESSED}
+    compressed = {name: renamed(pydicom.dcmread(get_testdata_file(name)), name)
+                  for name in list(COMPRESSED) + list(JPEG_RENDERED) + [JPEG_REFUSED]}
     everything = list(grey.values()) + list(colour.values()) + list(refused.values()) + list(compressed.values())
     client.store_instances(everything)
     checks.ok(f"stored {len(everything)} instances")
@@ -147,6 +152,18 @@ def main():
         part_type = f"{media}; transfer-syntax={ds.file_meta.TransferSyntaxUID}".encode()
         checks.expect(part_type in answer.content[:600],
                       f"{name}: each frame part is {media}")
+    for name, number in JPEG_RENDERED.items():
+        ds = compressed[name]
+        theirs = ds.pixel_array if int(ds.get("NumberOfFrames", 1) or 1) == 1 else ds.pixel_array[number - 1]
+        png = decoded(client.retrieve_instance_frames_rendered(*uids(ds), [number], media_types=("image/png",)))
+        error = np.abs(png - theirs.astype(np.float64))
+        checks.expect(png.shape == theirs.shape and error.mean() <= 2,
+                      f"{name}: frame {number} decoded and rendered within {error.mean():.2f} levels of pydicom's",
+                      f"shape {png.shape} vs {theirs.shape}, mean error {error.mean():.2f}")
+    study, series, sop = uids(compressed[JPEG_REFUSED])
+    answer = requests.get(f"{url}/studies/{study}/series/{series}/instances/{sop}/rendered")
+    checks.expect(answer.status_code == 406 and "only 8-bit" in answer.text, f"{JPEG_REFUSED}: 12-bit JPEG is 406",
+                  f"{answer.status_code} {answer.text[:200]}")
     for name, word in REFUSED.items():
         answer = requests.get(f"{url}/studies/{'/series/'.join(uids(refused[name])[:2])}/instances/"
                               f"{refused[name].SOPInstanceUID}/rendered")

@@ -3,8 +3,9 @@
 import Imaging
 
 extension PixelFormat {
-    /// The format `header` describes; 406 when the instance cannot be rendered.
-    init(header: HeaderMembers, instance: String) throws(DICOMwebError) {
+    /// The format `header` describes; 406 when the instance cannot be rendered. `isInterleaved`: the pixels are
+    /// interleaved whatever Planar Configuration says (a decoder's output).
+    init(header: HeaderMembers, instance: String, isInterleaved: Bool = false) throws(DICOMwebError) {
         func integer(_ tag: UInt32, _ name: String) throws(DICOMwebError) -> Int {
             guard let value = header.integer(tag) else {
                 throw DICOMwebError(.notAcceptable, "instance \(instance) has no \(name) and cannot be rendered")
@@ -21,7 +22,7 @@ extension PixelFormat {
                 photometric: header.values(0x0028_0004).first ?? "MONOCHROME2",
                 bitsAllocated: bitsAllocated, bitsStored: header.integer(0x0028_0101),
                 highBit: header.integer(0x0028_0102), pixelRepresentation: header.integer(0x0028_0103) ?? 0,
-                planarConfiguration: header.integer(0x0028_0006) ?? 0,
+                planarConfiguration: isInterleaved ? 0 : header.integer(0x0028_0006) ?? 0,
                 rescaleSlope: header.numbers(0x0028_1053)?.first ?? 1,
                 rescaleIntercept: header.numbers(0x0028_1052)?.first ?? 0, windows: Self.windows(header))
         } catch {

@@ -79,6 +79,9 @@ extension RetrieveService {
             }
             return (decoded.samples, try PixelFormat(header: header, decoded: decoded, instance: instance))
         }
+        if stored.record.transferSyntaxUID == TransferSyntax.rleLossless.uid {
+            return try rleFrame(of: stored, number: number)
+        }
         let header = try nativeHeader(of: stored)
         let format = try PixelFormat(header: header, instance: instance)
         let layout = try FrameLayout(header: header, instance: instance)
@@ -95,6 +98,27 @@ extension RetrieveService {
         var frame = MemorySink()
         try read(stored, range: layout.range(ofFrame: number), into: &frame)
         return (frame.bytes, format)
+    }
+
+    /// Frame `number` of RLE Lossless pixel data, decoded into interleaved native pixels.
+    private func rleFrame(
+        of stored: CatalogStoredInstance, number: Int
+    ) throws -> (pixels: [UInt8], format: PixelFormat) {
+        let instance = stored.sopInstanceUID
+        let header = HeaderMembers(json: try header(of: stored))
+        let format = try PixelFormat(header: header, instance: instance, isInterleaved: true)
+        var encoded = MemorySink()
+        for range in try encapsulatedFrameRanges(of: stored, numbers: [number])[0] {
+            try read(stored, range: range, into: &encoded)
+        }
+        do {
+            let pixels = try RLEDecoder.decode(
+                encoded.bytes, rows: format.rows, columns: format.columns, samples: format.samples,
+                bytesPerSample: format.bitsAllocated / 8)
+            return (pixels, format)
+        } catch {
+            throw DICOMwebError(.notAcceptable, "frame \(number) of instance \(instance): \(error.reason)")
+        }
     }
 
     /// The JPEG syntaxes whose 8-bit frames libjpeg-turbo decodes: Baseline and Extended (Process 2 & 4).

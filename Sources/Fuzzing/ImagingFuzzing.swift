@@ -1,7 +1,8 @@
 // The body of the libFuzzer target FuzzRendering and of `tessera fuzz rendering`: the bytes of an input become a
 // frame's attributes (as hostile as a stored header may be), a window, a viewport and the frame's pixels, and the
 // renderer, the viewport and both encoders run on them. Only ImagingError may come out; an image that does come out
-// has the size the viewport promised and encodes to a PNG and a JPEG that start as those formats do.
+// has the size the viewport promised and encodes to a PNG and a JPEG that start as those formats do; the same
+// bytes also go through the JPEG and RLE decoders.
 import Imaging
 import Primitives
 
@@ -52,6 +53,17 @@ public enum ImagingFuzzing {
             precondition(error.kind == .unrenderable || error.kind == .encoderFailure, "unexpected error")
         }
         checkDecoding(pixels, channels: head[2] & 1 == 0 ? 1 : 3, isStoredRGB: head[3] & 1 == 1)
+        let rows = Int(head[0] % 40) + 1
+        let columns = Int(head[1] % 40) + 1
+        let samples = head[2] & 1 == 0 ? 1 : 3
+        let bytesPerSample = [1, 2, 4][Int(head[4]) % 3]
+        do {
+            let decoded = try RLEDecoder.decode(
+                pixels, rows: rows, columns: columns, samples: samples, bytesPerSample: bytesPerSample)
+            precondition(decoded.count == rows * columns * samples * bytesPerSample, "RLE decoded the wrong size")
+        } catch {
+            precondition(error.kind == .unrenderable, "unexpected error")
+        }
     }
 
     /// Decodes `jpeg` (hostile, or a mutated JPEG): a frame of the size its samples say, or ImagingError.

@@ -37,6 +37,9 @@ COMPRESSED = {"examples_ybr_color.dcm": "image/jpeg", "rtdose_rle.dcm": "image/x
 # own decoder, converted to RGB); and a 12-bit JPEG, which is not decoded (406).
 JPEG_RENDERED = {"examples_ybr_color.dcm": 5, "SC_rgb_jpeg_dcmtk.dcm": 1, "SC_jpeg_no_color_transform.dcm": 1}
 JPEG_REFUSED = "JPEG-lossy.dcm"
+# RLE files rendered after this node decodes them (frame, 1-based), compared with pydicom's pixel array: grey
+# through pydicom's windowing, colour exactly.
+RLE_RENDERED = {"MR_small_RLE.dcm": 1, "rtdose_rle.dcm": 3, "SC_rgb_rle_2frame.dcm": 2, "SC_rgb_rle_16bit.dcm": 1}
 REFUSED = {"examples_palette.dcm": "PALETTE COLOR", "SC_ybr_full_422_uncompressed.dcm": "YBR_FULL_422",
            "liver_1frame.dcm": "1 bits allocated"}
 
@@ -89,7 +92,7 @@ def main():
     refused = {name: pydicom.dcmread(get_testdata_file(name)) for name in REFUSED}
     # New UIDs: some share their SOP Instance UID with an uncompressed file stored above (MR_small.dcm).
     compressed = {name: renamed(pydicom.dcmread(get_testdata_file(name)), name)
-                  for name in list(COMPRESSED) + list(JPEG_RENDERED) + [JPEG_REFUSED]}
+                  for name in list(COMPRESSED) + list(JPEG_RENDERED) + [JPEG_REFUSED] + list(RLE_RENDERED)}
     everything = list(grey.values()) + list(colour.values()) + list(refused.values()) + list(compressed.values())
     client.store_instances(everything)
     checks.ok(f"stored {len(everything)} instances")
@@ -160,6 +163,16 @@ def main():
         checks.expect(png.shape == theirs.shape and error.mean() <= 2,
                       f"{name}: frame {number} decoded and rendered within {error.mean():.2f} levels of pydicom's",
                       f"shape {png.shape} vs {theirs.shape}, mean error {error.mean():.2f}")
+    for name, number in RLE_RENDERED.items():
+        ds = compressed[name]
+        frames = ds.pixel_array if int(ds.get("NumberOfFrames", 1) or 1) > 1 else ds.pixel_array[np.newaxis]
+        png = decoded(client.retrieve_instance_frames_rendered(*uids(ds), [number], media_types=("image/png",)))
+        if ds.SamplesPerPixel == 1:
+            expected = expected_grey(ds, frames[number - 1])
+        else:  # 16-bit colour comes down to 8 bits as the renderer scales it: v × 255 / 65535, rounded
+            expected = np.floor(frames[number - 1].astype(np.float64) * 255 / (2 ** ds.BitsStored - 1) + 0.5)
+        difference = np.abs(png - expected).max()
+        checks.expect(difference <= 1, f"{name}: frame {number} decoded (RLE) and rendered as pydicom", difference)
     study, series, sop = uids(compressed[JPEG_REFUSED])
     answer = requests.get(f"{url}/studies/{study}/series/{series}/instances/{sop}/rendered")
     checks.expect(answer.status_code == 406 and "only 8-bit" in answer.text, f"{JPEG_REFUSED}: 12-bit JPEG is 406",

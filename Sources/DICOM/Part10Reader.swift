@@ -65,11 +65,9 @@ public struct Part10Reader: Sendable {
             let used = try consumeLimited(bytes)
             if let handOff = compressedHandOff, let inflater {
                 compressedHandOff = nil
-                var reader = self
                 let handed = handOff.withUnsafeBytes { bytes in
-                    Result { () throws(DICOMParseError) in try reader.inflateAndConsume(bytes, inflater) }
+                    Result { () throws(DICOMParseError) in try inflateAndConsume(bytes, inflater) }
                 }
-                self = reader
                 try handed.get()
                 try inflateAndConsume(UnsafeRawBufferPointer(rebasing: bytes[used...]), inflater)
             }

@@ -18,14 +18,16 @@ enum RenderedMedia: String, Equatable {
         } catch {
             throw DICOMwebError(.badRequest, "the media types '\(accept.prefix(200))' are malformed: \(error.reason)")
         }
-        for range in MediaRange.preferenceOrdered(ranges) {
-            switch (range.mediaType.type.lowercased(), range.mediaType.subtype.lowercased()) {
-            case ("image", "jpeg"), ("image", "*"), ("*", "*"): return .jpeg
-            case ("image", "png"): return .png
-            default: continue
-            }
+        return MediaRange.preferenceOrdered(ranges).lazy.compactMap { RenderedMedia(admittedBy: $0.mediaType) }.first
+    }
+
+    /// The format one media range admits: image/jpeg for `image/*` and `*/*`; nil for a range admitting neither.
+    init?(admittedBy range: MediaType) {
+        switch (range.type.lowercased(), range.subtype.lowercased()) {
+        case ("image", "jpeg"), ("image", "*"), ("*", "*"): self = .jpeg
+        case ("image", "png"): self = .png
+        default: return nil
         }
-        return nil
     }
 }
 
@@ -148,7 +150,7 @@ struct RenderParameters: Equatable {
 
     /// A finite decimal number (IS/DS-like text), or nil.
     static func number(_ text: String) -> Double? {
-        guard text.count <= 32, let value = Double(text.trimmingCharacters(in: " ")), value.isFinite else { return nil }
+        guard text.count <= 32, let value = Double(Substring(text).trimmingSpaces), value.isFinite else { return nil }
         return value
     }
 
@@ -168,12 +170,5 @@ struct RenderParameters: Equatable {
         } catch {
             throw DICOMwebError(.badRequest, "\(parameter): \(error.reason)")
         }
-    }
-}
-
-extension String {
-    /// The string without `character` at either end.
-    fileprivate func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }

@@ -21,7 +21,8 @@ extension RetrieveService {
         if TransferSyntax(uid: storedSyntax)?.isEncapsulated == true {
             let contentType = try RetrieveNegotiation.frameContentType(
                 accept: accept, storedSyntax: storedSyntax, isNative: false)
-            let ranges = try encapsulatedFrameRanges(of: stored, numbers: numbers)
+            let header = HeaderMembers(json: try header(of: stored))
+            let ranges = try encapsulatedFrameRanges(of: stored, header: header, numbers: numbers)
             return try answerFrames(stored, ranges: ranges, contentType: contentType, response: &response)
         }
         let contentType = try RetrieveNegotiation.frameContentType(
@@ -33,12 +34,12 @@ extension RetrieveService {
     }
 
     /// The file ranges of frames `numbers` of compressed pixel data: the encapsulated value is walked once (its
-    /// item headers; fragments are passed over) to find its offset table and fragments.
+    /// item headers; fragments are passed over) to find its offset table and fragments. `header` is the
+    /// instance's, read once by the caller (from a holder, for an instance held elsewhere).
     func encapsulatedFrameRanges(
-        of stored: CatalogStoredInstance, numbers: [Int]
+        of stored: CatalogStoredInstance, header: HeaderMembers, numbers: [Int]
     ) throws -> [[Range<UInt64>]] {
         let instance = stored.sopInstanceUID
-        let header = HeaderMembers(json: try header(of: stored))
         guard let pixels = header[0x7FE0_0010], let location = BulkDataLocation.range(inMember: pixels) else {
             throw DICOMwebError(.notFound, "instance \(instance) has no pixel data to cut into frames")
         }
@@ -58,6 +59,17 @@ extension RetrieveService {
         return numbers.map { number in
             frames[number - 1].map { (location.offset + $0.lowerBound)..<(location.offset + $0.upperBound) }
         }
+    }
+
+    /// The bytes of compressed frame `number`: its fragments, in order.
+    func encapsulatedFrame(
+        of stored: CatalogStoredInstance, header: HeaderMembers, number: Int
+    ) throws -> [UInt8] {
+        var frame = MemorySink()
+        for range in try encapsulatedFrameRanges(of: stored, header: header, numbers: [number])[0] {
+            try read(stored, range: range, into: &frame)
+        }
+        return frame.bytes
     }
 
     /// 404 naming the first of `numbers` past the last frame.

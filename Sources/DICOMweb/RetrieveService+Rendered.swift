@@ -65,15 +65,12 @@ extension RetrieveService {
                     "instance \(instance) holds \(header.integer(0x0028_0100) ?? 0)-bit JPEG frames; only 8-bit "
                         + "ones are decoded for rendering")
             }
-            var jpeg = MemorySink()
-            for range in try encapsulatedFrameRanges(of: stored, numbers: [number])[0] {
-                try read(stored, range: range, into: &jpeg)
-            }
+            let jpeg = try encapsulatedFrame(of: stored, header: header, number: number)
             let channels = (header.integer(0x0028_0002) ?? 1) == 1 ? 1 : 3
             let decoded: JPEGDecoder.Frame
             do {
                 let photometric = header.values(0x0028_0004).first ?? ""
-                decoded = try JPEGDecoder.decode(jpeg.bytes, channels: channels, isStoredRGB: photometric == "RGB")
+                decoded = try JPEGDecoder.decode(jpeg, channels: channels, isStoredRGB: photometric == "RGB")
             } catch {
                 throw DICOMwebError(.notAcceptable, "frame \(number) of instance \(instance): \(error.reason)")
             }
@@ -107,13 +104,10 @@ extension RetrieveService {
         let instance = stored.sopInstanceUID
         let header = HeaderMembers(json: try header(of: stored))
         let format = try PixelFormat(header: header, instance: instance, isInterleaved: true)
-        var encoded = MemorySink()
-        for range in try encapsulatedFrameRanges(of: stored, numbers: [number])[0] {
-            try read(stored, range: range, into: &encoded)
-        }
+        let encoded = try encapsulatedFrame(of: stored, header: header, number: number)
         do {
             let pixels = try RLEDecoder.decode(
-                encoded.bytes, rows: format.rows, columns: format.columns, samples: format.samples,
+                encoded, rows: format.rows, columns: format.columns, samples: format.samples,
                 bytesPerSample: format.bitsAllocated / 8)
             return (pixels, format)
         } catch {

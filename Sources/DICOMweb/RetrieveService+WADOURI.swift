@@ -115,7 +115,7 @@ extension RetrieveService {
         let dicom = MediaType(type: "application", subtype: "dicom")
         for range in MediaRange.preferenceOrdered(ranges) {
             if range.mediaType.type == "application" && range.mediaType.matches(dicom) { return nil }
-            if let media = try RenderedMedia.preferred(by: range.mediaType.essence) { return media }
+            if let media = RenderedMedia(admittedBy: range.mediaType) { return media }
         }
         throw DICOMwebError(
             .notAcceptable,

@@ -88,7 +88,7 @@ extension DIMSEBench {
                 throw BenchError("C-MOVE delivered \(arrived) instances, not \(study.files.count * destinations)")
             }
         }
-        let ceiling = "  ceiling: storescu into an SCP that keeps nothing"
+        let ceiling = "  reference: storescu into an SCP that keeps nothing"
         table.add(
             DICOMwebBench.rateRows(
                 "C-GET of the study (getscu --ignore)", bytes: study.totalBytes, rounds: get,

@@ -95,8 +95,9 @@ public struct DIMSEBench {
         }
         notes.append("clients: dcmtk's storescu, getscu --ignore and movescu; C-MOVE to the bench's storage sink")
         notes.append(
-            "ceilings: storescu into the bench's sink, a storage SCP that keeps nothing; their ratio is Orthanc's "
-                + "time over theirs, the best any server could reach in the figure above")
+            "ceilings and references: storescu into the bench's sink, a storage SCP that keeps nothing, with "
+                + "Orthanc's time over theirs as the ratio; under C-STORE the best any server could reach, under "
+                + "C-GET and C-MOVE the pace of dcmtk moving the same instances one at a time on one association")
         var studies: [BenchStudy] = []
         var storeRounds = BenchRounds()
         for round in 0..<settings.roundCount {

@@ -1,9 +1,12 @@
 // What no archive could beat on this machine, measured in the same run as the DIMSE figures, so their ratios can be
 // read against what the machine allows: dcmtk's storescu into a storage SCP that keeps nothing (the client and the
-// loopback alone, one instance at a time on one association, as every figure here moves them), and that plus the
-// least a durable C-STORE costs per instance (DurableCommitFloor).
+// loopback alone, one instance at a time on one association, as every figure here moves them), that plus the least
+// a durable C-STORE costs per instance (DurableCommitFloor), and that plus hashing every byte once with SHA-256, as
+// a content-addressed store must before it can answer.
+import Coding
 import Foundation
 import Posix
+import Primitives
 
 extension DIMSEBench {
     /// What the ceilings were measured at.
@@ -14,6 +17,8 @@ extension DIMSEBench {
         let commitFloorSeconds: Double
         /// The study's instances.
         let instanceCount: Int
+        /// SHA-256 of every file of the study, in memory.
+        let hashSeconds: Double
 
         /// The sink's time plus every instance's commit floor: the fastest durable C-STORE of the study.
         var durableSeconds: Double { sinkSeconds + commitFloorSeconds * Double(instanceCount) }
@@ -41,7 +46,21 @@ extension DIMSEBench {
             directory: directory, shardBytes: instanceBytes / 4, volumeCount: volumeCount,
             instanceCount: study.files.count
         ).measure()
-        return Ceilings(sinkSeconds: best, commitFloorSeconds: floor, instanceCount: study.files.count)
+        return Ceilings(
+            sinkSeconds: best, commitFloorSeconds: floor, instanceCount: study.files.count,
+            hashSeconds: try Self.hashSeconds(study))
+    }
+
+    /// The best of three passes of SHA-256 over every file of `study`, read into memory first.
+    static func hashSeconds(_ study: BenchStudy) throws -> Double {
+        let files = try study.files.map { try PosixDisk().readWholeFile($0.path, limit: Int($0.length)) }
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = Date()
+            for file in files { _ = SHA256.hash(file) }
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        return best
     }
 
     /// A ceiling row: the rate of `seconds` for `study`, and its ratio to Orthanc's `reference` seconds (what the
@@ -59,8 +78,9 @@ extension DIMSEBench {
         let floorMilliseconds = Console.fixed(ceilings.commitFloorSeconds * 1000, digits: 2)
         notes.append(
             "C-STORE ceilings: storescu waits for each answer, and a node answers once the instance is on 6 volumes "
-                + "and in its catalog (\(floorMilliseconds) ms here at the least), so the ratio of the second "
-                + "ceiling is the best any archive this durable could reach against Orthanc here")
+                + "and in its catalog (\(floorMilliseconds) ms here at the least), and a content-addressed one "
+                + "hashes every byte first, so the ratio of the third ceiling is the best any archive like this "
+                + "could reach against Orthanc here")
         return [
             ceilingRow(
                 "  ceiling: storescu into an SCP that keeps nothing", study, seconds: ceilings.sinkSeconds,
@@ -68,6 +88,9 @@ extension DIMSEBench {
             ceilingRow(
                 "  ceiling: that + 7 fdatasyncs (6 at once) per instance", study, seconds: ceilings.durableSeconds,
                 reference: reference),
+            ceilingRow(
+                "  ceiling: that + SHA-256 of every byte", study,
+                seconds: ceilings.durableSeconds + ceilings.hashSeconds, reference: reference),
         ]
     }
 }

@@ -126,7 +126,7 @@ let package = Package(
                 "Node", "Catalog", "Coding", "DICOM", "DIMSE", "Samples", "HTTP", "Membership", "Posix", "Primitives",
                 "ObjectStore", "Replication", "TestSupport", "Transport",
             ]),
-        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "Samples", "Bench", "TestSupport"]),
+        tests("ProcessTests", ["Posix", "Primitives", "DICOM", "DIMSE", "Samples", "Bench", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["Primitives", "TestSupport"], path: "Tests/Interop",
             exclude: ["python"], swiftSettings: strictSettings),

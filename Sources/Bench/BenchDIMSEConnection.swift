@@ -28,8 +28,9 @@ final class BenchDIMSEConnection {
         try bytes.withUnsafeBytes { try socket.sendAll($0, deadline: deadline) }
     }
 
-    /// Sends a command and its data set on `contextID`, cut to the peer's maximum length.
-    func send(_ command: CommandSet, contextID: UInt8, dataSet: [UInt8]? = nil) throws {
+    /// Sends a command and its data set on `contextID`, cut to the peer's maximum length, and then the command
+    /// `next` (a C-CANCEL) in the same write when given.
+    func send(_ command: CommandSet, contextID: UInt8, dataSet: [UInt8]? = nil, then next: CommandSet? = nil) throws {
         let fragmentBytesMax = MessageFragmenter.fragmentBytesMax(peerMaximumLength: peerMaximumLength, cap: 1 << 20)
         var pdus = MessageFragmenter.pdus(
             contextID: contextID, isCommand: true, bytes: command.encoded(), fragmentBytesMax: fragmentBytesMax)
@@ -37,7 +38,12 @@ final class BenchDIMSEConnection {
             pdus += MessageFragmenter.pdus(
                 contextID: contextID, isCommand: false, bytes: dataSet, fragmentBytesMax: fragmentBytesMax)
         }
-        for pdu in pdus { try send(pdu) }
+        if let next {
+            pdus += MessageFragmenter.pdus(
+                contextID: contextID, isCommand: true, bytes: next.encoded(), fragmentBytesMax: fragmentBytesMax)
+        }
+        let bytes = pdus.flatMap { $0.encoded() }
+        try bytes.withUnsafeBytes { try socket.sendAll($0, deadline: deadline) }
     }
 
     /// The next PDU; throws when the connection closes first or the wait runs out.

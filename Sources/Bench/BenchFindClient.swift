@@ -46,13 +46,36 @@ struct BenchFindClient {
 
     /// Sends one C-FIND with `identifier` and reads every response; returns the number of matches.
     mutating func find(_ identifier: DataSet) throws -> Int {
+        let (matches, status) = try exchange(identifier, cancelling: false)
+        guard status == DIMSEStatus.success else {
+            throw BenchError("C-FIND answered status \(String(status, radix: 16, uppercase: true))H")
+        }
+        return matches
+    }
+
+    /// Sends one C-FIND with `identifier` and its C-CANCEL right behind it, in one write, so the cancel is there
+    /// before the server sends its first match; returns the pending responses and the final status. For tests of a
+    /// server's cancel.
+    mutating func findCancelled(_ identifier: DataSet) throws -> (matches: Int, status: UInt16) {
+        try exchange(identifier, cancelling: true)
+    }
+
+    /// Sends a C-FIND (and its C-CANCEL when `cancelling`), reads every response; the matches and final status.
+    private mutating func exchange(_ identifier: DataSet, cancelling: Bool) throws -> (matches: Int, status: UInt16) {
         messageID &+= 1
         var request = CommandSet(field: .cFindRequest, hasDataSet: true)
         request.messageID = messageID
         request.affectedSOPClassUID = Self.studyRootFind
         request.priority = 0
+        var cancel: CommandSet?
+        if cancelling {
+            var command = CommandSet(field: .cCancelRequest, hasDataSet: false)
+            command.respondedMessageID = messageID
+            cancel = command
+        }
         try connection.send(
-            request, contextID: contextID, dataSet: Part10Writer.dataSetBytes(identifier, transferSyntax: syntax))
+            request, contextID: contextID, dataSet: Part10Writer.dataSetBytes(identifier, transferSyntax: syntax),
+            then: cancel)
         var matches = 0
         while true {
             guard case .part(let part) = try connection.nextPart() else {
@@ -60,13 +83,8 @@ struct BenchFindClient {
             }
             guard case .command(let response, _) = part else { continue }
             let status = response.status ?? DIMSEStatus.unableToProcess
-            if DIMSEStatus.isPending(status) {
-                matches += 1
-            } else if status == DIMSEStatus.success {
-                return matches
-            } else {
-                throw BenchError("C-FIND answered status \(String(status, radix: 16, uppercase: true))H")
-            }
+            guard DIMSEStatus.isPending(status) else { return (matches, status) }
+            matches += 1
         }
     }
 

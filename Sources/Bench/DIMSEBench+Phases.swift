@@ -67,7 +67,7 @@ extension DIMSEBench {
 
     /// C-GET (getscu, nothing written) and C-MOVE (to the sink) of `study`, rounds each; every moved instance is
     /// checked to have arrived.
-    func retrieveRows(_ study: BenchStudy, _ servers: Servers, table: inout BenchTable) throws {
+    func retrieveRows(_ study: BenchStudy, _ servers: Servers, ceilings: Ceilings, table: inout BenchTable) throws {
         let keys = ["-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=\(study.studyInstanceUID)"]
         var get = BenchRounds()
         var move = BenchRounds()
@@ -88,14 +88,17 @@ extension DIMSEBench {
                 throw BenchError("C-MOVE delivered \(arrived) instances, not \(study.files.count * destinations)")
             }
         }
+        let ceiling = "  reference: storescu into an SCP that keeps nothing"
         table.add(
             DICOMwebBench.rateRows(
                 "C-GET of the study (getscu --ignore)", bytes: study.totalBytes, rounds: get,
                 ratioMin: Self.retrieveRatioMin))
+        table.add(Self.ceilingRow(ceiling, study, seconds: ceilings.sinkSeconds, reference: get.best.reference))
         table.add(
             DICOMwebBench.rateRows(
                 "C-MOVE of the study to a storage SCP", bytes: study.totalBytes, rounds: move,
                 ratioMin: Self.retrieveRatioMin))
+        table.add(Self.ceilingRow(ceiling, study, seconds: ceilings.sinkSeconds, reference: move.best.reference))
     }
 
     /// Study-level C-FIND searches on one association each: ours over the filled catalog, Orthanc over what it

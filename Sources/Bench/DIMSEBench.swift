@@ -94,6 +94,10 @@ public struct DIMSEBench {
             notes.append("reference: Orthanc 1.10 (Debian) with its DICOM server, TCP_NODELAY on for every process")
         }
         notes.append("clients: dcmtk's storescu, getscu --ignore and movescu; C-MOVE to the bench's storage sink")
+        notes.append(
+            "ceilings and references: storescu into the bench's sink, a storage SCP that keeps nothing, with "
+                + "Orthanc's time over theirs as the ratio; under C-STORE the best any server could reach, under "
+                + "C-GET and C-MOVE the pace of dcmtk moving the same instances one at a time on one association")
         var studies: [BenchStudy] = []
         var storeRounds = BenchRounds()
         for round in 0..<settings.roundCount {
@@ -107,12 +111,14 @@ public struct DIMSEBench {
             }
         }
         let study = studies[0]
+        let ceilings = try measureCeilings(study, servers)
         let megabytes = Console.fixed(Double(study.totalBytes) / 1e6, digits: 0)
         table.add(
             DICOMwebBench.rateRows(
                 "C-STORE, \(study.files.count) slices (\(megabytes) MB), one association", bytes: study.totalBytes,
                 rounds: storeRounds, ratioMin: Self.storeRatioMin))
-        try retrieveRows(study, servers, table: &table)
+        table.add(Self.storeCeilingRows(ceilings, study, reference: storeRounds.best.reference, notes: &notes))
+        try retrieveRows(study, servers, ceilings: ceilings, table: &table)
         try findRows(catalogBench, servers, instanceCount: catalogued, fillSeconds: fillSeconds, table: &table)
         servers.stop()
         try largeInstance(table: &table)

@@ -19,6 +19,16 @@ public struct PDUDecoder: Sendable {
     /// Bytes received and not yet decoded.
     public var bufferedBytes: Int { buffer.count - start }
 
+    /// Whether the bytes received hold a whole PDU (or a header `next` will refuse), so `next` answers without more
+    /// bytes: a message that arrived in the same read as the one before it (a C-CANCEL right behind its C-FIND).
+    public var hasWholePDU: Bool {
+        guard bufferedBytes >= PDU.headerBytes else { return false }
+        var length = 0
+        for index in 2..<6 { length = length << 8 | Int(buffer[start + index]) }
+        return failure != nil || bufferedBytes >= PDU.headerBytes + length
+            || (try? check(type: buffer[start], length: length)) == nil
+    }
+
     /// Adds bytes read from the connection.
     public mutating func append(_ bytes: some Collection<UInt8>) {
         if start == buffer.count {

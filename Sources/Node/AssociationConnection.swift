@@ -42,8 +42,9 @@ final class AssociationConnection {
     /// Operations served so far.
     var operationCount = 0
 
-    /// Whether message parts already decoded wait to be taken.
-    var hasQueuedParts: Bool { partIndex < parts.count }
+    /// Whether message parts already decoded, or a whole PDU already received, wait to be taken: `nextPart` then
+    /// answers without reading the socket.
+    var hasQueuedParts: Bool { partIndex < parts.count || (!isDecoderFailed && decoder.hasWholePDU) }
 
     /// Makes the acceptor of an association a peer opened on `socket`.
     init(socket: Socket, context: AssociationContext, isOverLimit: Bool) {

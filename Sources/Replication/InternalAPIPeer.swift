@@ -86,8 +86,9 @@ public struct InternalAPIPeer: ReplicaPeer {
     /// The peer's health report (JSON), for the region page.
     public func health() throws -> [UInt8] { try call("GET", "health", [], bytesMax: 1 << 20) }
 
-    public func manifest(address: ChunkAddress) throws -> [UInt8] {
-        try call("GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax)
+    public func manifest(address: ChunkAddress, answerWithinSeconds: Double?) throws -> [UInt8] {
+        try call(
+            "GET", "objects/\(address.hex)/manifest", [], bytesMax: Manifest.bytesMax, within: answerWithinSeconds)
     }
 
     public func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
@@ -114,9 +115,11 @@ public struct InternalAPIPeer: ReplicaPeer {
             bytesMax: CatalogInstance.metadataBytesMax)
     }
 
-    private func call(_ method: String, _ route: String, _ body: [UInt8], bytesMax: Int) throws -> [UInt8] {
+    private func call(_ method: String, _ route: String, _ body: [UInt8], bytesMax: Int, within seconds: Double? = nil)
+        throws -> [UInt8]
+    {
         try read(
-            exchange(method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, nil),
+            exchange(method, RegionalResponder.pathPrefix + route, MemorySource(body), body.count, seconds),
             bytesMax: bytesMax)
     }
 

@@ -3,8 +3,10 @@
 // SHA-256 is checked before a byte of it reaches the sink, and a holder that fails or answers wrong is left for the
 // next one, from the chunk it failed on, so no byte is written twice or out of order. A holder that has not begun
 // answering a chunk request within its own recent p95 (HolderLatencies) is hedged away from the same way, unless it
-// is the last one, and asked again without a deadline once every other has failed (HolderQueue). Blocking: runs on
-// the request's owned thread.
+// is the last one, and asked again without a deadline once every other has failed (HolderQueue). The manifest
+// request is hedged the same way, and so is the connect of either: a link dropping packets stalls a connect on SYN
+// retransmissions for seconds (the chaos runner's flapping link: reads of 3 s). Blocking: runs on the request's
+// owned thread.
 import Coding
 import ObjectStore
 public import Primitives
@@ -57,8 +59,10 @@ public struct NearestHolderReader: Sendable {
         while manifest == nil {
             guard let turn = queue.current else { throw Self.exhausted(address, failures) }
             do {
-                manifest = try Self.checked(
-                    try holders[turn.index].peer.manifest(address: address), address: address, length: length)
+                let bytes = try timed(turn) {
+                    try holders[turn.index].peer.manifest(address: address, answerWithinSeconds: $0)
+                }
+                manifest = try Self.checked(bytes, address: address, length: length)
             } catch {
                 failures.append((holders[turn.index].node, "\(error)"))
                 queue.failed(wasSlow: Self.isHedge(error))

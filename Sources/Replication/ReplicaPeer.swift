@@ -20,8 +20,9 @@ public protocol ReplicaPeer: Sendable {
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint]
     /// The peer's rows in `buckets`.
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow]
-    /// The manifest bytes of the object at `address`, as the peer stores them (checked by the caller).
-    func manifest(address: ChunkAddress) throws -> [UInt8]
+    /// The manifest bytes of the object at `address`, as the peer stores them (checked by the caller). With
+    /// `answerWithinSeconds`, as for `chunks`.
+    func manifest(address: ChunkAddress, answerWithinSeconds: Double?) throws -> [UInt8]
     /// The chunks of `entries` (1 to `ChunkStream.entriesMax`), in order, from one answer read as the caller goes;
     /// each is checked by the caller against its address. With `answerWithinSeconds`, an answer that has not begun
     /// by then is given up (`ReplicaError(.slow)`) so the caller can ask another holder.

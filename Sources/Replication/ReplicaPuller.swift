@@ -65,7 +65,7 @@ public struct ReplicaPuller: Sendable {
         -> (ReplicaHeader, ReplicaBodySource, Int)
     {
         let address = record.manifestAddress
-        let manifestBytes = try peer.manifest(address: address)
+        let manifestBytes = try peer.manifest(address: address, answerWithinSeconds: nil)
         let needs = try receiver.answerOffer(address: address, manifestBytes: manifestBytes)
         guard let manifest = Manifest.decode(manifestBytes) else {
             throw ReplicaError(.malformed, "the manifest of \(address) does not decode")

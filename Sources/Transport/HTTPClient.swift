@@ -73,7 +73,9 @@ public final class HTTPClient: Sendable {
     /// - `expectContinue`: send `Expect: 100-continue` and wait (up to `continueTimeoutSeconds`) for the server's
     ///   go-ahead before the body; a final answer instead (401, 413…) is returned without sending the body.
     /// - `headDeadline`: throw TransportError(.timedOut), dropping the connection, when the head has not arrived by
-    ///   then (a read hedging to another server).
+    ///   then (a read hedging to another server). It bounds a new connection's connect too: a server behind a link
+    ///   that drops packets leaves the connect waiting on SYN retransmissions (1 s, then 2 s more), which is
+    ///   exactly the wait a hedge is there to cut.
     ///
     /// A request without a body, or with one in memory, that fails on a reused connection before any answer is
     /// retried once on a new one.
@@ -85,7 +87,7 @@ public final class HTTPClient: Sendable {
             method: method, target: target, headers: headers, hasBody: body != nil,
             bodyLength: bodyLength, expectContinue: expectContinue)
         var request = ClientRequest(head: head, body: body, bodyLength: bodyLength, headDeadline: headDeadline)
-        let connection = try takeConnection()
+        let connection = try takeConnection(by: headDeadline)
         do {
             return try exchange(&request, on: connection)
         } catch
@@ -96,7 +98,7 @@ public final class HTTPClient: Sendable {
             // answered, so try once more. A body in memory is sent again from its start (`body` is the caller's
             // copy, a value the first attempt did not advance).
             var again = ClientRequest(head: head, body: body, bodyLength: bodyLength, headDeadline: headDeadline)
-            return try exchange(&again, on: try connect())
+            return try exchange(&again, on: try connect(by: headDeadline))
         }
     }
 
@@ -196,17 +198,18 @@ public final class HTTPClient: Sendable {
 
     // MARK: - Connections
 
-    /// An idle connection the server has not closed, or a new one.
-    private func takeConnection() throws -> ClientConnection {
+    /// An idle connection the server has not closed, or a new one connected by `deadline` when given.
+    private func takeConnection(by deadline: Instant? = nil) throws -> ClientConnection {
         while let connection = idle.withLock({ $0.popLast() }) {
             if connection.isReusable { return connection }
         }
-        return try connect()
+        return try connect(by: deadline)
     }
 
-    /// Opens a new connection.
-    private func connect() throws -> ClientConnection {
-        let deadline = clock.now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
+    /// Opens a new connection, within the connect timeout and by `headDeadline` when that comes first.
+    private func connect(by headDeadline: Instant? = nil) throws -> ClientConnection {
+        let timeout = clock.now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
+        let deadline = headDeadline.map { min($0, timeout) } ?? timeout
         do {
             let socket = try Socket.connect(
                 host: host, port: port, localHost: configuration.localHost, deadline: deadline)

@@ -116,3 +116,27 @@ struct PDUCodecTests {
         }
     }
 }
+
+extension PDUCodecTests {
+    @Test("hasWholePDU says whether next() can answer from the bytes already received")
+    func wholePDU() throws {
+        let release = PDU.releaseRequest.encoded()
+        let data = PDU.data([.init(contextID: 1, isCommand: true, isLast: true, bytes: [1, 2, 3])]).encoded()
+        var decoder = PDUDecoder()
+        #expect(!decoder.hasWholePDU)
+        decoder.append(data.prefix(5))
+        #expect(!decoder.hasWholePDU, "less than a header")
+        decoder.append(data.dropFirst(5).dropLast())
+        #expect(!decoder.hasWholePDU, "a header and part of the body")
+        decoder.append(data.suffix(1) + release)
+        #expect(decoder.hasWholePDU)
+        #expect(try decoder.next() == .data([.init(contextID: 1, isCommand: true, isLast: true, bytes: [1, 2, 3])]))
+        #expect(decoder.hasWholePDU, "the release behind it, in the same read")
+        #expect(try decoder.next() == .releaseRequest)
+        #expect(!decoder.hasWholePDU)
+        // A header the limits refuse answers at once too: next() throws it without waiting for the body.
+        decoder.append([0x04, 0x00, 0x7F, 0xFF, 0xFF, 0xFF])
+        #expect(decoder.hasWholePDU)
+        #expect(throws: DIMSEError.self) { try decoder.next() }
+    }
+}

@@ -40,12 +40,7 @@ final class MemoryChunkPeer: ReplicaPeer {
 
     func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
         requests.withLock { $0.append(entries.count) }
-        let seconds = answerSeconds.withLock { $0 }
-        if let within = answerWithinSeconds, seconds > within {
-            clock?.advance(seconds: within)
-            throw ReplicaError(.slow, "no answer within \(within) s")
-        }
-        clock?.advance(seconds: seconds)
+        try beginAnswer(after: answerSeconds.withLock { $0 }, within: answerWithinSeconds)
         var answer: [UInt8] = []
         for entry in entries {
             guard let bytes = chunks[entry.address] else { throw ReplicaError(.unavailable, "no chunk") }
@@ -53,6 +48,16 @@ final class MemoryChunkPeer: ReplicaPeer {
         }
         answer = Array(answer.prefix(cutAfter ?? answer.count)) + extra
         return ChunkStream(body: MemorySource(answer), entries: entries)
+    }
+
+    /// Advances the clock by `seconds`, an answer's wait, or by `within` and throws `.slow` when the caller gives
+    /// up first.
+    func beginAnswer(after seconds: Double, within: Double?) throws {
+        if let within, seconds > within {
+            clock?.advance(seconds: within)
+            throw ReplicaError(.slow, "no answer within \(within) s")
+        }
+        clock?.advance(seconds: seconds)
     }
 
     func offer(_ offers: [(address: ChunkAddress, manifest: [UInt8])]) throws -> [Result<ChunkNeeds, ReplicaError>] {
@@ -65,7 +70,7 @@ final class MemoryChunkPeer: ReplicaPeer {
     }
     func digests(level: Int, indices: [Int]) throws -> [RegionalFingerprint] { throw unused }
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { throw unused }
-    func manifest(address: ChunkAddress) throws -> [UInt8] { throw unused }
+    func manifest(address: ChunkAddress, answerWithinSeconds: Double?) throws -> [UInt8] { throw unused }
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] { throw unused }
     func objects(_ addresses: [ChunkAddress], answerWithinSeconds: Double?) throws -> ObjectStream { throw unused }
     private var unused: ReplicaError { ReplicaError(.malformed, "not served by this test peer") }

@@ -34,7 +34,9 @@ final class DamagingPeer: ReplicaPeer {
         try inner.digests(level: level, indices: indices)
     }
     func rows(inBuckets buckets: [Int]) throws -> [RegionalRow] { try inner.rows(inBuckets: buckets) }
-    func manifest(address: ChunkAddress) throws -> [UInt8] { try inner.manifest(address: address) }
+    func manifest(address: ChunkAddress, answerWithinSeconds: Double?) throws -> [UInt8] {
+        try inner.manifest(address: address, answerWithinSeconds: answerWithinSeconds)
+    }
     func metadata(studyUID: String, instanceUID: String) throws -> [UInt8] {
         try inner.metadata(studyUID: studyUID, instanceUID: instanceUID)
     }
@@ -61,11 +63,16 @@ final class DamagingPeer: ReplicaPeer {
 final class Holder: ReplicaPeer {
     let manifestBytes: [UInt8]
     let chunkPeer: MemoryChunkPeer
+    /// How long the manifest's answer takes to begin, on the chunk peer's clock.
+    let manifestSeconds = Mutex(0.0)
     init(_ manifestBytes: [UInt8], _ chunkPeer: MemoryChunkPeer) {
         self.manifestBytes = manifestBytes
         self.chunkPeer = chunkPeer
     }
-    func manifest(address: ChunkAddress) throws -> [UInt8] { manifestBytes }
+    func manifest(address: ChunkAddress, answerWithinSeconds: Double?) throws -> [UInt8] {
+        try chunkPeer.beginAnswer(after: manifestSeconds.withLock { $0 }, within: answerWithinSeconds)
+        return manifestBytes
+    }
     func chunks(_ entries: [ManifestEntry], answerWithinSeconds: Double?) throws -> ChunkStream {
         try chunkPeer.chunks(entries, answerWithinSeconds: answerWithinSeconds)
     }
@@ -160,6 +167,35 @@ final class Holder: ReplicaPeer {
         var single = MemorySink()
         #expect(try alone.get(address, length: UInt64(whole.count), into: &single).isEmpty)
         #expect(single.bytes == whole && latencies.hedgeCount == 1)
+    }
+
+    @Test("a holder slow to answer for the manifest is hedged away from as for its chunks")
+    func hedgesASlowManifest() throws {
+        let pieces = ChunkStreamTests.pieces(6, seed: 6)
+        let whole = pieces.flatMap { $0 }
+        let manifest = Manifest(length: UInt64(whole.count), entries: ChunkStreamTests.entries(pieces)).encoded()
+        let address = SHA256.hash(manifest)
+        let clock = SteppedClock()
+        let first = Holder(manifest, MemoryChunkPeer(pieces, clock: clock))
+        let second = Holder(manifest, MemoryChunkPeer(pieces, clock: clock))
+        let latencies = HolderLatencies()
+        let reader = NearestHolderReader(
+            holders: [(NodeID(1), first), (NodeID(2), second)], latencies: (latencies, clock))
+        first.chunkPeer.answerSeconds.withLock { $0 = 0.010 }
+        first.manifestSeconds.withLock { $0 = 0.010 }
+        for _ in 0..<10 {
+            var sink = MemorySink()
+            #expect(try reader.get(address, length: UInt64(whole.count), into: &sink).isEmpty && sink.bytes == whole)
+        }
+        // A link dropping packets: the manifest's answer (or its connect) waits 3 s; the read moves on at the p95.
+        first.manifestSeconds.withLock { $0 = 3 }
+        var sink = MemorySink()
+        let start = clock.now()
+        let hedged = try reader.get(address, length: UInt64(whole.count), into: &sink)
+        #expect(sink.bytes == whole)
+        #expect(hedged.map(\.node) == [NodeID(1)] && hedged[0].reason.contains("no answer within 0.01"), "\(hedged)")
+        #expect(clock.now().ticks(since: start) < Instant.ticksPerSecond / 10)
+        #expect(latencies.hedgeCount == 1 && second.chunkPeer.requests.withLock { $0.count } == 1)
     }
 
     @Test("a holder that is down is skipped; when every holder fails, the error names each")

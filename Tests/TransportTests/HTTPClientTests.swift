@@ -161,6 +161,43 @@ func peakResidentKiB() -> Int {
         }
     }
 
+    @Test("a head deadline also bounds the connect: a server whose SYNs go unanswered is given up by then")
+    func headDeadlineBoundsConnect() async throws {
+        try await blocking {
+            // A listener with a backlog of 0 that never accepts: once one connection fills its queue, the kernel
+            // drops the next SYNs, and a connect waits on retransmissions (1 s, then 2 s more) as across a link
+            // that drops packets.
+            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(listener) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(listener, $0, length) == 0 && listen(listener, 0) == 0
+                        && getsockname(listener, $0, &length) == 0
+                }
+            }
+            try #require(bound, "errno \(errno)")
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            let clock = MonotonicClock()
+            let filler = try Socket.connect(
+                host: "127.0.0.1", port: port, deadline: clock.now().advanced(byTicks: Instant.ticksPerSecond))
+            defer { filler.close() }
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)", clock: clock)
+            let start = clock.now()
+            #expect {
+                _ = try client.send(
+                    method: "GET", target: "/", headDeadline: start.advanced(byTicks: Instant.ticksPerSecond / 5))
+            } throws: {
+                ($0 as? TransportError)?.code == .timedOut
+            }
+            // Given up at the deadline, not after the SYN retransmissions of the 10 s connect timeout.
+            #expect(clock.now().ticks(since: start) < Instant.ticksPerSecond * 9 / 10)
+        }
+    }
+
     @Test("an answer the server gives before the body was sent (no 100-continue) reaches the client")
     func earlyAnswerWithoutContinue() async throws {
         try await blocking {

@@ -71,7 +71,7 @@ extension DIMSEBench {
             ratio: reference.map { $0 / seconds }, target: "", isMet: nil)
     }
 
-    /// The two C-STORE ceiling rows and the note that reads them.
+    /// The three C-STORE ceiling rows and the note that reads them.
     static func storeCeilingRows(_ ceilings: Ceilings, _ study: BenchStudy, reference: Double?, notes: inout [String])
         -> [BenchRow]
     {

@@ -88,17 +88,17 @@ extension DIMSEBench {
                 throw BenchError("C-MOVE delivered \(arrived) instances, not \(study.files.count * destinations)")
             }
         }
-        let ceiling = "  reference: storescu into an SCP that keeps nothing"
+        let dcmtkPace = "  reference: storescu into an SCP that keeps nothing"
         table.add(
             DICOMwebBench.rateRows(
                 "C-GET of the study (getscu --ignore)", bytes: study.totalBytes, rounds: get,
                 ratioMin: Self.retrieveRatioMin))
-        table.add(Self.ceilingRow(ceiling, study, seconds: ceilings.sinkSeconds, reference: get.best.reference))
+        table.add(Self.ceilingRow(dcmtkPace, study, seconds: ceilings.sinkSeconds, reference: get.best.reference))
         table.add(
             DICOMwebBench.rateRows(
                 "C-MOVE of the study to a storage SCP", bytes: study.totalBytes, rounds: move,
                 ratioMin: Self.retrieveRatioMin))
-        table.add(Self.ceilingRow(ceiling, study, seconds: ceilings.sinkSeconds, reference: move.best.reference))
+        table.add(Self.ceilingRow(dcmtkPace, study, seconds: ceilings.sinkSeconds, reference: move.best.reference))
     }
 
     /// Study-level C-FIND searches on one association each: ours over the filled catalog, Orthanc over what it

@@ -22,11 +22,17 @@ public struct PDUDecoder: Sendable {
     /// Whether the bytes received hold a whole PDU (or a header `next` will refuse), so `next` answers without more
     /// bytes: a message that arrived in the same read as the one before it (a C-CANCEL right behind its C-FIND).
     public var hasWholePDU: Bool {
-        guard bufferedBytes >= PDU.headerBytes else { return false }
-        var length = 0
-        for index in 2..<6 { length = length << 8 | Int(buffer[start + index]) }
+        guard let length = bufferedBodyLength else { return false }
         return failure != nil || bufferedBytes >= PDU.headerBytes + length
             || (try? check(type: buffer[start], length: length)) == nil
+    }
+
+    /// The body length the next PDU's header gives, once the whole header is buffered.
+    private var bufferedBodyLength: Int? {
+        guard bufferedBytes >= PDU.headerBytes else { return nil }
+        var length = 0
+        for index in 2..<6 { length = length << 8 | Int(buffer[start + index]) }
+        return length
     }
 
     /// Adds bytes read from the connection.
@@ -58,10 +64,8 @@ public struct PDUDecoder: Sendable {
     private static let compactionBytes = 64 << 10
 
     private mutating func decodeNext() throws(DIMSEError) -> PDU? {
-        guard bufferedBytes >= PDU.headerBytes else { return nil }
+        guard let length = bufferedBodyLength else { return nil }
         let type = buffer[start]
-        var length = 0
-        for index in 2..<6 { length = length << 8 | Int(buffer[start + index]) }
         try check(type: type, length: length)
         guard bufferedBytes >= PDU.headerBytes + length else { return nil }
         let body = (start + PDU.headerBytes)..<(start + PDU.headerBytes + length)

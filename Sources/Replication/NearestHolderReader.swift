@@ -5,8 +5,7 @@
 // answering a chunk request within its own recent p95 (HolderLatencies) is hedged away from the same way, unless it
 // is the last one, and asked again without a deadline once every other has failed (HolderQueue). The manifest
 // request is hedged the same way, and so is the connect of either: a link dropping packets stalls a connect on SYN
-// retransmissions for seconds (the chaos runner's flapping link: reads of 3 s). Blocking: runs on the request's
-// owned thread.
+// retransmissions for seconds. Blocking: runs on the request's owned thread.
 import Coding
 import ObjectStore
 public import Primitives

@@ -199,7 +199,7 @@ public final class HTTPClient: Sendable {
     // MARK: - Connections
 
     /// An idle connection the server has not closed, or a new one connected by `deadline` when given.
-    private func takeConnection(by deadline: Instant? = nil) throws -> ClientConnection {
+    private func takeConnection(by deadline: Instant?) throws -> ClientConnection {
         while let connection = idle.withLock({ $0.popLast() }) {
             if connection.isReusable { return connection }
         }
@@ -207,7 +207,7 @@ public final class HTTPClient: Sendable {
     }
 
     /// Opens a new connection, within the connect timeout and by `headDeadline` when that comes first.
-    private func connect(by headDeadline: Instant? = nil) throws -> ClientConnection {
+    private func connect(by headDeadline: Instant?) throws -> ClientConnection {
         let timeout = clock.now().advanced(byTicks: ticks(seconds: configuration.connectTimeoutSeconds))
         let deadline = headDeadline.map { min($0, timeout) } ?? timeout
         do {
